@@ -1,0 +1,26 @@
+/* Every bound mailauth puts on work done for untrusted input, in one place.
+ * Hitting one is reported as a finding, never a silent truncation. */
+#ifndef MAILAUTH_BOUNDS_H
+#define MAILAUTH_BOUNDS_H
+
+/* RFC 7208 §4.6.4: at most 10 terms that cause DNS queries per check. */
+#define SPF_LOOKUP_LIMIT 10
+/* RFC 7208 §4.6.4: at most 2 lookups that return no records (void). */
+#define SPF_VOID_LIMIT 2
+/* RFC 7208 §4.6.4: an "mx" (or "ptr") term may look up at most 10 names. */
+#define SPF_MX_NAME_LIMIT 10
+#define SPF_PTR_NAME_LIMIT 10
+
+/* The walk keeps going past the lookup limit to show how far over a domain
+ * is, but not forever: 10 lookups can reach at most 11 records, so ten
+ * times that is far past anything a receiver would read. */
+#define SPF_WALK_MAX_RECORDS 100
+/* Nesting of include/redirect; a receiver stops at depth 11. */
+#define SPF_WALK_MAX_DEPTH 20
+
+/* Distinct DNS questions in one run; a fan-out bomb stops here. */
+#define DNS_MAX_QUESTIONS 20000
+/* Queries outstanding at once on the channel. */
+#define DNS_MAX_IN_FLIGHT 512
+
+#endif

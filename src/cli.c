@@ -1,0 +1,396 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "util/xalloc.h"
+
+enum global_key {
+	OPT_SERVER = 1000,
+	OPT_TCP,
+	OPT_TIMEOUT,
+	OPT_TRIES,
+	OPT_DEADLINE,
+	OPT_TRACE,
+	OPT_JSON,
+	OPT_ZONE,
+	OPT_COLOR,
+	OPT_ASCII,
+};
+
+static const struct option global_options[] = {
+	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "port", required_argument, NULL, 'p' },
+	{ "tcp", no_argument, NULL, OPT_TCP },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "tries", required_argument, NULL, OPT_TRIES },
+	{ "deadline", required_argument, NULL, OPT_DEADLINE },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char global_short[] = "p:hV";
+
+/* Limits on numbers given on the command line. */
+#define MAX_TIMEOUT_S 3600
+#define MAX_TRIES 10
+
+const struct command *
+cli_find_command(const char *name, const struct command *const *commands,
+    size_t ncommands, char *err, size_t errlen)
+{
+	const struct command *found = NULL;
+	size_t i, len = strlen(name), matches = 0, pos;
+
+	for (i = 0; i < ncommands; i++) {
+		if (strcmp(commands[i]->name, name) == 0) {
+			return commands[i];
+		}
+	}
+	for (i = 0; i < ncommands && len > 0; i++) {
+		if (strncmp(commands[i]->name, name, len) == 0) {
+			found = commands[i];
+			matches++;
+		}
+	}
+	if (matches == 1) {
+		return found;
+	}
+	if (matches == 0) {
+		snprintf(err, errlen, "unknown command '%s' (see 'mailauth "
+		    "--help')", name);
+		return NULL;
+	}
+	pos = (size_t)snprintf(err, errlen, "ambiguous command '%s': could "
+	    "be", name);
+	for (i = 0; i < ncommands && pos < errlen; i++) {
+		if (strncmp(commands[i]->name, name, len) == 0) {
+			pos += (size_t)snprintf(err + pos, errlen - pos, " %s",
+			    commands[i]->name);
+		}
+	}
+	return NULL;
+}
+
+/* Whether an option token of any command takes a value, so the scan for
+ * the subcommand can skip that value. */
+static bool
+long_takes_arg(const struct option *opts, const char *name, size_t len,
+    bool *known)
+{
+	for (; opts->name != NULL; opts++) {
+		if (strlen(opts->name) == len &&
+		    strncmp(opts->name, name, len) == 0) {
+			*known = true;
+			return opts->has_arg == required_argument;
+		}
+	}
+	return false;
+}
+
+static bool
+short_takes_arg(const char *shortopts, char c)
+{
+	const char *p = strchr(shortopts, c);
+
+	return c != ':' && p != NULL && p[1] == ':';
+}
+
+static bool
+token_takes_next(const char *tok, const struct command *const *commands,
+    size_t ncommands)
+{
+	size_t i;
+	bool known = false, takes;
+
+	if (tok[1] == '-') {
+		const char *name = tok + 2;
+
+		if (strchr(name, '=') != NULL) {
+			return false;
+		}
+		takes = long_takes_arg(global_options, name, strlen(name),
+		    &known);
+		for (i = 0; i < ncommands && !known; i++) {
+			takes = long_takes_arg(commands[i]->longopts, name,
+			    strlen(name), &known);
+		}
+		return takes;
+	}
+	/* -p53 carries its value; -p 53 does not. */
+	if (tok[2] != '\0') {
+		return false;
+	}
+	if (short_takes_arg(global_short, tok[1])) {
+		return true;
+	}
+	for (i = 0; i < ncommands; i++) {
+		if (short_takes_arg(commands[i]->shortopts, tok[1])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Returns the index of the subcommand word in argv, or -1. */
+static int
+find_command_word(int argc, char **argv, const struct command *const *commands,
+    size_t ncommands)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *tok = argv[i];
+
+		if (strcmp(tok, "--") == 0) {
+			return i + 1 < argc ? i + 1 : -1;
+		}
+		if (tok[0] == '@') {
+			continue;
+		}
+		if (tok[0] == '-' && tok[1] != '\0') {
+			if (token_takes_next(tok, commands, ncommands)) {
+				i++;
+			}
+			continue;
+		}
+		return i;
+	}
+	return -1;
+}
+
+static int
+parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) ||
+	    v > MAX_TIMEOUT_S) {
+		return -1;
+	}
+	*ms = (unsigned)ceil(v * 1000);
+	return 0;
+}
+
+static int
+parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	if (s[0] == '-' || s[0] == '+') {
+		return -1;
+	}
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+set_global(struct cli *cli, int key, const char *arg, char *err,
+    size_t errlen)
+{
+	struct global_opts *g = &cli->g;
+
+	switch (key) {
+	case OPT_SERVER:
+		g->server = arg;
+		break;
+	case 'p':
+		if (parse_uint(arg, 1, 65535, &g->port) != 0) {
+			snprintf(err, errlen, "invalid port '%s': expected a "
+			    "number from 1 to 65535", arg);
+			return -1;
+		}
+		break;
+	case OPT_TCP: g->tcp = true; break;
+	case OPT_TIMEOUT:
+	case OPT_DEADLINE:
+		if (parse_seconds(arg, key == OPT_TIMEOUT ? &g->timeout_ms :
+		    &g->deadline_ms) != 0) {
+			snprintf(err, errlen, "invalid %s '%s': expected "
+			    "seconds, more than 0 and at most %d",
+			    key == OPT_TIMEOUT ? "timeout" : "deadline", arg,
+			    MAX_TIMEOUT_S);
+			return -1;
+		}
+		break;
+	case OPT_TRIES:
+		if (parse_uint(arg, 1, MAX_TRIES, &g->tries) != 0) {
+			snprintf(err, errlen, "invalid tries '%s': expected a "
+			    "number from 1 to %d", arg, MAX_TRIES);
+			return -1;
+		}
+		break;
+	case OPT_TRACE: g->trace = true; break;
+	case OPT_JSON: g->json = true; break;
+	case OPT_ASCII: g->ascii = true; break;
+	case OPT_ZONE:
+		g->zones = xreallocarray(g->zones, g->nzones + 1,
+		    sizeof(*g->zones));
+		g->zones[g->nzones++] = arg;
+		break;
+	case OPT_COLOR:
+		if (!color_mode_parse(arg, &g->color)) {
+			snprintf(err, errlen, "invalid color '%s': expected "
+			    "auto, always or never", arg);
+			return -1;
+		}
+		break;
+	case 'h': cli->help = true; break;
+	case 'V': cli->version = true; break;
+	default:
+		return 1;	/* not a global option */
+	}
+	return 0;
+}
+
+/* The options getopt sees: the globals plus those of the command. */
+static struct option *
+merge_options(const struct command *cmd, char **shortopts)
+{
+	size_t ng = sizeof(global_options) / sizeof(global_options[0]) - 1;
+	size_t nc = 0;
+	struct option *all;
+
+	while (cmd && cmd->longopts[nc].name != NULL) {
+		nc++;
+	}
+	all = xcalloc(ng + nc + 1, sizeof(*all));
+	memcpy(all, global_options, ng * sizeof(*all));
+	if (nc > 0) {
+		memcpy(all + ng, cmd->longopts, nc * sizeof(*all));
+	}
+	*shortopts = xcalloc(strlen(global_short) +
+	    (cmd ? strlen(cmd->shortopts) : 0) + 2, 1);
+	strcpy(*shortopts, ":");
+	strcat(*shortopts, global_short);
+	if (cmd != NULL) {
+		strcat(*shortopts, cmd->shortopts);
+	}
+	return all;
+}
+
+static void
+describe_bad_option(char **argv, int at, int key, char *err, size_t errlen)
+{
+	const char *tok = at > 0 ? argv[at - 1] : "?";
+
+	if (key == ':') {
+		snprintf(err, errlen, "option '%s' needs a value", tok);
+	} else if (optopt != 0) {
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	} else {
+		snprintf(err, errlen, "unknown option '%s'", tok);
+	}
+}
+
+static enum cli_status
+run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
+{
+	char *shortopts;
+	struct option *opts = merge_options(cli->cmd, &shortopts);
+	enum cli_status st = CLI_OK;
+	int key;
+
+	optind = 1;
+	opterr = 0;
+	while (st == CLI_OK &&
+	    (key = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		const char *why = NULL;
+		int rc;
+
+		if (key == '?' || key == ':') {
+			describe_bad_option(argv, optind, key, err, errlen);
+			st = CLI_USAGE;
+			break;
+		}
+		rc = set_global(cli, key, optarg, err, errlen);
+		if (rc < 0) {
+			st = CLI_USAGE;
+		} else if (rc > 0 && cli->cmd->set_option(cli->cmd_opts, key,
+		    optarg, &why) != 0) {
+			snprintf(err, errlen, "%s", why);
+			st = CLI_USAGE;
+		}
+	}
+	cli->argc = 0;
+	cli->argv = xcalloc((size_t)(argc - optind) + 1, sizeof(char *));
+	for (; st == CLI_OK && optind < argc; optind++) {
+		cli->argv[cli->argc++] = argv[optind];
+	}
+	free(opts);
+	free(shortopts);
+	return st;
+}
+
+enum cli_status
+cli_parse(int argc, char **argv, const struct command *const *commands,
+    size_t ncommands, struct cli *out, char *err, size_t errlen)
+{
+	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+	int word = find_command_word(argc, argv, commands, ncommands);
+	int i, n = 0;
+	enum cli_status st;
+
+	memset(out, 0, sizeof(*out));
+	out->g.color = COLOR_AUTO;
+	if (word > 0) {
+		out->cmd = cli_find_command(argv[word], commands, ncommands,
+		    err, errlen);
+		if (out->cmd == NULL) {
+			free(rest);
+			return CLI_USAGE;
+		}
+		out->cmd_opts = xcalloc(1, out->cmd->opts_size);
+	}
+	/* @SERVER may stand anywhere, as in dig; the last one wins. */
+	for (i = 0; i < argc; i++) {
+		if (i == word) {
+			continue;
+		}
+		if (i > 0 && argv[i][0] == '@' && (i == 0 ||
+		    strcmp(argv[i - 1], "--") != 0)) {
+			if (argv[i][1] == '\0') {
+				snprintf(err, errlen, "'@' needs a server "
+				    "address");
+				free(rest);
+				return CLI_USAGE;
+			}
+			out->g.server = argv[i] + 1;
+			continue;
+		}
+		rest[n++] = argv[i];
+	}
+	st = run_getopt(out, n, rest, err, errlen);
+	free(rest);
+	return st;
+}
+
+void
+cli_finish(struct cli *cli)
+{
+	free(cli->cmd_opts);
+	free(cli->argv);
+	free(cli->g.zones);
+	memset(cli, 0, sizeof(*cli));
+}

@@ -1,0 +1,56 @@
+/* The command line: global options (like dig's, accepted before or after
+ * the subcommand), @SERVER, the subcommand by unique prefix, and the
+ * subcommand's own options. Parsing allocates; cli_finish() frees. */
+#ifndef MAILAUTH_CLI_H
+#define MAILAUTH_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/color.h"
+
+struct command;
+
+struct global_opts {
+	const char *server;	/* @SERVER or --server */
+	unsigned port;		/* -p; 0 for the default */
+	bool tcp;
+	unsigned timeout_ms;	/* --timeout, per try */
+	unsigned tries;
+	unsigned deadline_ms;	/* 0: derived from timeout and tries */
+	bool trace;
+	bool json;
+	bool ascii;
+	enum color_mode color;
+	const char **zones;	/* --zone files, in order */
+	size_t nzones;
+};
+
+struct cli {
+	struct global_opts g;
+	const struct command *cmd;	/* NULL when none was given */
+	void *cmd_opts;			/* the command's option struct */
+	int argc;			/* positional arguments */
+	char **argv;
+	bool help;
+	bool version;
+};
+
+enum cli_status {
+	CLI_OK,
+	CLI_USAGE,	/* err says what is wrong */
+};
+
+/* Parses argv. On CLI_USAGE, err (errlen bytes) holds a one-line message
+ * naming the bad input. */
+enum cli_status cli_parse(int argc, char **argv,
+    const struct command *const *commands, size_t ncommands,
+    struct cli *out, char *err, size_t errlen);
+void cli_finish(struct cli *cli);
+/* Finds a command by exact name or unique prefix. On failure returns NULL
+ * and describes the problem in err (unknown, or the ambiguous choices). */
+const struct command *cli_find_command(const char *name,
+    const struct command *const *commands, size_t ncommands, char *err,
+    size_t errlen);
+
+#endif

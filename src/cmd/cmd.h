@@ -1,0 +1,36 @@
+/* What a subcommand is: its options and its run function. main.c holds the
+ * table; each file in cmd/ exports one descriptor. */
+#ifndef MAILAUTH_CMD_CMD_H
+#define MAILAUTH_CMD_CMD_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+struct run_ctx;
+
+/* DESIGN.md §5. */
+enum exit_code {
+	EXIT_CLEAN = 0,		/* no errors (and "pass" with --ip) */
+	EXIT_PROBLEMS = 1,	/* errors found, or a verdict other than pass */
+	EXIT_USAGE = 2,		/* bad command line or input */
+	EXIT_DNS = 3,		/* a DNS failure kept us from a verdict */
+};
+
+struct command {
+	const char *name;
+	const char *summary;	/* one line for the command list */
+	const char *usage;	/* "spf [OPTIONS] DOMAIN" */
+	const char *help;	/* the command's own options, formatted */
+	const char *shortopts;	/* getopt letters of the command */
+	const struct option *longopts;	/* ends with a zeroed entry */
+	size_t opts_size;	/* bytes of the command's option struct */
+	/* Stores one option; returns 0, or -1 with *err (static text). */
+	int (*set_option)(void *opts, int key, const char *arg,
+	    const char **err);
+	/* Runs with the positional arguments; returns an exit code. */
+	int (*run)(struct run_ctx *rc, void *opts, int argc, char **argv);
+};
+
+extern const struct command cmd_spf;
+
+#endif

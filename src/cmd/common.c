@@ -1,0 +1,178 @@
+#include "cmd/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "dns/name.h"
+#include "dns/resolver.h"
+#include "dns/zonefile.h"
+#include "report/json.h"
+#include "report/trace.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+static void
+trace_answer(void *ctx, const struct dns_answer *ans)
+{
+	(void)ctx;
+	trace_print_answer(stderr, ans);
+}
+
+static int
+load_zones(struct run_ctx *rc)
+{
+	size_t i;
+
+	if (rc->g->nzones == 0) {
+		return 0;
+	}
+	rc->zones = dns_zoneset_create();
+	for (i = 0; i < rc->g->nzones; i++) {
+		char *err = NULL;
+
+		if (dns_zoneset_load_file(rc->zones, rc->g->zones[i],
+		    &err) != 0) {
+			snprintf(rc->error, sizeof(rc->error), "%s", err ? err :
+			    "cannot read zone file");
+			free(err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
+{
+	struct dns_config cfg;
+	const char *err = NULL;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->g = g;
+	rc->out = out;
+	rc->arena = arena_create();
+	rc->style.color = color_decide(g->color, g->json, fileno(out));
+	rc->style.ascii = g->ascii;
+	if (load_zones(rc) != 0) {
+		return -1;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.server = g->server;
+	cfg.port = g->port;
+	cfg.tcp = g->tcp;
+	cfg.timeout_ms = g->timeout_ms;
+	cfg.tries = g->tries;
+	cfg.deadline_ms = g->deadline_ms;
+	cfg.zones = rc->zones;
+	if (g->trace) {
+		cfg.on_answer = trace_answer;
+	}
+	if (dns_resolver_create(&cfg, &rc->res, &err) != 0) {
+		snprintf(rc->error, sizeof(rc->error), "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+run_ctx_finish(struct run_ctx *rc)
+{
+	dns_resolver_destroy(rc->res);
+	dns_zoneset_destroy(rc->zones);
+	arena_destroy(rc->arena);
+	rc->res = NULL;
+	rc->zones = NULL;
+	rc->arena = NULL;
+}
+
+int
+run_usage(struct run_ctx *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rc->error, sizeof(rc->error), fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+const struct dns_answer *
+run_lookup(void *ctx, const char *name, enum dns_type type)
+{
+	return dns_lookup(ctx, name, type);
+}
+
+void
+run_until_complete(struct run_ctx *rc, run_step_fn step, void *state)
+{
+	while (!step(state)) {
+		/* Nothing outstanding yet the step is incomplete cannot
+		 * happen (every lookup either answers or asks), but stop
+		 * rather than spin if it ever does. */
+		if (!dns_resolver_wait(rc->res)) {
+			step(state);
+			break;
+		}
+	}
+}
+
+const char *
+run_domain_arg(struct run_ctx *rc, const char *input)
+{
+	const char *why = NULL, *name;
+	enum dns_name_error err;
+
+	name = dns_name_from_user(rc->arena, input, &why);
+	if (name == NULL) {
+		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		    input), why);
+		return NULL;
+	}
+	err = dns_name_check(name);
+	if (err != DNS_NAME_OK) {
+		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		    input), dns_name_error_str(err));
+		return NULL;
+	}
+	/* Keep the case as typed (macros expand it); drop a final dot. */
+	name = arena_strdup(rc->arena, name);
+	if (name[0] != '\0' && name[strlen(name) - 1] == '.') {
+		((char *)name)[strlen(name) - 1] = '\0';
+	}
+	return name;
+}
+
+int
+run_emit_json(struct run_ctx *rc, cJSON *root)
+{
+	int rc_write;
+
+	if (rc->g->trace) {
+		struct dns_stats stats;
+		size_t n;
+		const struct dns_answer *const *log = dns_resolver_log(rc->res,
+		    &n);
+
+		dns_resolver_stats(rc->res, &stats);
+		trace_add_json(root, log, n, &stats);
+	}
+	rc_write = json_write(rc->out, root, isatty(fileno(rc->out)) == 1);
+	cJSON_Delete(root);
+	return rc_write;
+}
+
+void
+run_trace_summary(struct run_ctx *rc)
+{
+	struct dns_stats stats;
+
+	if (!rc->g->trace) {
+		return;
+	}
+	dns_resolver_stats(rc->res, &stats);
+	trace_print_stats(stderr, &stats);
+}

@@ -1,0 +1,59 @@
+/* What every subcommand shares: the run's arena, zones and resolver built
+ * from the global options, driving a pure builder until its answers are
+ * all in, and writing the output. */
+#ifndef MAILAUTH_CMD_COMMON_H
+#define MAILAUTH_CMD_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "dns/answer.h"
+#include "report/text.h"
+
+struct arena;
+struct dns_resolver;
+struct dns_zoneset;
+
+struct run_ctx {
+	const struct global_opts *g;
+	struct arena *arena;		/* freed by run_ctx_finish() */
+	struct dns_zoneset *zones;	/* --zone files, or NULL */
+	struct dns_resolver *res;
+	struct text_style style;
+	FILE *out;
+	char error[512];		/* the message for a failed run */
+};
+
+/* Loads the zones and creates the resolver. Returns 0, or -1 with
+ * rc->error set (a usage problem: exit 2). */
+int run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out);
+void run_ctx_finish(struct run_ctx *rc);
+/* Sets rc->error; returns EXIT_USAGE for "return run_usage(...)". */
+int run_usage(struct run_ctx *rc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A lookup function for the pure builders (spf_lookup_fn and the like):
+ * ctx is the run's resolver. */
+const struct dns_answer *run_lookup(void *ctx, const char *name,
+    enum dns_type type);
+
+/* One pass of a pure builder: returns true once nothing is missing. */
+typedef bool (*run_step_fn)(void *state);
+/* Calls step, waits for answers, and calls it again until it is complete
+ * or nothing more can arrive (the deadline answers the rest). */
+void run_until_complete(struct run_ctx *rc, run_step_fn step, void *state);
+
+/* Converts a domain typed by the user (IDN allowed) to the name to query;
+ * NULL with rc->error set when it is not a valid domain name. */
+const char *run_domain_arg(struct run_ctx *rc, const char *input);
+
+/* Writes the JSON object (adding "queries" and "stats" with --trace) and
+ * frees it. Returns 0, or -1 when stdout failed. */
+int run_emit_json(struct run_ctx *rc, cJSON *root);
+/* Prints the trace summary on stderr when --trace is on. */
+void run_trace_summary(struct run_ctx *rc);
+
+#endif

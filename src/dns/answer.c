@@ -1,0 +1,420 @@
+#include "dns/answer.h"
+
+#include <ares.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "util/arena.h"
+
+/* Header bits c-ares 1.18 has no accessor for (RFC 1035 §4.1.1, RFC 4035
+ * §3.2.3); TECH-NOTES.md §4.1 says to read them from the buffer. */
+#define HDR_SIZE 12
+#define HDR_RCODE(h) ((h)[3] & 0x0f)
+#define HDR_AD(h) (((h)[3] & 0x20) != 0)
+#define HDR_ANCOUNT(h) ((unsigned)((h)[6] << 8 | (h)[7]))
+
+static const struct {
+	enum dns_type type;
+	const char *name;
+} type_names[] = {
+	{ DNS_T_A, "A" }, { DNS_T_NS, "NS" }, { DNS_T_CNAME, "CNAME" },
+	{ DNS_T_SOA, "SOA" }, { DNS_T_PTR, "PTR" }, { DNS_T_MX, "MX" },
+	{ DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" },
+};
+
+const char *
+dns_type_name(enum dns_type type)
+{
+	static _Thread_local char other[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+		if (type_names[i].type == type) {
+			return type_names[i].name;
+		}
+	}
+	snprintf(other, sizeof(other), "TYPE%u", (unsigned)type);
+	return other;
+}
+
+bool
+dns_type_parse(const char *s, enum dns_type *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+		if (strcasecmp(type_names[i].name, s) == 0) {
+			*out = type_names[i].type;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+dns_kind_name(enum dns_kind kind)
+{
+	switch (kind) {
+	case DNS_ANS_RECORDS: return "records";
+	case DNS_ANS_NXDOMAIN: return "nxdomain";
+	case DNS_ANS_NODATA: return "nodata";
+	case DNS_ANS_SERVFAIL: return "servfail";
+	case DNS_ANS_REFUSED: return "refused";
+	case DNS_ANS_RCODE: return "error-rcode";
+	case DNS_ANS_TIMEOUT: return "timeout";
+	case DNS_ANS_MALFORMED: return "malformed";
+	case DNS_ANS_NETERR: return "network-error";
+	case DNS_ANS_BADNAME: return "bad-name";
+	case DNS_ANS_SKIPPED: return "skipped";
+	}
+	return "unknown";
+}
+
+bool
+dns_kind_is_void(enum dns_kind kind)
+{
+	return kind == DNS_ANS_NXDOMAIN || kind == DNS_ANS_NODATA;
+}
+
+bool
+dns_kind_is_failure(enum dns_kind kind)
+{
+	return kind != DNS_ANS_RECORDS && !dns_kind_is_void(kind) &&
+	    kind != DNS_ANS_BADNAME;
+}
+
+struct dns_answer *
+dns_answer_without_response(struct arena *a, const char *name,
+    enum dns_type type, enum dns_kind kind, const char *why)
+{
+	struct dns_answer *ans = arena_alloc(a, sizeof(*ans));
+
+	ans->name = arena_strdup(a, name);
+	ans->type = type;
+	ans->kind = kind;
+	ans->source = DNS_SRC_NETWORK;
+	ans->rcode = -1;
+	ans->error = why ? arena_strdup(a, why) : NULL;
+	return ans;
+}
+
+static enum dns_kind
+kind_from_status(int status)
+{
+	switch (status) {
+	case ARES_ETIMEOUT:
+	case ARES_ECANCELLED:
+	case ARES_EDESTRUCTION:
+		return DNS_ANS_TIMEOUT;
+	case ARES_EBADNAME:
+		return DNS_ANS_BADNAME;
+	case ARES_EBADRESP:
+	case ARES_EFORMERR:
+		return DNS_ANS_MALFORMED;
+	default:
+		return DNS_ANS_NETERR;
+	}
+}
+
+/* Copies the character-strings of each TXT RR, keeping the split as
+ * published (TECH-NOTES.md §4.2: one node per string, record_start marks
+ * the first string of an RR). */
+static enum dns_kind
+take_txt(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
+    int alen)
+{
+	struct ares_txt_ext *list = NULL, *n;
+	struct dns_txt *txt;
+	struct dns_bytes *str;
+	size_t nrr = 0, nstr = 0, ri = 0, si = 0;
+	int status = ares_parse_txt_reply_ext(abuf, alen, &list);
+
+	if (status == ARES_ENODATA || (status == ARES_SUCCESS && !list)) {
+		return DNS_ANS_NODATA;
+	}
+	if (status != ARES_SUCCESS) {
+		ares_free_data(list);
+		return status == ARES_ENOMEM ? DNS_ANS_NETERR :
+		    DNS_ANS_MALFORMED;
+	}
+	for (n = list; n != NULL; n = n->next) {
+		nrr += n->record_start || n == list;
+		nstr++;
+	}
+	txt = arena_calloc(a, nrr, sizeof(*txt));
+	str = arena_calloc(a, nstr, sizeof(*str));
+	for (n = list; n != NULL; n = n->next) {
+		if (n != list && n->record_start) {
+			ri++;
+		}
+		if (txt[ri].strings == NULL) {
+			txt[ri].strings = &str[si];
+		}
+		str[si].data = (const unsigned char *)arena_memdup(a, n->txt,
+		    n->length);
+		str[si].len = n->length;
+		txt[ri].nstrings++;
+		si++;
+	}
+	ares_free_data(list);
+	ans->txt = txt;
+	ans->count = nrr;
+	return DNS_ANS_RECORDS;
+}
+
+static enum dns_kind
+take_addrs(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
+    int alen)
+{
+	struct hostent *host = NULL;
+	struct ip_addr *addrs;
+	size_t n = 0, i;
+	int status, family, len;
+
+	if (ans->type == DNS_T_A) {
+		status = ares_parse_a_reply(abuf, alen, &host, NULL, NULL);
+		family = AF_INET;
+		len = 4;
+	} else {
+		status = ares_parse_aaaa_reply(abuf, alen, &host, NULL, NULL);
+		family = AF_INET6;
+		len = 16;
+	}
+	if (status == ARES_ENODATA) {
+		return DNS_ANS_NODATA;
+	}
+	if (status != ARES_SUCCESS || host == NULL) {
+		return DNS_ANS_MALFORMED;
+	}
+	while (host->h_addr_list[n] != NULL) {
+		n++;
+	}
+	addrs = arena_calloc(a, n, sizeof(*addrs));
+	for (i = 0; i < n; i++) {
+		addrs[i].family = family;
+		memcpy(addrs[i].bytes, host->h_addr_list[i], (size_t)len);
+	}
+	ares_free_hostent(host);
+	ans->addrs = addrs;
+	ans->count = n;
+	return n ? DNS_ANS_RECORDS : DNS_ANS_NODATA;
+}
+
+static enum dns_kind
+take_mx(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
+    int alen)
+{
+	struct ares_mx_reply *list = NULL, *n;
+	struct dns_mx *mx;
+	size_t count = 0, i = 0;
+	int status = ares_parse_mx_reply(abuf, alen, &list);
+
+	if (status == ARES_ENODATA || (status == ARES_SUCCESS && !list)) {
+		return DNS_ANS_NODATA;
+	}
+	if (status != ARES_SUCCESS) {
+		ares_free_data(list);
+		return DNS_ANS_MALFORMED;
+	}
+	for (n = list; n != NULL; n = n->next) {
+		count++;
+	}
+	mx = arena_calloc(a, count, sizeof(*mx));
+	for (n = list; n != NULL; n = n->next, i++) {
+		mx[i].preference = n->priority;
+		mx[i].host = arena_strdup(a, n->host);
+	}
+	ares_free_data(list);
+	ans->mx = mx;
+	ans->count = count;
+	return DNS_ANS_RECORDS;
+}
+
+static enum dns_kind
+take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
+    int alen)
+{
+	struct hostent *host = NULL;
+	const char **names;
+	size_t n = 0, i;
+	int status;
+
+	if (ans->type == DNS_T_PTR) {
+		status = ares_parse_ptr_reply(abuf, alen, NULL, 0, AF_INET,
+		    &host);
+	} else {
+		status = ares_parse_ns_reply(abuf, alen, &host);
+	}
+	if (status == ARES_ENODATA) {
+		return DNS_ANS_NODATA;
+	}
+	if (status != ARES_SUCCESS || host == NULL) {
+		return DNS_ANS_MALFORMED;
+	}
+	/* Every PTR or NS name is in h_aliases; h_name is only the last one
+	 * seen (TECH-NOTES.md §4.2). */
+	while (host->h_aliases && host->h_aliases[n] != NULL) {
+		n++;
+	}
+	names = arena_calloc(a, n + 1, sizeof(*names));
+	for (i = 0; i < n; i++) {
+		names[i] = arena_strdup(a, host->h_aliases[i]);
+	}
+	ares_free_hostent(host);
+	ans->names = names;
+	ans->count = n;
+	return n ? DNS_ANS_RECORDS : DNS_ANS_NODATA;
+}
+
+/* Skips one encoded name at p, returning its length in the message, or -1.
+ * c-ares has no parser for CNAME RRs (TECH-NOTES.md §4.2), so the answer
+ * section is read with ares_expand_name(). */
+static long
+skip_name(const unsigned char *p, const unsigned char *abuf, int alen,
+    char **name)
+{
+	long len = 0;
+
+	if (ares_expand_name(p, abuf, alen, name, &len) != ARES_SUCCESS) {
+		return -1;
+	}
+	return len;
+}
+
+/* Follows the CNAME chain of the answer section from the question name.
+ * Sets *target to the last name of the chain (arena), or NULL when there
+ * is none. Returns false when the section cannot be read. */
+static bool
+read_cname_chain(struct arena *a, const unsigned char *abuf, int alen,
+    const char *qname, const char **target)
+{
+	const unsigned char *p = abuf + HDR_SIZE, *end = abuf + alen;
+	const char *owner = qname, *last = NULL;
+	unsigned ancount = HDR_ANCOUNT(abuf), i;
+	char *name = NULL;
+	long len;
+
+	len = skip_name(p, abuf, alen, &name);
+	ares_free_string(name);
+	if (len < 0 || end - p < len + 4) {
+		return false;
+	}
+	p += len + 4;
+	for (i = 0; i < ancount; i++) {
+		unsigned type, rdlen;
+		char *rrname = NULL;
+
+		len = skip_name(p, abuf, alen, &rrname);
+		if (len < 0 || end - p < len + 10) {
+			ares_free_string(rrname);
+			return false;
+		}
+		p += len;
+		type = (unsigned)(p[0] << 8 | p[1]);
+		rdlen = (unsigned)(p[8] << 8 | p[9]);
+		p += 10;
+		if ((size_t)(end - p) < rdlen) {
+			ares_free_string(rrname);
+			return false;
+		}
+		if (type == DNS_T_CNAME && strcasecmp(rrname, owner) == 0) {
+			char *data = NULL;
+
+			if (skip_name(p, abuf, alen, &data) < 0) {
+				ares_free_string(rrname);
+				return false;
+			}
+			owner = last = arena_strdup(a, data);
+			ares_free_string(data);
+		}
+		ares_free_string(rrname);
+		p += rdlen;
+	}
+	*target = last;
+	return true;
+}
+
+static enum dns_kind
+take_cname(struct arena *a, struct dns_answer *ans)
+{
+	const char **names;
+
+	if (ans->cname == NULL) {
+		return DNS_ANS_NODATA;
+	}
+	names = arena_calloc(a, 2, sizeof(*names));
+	names[0] = ans->cname;
+	ans->names = names;
+	ans->count = 1;
+	return DNS_ANS_RECORDS;
+}
+
+static enum dns_kind
+take_records(struct arena *a, struct dns_answer *ans,
+    const unsigned char *abuf, int alen)
+{
+	switch (ans->type) {
+	case DNS_T_TXT:
+		return take_txt(a, ans, abuf, alen);
+	case DNS_T_A:
+	case DNS_T_AAAA:
+		return take_addrs(a, ans, abuf, alen);
+	case DNS_T_MX:
+		return take_mx(a, ans, abuf, alen);
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		return take_names(a, ans, abuf, alen);
+	case DNS_T_CNAME:
+		return take_cname(a, ans);
+	case DNS_T_SOA:
+		break;
+	}
+	return HDR_ANCOUNT(abuf) ? DNS_ANS_RECORDS : DNS_ANS_NODATA;
+}
+
+static enum dns_kind
+kind_from_rcode(int rcode)
+{
+	switch (rcode) {
+	case 0: return DNS_ANS_RECORDS;
+	case 2: return DNS_ANS_SERVFAIL;
+	case 3: return DNS_ANS_NXDOMAIN;
+	case 5: return DNS_ANS_REFUSED;
+	default: return DNS_ANS_RCODE;
+	}
+}
+
+struct dns_answer *
+dns_answer_from_wire(struct arena *a, const char *name, enum dns_type type,
+    int status, const unsigned char *abuf, int alen)
+{
+	struct dns_answer *ans;
+
+	if (abuf == NULL || alen < HDR_SIZE) {
+		enum dns_kind kind = abuf ? DNS_ANS_MALFORMED :
+		    kind_from_status(status);
+
+		return dns_answer_without_response(a, name, type, kind,
+		    ares_strerror(abuf ? ARES_EBADRESP : status));
+	}
+	ans = dns_answer_without_response(a, name, type, DNS_ANS_RECORDS,
+	    NULL);
+	ans->rcode = HDR_RCODE(abuf);
+	ans->ad = HDR_AD(abuf);
+	ans->size = (size_t)alen;
+	if (!read_cname_chain(a, abuf, alen, name, &ans->cname)) {
+		ans->kind = DNS_ANS_MALFORMED;
+		return ans;
+	}
+	ans->kind = kind_from_rcode(ans->rcode);
+	if (ans->kind == DNS_ANS_RECORDS) {
+		ans->kind = HDR_ANCOUNT(abuf) == 0 ? DNS_ANS_NODATA :
+		    take_records(a, ans, abuf, alen);
+	}
+	return ans;
+}

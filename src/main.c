@@ -1,0 +1,121 @@
+/* mailauth: a DNS mail-authentication diagnostic in the spirit of dig. */
+#include <errno.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "version.h"
+
+/* Listed in this order in --help, the man page and the completions. */
+static const struct command *const commands[] = {
+	&cmd_spf,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char global_help[] =
+    "Global options (before or after the command):\n"
+    "  @SERVER, --server ADDR  ask this DNS server (an IP, or a name\n"
+    "                          resolved first); default: the system's\n"
+    "  -p, --port N            server port (default 53)\n"
+    "      --tcp               use TCP for every query\n"
+    "      --timeout SECONDS   wait per try (default 5)\n"
+    "      --tries N           tries per server (default 1)\n"
+    "      --deadline SECONDS  bound on the whole run (default: timeout\n"
+    "                          x tries x servers)\n"
+    "      --zone FILE         answer from this RFC 1035 zone file before\n"
+    "                          the network (repeatable)\n"
+    "      --trace             show every DNS question and its answer on\n"
+    "                          stderr (and a \"queries\" array with --json)\n"
+    "      --json              print JSON instead of a tree\n"
+    "      --color WHEN        auto, always or never (NO_COLOR is honored)\n"
+    "      --ascii             plain ASCII tree glyphs\n"
+    "  -h, --help              show help (for a command: mailauth CMD -h)\n"
+    "  -V, --version           show the version\n"
+    "\n"
+    "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
+    "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
+    "from a verdict.\n";
+
+static void
+print_help(FILE *f, const struct command *cmd)
+{
+	size_t i;
+
+	if (cmd != NULL) {
+		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s",
+		    cmd->usage, cmd->summary, cmd->help, global_help);
+		return;
+	}
+	fprintf(f, "usage: mailauth [OPTIONS] COMMAND [ARGS]\n\n"
+	    "Diagnose a domain's mail authentication in DNS.\n\nCommands:\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		fprintf(f, "  %-8s %s\n", commands[i]->name,
+		    commands[i]->summary);
+	}
+	fprintf(f, "\n%s", global_help);
+}
+
+/* Output that never reached the terminal or pipe is a failure the user
+ * must hear about (Knot's stdout check at exit). */
+static int
+check_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "mailauth: error writing output: %s\n",
+		    strerror(errno));
+		return code == EXIT_CLEAN ? EXIT_DNS : code;
+	}
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct run_ctx rc;
+	char err[512];
+	int code;
+
+	setlocale(LC_CTYPE, "");
+	if (cli_parse(argc, argv, commands, NCOMMANDS, &cli, err,
+	    sizeof(err)) != CLI_OK) {
+		fprintf(stderr, "mailauth: %s\n", err);
+		cli_finish(&cli);
+		return EXIT_USAGE;
+	}
+	if (cli.version) {
+		printf("mailauth %s\n", MAILAUTH_VERSION);
+		cli_finish(&cli);
+		return check_stdout(EXIT_CLEAN);
+	}
+	if (cli.help || cli.cmd == NULL) {
+		bool asked = cli.help;
+
+		print_help(asked ? stdout : stderr, cli.cmd);
+		cli_finish(&cli);
+		return asked ? check_stdout(EXIT_CLEAN) : EXIT_USAGE;
+	}
+	/* Box-drawing glyphs need a UTF-8 terminal. */
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+		cli.g.ascii = true;
+	}
+	if (run_ctx_init(&rc, &cli.g, stdout) != 0) {
+		fprintf(stderr, "mailauth: %s\n", rc.error);
+		run_ctx_finish(&rc);
+		cli_finish(&cli);
+		return EXIT_USAGE;
+	}
+	code = cli.cmd->run(&rc, cli.cmd_opts, cli.argc, cli.argv);
+	if (code == EXIT_USAGE && rc.error[0] != '\0') {
+		fprintf(stderr, "mailauth: %s\n", rc.error);
+	}
+	run_ctx_finish(&rc);
+	cli_finish(&cli);
+	return check_stdout(code);
+}

@@ -1,0 +1,67 @@
+#include "report/finding.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+struct finding *
+finding_add(struct arena *a, struct finding_list *list,
+    enum finding_severity severity, const char *code, const char *fix,
+    const char *fmt, ...)
+{
+	struct finding *f = arena_alloc(a, sizeof(*f));
+	va_list ap;
+
+	f->severity = severity;
+	f->code = code;
+	f->fix = fix ? arena_strdup(a, fix) : NULL;
+	f->offset = -1;
+	va_start(ap, fmt);
+	f->message = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	if (list->tail != NULL) {
+		list->tail->next = f;
+	} else {
+		list->head = f;
+	}
+	list->tail = f;
+	list->count++;
+	return f;
+}
+
+const char *
+finding_severity_name(enum finding_severity s)
+{
+	switch (s) {
+	case FINDING_ERROR: return "error";
+	case FINDING_WARNING: return "warning";
+	case FINDING_INFO: return "info";
+	}
+	return "info";
+}
+
+size_t
+finding_count(const struct finding_list *list, enum finding_severity severity)
+{
+	const struct finding *f;
+	size_t n = 0;
+
+	for (f = list->head; f != NULL; f = f->next) {
+		n += f->severity == severity;
+	}
+	return n;
+}
+
+bool
+finding_has(const struct finding_list *list, const char *code)
+{
+	const struct finding *f;
+
+	for (f = list->head; f != NULL; f = f->next) {
+		if (strcmp(f->code, code) == 0) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,211 @@
+#include "report/spf.h"
+
+#include "bounds.h"
+#include "report/json.h"
+#include "spf/walk.h"
+#include "util/strbuf.h"
+
+static cJSON *node_json(const struct spf_node *node);
+
+static const char *
+via_name(enum spf_via via)
+{
+	switch (via) {
+	case SPF_VIA_TOP: return "top";
+	case SPF_VIA_INCLUDE: return "include";
+	case SPF_VIA_REDIRECT: return "redirect";
+	}
+	return "top";
+}
+
+static cJSON *
+strings_json(const struct dns_txt *rr)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < rr->nstrings; i++) {
+		cJSON *s = cJSON_CreateObject();
+
+		json_add_num(s, "length", (double)rr->strings[i].len);
+		cJSON_AddItemToObject(s, "text", json_bytes(
+		    rr->strings[i].data, rr->strings[i].len));
+		cJSON_AddItemToArray(arr, s);
+	}
+	return arr;
+}
+
+static cJSON *
+record_json(const struct dns_txt *rr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *o;
+	size_t i;
+
+	for (i = 0; i < rr->nstrings; i++) {
+		strbuf_add(&sb, rr->strings[i].data, rr->strings[i].len);
+	}
+	o = json_bytes(strbuf_str(&sb), sb.len);
+	strbuf_finish(&sb);
+	return o;
+}
+
+static cJSON *
+addresses_json(const struct dns_answer *a4, const struct dns_answer *a6)
+{
+	const struct dns_answer *both[2] = { a4, a6 };
+	cJSON *arr = cJSON_CreateArray();
+	char buf[IP_STRLEN];
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		if (both[k] == NULL || both[k]->kind != DNS_ANS_RECORDS) {
+			continue;
+		}
+		for (i = 0; i < both[k]->count; i++) {
+			cJSON_AddItemToArray(arr, json_str(ip_format(
+			    &both[k]->addrs[i], buf)));
+		}
+	}
+	return arr;
+}
+
+static cJSON *
+mx_json(const struct spf_walk_term *wt)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < wt->nmx_hosts; i++) {
+		cJSON *h = cJSON_CreateObject();
+
+		json_add_str(h, "host", wt->mx_hosts[i].host);
+		json_add_num(h, "preference", wt->mx_hosts[i].preference);
+		cJSON_AddItemToObject(h, "addresses", addresses_json(
+		    wt->mx_hosts[i].a4, wt->mx_hosts[i].a6));
+		cJSON_AddItemToArray(arr, h);
+	}
+	return arr;
+}
+
+static cJSON *
+term_json(const struct spf_walk_term *wt)
+{
+	const struct spf_term *t = wt->term;
+	cJSON *o = cJSON_CreateObject();
+	char q[2] = { t->qualifier, '\0' };
+
+	json_add_str(o, "term", t->text);
+	json_add_str(o, "mechanism", spf_term_name(t));
+	json_add_str(o, "qualifier", t->kind == SPF_TERM_MECHANISM ? q : NULL);
+	json_add_str(o, "target", wt->target);
+	json_add_num(o, "cost", wt->cost);
+	json_add_num(o, "running_total", wt->running_total);
+	json_add_num(o, "subtree", wt->subtree);
+	json_add_bool(o, "evaluated", wt->evaluated);
+	json_add_str(o, "skipped", wt->evaluated ? NULL : wt->skipped_why);
+	json_add_bool(o, "depends_on_sender", wt->depends_on_sender);
+	json_add_bool(o, "void_ipv4", wt->void4);
+	json_add_bool(o, "void_ipv6", wt->void6);
+	json_add_str(o, "error", t->error);
+	if (wt->a4 != NULL || wt->a6 != NULL) {
+		cJSON_AddItemToObject(o, "addresses",
+		    addresses_json(wt->a4, wt->a6));
+	}
+	if (wt->mx != NULL) {
+		json_add_str(o, "mx_outcome", dns_kind_name(wt->mx->kind));
+		json_add_num(o, "mx_names", (double)wt->mx->count);
+		cJSON_AddItemToObject(o, "mx", mx_json(wt));
+	}
+	cJSON_AddItemToObject(o, "child", wt->child ? node_json(wt->child) :
+	    cJSON_CreateNull());
+	return o;
+}
+
+static cJSON *
+node_json(const struct spf_node *node)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *terms, *records;
+	size_t i;
+
+	json_add_str(o, "domain", node->domain);
+	json_add_str(o, "via", via_name(node->via));
+	json_add_str(o, "status", spf_node_status_name(node->status));
+	json_add_str(o, "answer", node->answer ?
+	    dns_kind_name(node->answer->kind) : NULL);
+	cJSON_AddItemToObject(o, "record", node->nspf == 1 ?
+	    record_json(node->spf[0]) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "strings", node->nspf == 1 ?
+	    strings_json(node->spf[0]) : cJSON_CreateArray());
+	if (node->nspf > 1) {
+		records = cJSON_AddArrayToObject(o, "records");
+		for (i = 0; i < node->nspf; i++) {
+			cJSON_AddItemToArray(records, record_json(node->spf[i]));
+		}
+	}
+	json_add_num(o, "lookups", node->lookups);
+	terms = cJSON_AddArrayToObject(o, "terms");
+	for (i = 0; i < node->nterms; i++) {
+		cJSON_AddItemToArray(terms, term_json(&node->terms[i]));
+	}
+	return o;
+}
+
+static void
+add_node_findings(cJSON *arr, const struct spf_node *node)
+{
+	size_t i;
+
+	json_add_findings(arr, &node->findings);
+	for (i = 0; i < node->nterms; i++) {
+		if (node->terms[i].child != NULL) {
+			add_node_findings(arr, node->terms[i].child);
+		}
+	}
+}
+
+static cJSON *
+where_json(const struct spf_walk_term *wt, const struct spf_node *node)
+{
+	cJSON *o;
+
+	if (wt == NULL) {
+		return cJSON_CreateNull();
+	}
+	o = cJSON_CreateObject();
+	json_add_str(o, "term", wt->term->text);
+	json_add_str(o, "domain", node->domain);
+	return o;
+}
+
+cJSON *
+report_spf_json(const char *domain, const struct spf_walk *walk)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *lookups, *voids, *findings;
+
+	json_add_str(root, "command", "spf");
+	json_add_str(root, "domain", domain);
+	lookups = cJSON_AddObjectToObject(root, "lookups");
+	json_add_num(lookups, "count", walk->lookups);
+	json_add_num(lookups, "limit", SPF_LOOKUP_LIMIT);
+	cJSON_AddItemToObject(lookups, "over_limit_at",
+	    where_json(walk->limit_term, walk->limit_node));
+	voids = cJSON_AddObjectToObject(root, "void_lookups");
+	json_add_num(voids, "count", walk->void4 > walk->void6 ? walk->void4 :
+	    walk->void6);
+	json_add_num(voids, "limit", SPF_VOID_LIMIT);
+	json_add_num(voids, "ipv4", walk->void4);
+	json_add_num(voids, "ipv6", walk->void6);
+	cJSON_AddItemToObject(voids, "over_limit_at", walk->void4_term ?
+	    where_json(walk->void4_term, walk->void4_node) :
+	    where_json(walk->void6_term, walk->void6_node));
+	json_add_num(root, "records", (double)walk->records);
+	json_add_num(root, "depth", walk->levels);
+	findings = cJSON_AddArrayToObject(root, "findings");
+	json_add_findings(findings, &walk->findings);
+	add_node_findings(findings, walk->root);
+	cJSON_AddItemToObject(root, "tree", node_json(walk->root));
+	return root;
+}

@@ -1,0 +1,279 @@
+#include "report/spf.h"
+
+#include <string.h>
+
+#include "bounds.h"
+#include "spf/strings.h"
+#include "spf/walk.h"
+#include "util/arena.h"
+#include "util/color.h"
+#include "util/safe.h"
+#include "util/strbuf.h"
+
+/* Column where the per-term cost starts, so the counts line up. */
+#define COST_COLUMN 52
+
+struct spf_printer {
+	struct tree tree;
+	struct arena *arena;	/* scratch for safe strings */
+	const struct text_style *style;
+};
+
+static void print_node(struct spf_printer *p, const struct spf_node *node);
+
+static const char *
+safe(struct spf_printer *p, const char *s)
+{
+	return safe_str(p->arena, s);
+}
+
+static const char *
+record_display(struct spf_printer *p, const struct dns_txt *rr)
+{
+	return safe(p, spf_txt_quote(p->arena, rr->strings, rr->nstrings));
+}
+
+static const char *
+status_text(struct spf_printer *p, const struct spf_node *node)
+{
+	const struct dns_answer *ans = node->answer;
+
+	switch (node->status) {
+	case SPF_NODE_NONE:
+		return ans->kind == DNS_ANS_RECORDS ?
+		    "no SPF record (other TXT records only)" :
+		    arena_printf(p->arena, "no SPF record (%s)",
+		    dns_kind_name(ans->kind));
+	case SPF_NODE_MULTIPLE:
+		return arena_printf(p->arena, "%zu SPF records", node->nspf);
+	case SPF_NODE_TEMPERROR:
+		return arena_printf(p->arena, "TXT lookup failed: %s%s%s",
+		    dns_kind_name(ans->kind), ans->error ? ", " : "",
+		    ans->error ? safe(p, ans->error) : "");
+	case SPF_NODE_LOOP:
+		return "loop: this name is already being evaluated above";
+	case SPF_NODE_CAPPED:
+		return "not followed: the walk's limit was reached";
+	case SPF_NODE_PENDING:
+		return "no answer";
+	case SPF_NODE_OK:
+		break;
+	}
+	return "";
+}
+
+/* The caret line under a record: spaces to the error's column, then ^. */
+static void
+print_carets(struct spf_printer *p, const struct spf_node *node,
+    size_t lead)
+{
+	const struct spf_record *r = node->record;
+	const struct finding *f;
+
+	for (f = node->findings.head; f != NULL; f = f->next) {
+		const char *before;
+		size_t col;
+
+		if (f->offset < 0 || (size_t)f->offset > r->len ||
+		    node->spf[0]->nstrings != 1) {
+			continue;
+		}
+		before = safe_text(p->arena, r->text, (size_t)f->offset);
+		col = lead + 1 + text_width(before);
+		tree_note(&p->tree, "%*s%s^%s %s", (int)col, "",
+		    col_red(p->style->color), col_reset(p->style->color),
+		    f->code);
+	}
+}
+
+static void
+print_header(struct spf_printer *p, const struct spf_node *node)
+{
+	const char *name = safe(p, node->domain);
+	size_t i;
+
+	if (node->status != SPF_NODE_OK) {
+		tree_note(&p->tree, "%s%s%s  %s%s%s", col_bold(p->style->color),
+		    name, col_reset(p->style->color),
+		    node->status == SPF_NODE_MULTIPLE ? "" :
+		    col_red(p->style->color), status_text(p, node),
+		    col_reset(p->style->color));
+		for (i = 0; node->status == SPF_NODE_MULTIPLE && i < node->nspf;
+		    i++) {
+			tree_note(&p->tree, "  %s", record_display(p,
+			    node->spf[i]));
+		}
+		return;
+	}
+	tree_note(&p->tree, "%s%s%s  %s", col_bold(p->style->color), name,
+	    col_reset(p->style->color), record_display(p, node->spf[0]));
+	print_carets(p, node, text_width(name) + 2);
+}
+
+static void
+print_addresses(struct spf_printer *p, struct strbuf *sb,
+    const struct dns_answer *ans)
+{
+	char buf[IP_STRLEN];
+	size_t i;
+
+	if (ans == NULL) {
+		return;
+	}
+	if (ans->kind != DNS_ANS_RECORDS) {
+		strbuf_addf(sb, "%s%s %s", sb->len ? ", " : "",
+		    dns_type_name(ans->type), dns_kind_name(ans->kind));
+		return;
+	}
+	for (i = 0; i < ans->count; i++) {
+		strbuf_addf(sb, "%s%s", sb->len ? ", " : "",
+		    ip_format(&ans->addrs[i], buf));
+	}
+	(void)p;
+}
+
+static void
+print_resolved(struct spf_printer *p, const struct spf_walk_term *wt)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (wt->mx != NULL) {
+		if (wt->mx->kind != DNS_ANS_RECORDS) {
+			tree_item(&p->tree, true, "MX %s",
+			    dns_kind_name(wt->mx->kind));
+		}
+		for (i = 0; i < wt->nmx_hosts; i++) {
+			const struct spf_mx_host *h = &wt->mx_hosts[i];
+
+			strbuf_reset(&sb);
+			print_addresses(p, &sb, h->a4);
+			print_addresses(p, &sb, h->a6);
+			tree_item(&p->tree, i + 1 == wt->nmx_hosts &&
+			    wt->mx->count <= wt->nmx_hosts, "%u %s  %s",
+			    h->preference, h->host[0] ? safe(p, h->host) :
+			    ". (null MX)", strbuf_str(&sb));
+		}
+		if (wt->mx->count > wt->nmx_hosts) {
+			tree_item(&p->tree, true, "%zu more MX names not "
+			    "looked up", wt->mx->count - wt->nmx_hosts);
+		}
+	} else if (wt->a4 != NULL || wt->a6 != NULL) {
+		print_addresses(p, &sb, wt->a4);
+		print_addresses(p, &sb, wt->a6);
+		tree_item(&p->tree, true, "%s", strbuf_str(&sb));
+	}
+	strbuf_finish(&sb);
+}
+
+static const char *
+cost_text(struct spf_printer *p, const struct spf_walk_term *wt)
+{
+	bool c = p->style->color;
+	const char *voids = "";
+
+	if (!wt->evaluated) {
+		return arena_printf(p->arena, "%s(%s)%s", col_dim(c),
+		    wt->skipped_why, col_reset(c));
+	}
+	if (wt->cost == 0) {
+		return "";
+	}
+	if (wt->void4 || wt->void6) {
+		voids = arena_printf(p->arena, "  %svoid %u/%d%s",
+		    col_yellow(c), wt->void4 ? wt->running_void4 :
+		    wt->running_void6, SPF_VOID_LIMIT, col_reset(c));
+	}
+	return arena_printf(p->arena, "+1  %s%2u/%d%s%s",
+	    wt->running_total > SPF_LOOKUP_LIMIT ? col_red(c) : "",
+	    wt->running_total, SPF_LOOKUP_LIMIT, col_reset(c), voids);
+}
+
+static void
+print_term(struct spf_printer *p, const struct spf_walk_term *wt, bool last)
+{
+	const char *label = safe(p, wt->term->text);
+	const char *note = "";
+	size_t used = tree_item_column(&p->tree) + text_width(label);
+	int pad = used < COST_COLUMN ? (int)(COST_COLUMN - used) : 2;
+
+	if (wt->depends_on_sender && wt->evaluated) {
+		note = "  (depends on the sender)";
+	} else if (wt->target != NULL && wt->term->domain_spec != NULL &&
+	    strcmp(wt->target, wt->term->domain_spec) != 0) {
+		note = arena_printf(p->arena, "  %s %s", p->style->ascii ?
+		    "->" : "→", safe(p, wt->target));
+	}
+	tree_item(&p->tree, last, "%s%s%*s%s", label, note,
+	    pad > (int)text_width(note) ? pad - (int)text_width(note) : 2, "",
+	    cost_text(p, wt));
+	tree_push(&p->tree, last);
+	if (wt->child != NULL) {
+		print_node(p, wt->child);
+	} else {
+		print_resolved(p, wt);
+	}
+	tree_pop(&p->tree);
+}
+
+static void
+print_node(struct spf_printer *p, const struct spf_node *node)
+{
+	const struct finding *f;
+	size_t i;
+
+	print_header(p, node);
+	for (f = node->findings.head; f != NULL; f = f->next) {
+		tree_finding(&p->tree, f);
+	}
+	for (i = 0; i < node->nterms; i++) {
+		print_term(p, &node->terms[i], i + 1 == node->nterms);
+	}
+}
+
+static void
+count_findings(const struct spf_node *node, size_t counts[3])
+{
+	size_t i;
+
+	counts[FINDING_ERROR] += finding_count(&node->findings, FINDING_ERROR);
+	counts[FINDING_WARNING] += finding_count(&node->findings,
+	    FINDING_WARNING);
+	counts[FINDING_INFO] += finding_count(&node->findings, FINDING_INFO);
+	for (i = 0; i < node->nterms; i++) {
+		if (node->terms[i].child != NULL) {
+			count_findings(node->terms[i].child, counts);
+		}
+	}
+}
+
+void
+report_spf_text(FILE *f, const struct text_style *style,
+    const struct spf_walk *walk)
+{
+	struct spf_printer p;
+	size_t counts[3] = { 0, 0, 0 };
+	bool c = style->color;
+
+	p.arena = arena_create();
+	p.style = style;
+	tree_init(&p.tree, f, style);
+	print_node(&p, walk->root);
+	tree_finish(&p.tree);
+	fprintf(f, "\nlookups %s%u/%d%s  void %u/%d (IPv4 %u, IPv6 %u)  "
+	    "records %zu  depth %u\n",
+	    walk->lookups > SPF_LOOKUP_LIMIT ? col_red(c) : col_bold(c),
+	    walk->lookups, SPF_LOOKUP_LIMIT, col_reset(c),
+	    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
+	    SPF_VOID_LIMIT, walk->void4, walk->void6, walk->records,
+	    walk->levels);
+	text_findings(f, style, &walk->findings);
+	counts[FINDING_ERROR] = finding_count(&walk->findings, FINDING_ERROR);
+	counts[FINDING_WARNING] = finding_count(&walk->findings,
+	    FINDING_WARNING);
+	counts[FINDING_INFO] = finding_count(&walk->findings, FINDING_INFO);
+	count_findings(walk->root, counts);
+	text_verdict(f, style, counts[FINDING_ERROR], counts[FINDING_WARNING],
+	    counts[FINDING_INFO]);
+	arena_destroy(p.arena);
+}

@@ -1,0 +1,166 @@
+#include "report/text.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "util/color.h"
+
+static const char *
+glyph(const struct tree *t, bool last)
+{
+	if (t->style.ascii) {
+		return last ? "`-- " : "|-- ";
+	}
+	return last ? "└── " : "├── ";
+}
+
+void
+tree_init(struct tree *t, FILE *f, const struct text_style *style)
+{
+	memset(t, 0, sizeof(*t));
+	t->f = f;
+	t->style = *style;
+	strbuf_init(&t->prefix);
+}
+
+void
+tree_finish(struct tree *t)
+{
+	strbuf_finish(&t->prefix);
+}
+
+void
+tree_item(struct tree *t, bool last, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(t->f, "%s%s%s%s", col_dim(t->style.color),
+	    strbuf_str(&t->prefix), glyph(t, last),
+	    col_reset(t->style.color));
+	va_start(ap, fmt);
+	vfprintf(t->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->f);
+}
+
+void
+tree_note(struct tree *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(t->f, "%s%s%s", col_dim(t->style.color),
+	    strbuf_str(&t->prefix), col_reset(t->style.color));
+	va_start(ap, fmt);
+	vfprintf(t->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->f);
+}
+
+void
+tree_push(struct tree *t, bool last)
+{
+	const char *add = last ? "    " : t->style.ascii ? "|   " : "│   ";
+	size_t before = t->prefix.len;
+
+	strbuf_adds(&t->prefix, add);
+	if (t->depth < sizeof(t->widths) / sizeof(t->widths[0])) {
+		t->widths[t->depth] = t->prefix.len - before;
+	}
+	t->depth++;
+	t->columns += 4;
+}
+
+void
+tree_pop(struct tree *t)
+{
+	if (t->depth == 0) {
+		return;
+	}
+	t->depth--;
+	if (t->depth < sizeof(t->widths) / sizeof(t->widths[0])) {
+		t->prefix.len -= t->widths[t->depth];
+		t->prefix.buf[t->prefix.len] = '\0';
+	}
+	t->columns -= 4;
+}
+
+size_t
+tree_item_column(const struct tree *t)
+{
+	return t->columns + 4;
+}
+
+static const char *
+severity_color(const struct text_style *style, enum finding_severity sev)
+{
+	switch (sev) {
+	case FINDING_ERROR: return col_red(style->color);
+	case FINDING_WARNING: return col_yellow(style->color);
+	case FINDING_INFO: return col_cyan(style->color);
+	}
+	return "";
+}
+
+static void
+print_finding(FILE *f, const struct text_style *style, const char *prefix,
+    const struct finding *fd)
+{
+	fprintf(f, "%s%s%s%s:%s %s %s[%s]%s\n", prefix,
+	    severity_color(style, fd->severity), col_bold(style->color),
+	    finding_severity_name(fd->severity), col_reset(style->color),
+	    fd->message, col_dim(style->color), fd->code,
+	    col_reset(style->color));
+	if (fd->fix != NULL) {
+		fprintf(f, "%s  %sfix:%s %s\n", prefix,
+		    col_green(style->color), col_reset(style->color),
+		    fd->fix);
+	}
+}
+
+void
+tree_finding(struct tree *t, const struct finding *f)
+{
+	print_finding(t->f, &t->style, strbuf_str(&t->prefix), f);
+}
+
+void
+text_findings(FILE *f, const struct text_style *style,
+    const struct finding_list *list)
+{
+	const struct finding *fd;
+
+	for (fd = list->head; fd != NULL; fd = fd->next) {
+		print_finding(f, style, "", fd);
+	}
+}
+
+size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	}
+	return n;
+}
+
+void
+text_verdict(FILE *f, const struct text_style *style, size_t errors,
+    size_t warnings, size_t infos)
+{
+	if (errors == 0 && warnings == 0) {
+		fprintf(f, "%s%s%s%s\n", col_green(style->color),
+		    style->ascii ? "ok: " : "✓ ", "no problems found",
+		    col_reset(style->color));
+		return;
+	}
+	fprintf(f, "%s%zu error%s%s, %s%zu warning%s%s", errors ?
+	    col_red(style->color) : "", errors, errors == 1 ? "" : "s",
+	    col_reset(style->color), warnings ? col_yellow(style->color) :
+	    "", warnings, warnings == 1 ? "" : "s", col_reset(style->color));
+	if (infos > 0) {
+		fprintf(f, ", %zu note%s", infos, infos == 1 ? "" : "s");
+	}
+	fputc('\n', f);
+}

@@ -1,0 +1,401 @@
+#include "spf/walk.h"
+
+#include <string.h>
+
+#include "bounds.h"
+#include "dns/name.h"
+#include "spf/strings.h"
+#include "util/arena.h"
+
+struct walker {
+	struct arena *arena;
+	spf_lookup_fn lookup;
+	void *lookup_ctx;
+	const struct spf_macro_ctx *base;
+	struct spf_walk *walk;
+};
+
+/* The chain of names from the top down to the node being built, for loop
+ * detection: a name that is already on the path would recurse forever. */
+struct path {
+	const char *domain;
+	const struct path *up;
+};
+
+static struct spf_node *build_node(struct walker *w, const char *domain,
+    enum spf_via via, unsigned depth, const struct path *up);
+
+const char *
+spf_node_status_name(enum spf_node_status status)
+{
+	switch (status) {
+	case SPF_NODE_PENDING: return "pending";
+	case SPF_NODE_OK: return "ok";
+	case SPF_NODE_NONE: return "none";
+	case SPF_NODE_MULTIPLE: return "multiple";
+	case SPF_NODE_TEMPERROR: return "temperror";
+	case SPF_NODE_LOOP: return "loop";
+	case SPF_NODE_CAPPED: return "capped";
+	}
+	return "unknown";
+}
+
+static const struct dns_answer *
+ask(struct walker *w, const char *name, enum dns_type type)
+{
+	const struct dns_answer *ans = w->lookup(w->lookup_ctx, name, type);
+
+	if (ans == NULL) {
+		w->walk->pending++;
+	}
+	return ans;
+}
+
+static bool
+on_path(const struct path *p, const char *domain)
+{
+	for (; p != NULL; p = p->up) {
+		if (dns_name_equal(p->domain, domain)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Expands the term's domain-spec, or uses the record's domain when the
+ * term has none. Leaves target NULL when a macro needs a value the walk
+ * does not have (RFC 7208 §4.6.4 still counts the term). */
+static void
+resolve_target(struct walker *w, const struct spf_node *node,
+    struct spf_walk_term *wt)
+{
+	const struct spf_term *t = wt->term;
+	struct spf_macro_ctx ctx;
+	char *out = NULL;
+
+	if (t->domain_spec == NULL) {
+		wt->target = node->domain;
+		return;
+	}
+	if (w->base != NULL) {
+		ctx = *w->base;
+	} else {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.now = -1;
+	}
+	ctx.domain = node->domain;
+	switch (spf_macro_expand(w->arena, t->domain_spec,
+	    strlen(t->domain_spec), &ctx, false, &out)) {
+	case SPF_MACRO_OK:
+		wt->target = spf_macro_truncate_domain(out);
+		break;
+	case SPF_MACRO_UNKNOWN:
+		wt->depends_on_sender = true;
+		break;
+	case SPF_MACRO_SYNTAX:
+		break;
+	}
+}
+
+static void
+resolve_mx_hosts(struct walker *w, struct spf_walk_term *wt)
+{
+	size_t n = wt->mx->count, i, k = 0;
+
+	if (n > SPF_MX_NAME_LIMIT) {
+		n = SPF_MX_NAME_LIMIT;
+	}
+	wt->mx_hosts = arena_calloc(w->arena, n, sizeof(*wt->mx_hosts));
+	for (i = 0; i < wt->mx->count && k < n; i++) {
+		struct spf_mx_host *h = &wt->mx_hosts[k++];
+
+		h->host = wt->mx->mx[i].host;
+		h->preference = wt->mx->mx[i].preference;
+		/* A null MX (RFC 7505) names no host to look up. */
+		if (h->host[0] == '\0') {
+			continue;
+		}
+		h->a4 = ask(w, h->host, DNS_T_A);
+		h->a6 = ask(w, h->host, DNS_T_AAAA);
+	}
+	wt->nmx_hosts = k;
+}
+
+static void
+resolve_term(struct walker *w, struct spf_node *node,
+    struct spf_walk_term *wt, const struct path *here)
+{
+	const struct spf_term *t = wt->term;
+	enum spf_via via = t->kind == SPF_TERM_REDIRECT ? SPF_VIA_REDIRECT :
+	    SPF_VIA_INCLUDE;
+
+	if (!wt->evaluated || t->error != NULL || wt->target == NULL) {
+		return;
+	}
+	if (t->kind == SPF_TERM_REDIRECT || (t->kind == SPF_TERM_MECHANISM &&
+	    t->mech == SPF_MECH_INCLUDE)) {
+		wt->child = build_node(w, wt->target, via, node->depth + 1,
+		    here);
+		return;
+	}
+	if (t->kind != SPF_TERM_MECHANISM) {
+		return;
+	}
+	switch (t->mech) {
+	case SPF_MECH_A:
+		wt->a4 = ask(w, wt->target, DNS_T_A);
+		wt->a6 = ask(w, wt->target, DNS_T_AAAA);
+		break;
+	case SPF_MECH_EXISTS:
+		/* RFC 7208 §5.7: always an A query, whatever the sender. */
+		wt->a4 = ask(w, wt->target, DNS_T_A);
+		break;
+	case SPF_MECH_MX:
+		wt->mx = ask(w, wt->target, DNS_T_MX);
+		if (wt->mx != NULL && wt->mx->kind == DNS_ANS_RECORDS) {
+			resolve_mx_hosts(w, wt);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Marks what a receiver never evaluates (RFC 7208 §4.6.2, §6.1): the
+ * mechanisms after "all", and redirect= when the record has "all". */
+static void
+mark_evaluated(struct spf_node *node)
+{
+	bool after_all = false;
+	size_t i;
+
+	for (i = 0; i < node->nterms; i++) {
+		struct spf_walk_term *wt = &node->terms[i];
+		const struct spf_term *t = wt->term;
+
+		wt->evaluated = true;
+		if (t->kind == SPF_TERM_MECHANISM && after_all) {
+			wt->evaluated = false;
+			wt->skipped_why = "after \"all\": never evaluated";
+		} else if (t->kind == SPF_TERM_REDIRECT &&
+		    node->record->all != NULL) {
+			wt->evaluated = false;
+			wt->skipped_why = "ignored: the record has \"all\"";
+		} else if (t->kind == SPF_TERM_REDIRECT &&
+		    t != node->record->redirect) {
+			wt->evaluated = false;
+			wt->skipped_why = "a second redirect=";
+		}
+		if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_ALL) {
+			after_all = true;
+		}
+	}
+}
+
+static void
+build_terms(struct walker *w, struct spf_node *node, const struct path *up)
+{
+	struct path here = { node->domain, up };
+	size_t i;
+
+	node->nterms = node->record->nterms;
+	node->terms = arena_calloc(w->arena, node->nterms,
+	    sizeof(*node->terms));
+	for (i = 0; i < node->nterms; i++) {
+		node->terms[i].term = &node->record->terms[i];
+	}
+	mark_evaluated(node);
+	for (i = 0; i < node->nterms; i++) {
+		struct spf_walk_term *wt = &node->terms[i];
+		const struct spf_term *t = wt->term;
+
+		if (spf_term_queries_dns(t) && !(t->kind ==
+		    SPF_TERM_MECHANISM && t->mech == SPF_MECH_PTR)) {
+			resolve_target(w, node, wt);
+		} else if (t->kind == SPF_TERM_MECHANISM &&
+		    t->mech == SPF_MECH_PTR) {
+			/* ptr checks the sender's own address. */
+			wt->depends_on_sender = true;
+		}
+		resolve_term(w, node, wt, &here);
+	}
+}
+
+/* RFC 7208 §4.5: of the TXT records, keep those that are SPF version 1. */
+static void
+select_records(struct walker *w, struct spf_node *node)
+{
+	const struct dns_answer *ans = node->answer;
+	size_t i;
+
+	node->spf = arena_calloc(w->arena, ans->count, sizeof(*node->spf));
+	for (i = 0; i < ans->count; i++) {
+		size_t len;
+		const char *text = spf_txt_join(w->arena, &ans->txt[i], &len);
+
+		if (spf_is_record(text, len)) {
+			node->spf[node->nspf++] = &ans->txt[i];
+		}
+	}
+}
+
+static struct spf_node *
+build_node(struct walker *w, const char *domain, enum spf_via via,
+    unsigned depth, const struct path *up)
+{
+	struct spf_node *node = arena_alloc(w->arena, sizeof(*node));
+	size_t len;
+	const char *text;
+
+	node->domain = domain;
+	node->via = via;
+	node->depth = depth;
+	if (on_path(up, domain)) {
+		node->status = SPF_NODE_LOOP;
+		return node;
+	}
+	if (depth >= SPF_WALK_MAX_DEPTH ||
+	    w->walk->nodes >= SPF_WALK_MAX_RECORDS) {
+		node->status = SPF_NODE_CAPPED;
+		w->walk->capped = true;
+		return node;
+	}
+	w->walk->nodes++;
+	if (depth + 1 > w->walk->levels) {
+		w->walk->levels = depth + 1;
+	}
+	node->answer = ask(w, domain, DNS_T_TXT);
+	if (node->answer == NULL) {
+		node->status = SPF_NODE_PENDING;
+		return node;
+	}
+	if (dns_kind_is_failure(node->answer->kind)) {
+		node->status = SPF_NODE_TEMPERROR;
+		return node;
+	}
+	if (node->answer->kind == DNS_ANS_RECORDS) {
+		select_records(w, node);
+	}
+	if (node->nspf != 1) {
+		node->status = node->nspf ? SPF_NODE_MULTIPLE : SPF_NODE_NONE;
+		return node;
+	}
+	node->status = SPF_NODE_OK;
+	w->walk->records++;
+	text = spf_txt_join(w->arena, node->spf[0], &len);
+	node->record = spf_record_parse(w->arena, text, len);
+	build_terms(w, node, up);
+	return node;
+}
+
+/* Counting, in evaluation order (RFC 7208 §4.6): the mechanisms left to
+ * right, then redirect=. The running totals are those of a receiver
+ * checking a sender that no term authorizes, the path forged mail takes. */
+struct counter {
+	struct spf_walk *walk;
+	unsigned lookups, void4, void6;
+};
+
+static void count_node(struct counter *c, struct spf_node *node);
+
+static bool
+answer_is_void(const struct dns_answer *ans)
+{
+	return ans != NULL && dns_kind_is_void(ans->kind);
+}
+
+static void
+term_voids(const struct spf_walk_term *wt, bool *v4, bool *v6)
+{
+	const struct spf_term *t = wt->term;
+
+	*v4 = *v6 = false;
+	if (wt->child != NULL) {
+		*v4 = *v6 = answer_is_void(wt->child->answer);
+	} else if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_A) {
+		*v4 = answer_is_void(wt->a4);
+		*v6 = answer_is_void(wt->a6);
+	} else if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_MX) {
+		*v4 = *v6 = answer_is_void(wt->mx);
+	} else if (t->kind == SPF_TERM_MECHANISM &&
+	    t->mech == SPF_MECH_EXISTS) {
+		*v4 = *v6 = answer_is_void(wt->a4);
+	}
+}
+
+static void
+count_term(struct counter *c, struct spf_node *node, struct spf_walk_term *wt)
+{
+	struct spf_walk *walk = c->walk;
+	unsigned before = c->lookups;
+
+	if (!spf_term_queries_dns(wt->term)) {
+		wt->running_total = c->lookups;
+		wt->running_void4 = c->void4;
+		wt->running_void6 = c->void6;
+		return;
+	}
+	wt->cost = 1;
+	c->lookups++;
+	if (c->lookups == SPF_LOOKUP_LIMIT + 1) {
+		walk->limit_term = wt;
+		walk->limit_node = node;
+	}
+	term_voids(wt, &wt->void4, &wt->void6);
+	c->void4 += wt->void4;
+	c->void6 += wt->void6;
+	if (wt->void4 && c->void4 == SPF_VOID_LIMIT + 1) {
+		walk->void4_term = wt;
+		walk->void4_node = node;
+	}
+	if (wt->void6 && c->void6 == SPF_VOID_LIMIT + 1) {
+		walk->void6_term = wt;
+		walk->void6_node = node;
+	}
+	wt->running_total = c->lookups;
+	wt->running_void4 = c->void4;
+	wt->running_void6 = c->void6;
+	if (wt->child != NULL) {
+		count_node(c, wt->child);
+	}
+	wt->subtree = c->lookups - before;
+}
+
+static void
+count_node(struct counter *c, struct spf_node *node)
+{
+	unsigned before = c->lookups;
+	size_t i;
+
+	for (i = 0; i < node->nterms; i++) {
+		struct spf_walk_term *wt = &node->terms[i];
+
+		if (wt->evaluated && wt->term->kind != SPF_TERM_REDIRECT) {
+			count_term(c, node, wt);
+		}
+	}
+	for (i = 0; i < node->nterms; i++) {
+		struct spf_walk_term *wt = &node->terms[i];
+
+		if (wt->evaluated && wt->term->kind == SPF_TERM_REDIRECT) {
+			count_term(c, node, wt);
+		}
+	}
+	node->lookups = c->lookups - before;
+}
+
+struct spf_walk *
+spf_walk_build(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
+    const char *domain, const struct spf_macro_ctx *base)
+{
+	struct spf_walk *walk = arena_alloc(a, sizeof(*walk));
+	struct walker w = { a, lookup, lookup_ctx, base, walk };
+	struct counter c = { walk, 0, 0, 0 };
+
+	walk->root = build_node(&w, domain, SPF_VIA_TOP, 0, NULL);
+	count_node(&c, walk->root);
+	walk->lookups = c.lookups;
+	walk->void4 = c.void4;
+	walk->void6 = c.void6;
+	return walk;
+}
