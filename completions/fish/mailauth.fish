@@ -1,0 +1,22 @@
+# fish completion for mailauth(1)
+
+set -l commands spf
+
+complete -c mailauth -f
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, its includes and redirects"
+
+complete -c mailauth -l server -r -d 'DNS server to ask'
+complete -c mailauth -s p -l port -r -d 'server port'
+complete -c mailauth -l tcp -d 'use TCP for every query'
+complete -c mailauth -l timeout -r -d 'seconds to wait per try'
+complete -c mailauth -l tries -r -d 'tries per server'
+complete -c mailauth -l deadline -r -d 'bound on the whole run, in seconds'
+complete -c mailauth -l zone -r -F -d 'answer from this zone file first'
+complete -c mailauth -l trace -d 'show every DNS question and answer'
+complete -c mailauth -l json -d 'print JSON'
+complete -c mailauth -l color -x -a 'auto always never' -d 'use colours'
+complete -c mailauth -l ascii -d 'plain ASCII tree glyphs'
+complete -c mailauth -s h -l help -d 'show help'
+complete -c mailauth -s V -l version -d 'show the version'
+
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -l record -r -d 'test a draft record'

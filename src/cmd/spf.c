@@ -1,12 +1,15 @@
-/* mailauth spf: the SPF tree walk (issue 2). */
+/* mailauth spf: the SPF tree walk, and check_host() for one IP. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "dns/name.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
 #include "report/spf.h"
+#include "spf/eval.h"
 #include "spf/lint.h"
 #include "spf/walk.h"
 #include "util/arena.h"
@@ -14,14 +17,26 @@
 
 enum spf_key {
 	OPT_RECORD = 2000,
+	OPT_IP = 'i',
+	OPT_SENDER = 'f',
+	OPT_HELO = 'e',
 };
 
 struct spf_opts {
 	const char *record;	/* --record: a draft to test */
+	const char *ip;		/* --ip: evaluate for this client */
+	const char *sender;	/* --sender, NULL when not given */
+	const char *helo;	/* --helo */
 };
 
+/* -i/--client-ip, -f/--sender and -e/--helo are the spellings of the npm
+ * mailauth CLI, which many users try first. */
 static const struct option spf_longopts[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "client-ip", required_argument, NULL, OPT_IP },
+	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "helo", required_argument, NULL, OPT_HELO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -31,33 +46,47 @@ spf_set_option(void *opts, int key, const char *arg, const char **err)
 	struct spf_opts *o = opts;
 
 	switch (key) {
-	case OPT_RECORD:
-		o->record = arg;
-		return 0;
+	case OPT_RECORD: o->record = arg; return 0;
+	case OPT_IP: o->ip = arg; return 0;
+	case OPT_SENDER: o->sender = arg; return 0;
+	case OPT_HELO: o->helo = arg; return 0;
 	}
 	*err = "unknown option";
 	return -1;
 }
 
-/* State of the walk between passes: each pass rebuilds the tree from the
- * answers so far in a fresh arena (cheap next to a network round trip). */
-struct walk_state {
+/* What a run works on between passes. Each pass rebuilds the walk and the
+ * evaluation from the answers so far in a fresh arena: cheap next to a
+ * network round trip, and it keeps both pure. */
+struct spf_state {
 	struct run_ctx *rc;
-	const char *domain;
+	const char *domain;		/* NULL when the walk is skipped */
+	const struct spf_eval_input *input;	/* NULL without --ip */
+	struct spf_macro_ctx macros;	/* sender, IP and HELO for the walk */
 	struct arena *arena;
 	struct spf_walk *walk;
+	struct spf_eval *eval;
 };
 
 static bool
-walk_step(void *arg)
+spf_step(void *arg)
 {
-	struct walk_state *st = arg;
+	struct spf_state *st = arg;
+	size_t pending = 0;
 
 	arena_destroy(st->arena);
 	st->arena = arena_create();
-	st->walk = spf_walk_build(st->arena, run_lookup, st->rc->res,
-	    st->domain, NULL);
-	return st->walk->pending == 0;
+	if (st->domain != NULL) {
+		st->walk = spf_walk_build(st->arena, run_lookup, st->rc->res,
+		    st->domain, st->input ? &st->macros : NULL);
+		pending += st->walk->pending;
+	}
+	if (st->input != NULL) {
+		st->eval = spf_eval_run(st->arena, run_lookup, st->rc->res,
+		    st->input);
+		pending += st->eval->pending;
+	}
+	return pending == 0;
 }
 
 /* --record: the draft answers the domain's TXT question. Written like a
@@ -102,46 +131,146 @@ tally(const struct spf_node *node, size_t *errors, bool *dns_failure)
 	}
 }
 
+/* DESIGN.md §5: with --ip the verdict alone decides; without, errors and
+ * DNS failures do. */
 static int
-exit_code(const struct spf_walk *walk)
+exit_code(const struct spf_state *st)
 {
-	size_t errors = finding_count(&walk->findings, FINDING_ERROR);
+	size_t errors;
 	bool dns_failure = false;
 
-	tally(walk->root, &errors, &dns_failure);
+	if (st->eval != NULL) {
+		switch (st->eval->result) {
+		case SPF_RESULT_PASS: return EXIT_CLEAN;
+		case SPF_RESULT_TEMPERROR: return EXIT_DNS;
+		default: return EXIT_PROBLEMS;
+		}
+	}
+	errors = finding_count(&st->walk->findings, FINDING_ERROR);
+	tally(st->walk->root, &errors, &dns_failure);
 	if (dns_failure) {
 		return EXIT_DNS;
 	}
 	return errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
 }
 
+/* Fills the check_host() input from the options (RFC 7208 §2.3, §4.1):
+ * the domain is DOMAIN, else the sender's; an empty sender checks the
+ * HELO identity. Returns the domain for the walk, or NULL with a usage
+ * error in rc->error. */
+static int
+evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
+    const char *domain_arg, struct spf_eval_input *in)
+{
+	struct ip_addr ip;
+	const char *at;
+
+	if (!ip_parse(o->ip, &ip)) {
+		return run_usage(rc, "invalid IP address '%s'",
+		    safe_str(rc->arena, o->ip));
+	}
+	memset(in, 0, sizeof(*in));
+	in->ip = ip_unmap(&ip);
+	in->helo = o->helo;
+	in->now = (long long)time(NULL);
+	if (o->sender != NULL && o->sender[0] == '\0') {
+		if (o->helo == NULL) {
+			return run_usage(rc, "an empty --sender checks the HELO "
+			    "identity: give --helo");
+		}
+		in->domain = o->helo;
+		in->sender = spf_eval_sender(rc->arena, NULL, o->helo);
+		return 0;
+	}
+	at = o->sender ? strrchr(o->sender, '@') : NULL;
+	in->domain = domain_arg ? domain_arg : at ? at + 1 : o->sender;
+	if (in->domain == NULL) {
+		return run_usage(rc, "spf: missing DOMAIN (or --sender)");
+	}
+	in->sender = spf_eval_sender(rc->arena, o->sender, in->domain);
+	return 0;
+}
+
+static void
+set_walk_macros(struct spf_state *st)
+{
+	const struct spf_eval_input *in = st->input;
+	const char *at = strrchr(in->sender, '@');
+
+	memset(&st->macros, 0, sizeof(st->macros));
+	st->macros.sender = in->sender;
+	st->macros.local_part = arena_memdup(st->rc->arena, in->sender,
+	    (size_t)(at - in->sender));
+	st->macros.sender_domain = at + 1;
+	st->macros.ip = &in->ip;
+	st->macros.helo = in->helo;
+	st->macros.now = in->now;
+}
+
+static int
+render(struct spf_state *st)
+{
+	struct run_ctx *rc = st->rc;
+	cJSON *root;
+
+	if (!rc->g->json) {
+		if (st->walk != NULL) {
+			report_spf_text(rc->out, &rc->style, st->walk);
+		}
+		if (st->eval != NULL) {
+			report_spf_eval_text(rc->out, &rc->style, st->input,
+			    st->eval, st->walk);
+		}
+		return 0;
+	}
+	root = report_spf_json(st->input ? st->input->domain : st->domain,
+	    st->walk);
+	if (st->eval != NULL) {
+		report_spf_eval_json(root, st->input, st->eval);
+	}
+	return run_emit_json(rc, root);
+}
+
 static int
 spf_run(struct run_ctx *rc, void *opts, int argc, char **argv)
 {
 	struct spf_opts *o = opts;
-	struct walk_state st = { rc, NULL, NULL, NULL };
+	struct spf_state st;
+	struct spf_eval_input in;
 	int code;
 
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "spf: missing DOMAIN" :
-		    "spf: expected one DOMAIN, got %d arguments", argc);
+	memset(&st, 0, sizeof(st));
+	st.rc = rc;
+	if (argc > 1) {
+		return run_usage(rc, "spf: expected one DOMAIN, got %d "
+		    "arguments", argc);
 	}
-	st.domain = run_domain_arg(rc, argv[0]);
-	if (st.domain == NULL) {
-		return EXIT_USAGE;
-	}
-	if (o->record != NULL && add_draft(rc, st.domain, o->record) != 0) {
-		return EXIT_USAGE;
-	}
-	run_until_complete(rc, walk_step, &st);
-	spf_lint(st.arena, st.walk);
-	code = exit_code(st.walk);
-	if (rc->g->json) {
-		if (run_emit_json(rc, report_spf_json(st.domain, st.walk)) != 0) {
-			code = EXIT_DNS;
+	if (o->ip != NULL) {
+		if (evaluation_input(rc, o, argc ? argv[0] : NULL, &in) != 0) {
+			return EXIT_USAGE;
 		}
-	} else {
-		report_spf_text(rc->out, &rc->style, st.walk);
+		st.input = &in;
+		set_walk_macros(&st);
+		/* RFC 7208 §4.3: an invalid domain is the verdict "none",
+		 * not a usage error; there is nothing to walk then. */
+		st.domain = dns_name_check(in.domain) == DNS_NAME_OK ?
+		    in.domain : NULL;
+	} else if (argc == 0) {
+		return run_usage(rc, "spf: missing DOMAIN");
+	} else if ((st.domain = run_domain_arg(rc, argv[0])) == NULL) {
+		return EXIT_USAGE;
+	}
+	if (o->record != NULL && st.domain != NULL &&
+	    add_draft(rc, st.domain, o->record) != 0) {
+		return EXIT_USAGE;
+	}
+	run_until_complete(rc, spf_step, &st);
+	if (st.walk != NULL) {
+		spf_lint(st.arena, st.walk);
+	}
+	code = exit_code(&st);
+	if (render(&st) != 0) {
+		code = EXIT_DNS;
 	}
 	run_trace_summary(rc);
 	arena_destroy(st.arena);
@@ -150,12 +279,18 @@ spf_run(struct run_ctx *rc, void *opts, int argc, char **argv)
 
 const struct command cmd_spf = {
 	.name = "spf",
-	.summary = "walk a domain's SPF record, its includes and redirects",
-	.usage = "spf [OPTIONS] DOMAIN",
+	.summary = "walk a domain's SPF record, or evaluate it for one IP",
+	.usage = "spf [OPTIONS] DOMAIN\n"
+	    "       mailauth spf --ip IP [--sender ADDR] [--helo NAME] [DOMAIN]",
 	.help =
-	    "  --record TEXT     test a draft record for DOMAIN instead of the\n"
-	    "                    published one (\"a\" \"b\" keeps the strings)\n",
-	.shortopts = "",
+	    "  --record TEXT       test a draft record for DOMAIN instead of\n"
+	    "                      the published one (\"a\" \"b\" keeps strings)\n"
+	    "  -i, --ip, --client-ip IP\n"
+	    "                      evaluate check_host() for this client IP\n"
+	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
+	    "                      postmaster@DOMAIN; '' checks the HELO)\n"
+	    "  -e, --helo NAME     the HELO/EHLO name (for %{h} and '' senders)\n",
+	.shortopts = "i:f:e:",
 	.longopts = spf_longopts,
 	.opts_size = sizeof(struct spf_opts),
 	.set_option = spf_set_option,

@@ -382,6 +382,21 @@ cancel_all(struct dns_resolver *res)
 	res->cancelling = false;
 }
 
+/* ARES_GETSOCK_READABLE/WRITABLE shift a signed 1 by up to 31 places,
+ * which is undefined behaviour for the last socket: test the bits as
+ * unsigned instead. */
+static bool
+sock_readable(int bits, int i)
+{
+	return ((unsigned)bits & (1u << i)) != 0;
+}
+
+static bool
+sock_writable(int bits, int i)
+{
+	return ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM))) != 0;
+}
+
 /* One turn of the event loop (TECH-NOTES.md §4.1): poll c-ares' sockets
  * until one is ready or c-ares' next timeout, clamped to the deadline. */
 static void
@@ -403,14 +418,12 @@ poll_once(struct dns_resolver *res, double deadline)
 	ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
 	bits = ares_getsock(res->channel, socks, ARES_GETSOCK_MAXNUM);
 	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		if (!ARES_GETSOCK_READABLE(bits, i) &&
-		    !ARES_GETSOCK_WRITABLE(bits, i)) {
+		if (!sock_readable(bits, i) && !sock_writable(bits, i)) {
 			continue;
 		}
 		pfd[n].fd = socks[i];
-		pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits, i) ?
-		    POLLIN : 0) | (ARES_GETSOCK_WRITABLE(bits, i) ?
-		    POLLOUT : 0));
+		pfd[n].events = (short)((sock_readable(bits, i) ? POLLIN : 0) |
+		    (sock_writable(bits, i) ? POLLOUT : 0));
 		pfd[n].revents = 0;
 		n++;
 	}

@@ -9,12 +9,26 @@
 
 #include "report/text.h"
 
+struct spf_eval;
+struct spf_eval_input;
 struct spf_walk;
 
 /* Prints the tree, the counts, the findings and the verdict. */
 void report_spf_text(FILE *f, const struct text_style *style,
     const struct spf_walk *walk);
-/* Returns the JSON object (owned by the caller: cJSON_Delete). */
+/* Returns the JSON object (owned by the caller: cJSON_Delete). walk may
+ * be NULL when there was nothing to walk (an invalid domain with --ip). */
 cJSON *report_spf_json(const char *domain, const struct spf_walk *walk);
+
+/* The verdict of check_host() for one IP: the result, the path of terms
+ * that produced it, the lookups it counted beside the walk's worst case,
+ * and the explanation. walk may be NULL. */
+void report_spf_eval_text(FILE *f, const struct text_style *style,
+    const struct spf_eval_input *in, const struct spf_eval *eval,
+    const struct spf_walk *walk);
+/* Adds ip, sender, helo, result, explanation, matched and evaluation to
+ * the object made by report_spf_json(). */
+void report_spf_eval_json(cJSON *root, const struct spf_eval_input *in,
+    const struct spf_eval *eval);
 
 #endif

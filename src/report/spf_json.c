@@ -187,6 +187,11 @@ report_spf_json(const char *domain, const struct spf_walk *walk)
 
 	json_add_str(root, "command", "spf");
 	json_add_str(root, "domain", domain);
+	if (walk == NULL) {
+		cJSON_AddArrayToObject(root, "findings");
+		cJSON_AddNullToObject(root, "tree");
+		return root;
+	}
 	lookups = cJSON_AddObjectToObject(root, "lookups");
 	json_add_num(lookups, "count", walk->lookups);
 	json_add_num(lookups, "limit", SPF_LOOKUP_LIMIT);

@@ -180,8 +180,9 @@ cost_text(struct spf_printer *p, const struct spf_walk_term *wt)
 		return "";
 	}
 	if (wt->void4 || wt->void6) {
-		voids = arena_printf(p->arena, "  %svoid %u/%d%s",
-		    col_yellow(c), wt->void4 ? wt->running_void4 :
+		voids = arena_printf(p->arena, "  %svoid%s %u/%d%s",
+		    col_yellow(c), wt->void4 == wt->void6 ? "" : wt->void4 ?
+		    " (IPv4)" : " (IPv6)", wt->void4 ? wt->running_void4 :
 		    wt->running_void6, SPF_VOID_LIMIT, col_reset(c));
 	}
 	return arena_printf(p->arena, "+1  %s%2u/%d%s%s",
@@ -189,24 +190,37 @@ cost_text(struct spf_printer *p, const struct spf_walk_term *wt)
 	    wt->running_total, SPF_LOOKUP_LIMIT, col_reset(c), voids);
 }
 
+/* What follows a term's text: where its macros led, or why it has no
+ * target. */
+static const char *
+term_note(struct spf_printer *p, const struct spf_walk_term *wt)
+{
+	if (wt->depends_on_sender && wt->evaluated) {
+		return "  (depends on the sender)";
+	}
+	if (wt->target != NULL && wt->term->domain_spec != NULL &&
+	    strcmp(wt->target, wt->term->domain_spec) != 0) {
+		return arena_printf(p->arena, "  %s %s", p->style->ascii ?
+		    "->" : "→", safe(p, wt->target));
+	}
+	return "";
+}
+
 static void
 print_term(struct spf_printer *p, const struct spf_walk_term *wt, bool last)
 {
 	const char *label = safe(p, wt->term->text);
-	const char *note = "";
-	size_t used = tree_item_column(&p->tree) + text_width(label);
-	int pad = used < COST_COLUMN ? (int)(COST_COLUMN - used) : 2;
+	const char *note = term_note(p, wt), *cost = cost_text(p, wt);
+	size_t used = tree_item_column(&p->tree) + text_width(label) +
+	    text_width(note);
+	int pad = used + 2 < COST_COLUMN ? (int)(COST_COLUMN - used) : 2;
 
-	if (wt->depends_on_sender && wt->evaluated) {
-		note = "  (depends on the sender)";
-	} else if (wt->target != NULL && wt->term->domain_spec != NULL &&
-	    strcmp(wt->target, wt->term->domain_spec) != 0) {
-		note = arena_printf(p->arena, "  %s %s", p->style->ascii ?
-		    "->" : "→", safe(p, wt->target));
+	if (cost[0] == '\0') {
+		tree_item(&p->tree, last, "%s%s", label, note);
+	} else {
+		tree_item(&p->tree, last, "%s%s%*s%s", label, note, pad, "",
+		    cost);
 	}
-	tree_item(&p->tree, last, "%s%s%*s%s", label, note,
-	    pad > (int)text_width(note) ? pad - (int)text_width(note) : 2, "",
-	    cost_text(p, wt));
 	tree_push(&p->tree, last);
 	if (wt->child != NULL) {
 		print_node(p, wt->child);

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""Shared fixtures for the integration tests: the built mailauth binary,
+a real Knot DNS server (knotd) on a free 127.0.0.1 port serving the zone
+files of tests/zones/, and the scriptable fault server tests/fakedns.py.
+
+Nothing here touches the Internet: every query goes to 127.0.0.1.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import dns.message
+import dns.query
+import dns.rdatatype
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TESTS)
+ZONES = os.path.join(TESTS, 'zones')
+MAILAUTH = os.environ.get('MAILAUTH', os.path.join(ROOT, 'build', 'mailauth'))
+PYTHON = '/usr/bin/python3'
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1."""
+    for _ in range(50):
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.bind(('127.0.0.1', 0))
+        port = tcp.getsockname()[1]
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            udp.bind(('127.0.0.1', port))
+        except OSError:
+            continue
+        finally:
+            tcp.close()
+            udp.close()
+        return port
+    raise RuntimeError('no free port')
+
+
+def zone_files():
+    """Every tests/zones/<apex>.zone file, keyed by its apex."""
+    out = {}
+    for name in sorted(os.listdir(ZONES)):
+        if name.endswith('.zone'):
+            out[name[:-len('.zone')]] = os.path.join(ZONES, name)
+    return out
+
+
+class Knot:
+    """knotd serving tests/zones/ on a free loopback port."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='mailauth-knot-')
+        self.port = free_port()
+        self.proc = None
+
+    def _config(self):
+        lines = [
+            'server:',
+            '    rundir: "%s"' % self.dir,
+            '    listen: 127.0.0.1@%d' % self.port,
+            'database:',
+            '    storage: "%s"' % os.path.join(self.dir, 'db'),
+            'log:',
+            '  - target: stderr',
+            '    any: error',
+            'template:',
+            '  - id: default',
+            '    storage: "%s"' % ZONES,
+            '    zonefile-sync: -1',
+            '    zonefile-load: whole',
+            '    journal-content: none',
+            'zone:',
+        ]
+        for apex, path in zone_files().items():
+            lines.append('  - domain: %s' % apex)
+            lines.append('    file: "%s"' % path)
+        path = os.path.join(self.dir, 'knot.conf')
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        return path
+
+    def start(self):
+        os.makedirs(os.path.join(self.dir, 'db'), exist_ok=True)
+        knotd = shutil.which('knotd') or '/usr/sbin/knotd'
+        self.proc = subprocess.Popen([knotd, '-c', self._config()],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        apex = next(iter(zone_files()))
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError('knotd exited: %s' %
+                                   self.proc.stderr.read().decode())
+            try:
+                q = dns.message.make_query(apex, dns.rdatatype.SOA)
+                r = dns.query.udp(q, '127.0.0.1', port=self.port,
+                                  timeout=0.3)
+                if r.answer:
+                    return self
+            except Exception:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError('knotd did not answer on port %d' % self.port)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None and self.proc.stderr:
+            self.proc.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def args(self):
+        return ['@127.0.0.1', '-p', str(self.port)]
+
+
+class FakeDNS:
+    """tests/fakedns.py with a JSON configuration (a dict)."""
+
+    def __init__(self, config, delay_ms=0):
+        self.dir = tempfile.mkdtemp(prefix='mailauth-fake-')
+        self.config = os.path.join(self.dir, 'config.json')
+        with open(self.config, 'w') as f:
+            json.dump(config, f)
+        self.delay_ms = delay_ms
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        cmd = [PYTHON, os.path.join(TESTS, 'fakedns.py'), '--port', '0',
+               '--config', self.config]
+        if self.delay_ms:
+            cmd += ['--delay-ms', str(self.delay_ms)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line.strip().isdigit():
+            raise RuntimeError('fakedns did not start: %s%s' %
+                               (line, self.proc.stderr.read()))
+        self.port = int(line)
+        return self
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr) if self.proc \
+                else ():
+            stream.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def args(self):
+        return ['@127.0.0.1', '-p', str(self.port)]
+
+
+class Result:
+    def __init__(self, proc, elapsed):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+        self.elapsed = elapsed
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def mailauth(*args, timeout=60, env=None):
+    """Runs the binary; returns its exit code, stdout, stderr, wall time."""
+    full_env = dict(os.environ)
+    full_env.update({'LC_ALL': 'C.UTF-8', 'NO_COLOR': '1'})
+    if env:
+        full_env.update(env)
+    start = time.monotonic()
+    proc = subprocess.run([MAILAUTH] + list(args), capture_output=True,
+                          text=True, timeout=timeout, env=full_env,
+                          errors='surrogateescape')
+    return Result(proc, time.monotonic() - start)

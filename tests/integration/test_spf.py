@@ -1,0 +1,278 @@
+#!/usr/bin/python3
+"""mailauth spf against knotd on loopback, and faults from fakedns.py."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FakeDNS, Knot, ROOT, free_port, mailauth  # noqa: E402
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden')
+
+
+def codes(doc):
+    return [f['code'] for f in doc['findings']]
+
+
+class SpfAgainstKnot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def spf(self, *args):
+        return mailauth(*self.knot.args(), 'spf', *args)
+
+    def spf_json(self, domain, *args):
+        r = self.spf('--json', domain, *args)
+        return r, r.json()
+
+    def test_gmail_chain(self):
+        r, doc = self.spf_json('gmail.com')
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(doc['command'], 'spf')
+        self.assertEqual(doc['domain'], 'gmail.com')
+        self.assertEqual(doc['lookups'], {'count': 4, 'limit': 10,
+                                          'over_limit_at': None})
+        self.assertEqual(doc['void_lookups']['count'], 0)
+        self.assertEqual(doc['void_lookups']['ipv4'], 0)
+        self.assertEqual(doc['void_lookups']['ipv6'], 0)
+        self.assertEqual(doc['records'], 5)
+        self.assertEqual(doc['depth'], 3)
+        self.assertEqual(doc['findings'], [])
+        tree = doc['tree']
+        self.assertEqual(tree['record'], 'v=spf1 redirect=_spf.google.com')
+        self.assertEqual(tree['strings'], [
+            {'length': 31, 'text': 'v=spf1 redirect=_spf.google.com'}])
+        redirect = tree['terms'][0]
+        self.assertEqual(redirect['mechanism'], 'redirect')
+        self.assertEqual(redirect['qualifier'], None)
+        self.assertEqual(redirect['cost'], 1)
+        self.assertEqual(redirect['running_total'], 1)
+        spf = redirect['child']
+        self.assertEqual(spf['domain'], '_spf.google.com')
+        self.assertEqual([t['running_total'] for t in spf['terms']],
+                         [2, 3, 4, 4])
+        self.assertEqual([t['child']['domain'] for t in spf['terms'][:3]],
+                         ['_netblocks.google.com', '_netblocks2.google.com',
+                          '_netblocks3.google.com'])
+        last = spf['terms'][3]
+        self.assertEqual((last['mechanism'], last['qualifier'],
+                          last['cost']), ('all', '~', 0))
+        netblocks = spf['terms'][0]['child']
+        self.assertEqual(len(netblocks['terms']), 13)
+        self.assertEqual(netblocks['terms'][0]['term'], 'ip4:64.18.0.0/20')
+
+    def test_gmail_text_tree(self):
+        r = self.spf('--ascii', 'gmail.com')
+        self.assertEqual(r.code, 0, r.err)
+        with open(os.path.join(GOLDEN, 'spf-gmail.txt')) as f:
+            self.assertEqual(r.out, f.read())
+
+    def test_gmail_from_the_example_zone_file_without_a_network(self):
+        dead = ['@127.0.0.1', '-p', str(free_port())]
+        zone = os.path.join(ROOT, 'examples', 'gmail.zone')
+        r = mailauth(*dead, '--zone', zone, '--json', 'spf', 'gmail.com')
+        self.assertEqual(r.code, 0, r.err)
+        _, served = self.spf_json('gmail.com')
+        self.assertEqual(r.json()['tree'], served['tree'])
+        self.assertEqual(r.json()['lookups']['count'], 4)
+
+    def test_lookups_go_out_concurrently(self):
+        r, doc = self.spf_json('gmail.com', '--trace')
+        self.assertEqual(doc['stats']['sent'], 5)
+        self.assertEqual(doc['stats']['max_in_flight'], 3)
+        self.assertEqual(len(doc['queries']), 5)
+        self.assertIn(';; _netblocks3.google.com TXT: records (1)', r.err)
+        self.assertIn('5 questions, 5 sent, at most 3 in flight', r.err)
+
+    def test_exactly_ten_lookups(self):
+        r, doc = self.spf_json('ten.spf.test')
+        self.assertEqual(doc['lookups']['count'], 10)
+        self.assertNotIn('spf-lookup-limit', codes(doc))
+        self.assertEqual(r.code, 0, doc['findings'])
+
+    def test_eleven_lookups_names_the_eleventh(self):
+        r, doc = self.spf_json('eleven.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertEqual(doc['lookups']['count'], 11)
+        self.assertEqual(doc['lookups']['over_limit_at'],
+                         {'term': 'include:i5.spf.test',
+                          'domain': 'eleven.spf.test'})
+        self.assertIn('spf-lookup-limit', codes(doc))
+        nest = doc['tree']['terms'][2]
+        self.assertEqual((nest['cost'], nest['running_total'],
+                          nest['subtree']), (1, 3, 3))
+        text = self.spf('--ascii', 'eleven.spf.test')
+        self.assertIn('lookups 11/10', text.out)
+        self.assertIn("lookup 11 is 'include:i5.spf.test'", text.out)
+
+    def test_three_void_lookups(self):
+        r, doc = self.spf_json('voids.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertEqual(doc['void_lookups'], {
+            'count': 3, 'limit': 2, 'ipv4': 3, 'ipv6': 3,
+            'over_limit_at': {'term': 'exists:gone3.spf.test',
+                              'domain': 'voids.spf.test'}})
+        self.assertIn('spf-void-limit', codes(doc))
+
+    def test_include_loop_ends_quickly(self):
+        r, doc = self.spf_json('loop1.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('spf-loop', codes(doc))
+        self.assertLess(r.elapsed, 2)
+        loop = doc['tree']['terms'][0]['child']['terms'][0]['child']
+        self.assertEqual(loop['status'], 'loop')
+
+    def test_record_in_several_strings(self):
+        r, doc = self.spf_json('split.spf.test')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertEqual(doc['tree']['record'],
+                         'v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 -all')
+        self.assertEqual([s['length'] for s in doc['tree']['strings']],
+                         [21, 14, 4])
+
+    def test_strings_glued_wrong(self):
+        r, doc = self.spf_json('glued.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('spf-split-glued', codes(doc))
+        self.assertIn('spf-syntax', codes(doc))
+
+    def test_two_records(self):
+        r, doc = self.spf_json('two.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('spf-multiple-records', codes(doc))
+        self.assertEqual(doc['tree']['status'], 'multiple')
+        self.assertEqual(len(doc['tree']['records']), 2)
+
+    def test_no_spf_record(self):
+        for name in ('nospf.spf.test', 'missing.spf.test'):
+            r, doc = self.spf_json(name)
+            self.assertEqual(r.code, 1)
+            self.assertIn('spf-no-record', codes(doc))
+
+    def test_include_without_record(self):
+        r, doc = self.spf_json('badinc.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('spf-include-no-record', codes(doc))
+
+    def test_plus_all(self):
+        r, doc = self.spf_json('open.spf.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('spf-all-pass', codes(doc))
+
+    def test_sender_macros(self):
+        r, doc = self.spf_json('macro.spf.test')
+        terms = doc['tree']['terms']
+        self.assertTrue(terms[0]['depends_on_sender'])
+        self.assertEqual(terms[0]['target'], None)
+        self.assertEqual(terms[1]['target'], 'macro.spf.test')
+        self.assertEqual(terms[1]['addresses'], ['192.0.2.7'])
+        self.assertEqual(doc['lookups']['count'], 2)
+
+    def test_large_answer_retried_over_tcp(self):
+        r, doc = self.spf_json('big.spf.test', '--trace')
+        txt = [q for q in doc['queries'] if q['type'] == 'TXT'][0]
+        self.assertGreater(txt['size'], 1232)
+        self.assertTrue(txt['tcp'])
+        self.assertEqual(txt['outcome'], 'records')
+        self.assertIn('spf-answer-too-large', codes(doc))
+        self.assertEqual(doc['tree']['status'], 'ok')
+
+    def test_options_before_and_after_the_command(self):
+        a = mailauth('--json', *self.knot.args(), 'spf', 'gmail.com')
+        b = mailauth('spf', 'gmail.com', '--json', *self.knot.args())
+        c = mailauth('sp', *self.knot.args(), 'gmail.com', '--json')
+        self.assertEqual(a.json(), b.json())
+        self.assertEqual(a.json(), c.json())
+
+    def test_draft_record_too_long_for_one_string(self):
+        record = 'v=spf1 ' + ' '.join('ip4:198.51.100.%d' % i
+                                      for i in range(20)) + ' -all'
+        r, doc = self.spf_json('draft.spf.test', '--record', record)
+        self.assertEqual(r.code, 1)
+        found = [f for f in doc['findings']
+                 if f['code'] == 'spf-string-too-long']
+        self.assertEqual(len(found), 1)
+        self.assertIn('" "', found[0]['fix'])
+
+    def test_draft_record_with_quoted_strings(self):
+        r, doc = self.spf_json('draft.spf.test', '--record',
+                               '"v=spf1 a " "-all"')
+        self.assertEqual([s['text'] for s in doc['tree']['strings']],
+                         ['v=spf1 a ', '-all'])
+
+
+class SpfUsage(unittest.TestCase):
+    def test_usage_errors(self):
+        for args, needle in (
+                (['spf'], 'missing DOMAIN'),
+                (['spf', 'a..b'], "'a..b'"),
+                (['spf', 'x' * 70 + '.example'], 'label'),
+                (['spf', 'example.com', '-p', '0'], "'0'"),
+                (['spf', 'example.com', '--tries', 'many'], "'many'"),
+                (['frobnicate'], "'frobnicate'"),
+                ([], 'usage')):
+            r = mailauth(*args)
+            self.assertEqual(r.code, 2, args)
+            self.assertIn(needle, r.err, args)
+            self.assertEqual(len(r.err.strip().splitlines()) >= 1, True)
+
+    def test_help_and_version(self):
+        r = mailauth('--help')
+        self.assertEqual(r.code, 0)
+        self.assertIn('spf', r.out)
+        r = mailauth('spf', '--help')
+        self.assertIn('--record', r.out)
+        r = mailauth('--version')
+        self.assertTrue(r.out.startswith('mailauth '))
+
+
+class SpfFaults(unittest.TestCase):
+    def fake(self, behaviors):
+        config = {
+            'zones': ['fault.test'],
+            'records': {'ok.fault.test': [
+                {'type': 'TXT', 'data': 'v=spf1 include:bad.fault.test -all'}]},
+            'behaviors': behaviors,
+        }
+        server = FakeDNS(config).start()
+        self.addCleanup(server.stop)
+        return server
+
+    def test_servfail_at_the_top(self):
+        server = self.fake({'ok.fault.test': {'*': {'action': 'rcode',
+                                                    'rcode': 'SERVFAIL'}}})
+        r = mailauth(*server.args(), '--json', 'spf', 'ok.fault.test')
+        self.assertEqual(r.code, 3)
+        doc = r.json()
+        self.assertIn('spf-dns-error', codes(doc))
+        self.assertEqual(doc['tree']['status'], 'temperror')
+
+    def test_servfail_in_an_include(self):
+        server = self.fake({'bad.fault.test': {'*': {'action': 'rcode',
+                                                     'rcode': 'SERVFAIL'}}})
+        r = mailauth(*server.args(), '--json', 'spf', 'ok.fault.test')
+        self.assertEqual(r.code, 3)
+        self.assertIn('spf-dns-error', codes(r.json()))
+
+    def test_server_that_never_answers(self):
+        server = self.fake({'ok.fault.test': {'*': {'action': 'timeout'}}})
+        r = mailauth(*server.args(), '--timeout', '1', '--json', 'spf',
+                     'ok.fault.test')
+        self.assertEqual(r.code, 3)
+        self.assertLess(r.elapsed, 2.0)
+        self.assertEqual(r.json()['tree']['answer'], 'timeout')
+
+    def test_closed_port(self):
+        r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',
+                     '--json', 'spf', 'example.com')
+        self.assertEqual(r.code, 3)
+        self.assertLess(r.elapsed, 2.0)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
