@@ -10,6 +10,7 @@
 #include "dns/zonefile.h"
 #include "report/spf.h"
 #include "spf/eval.h"
+#include "spf/flatten.h"
 #include "spf/lint.h"
 #include "spf/walk.h"
 #include "util/arena.h"
@@ -20,6 +21,7 @@ enum spf_key {
 	OPT_IP = 'i',
 	OPT_SENDER = 'f',
 	OPT_HELO = 'e',
+	OPT_FLATTEN = 2001,
 };
 
 struct spf_opts {
@@ -27,6 +29,7 @@ struct spf_opts {
 	const char *ip;		/* --ip: evaluate for this client */
 	const char *sender;	/* --sender, NULL when not given */
 	const char *helo;	/* --helo */
+	bool flatten;		/* --flatten */
 };
 
 /* -i/--client-ip, -f/--sender and -e/--helo are the spellings of the npm
@@ -37,6 +40,7 @@ static const struct option spf_longopts[] = {
 	{ "client-ip", required_argument, NULL, OPT_IP },
 	{ "sender", required_argument, NULL, OPT_SENDER },
 	{ "helo", required_argument, NULL, OPT_HELO },
+	{ "flatten", no_argument, NULL, OPT_FLATTEN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -50,6 +54,7 @@ spf_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_IP: o->ip = arg; return 0;
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
+	case OPT_FLATTEN: o->flatten = true; return 0;
 	}
 	*err = "unknown option";
 	return -1;
@@ -66,6 +71,7 @@ struct spf_state {
 	struct arena *arena;
 	struct spf_walk *walk;
 	struct spf_eval *eval;
+	struct spf_flat *flat;		/* --flatten */
 };
 
 static bool
@@ -221,12 +227,18 @@ render(struct spf_state *st)
 			report_spf_eval_text(rc->out, &rc->style, st->input,
 			    st->eval, st->walk);
 		}
+		if (st->flat != NULL) {
+			report_spf_flat_text(rc->out, &rc->style, st->flat);
+		}
 		return 0;
 	}
 	root = report_spf_json(st->input ? st->input->domain : st->domain,
 	    st->walk);
 	if (st->eval != NULL) {
 		report_spf_eval_json(root, st->input, st->eval);
+	}
+	if (st->flat != NULL) {
+		report_spf_flat_json(root, st->flat);
 	}
 	return run_emit_json(rc, root);
 }
@@ -267,6 +279,9 @@ spf_run(struct run_ctx *rc, void *opts, int argc, char **argv)
 	run_until_complete(rc, spf_step, &st);
 	if (st.walk != NULL) {
 		spf_lint(st.arena, st.walk);
+		if (o->flatten) {
+			st.flat = spf_flatten(st.arena, st.walk);
+		}
 	}
 	code = exit_code(&st);
 	if (render(&st) != 0) {
@@ -289,7 +304,9 @@ const struct command cmd_spf = {
 	    "                      evaluate check_host() for this client IP\n"
 	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
 	    "                      postmaster@DOMAIN; '' checks the HELO)\n"
-	    "  -e, --helo NAME     the HELO/EHLO name (for %{h} and '' senders)\n",
+	    "  -e, --helo NAME     the HELO/EHLO name (for %{h} and '' senders)\n"
+	    "  --flatten           print an equivalent record of ip4:/ip6: terms\n"
+	    "                      only, split for a zone file\n",
 	.shortopts = "i:f:e:",
 	.longopts = spf_longopts,
 	.opts_size = sizeof(struct spf_opts),

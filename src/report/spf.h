@@ -10,6 +10,7 @@
 #include "report/text.h"
 
 struct spf_eval;
+struct spf_flat;
 struct spf_eval_input;
 struct spf_walk;
 
@@ -30,5 +31,10 @@ void report_spf_eval_text(FILE *f, const struct text_style *style,
  * the object made by report_spf_json(). */
 void report_spf_eval_json(cJSON *root, const struct spf_eval_input *in,
     const struct spf_eval *eval);
+
+/* --flatten: the record ready to paste, or why it cannot be made. */
+void report_spf_flat_text(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat);
+void report_spf_flat_json(cJSON *root, const struct spf_flat *flat);
 
 #endif
