@@ -1,6 +1,7 @@
 /* The SPF walk and its RFC 7208 §4.6.4 accounting, on zones in memory. The
  * walk is pure, so the tests feed it answers from a zone set directly. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dns/zonefile.h"

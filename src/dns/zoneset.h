@@ -1,0 +1,43 @@
+/* Inside a zone set: its records, shared by the master-file reader
+ * (zonefile.c) and the answering code (zoneset.c). Not for other modules:
+ * they use dns/zonefile.h. */
+#ifndef MAILAUTH_DNS_ZONESET_H
+#define MAILAUTH_DNS_ZONESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dns/answer.h"
+
+/* A set holds drafts a user typed: this bound only keeps a wrong file
+ * from eating the machine. */
+#define ZONE_MAX_RECORDS 100000
+/* The RR type SPF (RFC 4408 §3.1.1): read and kept so files that still
+ * carry it load; never answered (RFC 7208 §3.1 dropped it). */
+#define ZONE_T_SPF 99
+
+struct zone_rr {
+	const char *owner;	/* lower case, no final dot */
+	unsigned type;
+	union {
+		struct ip_addr addr;		/* A, AAAA */
+		struct dns_mx mx;		/* MX */
+		const char *name;		/* PTR, CNAME, NS */
+		struct dns_txt txt;		/* TXT, SPF */
+	} rd;
+};
+
+struct dns_zoneset {
+	struct arena *arena;	/* owners and RDATA */
+	struct zone_rr *rrs;
+	size_t n, cap;
+	const char **apexes;	/* zones the set is authoritative for */
+	size_t napexes, capapexes;
+};
+
+/* Copies rr (whose strings already live in zs->arena) into the set. */
+void zoneset_add_record(struct dns_zoneset *zs, const struct zone_rr *rr);
+/* Makes the set authoritative for apex (normalized); duplicates ignored. */
+void zoneset_add_apex(struct dns_zoneset *zs, const char *apex);
+
+#endif

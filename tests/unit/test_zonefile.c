@@ -1,0 +1,257 @@
+/* The --zone reader (RFC 1035 §5 master files) and the answers a zone set
+ * gives. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dns/zonefile.h"
+#include "util/arena.h"
+
+static struct arena *a;
+static struct dns_zoneset *zs;
+
+static void setup(void) { a = arena_create(); zs = dns_zoneset_create(); }
+static void teardown(void) { dns_zoneset_destroy(zs); arena_destroy(a); }
+
+TestSuite(zonefile, .init = setup, .fini = teardown);
+
+static void
+load(const char *text)
+{
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL,
+	    "test.zone", &err), 0, "%s", err);
+}
+
+static char *
+load_error(const char *text)
+{
+	char *err = NULL;
+	static char copy[512];
+
+	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL,
+	    "test.zone", &err), -1);
+	cr_assert_not_null(err);
+	snprintf(copy, sizeof(copy), "%s", err);
+	free(err);
+	return copy;
+}
+
+static const struct dns_answer *
+ask(const char *name, enum dns_type type)
+{
+	return dns_zoneset_answer(zs, a, name, type);
+}
+
+static const char basic[] =
+    "$ORIGIN example.com.\n"
+    "$TTL 1h\n"
+    "@\tIN\tSOA\tns1 hostmaster (\n"
+    "\t\t2024010101 ; serial\n"
+    "\t\t3600 600 86400 300 )\n"
+    "@ NS ns1\n"
+    "ns1 300 IN A 192.0.2.1\n"
+    "     IN AAAA 2001:db8::1\n"
+    "mail IN 600 A 192.0.2.25\n"
+    "@ MX 10 mail\n"
+    "@ MX 20 backup.example.net.\n"
+    "@ TXT \"v=spf1 \" \"mx -all\"\n"
+    "@ txt bare words\n"
+    "www CNAME @\n"
+    "deep.ent TXT \"x\"\n"
+    "7.2.0.192.in-addr.arpa. PTR mail\n";
+
+Test(zonefile, owners_ttl_class_and_relative_names)
+{
+	const struct dns_answer *ans;
+
+	load(basic);
+	ans = ask("ns1.example.com", DNS_T_A);
+	cr_assert_eq(ans->kind, DNS_ANS_RECORDS);
+	cr_assert_eq(ans->addrs[0].bytes[3], 1);
+	ans = ask("NS1.Example.COM.", DNS_T_AAAA);
+	cr_assert_eq(ans->kind, DNS_ANS_RECORDS, "blank owner continues");
+	ans = ask("mail.example.com", DNS_T_A);
+	cr_assert_eq(ans->count, 1);
+	ans = ask("example.com", DNS_T_MX);
+	cr_assert_eq(ans->count, 2);
+	cr_assert_str_eq(ans->mx[0].host, "mail.example.com");
+	cr_assert_eq(ans->mx[0].preference, 10);
+	cr_assert_str_eq(ans->mx[1].host, "backup.example.net");
+	cr_assert_eq(ans->source, DNS_SRC_ZONE);
+	cr_assert_str_eq(ans->name, "example.com");
+}
+
+Test(zonefile, txt_strings_are_kept_as_published)
+{
+	const struct dns_answer *ans;
+
+	load(basic);
+	ans = ask("example.com", DNS_T_TXT);
+	cr_assert_eq(ans->count, 2);
+	cr_assert_eq(ans->txt[0].nstrings, 2);
+	cr_assert_eq(ans->txt[0].strings[0].len, 7);
+	cr_assert_eq(memcmp(ans->txt[0].strings[1].data, "mx -all", 7), 0);
+	cr_assert_eq(ans->txt[1].nstrings, 2, "bare words are strings");
+	/* header, question (13 + 4), two RRs of 12 + RDATA (1+7+1+7,
+	 * 1+4+1+5) */
+	cr_assert_eq(ans->size, 12 + 13 + 4 + 12 + 16 + 12 + 11);
+}
+
+Test(zonefile, escapes_and_binary_strings)
+{
+	const struct dns_answer *ans;
+
+	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\n"
+	    "a TXT \"q\\\"uote\\\\ \\000nul \\255\" \"semi;colon\"\n");
+	ans = ask("a.t", DNS_T_TXT);
+	cr_assert_eq(ans->txt[0].strings[0].len, 14);
+	cr_assert_eq(memcmp(ans->txt[0].strings[0].data,
+	    "q\"uote\\ \0nul \xff", 14), 0);
+	cr_assert_eq(ans->txt[0].strings[1].len, 10);
+}
+
+Test(zonefile, long_strings_load_for_diagnosis)
+{
+	char text[1024];
+	const struct dns_answer *ans;
+
+	snprintf(text, sizeof(text), "$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\n"
+	    "big TXT \"%0300d\"\n", 0);
+	load(text);
+	ans = ask("big.t", DNS_T_TXT);
+	cr_assert_eq(ans->txt[0].strings[0].len, 300);
+}
+
+Test(zonefile, nxdomain_nodata_and_empty_non_terminals)
+{
+	load(basic);
+	cr_assert_eq(ask("nope.example.com", DNS_T_TXT)->kind,
+	    DNS_ANS_NXDOMAIN);
+	cr_assert_eq(ask("nope.example.com", DNS_T_TXT)->rcode, 3);
+	cr_assert_eq(ask("mail.example.com", DNS_T_TXT)->kind,
+	    DNS_ANS_NODATA);
+	cr_assert_eq(ask("ent.example.com", DNS_T_TXT)->kind, DNS_ANS_NODATA);
+	cr_assert_null(ask("example.org", DNS_T_TXT));
+	cr_assert_null(ask("com", DNS_T_TXT));
+}
+
+Test(zonefile, cnames_are_followed)
+{
+	const struct dns_answer *ans;
+
+	load(basic);
+	ans = ask("www.example.com", DNS_T_MX);
+	cr_assert_eq(ans->kind, DNS_ANS_RECORDS);
+	cr_assert_str_eq(ans->cname, "example.com");
+	ans = ask("www.example.com", DNS_T_CNAME);
+	cr_assert_str_eq(ans->names[0], "example.com");
+}
+
+Test(zonefile, cname_loop_is_servfail)
+{
+	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\na CNAME b\nb CNAME a\n");
+	cr_assert_eq(ask("a.t", DNS_T_TXT)->kind, DNS_ANS_SERVFAIL);
+}
+
+Test(zonefile, origin_is_the_apex_without_soa)
+{
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, "a TXT x\n", 8, "draft.test.",
+	    "d", &err), 0);
+	cr_assert_eq(ask("a.draft.test", DNS_T_TXT)->kind, DNS_ANS_RECORDS);
+	cr_assert_eq(ask("b.draft.test", DNS_T_TXT)->kind, DNS_ANS_NXDOMAIN);
+	load("$ORIGIN other.test.\nx A 192.0.2.9\n");
+	cr_assert_eq(ask("y.other.test", DNS_T_A)->kind, DNS_ANS_NXDOMAIN);
+}
+
+Test(zonefile, wildcards)
+{
+	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\n"
+	    "*._report._dmarc TXT \"v=DMARC1\"\n"
+	    "real._report._dmarc TXT \"other\"\n");
+	cr_assert_eq(ask("example.com._report._dmarc.t", DNS_T_TXT)->kind,
+	    DNS_ANS_RECORDS);
+	cr_assert_eq(ask("real._report._dmarc.t", DNS_T_TXT)->txt[0]
+	    .strings[0].data[0], 'o');
+	cr_assert_eq(ask("x.nothing.t", DNS_T_TXT)->kind, DNS_ANS_NXDOMAIN);
+}
+
+Test(zonefile, null_mx_and_spf_type)
+{
+	const struct dns_answer *ans;
+
+	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\n@ MX 0 .\n"
+	    "@ SPF \"v=spf1 -all\"\n");
+	ans = ask("t", DNS_T_MX);
+	cr_assert_str_eq(ans->mx[0].host, "");
+	cr_assert_eq(ask("t", DNS_T_TXT)->kind, DNS_ANS_NODATA);
+}
+
+Test(zonefile, errors_name_the_line_and_token)
+{
+	cr_assert_str_eq(load_error("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\n\n"
+	    "a TXTT x\n"), "test.zone:4: unknown record type 'TXTT'");
+	cr_assert_str_eq(load_error("$ORIGIN t.\na A 192.0.2\n"),
+	    "test.zone:2: bad IPv4 address '192.0.2'");
+	cr_assert_str_eq(load_error("$ORIGIN t.\na AAAA 192.0.2.1\n"),
+	    "test.zone:2: bad IPv6 address '192.0.2.1'");
+	cr_assert_str_eq(load_error("$ORIGIN t.\na TXT \"open\n"),
+	    "test.zone:2: unterminated quoted string");
+	cr_assert_str_eq(load_error("$ORIGIN t.\n@ SOA ns h ( 1 2\n3 4 5\n"),
+	    "test.zone:2: '(' without ')'");
+	cr_assert_str_eq(load_error("$INCLUDE other.zone\n"),
+	    "test.zone:1: $INCLUDE is not supported: give each file with "
+	    "its own --zone");
+	cr_assert_str_eq(load_error("a TXT x\n"),
+	    "test.zone:1: relative name 'a' with no $ORIGIN");
+	cr_assert_str_eq(load_error("$ORIGIN t.\na MX x y\n"),
+	    "test.zone:2: bad MX preference 'x'");
+	cr_assert_str_eq(load_error("$ORIGIN t.\na CH TXT x\n"),
+	    "test.zone:2: class 'CH' is not supported (only IN)");
+}
+
+Test(zonefile, files_and_missing_files)
+{
+	char path[] = "/tmp/mailauth-zone-XXXXXX";
+	int fd = mkstemp(path);
+	char *err = NULL;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, basic, strlen(basic)), (ssize_t)strlen(basic));
+	close(fd);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err);
+	cr_assert_eq(ask("mail.example.com", DNS_T_A)->kind, DNS_ANS_RECORDS);
+	unlink(path);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), -1);
+	cr_assert_not_null(strstr(err, path));
+	free(err);
+}
+
+Test(zonefile, strings_for_a_draft_record)
+{
+	struct dns_bytes *s = NULL;
+	const char *err = NULL;
+
+	cr_assert_eq(dns_zone_parse_strings(a, "\"v=spf1 a \" \"-all\"", &s,
+	    &err), 2);
+	cr_assert_eq(s[0].len, 9);
+	cr_assert_eq(s[1].len, 4);
+	cr_assert_eq(dns_zone_parse_strings(a, "\"open", &s, &err), -1);
+	cr_assert_not_null(err);
+}
+
+Test(zonefile, nul_bytes_in_the_text_do_not_crash)
+{
+	static const char text[] = "$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\na TXT "
+	    "\"x\0y\"\n";
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, text, sizeof(text) - 1, NULL,
+	    "nul", &err), 0, "%s", err);
+	cr_assert_eq(ask("a.t", DNS_T_TXT)->txt[0].strings[0].len, 3);
+}
