@@ -363,13 +363,18 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		}
 		out->cmd_opts = xcalloc(1, out->cmd->opts_size);
 	}
-	/* @SERVER may stand anywhere, as in dig; the last one wins. */
+	/* @SERVER may stand anywhere, as in dig (the last one wins), but
+	 * not as the value of an option: --sender @example.net is a
+	 * sender. */
 	for (i = 0; i < argc; i++) {
+		bool is_value = i > 1 && argv[i - 1][0] == '-' &&
+		    argv[i - 1][1] != '\0' && token_takes_next(argv[i - 1],
+		    commands, ncommands);
+
 		if (i == word) {
 			continue;
 		}
-		if (i > 0 && argv[i][0] == '@' && (i == 0 ||
-		    strcmp(argv[i - 1], "--") != 0)) {
+		if (i > 0 && argv[i][0] == '@' && !is_value) {
 			if (argv[i][1] == '\0') {
 				snprintf(err, errlen, "'@' needs a server "
 				    "address");

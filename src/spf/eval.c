@@ -223,6 +223,9 @@ ptr_macro_value(struct evaluator *ev, const char *domain)
 	return n > 0 ? names[0] : "unknown";
 }
 
+/* Expands a domain-spec or explanation. Returns NO_MATCH with *out set,
+ * WAIT while %{p} needs answers, or DONE when the text is not a valid
+ * macro-string (the caller decides what that means). */
 static enum outcome
 expand(struct evaluator *ev, const char *spec, const char *domain,
     bool explain, char **out)
@@ -240,20 +243,19 @@ expand(struct evaluator *ev, const char *spec, const char *domain,
 	ctx.helo = ev->in->helo ? ev->in->helo : "unknown";
 	ctx.receiver = ev->in->receiver;
 	ctx.now = ev->in->now;
-	spf_macro_string_check(spec, strlen(spec), explain, &where, &letters,
-	    NULL);
+	/* RFC 7208 §7.1: only visible ASCII (and spaces in explanations). */
+	if (spf_macro_string_check(spec, strlen(spec), explain, &where,
+	    &letters, NULL) != NULL) {
+		return DONE;
+	}
 	if (letters & SPF_MACRO_P) {
 		ctx.ptr_name = ptr_macro_value(ev, domain);
 		if (ctx.ptr_name == NULL) {
 			return WAIT;
 		}
 	}
-	if (spf_macro_expand(ev->a, spec, strlen(spec), &ctx, explain,
-	    out) != SPF_MACRO_OK) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
-		    "cannot expand '%s'", spec));
-	}
-	return NO_MATCH;
+	return spf_macro_expand(ev->a, spec, strlen(spec), &ctx, explain,
+	    out) == SPF_MACRO_OK ? NO_MATCH : DONE;
 }
 
 /* The domain a term queries: its expanded domain-spec, or the current
@@ -272,6 +274,9 @@ target_of(struct evaluator *ev, const struct spf_term *t, const char *domain,
 	o = expand(ev, t->domain_spec, domain, false, &out);
 	if (o == NO_MATCH) {
 		*target = spf_macro_truncate_domain(out);
+	} else if (o == DONE) {
+		fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		    "cannot expand '%s'", t->domain_spec));
 	}
 	return o;
 }
@@ -463,9 +468,11 @@ explain(struct evaluator *ev, const struct spf_record *r, const char *domain)
 	    r->exp->domain_spec == NULL) {
 		return;
 	}
-	if (target_of(ev, r->exp, domain, &name) != NO_MATCH) {
+	if (expand(ev, r->exp->domain_spec, domain, false, &text) !=
+	    NO_MATCH) {
 		return;
 	}
+	name = spf_macro_truncate_domain(text);
 	ans = ask(ev, name, DNS_T_TXT);
 	if (ans == NULL || ans->kind != DNS_ANS_RECORDS || ans->count != 1) {
 		return;

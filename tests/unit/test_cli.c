@@ -89,6 +89,19 @@ Test(cli, server_first_and_command_options_before_the_command)
 	cli_finish(&cli);
 }
 
+Test(cli, an_option_value_starting_with_at_is_not_a_server)
+{
+	char *argv[] = { "mailauth", "spf", "--record", "@x", "@192.0.2.53",
+	    "example.com", NULL };
+	struct cli cli;
+	char err[256];
+
+	cr_assert_eq(parse(&cli, err, 6, argv), CLI_OK, "%s", err);
+	cr_assert_str_eq(cli.g.server, "192.0.2.53");
+	cr_assert_eq(cli.argc, 1);
+	cli_finish(&cli);
+}
+
 Test(cli, unique_prefix_and_ambiguity)
 {
 	char *argv1[] = { "mailauth", "sp", "x.example", NULL };
