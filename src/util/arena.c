@@ -124,15 +124,18 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	char small[256], *p;
 	va_list copy;
 	int len;
-	char *p;
 
 	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
+	len = vsnprintf(small, sizeof(small), fmt, copy);
 	va_end(copy);
 	if (len < 0) {
 		return arena_strdup(a, "");
+	}
+	if ((size_t)len < sizeof(small)) {
+		return arena_memdup(a, small, (size_t)len);
 	}
 	p = arena_alloc(a, (size_t)len + 1);
 	vsnprintf(p, (size_t)len + 1, fmt, ap);
