@@ -592,9 +592,10 @@ check_host(struct evaluator *ev, const char *domain)
 	const struct dns_answer *ans;
 	const struct spf_record *r = NULL;
 
-	/* RFC 7208 §4.3: a malformed or single-label domain gives "none". */
+	/* RFC 7208 §4.3: a malformed or single-label domain gives "none";
+	 * so does an address literal such as a HELO of "[192.0.2.1]". */
 	if (dns_name_check(domain) != DNS_NAME_OK ||
-	    !dns_name_is_multilabel(domain)) {
+	    !dns_name_is_multilabel(domain) || domain[0] == '[') {
 		ev->reason = arena_printf(ev->a, "'%s' is not a valid domain "
 		    "name", domain);
 		return ev->result = SPF_RESULT_NONE;
