@@ -5,7 +5,6 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "dns/name.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
 #include "report/spf.h"
@@ -265,8 +264,7 @@ spf_run(struct run_ctx *rc, void *opts, int argc, char **argv)
 		set_walk_macros(&st);
 		/* RFC 7208 §4.3: an invalid domain is the verdict "none",
 		 * not a usage error; there is nothing to walk then. */
-		st.domain = dns_name_check(in.domain) == DNS_NAME_OK ?
-		    in.domain : NULL;
+		st.domain = spf_domain_is_valid(in.domain) ? in.domain : NULL;
 	} else if (argc == 0) {
 		return run_usage(rc, "spf: missing DOMAIN");
 	} else if ((st.domain = run_domain_arg(rc, argv[0])) == NULL) {

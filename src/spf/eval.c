@@ -586,16 +586,22 @@ evaluate_record(struct evaluator *ev, const struct spf_record *r,
 	return ev->result = SPF_RESULT_NEUTRAL;
 }
 
+bool
+spf_domain_is_valid(const char *domain)
+{
+	/* An address literal such as a HELO of "[192.0.2.1]" is not a
+	 * domain either. */
+	return dns_name_check(domain) == DNS_NAME_OK &&
+	    dns_name_is_multilabel(domain) && domain[0] != '[';
+}
+
 static enum spf_result
 check_host(struct evaluator *ev, const char *domain)
 {
 	const struct dns_answer *ans;
 	const struct spf_record *r = NULL;
 
-	/* RFC 7208 §4.3: a malformed or single-label domain gives "none";
-	 * so does an address literal such as a HELO of "[192.0.2.1]". */
-	if (dns_name_check(domain) != DNS_NAME_OK ||
-	    !dns_name_is_multilabel(domain) || domain[0] == '[') {
+	if (!spf_domain_is_valid(domain)) {
 		ev->reason = arena_printf(ev->a, "'%s' is not a valid domain "
 		    "name", domain);
 		return ev->result = SPF_RESULT_NONE;

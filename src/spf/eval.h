@@ -58,6 +58,9 @@ const char *spf_eval_sender(struct arena *a, const char *sender,
     const char *domain);
 struct spf_eval *spf_eval_run(struct arena *a, spf_lookup_fn lookup,
     void *lookup_ctx, const struct spf_eval_input *in);
+/* RFC 7208 §4.3: false for a malformed name, a single label, or an
+ * address literal; check_host() gives "none" for them. */
+bool spf_domain_is_valid(const char *domain);
 /* "pass", "fail", ... */
 const char *spf_result_name(enum spf_result r);
 

@@ -206,6 +206,99 @@ class SpfAgainstKnot(unittest.TestCase):
                          ['v=spf1 a ', '-all'])
 
 
+class SpfEvaluate(unittest.TestCase):
+    """spf --ip: check_host() for one client, against knotd."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def check(self, *args):
+        r = mailauth(*self.knot.args(), '--json', 'spf', *args)
+        return r, r.json()
+
+    def test_pass_through_redirect_and_include(self):
+        r, doc = self.check('gmail.com', '--ip', '209.85.128.5')
+        self.assertEqual(r.code, 0)
+        self.assertEqual(doc['result'], 'pass')
+        self.assertEqual(doc['ip'], '209.85.128.5')
+        self.assertEqual(doc['sender'], 'postmaster@gmail.com')
+        self.assertIsNone(doc['helo'])
+        self.assertIsNone(doc['explanation'])
+        self.assertEqual(doc['matched'], [
+            {'domain': 'gmail.com', 'term': 'redirect=_spf.google.com'},
+            {'domain': '_spf.google.com',
+             'term': 'include:_netblocks.google.com'},
+            {'domain': '_netblocks.google.com', 'term': 'ip4:209.85.128.0/17'}])
+        self.assertEqual(doc['evaluation'], {'lookups': 2, 'void_lookups': 0})
+        self.assertEqual(doc['lookups']['count'], 4)
+        text = mailauth(*self.knot.args(), 'spf', 'gmail.com', '--ip',
+                        '209.85.128.5')
+        self.assertIn('result: pass for 209.85.128.5', text.out)
+        self.assertIn('_netblocks.google.com ip4:209.85.128.0/17 → pass',
+                      text.out)
+        self.assertIn('evaluation: 2/10 lookups', text.out)
+        self.assertIn("the walk's worst case: 4/10", text.out)
+
+    def test_softfail_exits_1(self):
+        r, doc = self.check('gmail.com', '-i', '192.0.2.200')
+        self.assertEqual((r.code, doc['result']), (1, 'softfail'))
+        self.assertEqual(doc['matched'][-1], {'domain': '_spf.google.com',
+                                              'term': '~all'})
+
+    def test_ipv6_and_mapped_addresses(self):
+        r, doc = self.check('gmail.com', '--client-ip', '2a00:1450:4000::1')
+        self.assertEqual(doc['result'], 'pass')
+        r, doc = self.check('gmail.com', '--ip', '::ffff:172.217.0.9')
+        self.assertEqual(doc['result'], 'pass')
+        self.assertEqual(doc['ip'], '172.217.0.9')
+
+    def test_sender_helo_and_explanation(self):
+        r, doc = self.check('--ip', '192.0.2.9', '-f',
+                            'alice@strict.spf.test', '-e', 'mx.example')
+        self.assertEqual((r.code, doc['result']), (1, 'fail'))
+        self.assertEqual(doc['domain'], 'strict.spf.test')
+        self.assertEqual(doc['helo'], 'mx.example')
+        self.assertEqual(doc['explanation'],
+                         "192.0.2.9 is not one of strict.spf.test's mail "
+                         "servers")
+        r, doc = self.check('--ip', '192.0.2.1', '--sender', '',
+                            '--helo', 'strict.spf.test')
+        self.assertEqual(doc['result'], 'pass')
+        self.assertEqual(doc['sender'], 'postmaster@strict.spf.test')
+
+    def test_invalid_domain_is_none_not_a_usage_error(self):
+        r, doc = self.check('A2345678', '--ip', '192.0.2.1')
+        self.assertEqual((r.code, doc['result']), (1, 'none'))
+        self.assertIsNone(doc['tree'])
+
+    def test_over_the_limit_is_permerror(self):
+        r, doc = self.check('eleven.spf.test', '--ip', '203.0.113.9')
+        self.assertEqual((r.code, doc['result']), (1, 'permerror'))
+        self.assertEqual(doc['evaluation']['lookups'], 11)
+
+    def test_flatten(self):
+        r, doc = self.check('gmail.com', '--flatten')
+        flat = doc['flatten']
+        self.assertIsNone(flat['refused'])
+        self.assertEqual(flat['networks'], 19)
+        self.assertTrue(flat['record'].startswith('v=spf1 ip4:'))
+        self.assertTrue(flat['record'].endswith(' ~all'))
+        self.assertEqual(''.join(flat['strings']), flat['record'])
+        self.assertTrue(all(len(s) <= 255 for s in flat['strings']))
+        self.assertIn('stale', flat['warning'])
+        r, doc = self.check('macro.spf.test', '--flatten')
+        self.assertIn('depends on the sender', doc['flatten']['refused'])
+        text = mailauth(*self.knot.args(), 'spf', 'ten.spf.test',
+                        '--flatten')
+        self.assertIn('TXT "v=spf1 ip4:192.0.2.10 ip4:192.0.2.25 '
+                      'ip4:198.51.100.0/29 ip6:2001:db8::25 -all"', text.out)
+
+
 class SpfUsage(unittest.TestCase):
     def test_usage_errors(self):
         for args, needle in (
@@ -214,6 +307,7 @@ class SpfUsage(unittest.TestCase):
                 (['spf', 'x' * 70 + '.example'], 'label'),
                 (['spf', 'example.com', '-p', '0'], "'0'"),
                 (['spf', 'example.com', '--tries', 'many'], "'many'"),
+                (['spf', 'example.com', '--ip', '1.2.3'], "'1.2.3'"),
                 (['frobnicate'], "'frobnicate'"),
                 ([], 'usage')):
             r = mailauth(*args)
@@ -266,6 +360,13 @@ class SpfFaults(unittest.TestCase):
         self.assertEqual(r.code, 3)
         self.assertLess(r.elapsed, 2.0)
         self.assertEqual(r.json()['tree']['answer'], 'timeout')
+
+    def test_evaluation_that_times_out_is_temperror(self):
+        server = self.fake({'bad.fault.test': {'*': {'action': 'timeout'}}})
+        r = mailauth(*server.args(), '--timeout', '1', '--json', 'spf',
+                     'ok.fault.test', '--ip', '192.0.2.1')
+        self.assertEqual(r.code, 3)
+        self.assertEqual(r.json()['result'], 'temperror')
 
     def test_closed_port(self):
         r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',
