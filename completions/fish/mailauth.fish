@@ -20,3 +20,7 @@ complete -c mailauth -s h -l help -d 'show help'
 complete -c mailauth -s V -l version -d 'show the version'
 
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -l record -r -d 'test a draft record'
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -s i -l ip -l client-ip -r -d 'evaluate for this client IP'
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -s f -l sender -r -d 'MAIL FROM address'
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -s e -l helo -r -d 'HELO name'
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -l flatten -d 'print an equivalent ip4/ip6 record'
