@@ -11,6 +11,10 @@
 #define SPF_MX_NAME_LIMIT 10
 #define SPF_PTR_NAME_LIMIT 10
 
+/* PTR names whose addresses are looked up for one IP: receivers check a
+ * handful, and a hostile reverse zone may publish thousands. */
+#define PTR_MAX_NAMES 10
+
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten
  * times that is far past anything a receiver would read. */

@@ -1,9 +1,10 @@
 # fish completion for mailauth(1)
 
-set -l commands spf
+set -l commands spf ptr
 
 complete -c mailauth -f
-complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, its includes and redirects"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
 
 complete -c mailauth -l server -r -d 'DNS server to ask'
 complete -c mailauth -s p -l port -r -d 'server port'
@@ -24,3 +25,6 @@ complete -c mailauth -n "__fish_seen_subcommand_from spf" -s i -l ip -l client-i
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -s f -l sender -r -d 'MAIL FROM address'
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -s e -l helo -r -d 'HELO name'
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -l flatten -d 'print an equivalent ip4/ip6 record'
+
+complete -c mailauth -n "__fish_seen_subcommand_from ptr" -s e -l helo -r -d 'HELO name to compare'
+complete -c mailauth -n "__fish_seen_subcommand_from ptr" -l domain -r -d 'the sending domain'

@@ -32,5 +32,6 @@ struct command {
 };
 
 extern const struct command cmd_spf;
+extern const struct command cmd_ptr;
 
 #endif

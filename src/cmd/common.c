@@ -147,6 +147,15 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 }
 
 int
+run_exit_code(const struct finding_tally *t)
+{
+	if (t->dns_failure) {
+		return EXIT_DNS;
+	}
+	return t->errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
+}
+
+int
 run_emit_json(struct run_ctx *rc, cJSON *root)
 {
 	int rc_write;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "dns/answer.h"
+#include "report/finding.h"
 #include "report/text.h"
 
 struct arena;
@@ -49,6 +50,10 @@ void run_until_complete(struct run_ctx *rc, run_step_fn step, void *state);
 /* Converts a domain typed by the user (IDN allowed) to the name to query;
  * NULL with rc->error set when it is not a valid domain name. */
 const char *run_domain_arg(struct run_ctx *rc, const char *input);
+
+/* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
+ * errors were found, else 0. */
+int run_exit_code(const struct finding_tally *t);
 
 /* Writes the JSON object (adding "queries" and "stats" with --trace) and
  * frees it. Returns 0, or -1 when stdout failed. */

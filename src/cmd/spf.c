@@ -118,20 +118,15 @@ add_draft(struct run_ctx *rc, const char *domain, const char *record)
 	return 0;
 }
 
-/* Walks the tree's findings: counts errors and notes DNS failures. */
 static void
-tally(const struct spf_node *node, size_t *errors, bool *dns_failure)
+tally(const struct spf_node *node, struct finding_tally *t)
 {
-	const struct finding *f;
 	size_t i;
 
-	for (f = node->findings.head; f != NULL; f = f->next) {
-		*errors += f->severity == FINDING_ERROR;
-		*dns_failure |= strcmp(f->code, "spf-dns-error") == 0;
-	}
+	finding_tally(&node->findings, t);
 	for (i = 0; i < node->nterms; i++) {
 		if (node->terms[i].child != NULL) {
-			tally(node->terms[i].child, errors, dns_failure);
+			tally(node->terms[i].child, t);
 		}
 	}
 }
@@ -141,8 +136,7 @@ tally(const struct spf_node *node, size_t *errors, bool *dns_failure)
 static int
 exit_code(const struct spf_state *st)
 {
-	size_t errors;
-	bool dns_failure = false;
+	struct finding_tally t = { 0, 0, 0, false };
 
 	if (st->eval != NULL) {
 		switch (st->eval->result) {
@@ -151,12 +145,9 @@ exit_code(const struct spf_state *st)
 		default: return EXIT_PROBLEMS;
 		}
 	}
-	errors = finding_count(&st->walk->findings, FINDING_ERROR);
-	tally(st->walk->root, &errors, &dns_failure);
-	if (dns_failure) {
-		return EXIT_DNS;
-	}
-	return errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
+	finding_tally(&st->walk->findings, &t);
+	tally(st->walk->root, &t);
+	return run_exit_code(&t);
 }
 
 /* Fills the check_host() input from the options (RFC 7208 §2.3, §4.1):

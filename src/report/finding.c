@@ -53,6 +53,25 @@ finding_count(const struct finding_list *list, enum finding_severity severity)
 	return n;
 }
 
+void
+finding_tally(const struct finding_list *list, struct finding_tally *t)
+{
+	static const char dns_suffix[] = "-dns-error";
+	const struct finding *f;
+
+	for (f = list->head; f != NULL; f = f->next) {
+		size_t len = strlen(f->code);
+
+		t->errors += f->severity == FINDING_ERROR;
+		t->warnings += f->severity == FINDING_WARNING;
+		t->infos += f->severity == FINDING_INFO;
+		if (len >= sizeof(dns_suffix) - 1 && strcmp(f->code + len -
+		    (sizeof(dns_suffix) - 1), dns_suffix) == 0) {
+			t->dns_failure = true;
+		}
+	}
+}
+
 bool
 finding_has(const struct finding_list *list, const char *code)
 {

@@ -41,6 +41,17 @@ const char *finding_severity_name(enum finding_severity s);
 /* Number of findings of the severity in the list. */
 size_t finding_count(const struct finding_list *list,
     enum finding_severity severity);
+/* What decides an exit code: errors, and DNS failures (codes ending in
+ * "-dns-error") that kept a check from a verdict. */
+struct finding_tally {
+	size_t errors;
+	size_t warnings;
+	size_t infos;
+	bool dns_failure;
+};
+
+/* Adds the findings of list to *t. */
+void finding_tally(const struct finding_list *list, struct finding_tally *t);
 /* True when a finding with this code is in the list. */
 bool finding_has(const struct finding_list *list, const char *code);
 

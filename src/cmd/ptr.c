@@ -1,0 +1,110 @@
+/* mailauth ptr: reverse DNS of a sending IP and its forward confirmation. */
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "ptr/ptr.h"
+#include "report/ptr.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+enum ptr_key {
+	OPT_HELO = 'e',
+	OPT_DOMAIN = 3000,
+};
+
+struct ptr_opts {
+	const char *helo;
+	const char *domain;
+};
+
+static const struct option ptr_longopts[] = {
+	{ "helo", required_argument, NULL, OPT_HELO },
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+ptr_set_option(void *opts, int key, const char *arg, const char **err)
+{
+	struct ptr_opts *o = opts;
+
+	switch (key) {
+	case OPT_HELO: o->helo = arg; return 0;
+	case OPT_DOMAIN: o->domain = arg; return 0;
+	}
+	*err = "unknown option";
+	return -1;
+}
+
+struct ptr_state {
+	struct run_ctx *rc;
+	struct ip_addr ip;
+	const struct ptr_opts *opts;
+	struct arena *arena;
+	struct ptr_result *result;
+};
+
+static bool
+ptr_step(void *arg)
+{
+	struct ptr_state *st = arg;
+
+	arena_destroy(st->arena);
+	st->arena = arena_create();
+	st->result = ptr_check(st->arena, run_lookup, st->rc->res, &st->ip,
+	    st->opts->helo, st->opts->domain);
+	return st->result->pending == 0;
+}
+
+static int
+ptr_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+{
+	struct ptr_state st;
+	struct finding_tally t = { 0, 0, 0, false };
+	int code;
+
+	memset(&st, 0, sizeof(st));
+	st.rc = rc;
+	st.opts = opts;
+	if (argc != 1) {
+		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
+		    "ptr: expected one IP, got %d arguments", argc);
+	}
+	if (!ip_parse(argv[0], &st.ip)) {
+		return run_usage(rc, "invalid IP address '%s'",
+		    safe_str(rc->arena, argv[0]));
+	}
+	if (st.opts->domain != NULL &&
+	    run_domain_arg(rc, st.opts->domain) == NULL) {
+		return EXIT_USAGE;
+	}
+	run_until_complete(rc, ptr_step, &st);
+	ptr_lint(st.arena, st.result);
+	finding_tally(&st.result->findings, &t);
+	code = run_exit_code(&t);
+	if (rc->g->json) {
+		if (run_emit_json(rc, report_ptr_json(st.result)) != 0) {
+			code = EXIT_DNS;
+		}
+	} else {
+		report_ptr_text(rc->out, &rc->style, st.result);
+	}
+	run_trace_summary(rc);
+	arena_destroy(st.arena);
+	return code;
+}
+
+const struct command cmd_ptr = {
+	.name = "ptr",
+	.summary = "check an IP's reverse DNS and its forward confirmation",
+	.usage = "ptr [OPTIONS] IP",
+	.help =
+	    "  -e, --helo NAME     does a PTR name match this HELO name?\n"
+	    "  --domain DOMAIN     is a confirmed PTR name inside DOMAIN?\n",
+	.shortopts = "e:",
+	.longopts = ptr_longopts,
+	.opts_size = sizeof(struct ptr_opts),
+	.set_option = ptr_set_option,
+	.run = ptr_run,
+};

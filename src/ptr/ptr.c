@@ -1,0 +1,297 @@
+#include "ptr/ptr.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "bounds.h"
+#include "dns/name.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+/* Words that ISPs put in the names of pools of consumer addresses;
+ * receivers treat such senders as end-user machines. */
+static const char *const generic_words[] = {
+	"dynamic", "dyn", "dhcp", "pool", "dsl", "adsl", "vdsl", "xdsl",
+	"cable", "ppp", "pppoe", "client", "clients", "dial", "dialup",
+	"dialin", "broadband", "residential", "resnet", "cust", "customer",
+	"home", "user", "users", "subscriber", "cpe", "nat", "wireless",
+	"mobile", "fibre", "fiber", "ftth",
+};
+
+static bool
+is_generic_word(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(generic_words) / sizeof(generic_words[0]);
+	    i++) {
+		if (strlen(generic_words[i]) == len &&
+		    strncasecmp(generic_words[i], w, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The decimal numbers in name, in order (at most max). A run of 12
+ * digits is read as four zero-padded octets (192168001002). */
+static size_t
+numbers_in(const char *name, unsigned *out, size_t max)
+{
+	size_t n = 0, len, k;
+	const char *p = name;
+
+	while (*p && n < max) {
+		if (!isdigit((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		for (len = 0; isdigit((unsigned char)p[len]); len++) {
+		}
+		if (len == 12) {
+			for (k = 0; k < 4 && n < max; k++) {
+				out[n++] = (unsigned)((p[k * 3] - '0') * 100 +
+				    (p[k * 3 + 1] - '0') * 10 +
+				    (p[k * 3 + 2] - '0'));
+			}
+		} else if (len <= 3) {
+			unsigned v = 0;
+
+			for (k = 0; k < len; k++) {
+				v = v * 10 + (unsigned)(p[k] - '0');
+			}
+			out[n++] = v;
+		}
+		p += len;
+	}
+	return n;
+}
+
+/* True when the four octets of ip appear in order or reversed among the
+ * numbers of the name, or its 8 hex digits appear in it. */
+static bool
+embeds_ipv4(struct arena *a, const char *name, const struct ip_addr *ip)
+{
+	unsigned nums[64];
+	size_t n = numbers_in(name, nums, 64), i;
+	char hex[9];
+	const unsigned char *b = ip->bytes;
+
+	for (i = 0; i + 4 <= n; i++) {
+		if ((nums[i] == b[0] && nums[i + 1] == b[1] &&
+		    nums[i + 2] == b[2] && nums[i + 3] == b[3]) ||
+		    (nums[i] == b[3] && nums[i + 1] == b[2] &&
+		    nums[i + 2] == b[1] && nums[i + 3] == b[0])) {
+			return true;
+		}
+	}
+	snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", b[0], b[1], b[2],
+	    b[3]);
+	return strstr(dns_name_normalize(a, name), hex) != NULL;
+}
+
+const char *
+ptr_looks_generic(struct arena *a, const char *name, const struct ip_addr *ip)
+{
+	const char *p = name;
+
+	if (ip->family == AF_INET && embeds_ipv4(a, name, ip)) {
+		return "the IP address is written into the name";
+	}
+	while (*p) {
+		size_t len = 0;
+
+		while (*p && !isalpha((unsigned char)*p)) {
+			p++;
+		}
+		while (isalpha((unsigned char)p[len])) {
+			len++;
+		}
+		if (len > 0 && is_generic_word(p, len)) {
+			return arena_printf(a, "it contains the word '%.*s'",
+			    (int)len, p);
+		}
+		p += len;
+	}
+	return NULL;
+}
+
+static const struct dns_answer *
+ask(ptr_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
+    enum dns_type type)
+{
+	const struct dns_answer *ans = lookup(ctx, name, type);
+
+	r->pending += ans == NULL;
+	return ans;
+}
+
+static bool
+has_address(const struct dns_answer *ans, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
+	    i < ans->count; i++) {
+		if (ip_equal(&ans->addrs[i], ip)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+struct ptr_result *
+ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
+    const struct ip_addr *ip, const char *helo, const char *domain)
+{
+	struct ptr_result *r = arena_alloc(a, sizeof(*r));
+	size_t i;
+
+	r->ip = ip_unmap(ip);
+	r->helo = helo;
+	r->domain = domain;
+	r->reverse_name = dns_name_reverse(a, &r->ip);
+	r->answer = ask(lookup, lookup_ctx, r, r->reverse_name, DNS_T_PTR);
+	if (r->answer == NULL || r->answer->kind != DNS_ANS_RECORDS) {
+		return r;
+	}
+	r->nnames = r->answer->count < PTR_MAX_NAMES ? r->answer->count :
+	    PTR_MAX_NAMES;
+	r->names = arena_calloc(a, r->nnames, sizeof(*r->names));
+	/* Every forward lookup goes out at once. */
+	for (i = 0; i < r->nnames; i++) {
+		struct ptr_name *n = &r->names[i];
+
+		n->name = r->answer->names[i];
+		n->a = ask(lookup, lookup_ctx, r, n->name, DNS_T_A);
+		n->aaaa = ask(lookup, lookup_ctx, r, n->name, DNS_T_AAAA);
+		n->forward_confirmed = has_address(r->ip.family == AF_INET ?
+		    n->a : n->aaaa, &r->ip);
+		n->generic = ptr_looks_generic(a, n->name, &r->ip);
+		r->fcrdns |= n->forward_confirmed;
+		if (helo != NULL && dns_name_equal(n->name, helo)) {
+			r->helo_matches = true;
+		}
+		if (domain != NULL && n->forward_confirmed &&
+		    dns_name_is_under(n->name, domain)) {
+			r->in_domain = true;
+		}
+	}
+	return r;
+}
+
+static struct finding *
+add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
+    const char *code, const char *fix, const char *msg)
+{
+	struct finding *f = finding_add(a, &r->findings, sev, code, fix, "%s",
+	    msg);
+
+	f->domain = r->reverse_name;
+	return f;
+}
+
+static void
+lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
+{
+	const struct dns_answer *ans = r->answer;
+
+	if (dns_kind_is_failure(ans->kind)) {
+		add(a, r, FINDING_ERROR, "ptr-dns-error",
+		    "ask whoever runs the reverse zone (the ISP or hosting "
+		    "provider that owns the IP) to fix its DNS servers",
+		    arena_printf(a, "the PTR lookup for %s failed (%s): "
+		    "receivers cannot check this sender", r->reverse_name,
+		    dns_kind_name(ans->kind)));
+		return;
+	}
+	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
+	    "or hosting provider that owns %s to publish a PTR record at %s "
+	    "(the IP reversed) naming your mail server, for example "
+	    "mail.example.com, and give that name an A%s record with the IP",
+	    ip, r->reverse_name, r->ip.family == AF_INET ? "" : "AAAA"),
+	    arena_printf(a, "no PTR record for %s at %s (%s): Gmail refuses "
+	    "mail from IPs without reverse DNS", ip, r->reverse_name,
+	    dns_kind_name(ans->kind)));
+}
+
+static void
+lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
+    const char *ip)
+{
+	const char *name = safe_str(a, n->name);
+	bool none = (n->a == NULL || n->a->kind != DNS_ANS_RECORDS) &&
+	    (n->aaaa == NULL || n->aaaa->kind != DNS_ANS_RECORDS);
+	struct finding *f = NULL;
+
+	if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
+	    !dns_kind_is_failure(n->aaaa->kind)) {
+		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
+		    arena_printf(a, "publish an A%s record for %s with %s",
+		    r->ip.family == AF_INET ? "" : "AAAA", name, ip),
+		    arena_printf(a, "the PTR name %s has no A or AAAA record",
+		    name));
+	} else if (!n->forward_confirmed) {
+		f = add(a, r, FINDING_WARNING, "ptr-name-mismatch",
+		    arena_printf(a, "point %s at %s, or change the PTR record "
+		    "to a name that does", name, ip),
+		    arena_printf(a, "%s does not resolve back to %s", name,
+		    ip));
+	}
+	if (n->generic != NULL) {
+		f = add(a, r, FINDING_WARNING, "ptr-generic",
+		    "ask for a PTR record with your own mail host name "
+		    "(mail.example.com) instead of the provider's pool name",
+		    arena_printf(a, "%s looks like a dynamic or residential "
+		    "address (%s): receivers distrust mail from such names",
+		    name, n->generic));
+	}
+	if (f != NULL) {
+		f->term = name;
+	}
+}
+
+void
+ptr_lint(struct arena *a, struct ptr_result *r)
+{
+	char ip[IP_STRLEN];
+	size_t i;
+
+	ip_format(&r->ip, ip);
+	if (r->answer->kind != DNS_ANS_RECORDS) {
+		lint_answer(a, r, ip);
+		return;
+	}
+	if (r->answer->count > 1) {
+		add(a, r, FINDING_WARNING, "ptr-multiple",
+		    "keep a single PTR record naming the mail server",
+		    arena_printf(a, "%s has %zu PTR records; receivers may "
+		    "check any one of them", r->reverse_name,
+		    r->answer->count));
+	}
+	for (i = 0; i < r->nnames; i++) {
+		lint_name(a, r, &r->names[i], ip);
+	}
+	if (!r->fcrdns) {
+		add(a, r, FINDING_ERROR, "ptr-not-confirmed",
+		    "make the PTR name's A/AAAA record point back at the IP",
+		    arena_printf(a, "no PTR name of %s resolves back to it "
+		    "(forward-confirmed reverse DNS fails): Gmail refuses such "
+		    "senders", ip));
+	}
+	if (r->helo != NULL && !r->helo_matches) {
+		add(a, r, FINDING_WARNING, "ptr-helo-mismatch",
+		    "make the server say HELO/EHLO with its PTR name",
+		    arena_printf(a, "the HELO name %s is not a PTR name of %s",
+		    safe_str(a, r->helo), ip));
+	}
+	if (r->domain != NULL && !r->in_domain && r->fcrdns) {
+		add(a, r, FINDING_INFO, "ptr-outside-domain", NULL,
+		    arena_printf(a, "no confirmed PTR name lies in %s (fine, "
+		    "but a name in your own domain is clearer)",
+		    safe_str(a, r->domain)));
+	}
+}

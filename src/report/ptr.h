@@ -1,0 +1,18 @@
+/* Rendering a reverse-DNS check: text and the JSON of issue 4. */
+#ifndef MAILAUTH_REPORT_PTR_H
+#define MAILAUTH_REPORT_PTR_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "report/text.h"
+
+struct ptr_result;
+
+void report_ptr_text(FILE *f, const struct text_style *style,
+    const struct ptr_result *r);
+/* Returns the object (the caller owns it). */
+cJSON *report_ptr_json(const struct ptr_result *r);
+
+#endif

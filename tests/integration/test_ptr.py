@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""mailauth ptr against knotd: reverse names, FCrDNS, findings."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FakeDNS, Knot, mailauth  # noqa: E402
+
+
+def codes(doc):
+    return [f['code'] for f in doc['findings']]
+
+
+class PtrAgainstKnot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def ptr(self, *args):
+        r = mailauth(*self.knot.args(), '--json', 'ptr', *args)
+        return r, r.json()
+
+    def test_forward_confirmed_ipv4(self):
+        r, doc = self.ptr('192.0.2.10')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertEqual(doc['command'], 'ptr')
+        self.assertEqual(doc['ip'], '192.0.2.10')
+        self.assertEqual(doc['reverse_name'], '10.2.0.192.in-addr.arpa')
+        self.assertEqual(doc['ptr'], [{
+            'name': 'mail.ptr.test', 'addresses': ['192.0.2.10',
+                                                   '192.0.2.14'],
+            'forward_confirmed': True, 'generic': None}])
+        self.assertTrue(doc['fcrdns'])
+        self.assertEqual(doc['findings'], [])
+
+    def test_text_output_shows_the_reversed_name(self):
+        r = mailauth(*self.knot.args(), 'ptr', '192.0.2.10')
+        self.assertIn('192.0.2.10  reverse name 10.2.0.192.in-addr.arpa',
+                      r.out)
+        self.assertIn('mail.ptr.test  forward-confirmed', r.out)
+        self.assertIn('FCrDNS: yes', r.out)
+
+    def test_not_confirmed(self):
+        r, doc = self.ptr('192.0.2.11')
+        self.assertEqual(r.code, 1)
+        self.assertFalse(doc['fcrdns'])
+        self.assertIn('ptr-not-confirmed', codes(doc))
+        self.assertIn('ptr-name-mismatch', codes(doc))
+
+    def test_generic_name(self):
+        r, doc = self.ptr('192.0.2.12')
+        self.assertEqual(r.code, 0)
+        self.assertIn('ptr-generic', codes(doc))
+        self.assertIn('IP address', doc['ptr'][0]['generic'])
+
+    def test_name_without_address(self):
+        for ip in ('192.0.2.13', '192.0.2.15'):
+            r, doc = self.ptr(ip)
+            self.assertEqual(r.code, 1)
+            self.assertIn('ptr-name-no-address', codes(doc))
+
+    def test_several_ptr_records(self):
+        r, doc = self.ptr('192.0.2.14')
+        self.assertEqual(r.code, 0)
+        self.assertEqual(len(doc['ptr']), 2)
+        self.assertIn('ptr-multiple', codes(doc))
+
+    def test_no_ptr(self):
+        r, doc = self.ptr('192.0.2.20')
+        self.assertEqual(r.code, 1)
+        self.assertEqual(doc['ptr'], [])
+        self.assertIn('ptr-missing', codes(doc))
+        missing = [f for f in doc['findings'] if f['code'] == 'ptr-missing']
+        self.assertIn('20.2.0.192.in-addr.arpa', missing[0]['fix'])
+
+    def test_ipv6(self):
+        r, doc = self.ptr('2001:db8::25')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertEqual(doc['reverse_name'],
+                         '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.'
+                         '8.b.d.0.1.0.0.2.ip6.arpa')
+        self.assertTrue(doc['fcrdns'])
+        r, doc = self.ptr('2001:db8::26')
+        self.assertEqual(r.code, 1)
+        self.assertFalse(doc['fcrdns'])
+
+    def test_helo_and_domain(self):
+        r, doc = self.ptr('192.0.2.10', '--helo', 'mail.ptr.test',
+                          '--domain', 'ptr.test')
+        self.assertTrue(doc['helo_matches'])
+        self.assertTrue(doc['in_domain'])
+        r, doc = self.ptr('192.0.2.10', '-e', 'other.example',
+                          '--domain', 'example.org')
+        self.assertFalse(doc['helo_matches'])
+        self.assertIn('ptr-helo-mismatch', codes(doc))
+        self.assertIn('ptr-outside-domain', codes(doc))
+
+    def test_forward_lookups_go_out_together(self):
+        r, doc = self.ptr('192.0.2.14', '--trace')
+        self.assertEqual(doc['stats']['sent'], 5)
+        self.assertEqual(doc['stats']['max_in_flight'], 4)
+
+    def test_invalid_ip_is_a_usage_error(self):
+        for bad in ('192.0.2', '2001:db8::g', 'mail.example.com'):
+            r = mailauth('ptr', bad)
+            self.assertEqual(r.code, 2)
+            self.assertIn("invalid IP address '%s'" % bad, r.err)
+
+
+class PtrFaults(unittest.TestCase):
+    def test_reverse_zone_servfail(self):
+        server = FakeDNS({'zones': ['in-addr.arpa'], 'records': {},
+                          'behaviors': {'9.2.0.192.in-addr.arpa': {
+                              '*': {'action': 'rcode',
+                                    'rcode': 'SERVFAIL'}}}}).start()
+        try:
+            r = mailauth(*server.args(), '--json', 'ptr', '192.0.2.9')
+            self.assertEqual(r.code, 3)
+            self.assertIn('ptr-dns-error', codes(r.json()))
+        finally:
+            server.stop()
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
