@@ -211,8 +211,8 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
 	    "or hosting provider that owns %s to publish a PTR record at %s "
 	    "(the IP reversed) naming your mail server, for example "
-	    "mail.example.com, and give that name an A%s record with the IP",
-	    ip, r->reverse_name, r->ip.family == AF_INET ? "" : "AAAA"),
+	    "mail.example.com, and give that name an %s record with the IP",
+	    ip, r->reverse_name, r->ip.family == AF_INET ? "A" : "AAAA"),
 	    arena_printf(a, "no PTR record for %s at %s (%s): Gmail refuses "
 	    "mail from IPs without reverse DNS", ip, r->reverse_name,
 	    dns_kind_name(ans->kind)));
@@ -230,8 +230,8 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
-		    arena_printf(a, "publish an A%s record for %s with %s",
-		    r->ip.family == AF_INET ? "" : "AAAA", name, ip),
+		    arena_printf(a, "publish an %s record for %s with %s",
+		    r->ip.family == AF_INET ? "A" : "AAAA", name, ip),
 		    arena_printf(a, "the PTR name %s has no A or AAAA record",
 		    name));
 	} else if (!n->forward_confirmed) {
