@@ -15,6 +15,9 @@
  * handful, and a hostile reverse zone may publish thousands. */
 #define PTR_MAX_NAMES 10
 
+/* RFC 9989 §4.10: the DMARC DNS Tree Walk asks at most 8 names. */
+#define DMARC_WALK_MAX_QUERIES 8
+
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten
  * times that is far past anything a receiver would read. */

@@ -316,7 +316,7 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 	opterr = 0;
 	while (st == CLI_OK &&
 	    (key = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-		const char *why = NULL;
+		const char *why = "unknown option";
 		int rc;
 
 		if (key == '?' || key == ':') {
@@ -327,8 +327,9 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 		rc = set_global(cli, key, optarg, err, errlen);
 		if (rc < 0) {
 			st = CLI_USAGE;
-		} else if (rc > 0 && cli->cmd->set_option(cli->cmd_opts, key,
-		    optarg, &why) != 0) {
+		} else if (rc > 0 && (cli->cmd->set_option == NULL ||
+		    cli->cmd->set_option(cli->cmd_opts, key, optarg,
+		    &why) != 0)) {
 			snprintf(err, errlen, "%s", why);
 			st = CLI_USAGE;
 		}

@@ -1,9 +1,10 @@
 # fish completion for mailauth(1)
 
-set -l commands spf ptr
+set -l commands spf dmarc ptr
 
 complete -c mailauth -f
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dmarc -d "find a domain's DMARC policy (RFC 9989 tree walk)"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
 
 complete -c mailauth -l server -r -d 'DNS server to ask'

@@ -24,7 +24,8 @@ struct command {
 	const char *shortopts;	/* getopt letters of the command */
 	const struct option *longopts;	/* ends with a zeroed entry */
 	size_t opts_size;	/* bytes of the command's option struct */
-	/* Stores one option; returns 0, or -1 with *err (static text). */
+	/* Stores one option; returns 0, or -1 with *err (static text).
+	 * NULL for a command with no options of its own. */
 	int (*set_option)(void *opts, int key, const char *arg,
 	    const char **err);
 	/* Runs with the positional arguments; returns an exit code. */
@@ -33,5 +34,6 @@ struct command {
 
 extern const struct command cmd_spf;
 extern const struct command cmd_ptr;
+extern const struct command cmd_dmarc;
 
 #endif

@@ -1,0 +1,96 @@
+/* DMARC policy discovery for a domain (RFC 9989 §4.10): the DNS Tree Walk,
+ * the Organizational Domain, the policy that applies to the domain, its
+ * subdomains and non-existent subdomains, what an RFC 7489 receiver would
+ * find instead, and the authorization of external report destinations.
+ *
+ * Pure over DNS answers read through a lookup function that returns NULL
+ * for an answer not known yet (then pending > 0: run again). Results live
+ * in the arena passed in. */
+#ifndef MAILAUTH_DMARC_DISCOVER_H
+#define MAILAUTH_DMARC_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dmarc/record.h"
+#include "dns/answer.h"
+#include "report/finding.h"
+
+struct arena;
+struct dmarc_psl;
+
+typedef const struct dns_answer *(*dmarc_lookup_fn)(void *ctx,
+    const char *name, enum dns_type type);
+
+enum dmarc_step_kind {
+	DMARC_STEP_PENDING,	/* no answer yet */
+	DMARC_STEP_NONE,	/* no DMARC record at the name */
+	DMARC_STEP_RECORD,	/* exactly one */
+	DMARC_STEP_MULTIPLE,	/* several: all discarded (RFC 9989 §4.10) */
+	DMARC_STEP_FAILED,	/* the lookup failed (SERVFAIL, timeout) */
+};
+
+/* One name the walk asked. */
+struct dmarc_step {
+	const char *domain;	/* the domain whose policy was looked for */
+	const char *name;	/* _dmarc.<domain> */
+	const struct dns_answer *answer;
+	enum dmarc_step_kind kind;
+	const struct dmarc_record *record;	/* DMARC_STEP_RECORD */
+	const char *near_miss;	/* a TXT that looks like DMARC but is not */
+};
+
+enum dmarc_source {
+	DMARC_SOURCE_NONE,	/* no policy record */
+	DMARC_SOURCE_DOMAIN,	/* at the domain itself */
+	DMARC_SOURCE_ORG,	/* at its Organizational Domain */
+	DMARC_SOURCE_PSD,	/* at a Public Suffix Domain (psd=y) */
+};
+
+struct dmarc_destination {
+	const char *tag;	/* "rua" or "ruf" */
+	const struct dmarc_uri *uri;
+	bool external;		/* outside the Organizational Domain */
+	const char *check_name;	/* <record domain>._report._dmarc.<host> */
+	const struct dns_answer *answer;
+	int authorized;		/* 1, 0, or -1 unknown (no answer / error) */
+};
+
+struct dmarc_result {
+	const char *domain;
+	struct dmarc_step *steps;	/* the tree walk, in order */
+	size_t nsteps;
+	bool walk_failed;	/* a DNS failure left the walk unfinished */
+	const char *org_domain;		/* RFC 9989 §4.10.2 */
+	const char *org_domain_psl;	/* RFC 7489 §3.2, via the PSL */
+	enum dmarc_source source;
+	const struct dmarc_step *policy_step;	/* where the record is */
+	const char *record_domain_7489;	/* what RFC 7489 would use, or NULL */
+	const struct dns_answer *existence;	/* A of the domain, when asked */
+	bool exists;		/* the domain itself exists (not NXDOMAIN) */
+	/* The effective policy, defaults applied: */
+	enum dmarc_policy p_record;	/* the record's p, default none */
+	enum dmarc_policy p_domain, p_sub, p_nx;
+	bool sp_set, np_set;
+	char adkim, aspf;
+	bool testing;
+	struct dmarc_destination *dests;
+	size_t ndests;
+	size_t pending;
+	struct finding_list findings;
+};
+
+/* Builds what the answers allow; complete when pending == 0. */
+struct dmarc_result *dmarc_discover(struct arena *a, dmarc_lookup_fn lookup,
+    void *lookup_ctx, const struct dmarc_psl *psl, const char *domain);
+/* Adds the findings of a complete result. */
+void dmarc_lint(struct arena *a, struct dmarc_result *r);
+/* The names the tree walk asks for domain, in order (RFC 9989 §4.10:
+ * the domain, then one label less each time, jumping to 7 labels when
+ * the domain has 8 or more, down to the top-level domain). Returns their
+ * number (at most 8) and sets *out. */
+size_t dmarc_walk_targets(struct arena *a, const char *domain,
+    const char ***out);
+const char *dmarc_source_name(enum dmarc_source s);
+
+#endif

@@ -1,0 +1,394 @@
+#include "dmarc/record.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/name.h"
+#include "util/arena.h"
+
+/* Tags of RFC 9989 §4.7, and the RFC 7489 ones it removed. */
+static const char *const known_tags[] = {
+	"v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "rua", "ruf", "fo",
+};
+static const char *const obsolete_tags[] = { "pct", "rf", "ri" };
+
+static bool
+in_list(const char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool
+dmarc_is_record(const void *text, size_t len)
+{
+	const char *p = text, *end = p + len;
+
+	if (len < 1 || (p[0] != 'v' && p[0] != 'V')) {
+		return false;
+	}
+	for (p++; p < end && is_wsp(*p); p++) {
+	}
+	if (p >= end || *p++ != '=') {
+		return false;
+	}
+	for (; p < end && is_wsp(*p); p++) {
+	}
+	/* RFC 9989 §4.7: the value must be exactly "DMARC1". */
+	if (end - p < 6 || memcmp(p, "DMARC1", 6) != 0) {
+		return false;
+	}
+	for (p += 6; p < end && is_wsp(*p); p++) {
+	}
+	return p == end || *p == ';';
+}
+
+const char *
+dmarc_policy_name(enum dmarc_policy p)
+{
+	switch (p) {
+	case DMARC_POLICY_NONE: return "none";
+	case DMARC_POLICY_QUARANTINE: return "quarantine";
+	case DMARC_POLICY_REJECT: return "reject";
+	case DMARC_POLICY_INVALID: return "invalid";
+	case DMARC_POLICY_UNSET: break;
+	}
+	return "unset";
+}
+
+static enum dmarc_policy
+parse_policy(const char *v)
+{
+	if (strcasecmp(v, "none") == 0) {
+		return DMARC_POLICY_NONE;
+	}
+	if (strcasecmp(v, "quarantine") == 0) {
+		return DMARC_POLICY_QUARANTINE;
+	}
+	if (strcasecmp(v, "reject") == 0) {
+		return DMARC_POLICY_REJECT;
+	}
+	return DMARC_POLICY_INVALID;
+}
+
+/* One of the letters of choices, case-insensitive, or 0. */
+static char
+parse_letter(const char *v, const char *choices)
+{
+	char c = (char)tolower((unsigned char)v[0]);
+
+	return v[0] != '\0' && v[1] == '\0' && strchr(choices, c) ? c : 0;
+}
+
+/* "!" size [ "k" / "m" / "g" / "t" ] (RFC 7489 §6.4), read to flag it. */
+static bool
+valid_size(const char *s)
+{
+	size_t i = 0;
+
+	while (isdigit((unsigned char)s[i])) {
+		i++;
+	}
+	if (i == 0) {
+		return false;
+	}
+	return s[i] == '\0' || (strchr("kmgtKMGT", s[i]) && s[i + 1] == '\0');
+}
+
+/* A report URI (RFC 9989 §4.7): in practice mailto:local@domain. */
+static void
+parse_uri(struct arena *a, struct dmarc_uri *u, const char *text)
+{
+	const char *bang = strchr(text, '!');
+	const char *at;
+	char *uri = bang ? arena_memdup(a, text, (size_t)(bang - text)) :
+	    arena_strdup(a, text);
+
+	u->uri = uri;
+	u->size = bang ? arena_strdup(a, bang + 1) : NULL;
+	u->valid = bang == NULL || valid_size(bang + 1);
+	if (strncasecmp(uri, "mailto:", 7) == 0) {
+		at = strrchr(uri + 7, '@');
+		u->valid &= at != NULL && at > uri + 7 && at[1] != '\0' &&
+		    dns_name_check(at + 1) == DNS_NAME_OK &&
+		    strchr(at + 1, '?') == NULL;
+		if (at != NULL && at[1] != '\0') {
+			u->host = dns_name_normalize(a, at + 1);
+		}
+	} else {
+		/* Other schemes are allowed by the grammar but nobody sends
+		 * reports to them. */
+		u->valid &= strchr(uri, ':') != NULL;
+	}
+}
+
+static size_t
+parse_uris(struct arena *a, const char *value, struct dmarc_uri **out,
+    bool *all_valid)
+{
+	size_t n = 1, i = 0;
+	const char *p;
+	struct dmarc_uri *uris;
+
+	for (p = value; *p; p++) {
+		n += *p == ',';
+	}
+	uris = arena_calloc(a, n, sizeof(*uris));
+	*all_valid = true;
+	for (p = value; i < n; i++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char *item;
+
+		while (len > 0 && is_wsp(*p)) {
+			p++;
+			len--;
+		}
+		while (len > 0 && is_wsp(p[len - 1])) {
+			len--;
+		}
+		item = arena_memdup(a, p, len);
+		parse_uri(a, &uris[i], item);
+		*all_valid &= uris[i].valid;
+		p = comma ? comma + 1 : p + len;
+	}
+	*out = uris;
+	return n;
+}
+
+/* fo = "0" / "1" / "d" / "s", several joined by ':' (RFC 9989 §4.7). */
+static bool
+valid_fo(const char *v)
+{
+	const char *p = v;
+
+	while (*p) {
+		if (!strchr("01dsDS", *p)) {
+			return false;
+		}
+		p++;
+		if (*p == ':') {
+			p++;
+			if (*p == '\0') {
+				return false;
+			}
+		} else if (*p != '\0') {
+			return false;
+		}
+	}
+	return p != v;
+}
+
+static void
+apply_policy(struct dmarc_tag *t, enum dmarc_policy *out)
+{
+	*out = parse_policy(t->value);
+	if (*out == DMARC_POLICY_INVALID) {
+		t->error = "expected none, quarantine or reject";
+	}
+}
+
+static void
+apply_letter(struct dmarc_tag *t, const char *choices, char *out,
+    const char *error)
+{
+	char c = parse_letter(t->value, choices);
+
+	if (c == 0) {
+		t->error = error;
+	} else {
+		*out = c;
+	}
+}
+
+static void
+apply_tag(struct arena *a, struct dmarc_record *r, struct dmarc_tag *t)
+{
+	bool ok = true;
+	char *end;
+
+	if (strcmp(t->name, "p") == 0) {
+		apply_policy(t, &r->p);
+	} else if (strcmp(t->name, "sp") == 0) {
+		apply_policy(t, &r->sp);
+	} else if (strcmp(t->name, "np") == 0) {
+		apply_policy(t, &r->np);
+	} else if (strcmp(t->name, "psd") == 0) {
+		apply_letter(t, "ynu", &r->psd, "expected y, n or u");
+	} else if (strcmp(t->name, "t") == 0) {
+		apply_letter(t, "yn", &r->t, "expected y or n");
+	} else if (strcmp(t->name, "adkim") == 0) {
+		apply_letter(t, "rs", &r->adkim, "expected r or s");
+	} else if (strcmp(t->name, "aspf") == 0) {
+		apply_letter(t, "rs", &r->aspf, "expected r or s");
+	} else if (strcmp(t->name, "fo") == 0) {
+		r->fo = t->value;
+		if (!valid_fo(t->value)) {
+			t->error = "expected 0, 1, d or s, joined by ':'";
+		}
+	} else if (strcmp(t->name, "rua") == 0 || strcmp(t->name, "ruf") ==
+	    0) {
+		bool rua = t->name[2] == 'a';
+
+		*(rua ? &r->nrua : &r->nruf) = parse_uris(a, t->value,
+		    rua ? &r->rua : &r->ruf, &ok);
+		if (!ok) {
+			t->error = "expected mailto: URIs separated by commas";
+		}
+	} else if (strcmp(t->name, "pct") == 0) {
+		long v = strtol(t->value, &end, 10);
+
+		if (*t->value == '\0' || *end != '\0' || v < 0 || v > 100) {
+			t->error = "expected a number from 0 to 100";
+		} else {
+			r->pct = (int)v;
+		}
+	}
+}
+
+/* Splits "name = value" and records the tag. Returns false when the text
+ * is not a tag at all. */
+static bool
+read_tag(struct arena *a, struct dmarc_tag *t, const char *s, size_t len,
+    size_t offset)
+{
+	const char *eq = memchr(s, '=', len);
+	size_t nlen, vstart, vlen, i;
+	char *name;
+
+	if (eq == NULL) {
+		return false;
+	}
+	nlen = (size_t)(eq - s);
+	while (nlen > 0 && is_wsp(s[nlen - 1])) {
+		nlen--;
+	}
+	if (nlen == 0) {
+		return false;
+	}
+	name = arena_memdup(a, s, nlen);
+	for (i = 0; i < nlen; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_') {
+			return false;
+		}
+		name[i] = (char)tolower((unsigned char)name[i]);
+	}
+	vstart = (size_t)(eq - s) + 1;
+	while (vstart < len && is_wsp(s[vstart])) {
+		vstart++;
+	}
+	vlen = len - vstart;
+	while (vlen > 0 && is_wsp(s[vstart + vlen - 1])) {
+		vlen--;
+	}
+	t->name = name;
+	t->value = arena_memdup(a, s + vstart, vlen);
+	t->offset = offset;
+	t->known = in_list(known_tags, sizeof(known_tags) /
+	    sizeof(known_tags[0]), name);
+	t->obsolete = in_list(obsolete_tags, sizeof(obsolete_tags) /
+	    sizeof(obsolete_tags[0]), name);
+	return true;
+}
+
+static void
+set_error(struct dmarc_record *r, const char *msg, size_t offset)
+{
+	if (r->error == NULL) {
+		r->error = msg;
+		r->error_offset = offset;
+	}
+}
+
+struct dmarc_record *
+dmarc_record_parse(struct arena *a, const void *text, size_t len)
+{
+	struct dmarc_record *r = arena_alloc(a, sizeof(*r));
+	const char *s;
+	size_t i, n = 1, start = 0;
+
+	r->text = arena_memdup(a, text, len);
+	r->len = len;
+	r->psd = 'u';
+	r->t = 'n';
+	r->adkim = r->aspf = 'r';
+	r->fo = "0";
+	r->pct = -1;
+	s = r->text;
+	for (i = 0; i < len; i++) {
+		n += s[i] == ';';
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\t') {
+			set_error(r, "control character in the record", i);
+		} else if ((unsigned char)s[i] >= 0x7f) {
+			set_error(r, "non-ASCII octet in the record", i);
+		}
+	}
+	if (!dmarc_is_record(s, len)) {
+		set_error(r, "the record does not start with \"v=DMARC1\"", 0);
+	}
+	r->tags = arena_calloc(a, n, sizeof(*r->tags));
+	for (i = 0; i <= len; i++) {
+		size_t lead = start, tlen;
+
+		if (i < len && s[i] != ';') {
+			continue;
+		}
+		while (lead < i && is_wsp(s[lead])) {
+			lead++;
+		}
+		tlen = i - lead;
+		while (tlen > 0 && is_wsp(s[lead + tlen - 1])) {
+			tlen--;
+		}
+		if (tlen > 0) {
+			struct dmarc_tag *t = &r->tags[r->ntags];
+
+			if (!read_tag(a, t, s + lead, tlen, lead)) {
+				set_error(r, "expected tag=value", lead);
+			} else {
+				r->ntags++;
+			}
+		}
+		start = i + 1;
+	}
+	for (i = 0; i < r->ntags; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++) {
+			if (strcmp(r->tags[i].name, r->tags[j].name) == 0) {
+				r->tags[i].error = "the tag appears twice";
+			}
+		}
+		if (r->tags[i].error == NULL) {
+			apply_tag(a, r, &r->tags[i]);
+		}
+	}
+	return r;
+}
+
+const struct dmarc_tag *
+dmarc_record_tag(const struct dmarc_record *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntags; i++) {
+		if (strcmp(r->tags[i].name, name) == 0) {
+			return &r->tags[i];
+		}
+	}
+	return NULL;
+}

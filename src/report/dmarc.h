@@ -1,0 +1,19 @@
+/* Rendering a DMARC discovery: the walk, the record, the effective
+ * policy, report destinations; as text and as the JSON of issue 4. */
+#ifndef MAILAUTH_REPORT_DMARC_H
+#define MAILAUTH_REPORT_DMARC_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "report/text.h"
+
+struct dmarc_result;
+
+void report_dmarc_text(FILE *f, const struct text_style *style,
+    const struct dmarc_result *r);
+/* Returns the object (the caller owns it). */
+cJSON *report_dmarc_json(const struct dmarc_result *r);
+
+#endif

@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""mailauth dmarc against knotd: the RFC 9989 tree walk, tags, effective
+policy, report authorization, and DNS failures reported as such."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FakeDNS, Knot, mailauth  # noqa: E402
+
+
+def codes(doc):
+    return [f['code'] for f in doc['findings']]
+
+
+class DmarcAgainstKnot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def dmarc(self, domain):
+        r = mailauth(*self.knot.args(), '--json', 'dmarc', domain)
+        return r, r.json()
+
+    def test_record_at_the_organizational_domain_only(self):
+        r, doc = self.dmarc('www.dmarc.test')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertEqual(doc['command'], 'dmarc')
+        self.assertEqual(doc['domain'], 'www.dmarc.test')
+        self.assertEqual(doc['record_domain'], 'dmarc.test')
+        self.assertEqual(doc['source'], 'organizational_domain')
+        self.assertEqual(doc['org_domain'], 'dmarc.test')
+        self.assertEqual(doc['org_domain_psl'], 'dmarc.test')
+        self.assertEqual([l['name'] for l in doc['lookups']],
+                         ['_dmarc.www.dmarc.test', '_dmarc.dmarc.test',
+                          '_dmarc.test'])
+        self.assertEqual(doc['record'],
+                         'v=DMARC1; p=reject; rua=mailto:dmarc@dmarc.test')
+        self.assertEqual(doc['policy'], {
+            'p': 'reject', 'sp': 'reject', 'np': 'reject', 'adkim': 'r',
+            'aspf': 'r', 'testing': False, 'source': 'organizational_domain'})
+        self.assertEqual(doc['report_destinations'][0]['authorized'], True)
+
+    def test_every_tag(self):
+        r, doc = self.dmarc('all.dmarc.test')
+        tags = {t['tag']: t['value'] for t in doc['tags']}
+        self.assertEqual(tags['p'], 'quarantine')
+        self.assertEqual(tags['fo'], '1:d')
+        self.assertEqual(tags['future'], '1')
+        self.assertEqual(doc['policy'], {
+            'p': 'quarantine', 'sp': 'reject', 'np': 'reject',
+            'adkim': 's', 'aspf': 'r', 'testing': True, 'source': 'domain'})
+        obsolete = sorted(t['tag'] for t in doc['tags'] if t['obsolete'])
+        self.assertEqual(obsolete, ['pct', 'rf', 'ri'])
+        for code in ('dmarc-obsolete-tag', 'dmarc-unknown-tag',
+                     'dmarc-testing', 'dmarc-org-domain-differs'):
+            self.assertIn(code, codes(doc))
+        # psd=n makes all.dmarc.test its own organizational domain.
+        self.assertEqual(doc['org_domain'], 'all.dmarc.test')
+
+    def test_bad_records(self):
+        r, doc = self.dmarc('bad.dmarc.test')
+        self.assertEqual(r.code, 1)
+        errors = [f for f in doc['findings'] if f['code'] == 'dmarc-syntax']
+        self.assertEqual(sorted(f['term'] for f in errors),
+                         ['adkim', 'p', 'rua'])
+        self.assertTrue(all(f['offset'] is not None for f in errors))
+        # "v=dmarc1" is not a DMARC record: the parent's applies.
+        r, doc = self.dmarc('lower.dmarc.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('dmarc-syntax', codes(doc))
+        self.assertEqual(doc['record_domain'], 'dmarc.test')
+
+    def test_two_records_mean_no_policy(self):
+        r, doc = self.dmarc('two.dmarc.test')
+        self.assertIn('dmarc-multiple-records', codes(doc))
+        # The organizational domain's record applies instead.
+        self.assertEqual(doc['record_domain'], 'dmarc.test')
+
+    def test_weak_policies(self):
+        r, doc = self.dmarc('weak.dmarc.test')
+        for code in ('dmarc-policy-none', 'dmarc-no-rua'):
+            self.assertIn(code, codes(doc))
+        r, doc = self.dmarc('strict.dmarc.test')
+        self.assertIn('dmarc-weak-subdomains', codes(doc))
+        self.assertIn('dmarc-weak-nonexistent', codes(doc))
+
+    def test_external_report_destinations(self):
+        r, doc = self.dmarc('ext.dmarc.test')
+        dests = {d['host']: d for d in doc['report_destinations']}
+        self.assertTrue(dests['reports.test']['authorized'])
+        self.assertEqual(dests['reports.test']['checked'],
+                         'ext.dmarc.test._report._dmarc.reports.test')
+        self.assertFalse(dests['unauth.test']['authorized'])
+        self.assertTrue(dests['wild.test']['authorized'])
+        self.assertIn('dmarc-report-unauthorized', codes(doc))
+
+    def test_public_suffix_domain_policy(self):
+        r, doc = self.dmarc('shop.brand.psdtld')
+        self.assertEqual(doc['source'], 'public_suffix_domain')
+        self.assertEqual(doc['record_domain'], 'psdtld')
+        self.assertEqual(doc['org_domain'], 'brand.psdtld')
+        self.assertIsNone(doc['record_domain_rfc7489'])
+        self.assertIn('dmarc-walk-only', codes(doc))
+
+    def test_non_existent_subdomain_gets_np(self):
+        r, doc = self.dmarc('gone.np.test')
+        self.assertEqual(doc['record_domain'], 'np.test')
+        self.assertEqual(doc['policy']['p'], 'quarantine')
+        r, doc = self.dmarc('www.np.test')
+        self.assertEqual(doc['policy']['p'], 'none')
+
+    def test_intermediate_records_are_not_the_organizational_domain(self):
+        # RFC 9989 §4.10.2: without psd=, the record with the fewest
+        # labels marks the organizational domain; strict.dmarc.test's own
+        # record does not govern its subdomains.
+        r, doc = self.dmarc('gone.strict.dmarc.test')
+        self.assertEqual(doc['record_domain'], 'dmarc.test')
+
+    def test_long_names_jump_to_seven_labels(self):
+        r, doc = self.dmarc('x.a.b.c.d.e.f.g.h.i.dmarc.test')
+        names = [l['name'] for l in doc['lookups']]
+        self.assertEqual(len(names), 8)
+        self.assertEqual(names[1], '_dmarc.e.f.g.h.i.dmarc.test')
+
+    def test_no_record(self):
+        r, doc = self.dmarc('nothing.example.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('dmarc-no-record', codes(doc))
+        self.assertIsNone(doc['record'])
+        self.assertIsNone(doc['policy'])
+
+    def test_text_output(self):
+        r = mailauth(*self.knot.args(), 'dmarc', 'www.dmarc.test')
+        self.assertIn('policy from _dmarc.dmarc.test', r.out)
+        self.assertIn('non-existent subdomains', r.out)
+        self.assertIn('organizational domain: dmarc.test', r.out)
+
+
+class DmarcFaults(unittest.TestCase):
+    def fake(self, behaviors):
+        server = FakeDNS({
+            'zones': ['fault.test', 'test'],
+            'records': {
+                '_dmarc.fault.test': [
+                    {'type': 'TXT', 'data': 'v=DMARC1; p=reject; '
+                     'rua=mailto:r@rep.test'}],
+                'www.fault.test': [{'type': 'A', 'data': '192.0.2.1'}]},
+            'behaviors': behaviors}).start()
+        self.addCleanup(server.stop)
+        return server
+
+    def test_failure_during_the_walk_is_unknown_not_absent(self):
+        server = self.fake({'_dmarc.www.fault.test': {
+            '*': {'action': 'rcode', 'rcode': 'SERVFAIL'}}})
+        r = mailauth(*server.args(), '--json', 'dmarc', 'www.fault.test')
+        self.assertEqual(r.code, 3)
+        doc = r.json()
+        self.assertIn('dmarc-dns-error', codes(doc))
+        self.assertNotIn('dmarc-no-record', codes(doc))
+
+    def test_failure_of_the_authorization_check(self):
+        server = self.fake({'fault.test._report._dmarc.rep.test': {
+            '*': {'action': 'timeout'}}})
+        r = mailauth(*server.args(), '--timeout', '1', '--json', 'dmarc',
+                     'fault.test')
+        self.assertEqual(r.code, 3)
+        self.assertIsNone(r.json()['report_destinations'][0]['authorized'])
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
