@@ -134,7 +134,9 @@ report_dmarc_text(FILE *f, const struct text_style *style,
 	if (r->policy_step != NULL) {
 		tree_note(&t, "%s%s%s  policy from %s (%s)", col_bold(c),
 		    r->domain, col_reset(c), r->policy_step->name,
-		    dmarc_source_name(r->source));
+		    r->source == DMARC_SOURCE_DOMAIN ? "the domain itself" :
+		    r->source == DMARC_SOURCE_ORG ? "its organizational domain"
+		    : "a public suffix domain, psd=y");
 	} else {
 		tree_note(&t, "%s%s%s  %sno DMARC policy found%s", col_bold(c),
 		    r->domain, col_reset(c), col_red(c), col_reset(c));
