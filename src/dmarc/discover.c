@@ -6,7 +6,7 @@
 #include "bounds.h"
 #include "dmarc/psl.h"
 #include "dns/name.h"
-#include "spf/strings.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 
 /* RFC 9989 §4.10 step 5: a walk jumps to this many labels, so it never
@@ -99,7 +99,7 @@ classify(struct arena *a, struct dmarc_step *s)
 	}
 	s->kind = DMARC_STEP_NONE;
 	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		const char *text = spf_txt_join(a, &ans->txt[i], &len);
+		const char *text = dns_txt_join(a, &ans->txt[i], &len);
 
 		if (dmarc_is_record(text, len)) {
 			found = text;
@@ -340,7 +340,7 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 		d->authorized = 0;
 		for (j = 0; ans->kind == DNS_ANS_RECORDS && j < ans->count;
 		    j++) {
-			const char *text = spf_txt_join(a, &ans->txt[j], &len);
+			const char *text = dns_txt_join(a, &ans->txt[j], &len);
 
 			if (dmarc_is_record(text, len)) {
 				d->authorized = 1;

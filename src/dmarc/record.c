@@ -7,6 +7,7 @@
 
 #include "dns/name.h"
 #include "util/arena.h"
+#include "util/taglist.h"
 
 /* Tags of RFC 9989 §4.7, and the RFC 7489 ones it removed. */
 static const char *const known_tags[] = {
@@ -260,51 +261,6 @@ apply_tag(struct arena *a, struct dmarc_record *r, struct dmarc_tag *t)
 	}
 }
 
-/* Splits "name = value" and records the tag. Returns false when the text
- * is not a tag at all. */
-static bool
-read_tag(struct arena *a, struct dmarc_tag *t, const char *s, size_t len,
-    size_t offset)
-{
-	const char *eq = memchr(s, '=', len);
-	size_t nlen, vstart, vlen, i;
-	char *name;
-
-	if (eq == NULL) {
-		return false;
-	}
-	nlen = (size_t)(eq - s);
-	while (nlen > 0 && is_wsp(s[nlen - 1])) {
-		nlen--;
-	}
-	if (nlen == 0) {
-		return false;
-	}
-	name = arena_memdup(a, s, nlen);
-	for (i = 0; i < nlen; i++) {
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_') {
-			return false;
-		}
-		name[i] = (char)tolower((unsigned char)name[i]);
-	}
-	vstart = (size_t)(eq - s) + 1;
-	while (vstart < len && is_wsp(s[vstart])) {
-		vstart++;
-	}
-	vlen = len - vstart;
-	while (vlen > 0 && is_wsp(s[vstart + vlen - 1])) {
-		vlen--;
-	}
-	t->name = name;
-	t->value = arena_memdup(a, s + vstart, vlen);
-	t->offset = offset;
-	t->known = in_list(known_tags, sizeof(known_tags) /
-	    sizeof(known_tags[0]), name);
-	t->obsolete = in_list(obsolete_tags, sizeof(obsolete_tags) /
-	    sizeof(obsolete_tags[0]), name);
-	return true;
-}
-
 static void
 set_error(struct dmarc_record *r, const char *msg, size_t offset)
 {
@@ -318,8 +274,9 @@ struct dmarc_record *
 dmarc_record_parse(struct arena *a, const void *text, size_t len)
 {
 	struct dmarc_record *r = arena_alloc(a, sizeof(*r));
+	struct taglist tl;
 	const char *s;
-	size_t i, n = 1, start = 0;
+	size_t i;
 
 	r->text = arena_memdup(a, text, len);
 	r->len = len;
@@ -330,7 +287,6 @@ dmarc_record_parse(struct arena *a, const void *text, size_t len)
 	r->pct = -1;
 	s = r->text;
 	for (i = 0; i < len; i++) {
-		n += s[i] == ';';
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t') {
 			set_error(r, "control character in the record", i);
 		} else if ((unsigned char)s[i] >= 0x7f) {
@@ -340,30 +296,22 @@ dmarc_record_parse(struct arena *a, const void *text, size_t len)
 	if (!dmarc_is_record(s, len)) {
 		set_error(r, "the record does not start with \"v=DMARC1\"", 0);
 	}
-	r->tags = arena_calloc(a, n, sizeof(*r->tags));
-	for (i = 0; i <= len; i++) {
-		size_t lead = start, tlen;
+	taglist_parse(a, s, len, &tl);
+	if (tl.error != NULL) {
+		set_error(r, tl.error, tl.error_offset);
+	}
+	r->tags = arena_calloc(a, tl.n, sizeof(*r->tags));
+	for (i = 0; i < tl.n; i++) {
+		struct dmarc_tag *t = &r->tags[r->ntags++];
 
-		if (i < len && s[i] != ';') {
-			continue;
-		}
-		while (lead < i && is_wsp(s[lead])) {
-			lead++;
-		}
-		tlen = i - lead;
-		while (tlen > 0 && is_wsp(s[lead + tlen - 1])) {
-			tlen--;
-		}
-		if (tlen > 0) {
-			struct dmarc_tag *t = &r->tags[r->ntags];
-
-			if (!read_tag(a, t, s + lead, tlen, lead)) {
-				set_error(r, "expected tag=value", lead);
-			} else {
-				r->ntags++;
-			}
-		}
-		start = i + 1;
+		/* RFC 9989 tag names are ABNF strings: case-insensitive. */
+		t->name = dns_name_normalize(a, tl.tags[i].name);
+		t->value = tl.tags[i].value;
+		t->offset = tl.tags[i].offset;
+		t->known = in_list(known_tags, sizeof(known_tags) /
+		    sizeof(known_tags[0]), t->name);
+		t->obsolete = in_list(obsolete_tags, sizeof(obsolete_tags) /
+		    sizeof(obsolete_tags[0]), t->name);
 	}
 	for (i = 0; i < r->ntags; i++) {
 		size_t j;

@@ -7,7 +7,7 @@
 #include "dns/name.h"
 #include "spf/macro.h"
 #include "spf/record.h"
-#include "spf/strings.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 
 /* A mechanism either matches, does not, or ends the evaluation with a
@@ -477,7 +477,7 @@ explain(struct evaluator *ev, const struct spf_record *r, const char *domain)
 	if (ans == NULL || ans->kind != DNS_ANS_RECORDS || ans->count != 1) {
 		return;
 	}
-	text = spf_txt_join(ev->a, &ans->txt[0], &len);
+	text = dns_txt_join(ev->a, &ans->txt[0], &len);
 	if (strlen(text) != len) {
 		return;		/* a NUL octet */
 	}
@@ -496,7 +496,7 @@ select_record(struct evaluator *ev, const char *domain,
 	const char *text;
 
 	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		text = spf_txt_join(ev->a, &ans->txt[i], &len);
+		text = dns_txt_join(ev->a, &ans->txt[i], &len);
 		if (spf_is_record(text, len)) {
 			found = &ans->txt[i];
 			n++;
@@ -511,7 +511,7 @@ select_record(struct evaluator *ev, const char *domain,
 		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "%s has %zu SPF records (RFC 7208 §4.5)", domain, n));
 	}
-	text = spf_txt_join(ev->a, found, &len);
+	text = dns_txt_join(ev->a, found, &len);
 	*out = spf_record_parse(ev->a, text, len);
 	if ((*out)->error != NULL) {
 		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "spf/strings.h"
+#include "dns/txt.h"
 #include "spf/walk.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -175,10 +175,10 @@ build_record(struct flattener *fl)
 		strbuf_addf(&sb, " %s", out->all);
 	}
 	out->record = arena_memdup(fl->a, strbuf_str(&sb), sb.len);
-	out->nstrings = spf_txt_split(fl->a, out->record, sb.len,
+	out->nstrings = dns_txt_split(fl->a, out->record, sb.len,
 	    TXT_STRING_MAX, &strings);
 	out->strings = strings;
-	out->zone = spf_txt_quote(fl->a, out->strings, out->nstrings);
+	out->zone = dns_txt_quote(fl->a, out->strings, out->nstrings);
 	strbuf_finish(&sb);
 }
 

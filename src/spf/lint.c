@@ -6,6 +6,7 @@
 
 #include "bounds.h"
 #include "dns/name.h"
+#include "dns/txt.h"
 #include "spf/strings.h"
 #include "spf/walk.h"
 #include "util/arena.h"
@@ -56,13 +57,13 @@ lint_strings(struct linter *l, struct spf_node *node)
 		if (rr->strings[i].len <= TXT_STRING_MAX) {
 			continue;
 		}
-		text = spf_txt_join(l->arena, rr, &len);
-		nparts = spf_txt_split(l->arena, text, len, TXT_STRING_MAX,
+		text = dns_txt_join(l->arena, rr, &len);
+		nparts = dns_txt_split(l->arena, text, len, TXT_STRING_MAX,
 		    &parts);
 		if (draft) {
 			fix = MSG(l, "publish it as several strings of at most "
 			    "255 octets in one TXT record: %s",
-			    safe_str(l->arena, spf_txt_quote(l->arena, parts,
+			    safe_str(l->arena, dns_txt_quote(l->arena, parts,
 			    nparts)));
 		}
 		add(l, node, FINDING_ERROR, "spf-string-too-long", fix,

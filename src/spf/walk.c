@@ -4,7 +4,7 @@
 
 #include "bounds.h"
 #include "dns/name.h"
-#include "spf/strings.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 
 struct walker {
@@ -231,7 +231,7 @@ select_records(struct walker *w, struct spf_node *node)
 	node->spf = arena_calloc(w->arena, ans->count, sizeof(*node->spf));
 	for (i = 0; i < ans->count; i++) {
 		size_t len;
-		const char *text = spf_txt_join(w->arena, &ans->txt[i], &len);
+		const char *text = dns_txt_join(w->arena, &ans->txt[i], &len);
 
 		if (spf_is_record(text, len)) {
 			node->spf[node->nspf++] = &ans->txt[i];
@@ -282,7 +282,7 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 	}
 	node->status = SPF_NODE_OK;
 	w->walk->records++;
-	text = spf_txt_join(w->arena, node->spf[0], &len);
+	text = dns_txt_join(w->arena, node->spf[0], &len);
 	node->record = spf_record_parse(w->arena, text, len);
 	build_terms(w, node, up);
 	return node;

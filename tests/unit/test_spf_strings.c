@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dns/txt.h"
 #include "spf/strings.h"
 #include "util/arena.h"
 
@@ -29,7 +30,7 @@ Test(spf_strings, join_has_no_separator)
 	struct dns_txt rr = txt(parts, s, 3);
 	size_t len;
 
-	cr_assert_str_eq(spf_txt_join(a, &rr, &len), "v=spf1 a -all");
+	cr_assert_str_eq(dns_txt_join(a, &rr, &len), "v=spf1 a -all");
 	cr_assert_eq(len, 13);
 	arena_destroy(a);
 }
@@ -77,7 +78,7 @@ Test(spf_strings, split_at_term_boundaries)
 		pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
 		    " ip4:203.0.113.%zu", i);
 	}
-	n = spf_txt_split(a, text, pos, 255, &parts);
+	n = dns_txt_split(a, text, pos, 255, &parts);
 	cr_assert_gt(n, 2);
 	for (i = 0; i < n; i++) {
 		cr_assert_leq(parts[i].len, 255);
@@ -98,7 +99,7 @@ Test(spf_strings, split_cuts_a_term_longer_than_a_string)
 	size_t n;
 
 	memset(text, 'x', sizeof(text));
-	n = spf_txt_split(a, text, sizeof(text), 255, &parts);
+	n = dns_txt_split(a, text, sizeof(text), 255, &parts);
 	cr_assert_eq(n, 3);
 	cr_assert_eq(parts[0].len, 255);
 	cr_assert_eq(parts[2].len, 90);
@@ -112,7 +113,7 @@ Test(spf_strings, quote_like_a_zone_file)
 	const char *s[] = { "a \"b\" \\", "c\x01" };
 	struct dns_txt rr = txt(parts, s, 2);
 
-	cr_assert_str_eq(spf_txt_quote(a, rr.strings, rr.nstrings),
+	cr_assert_str_eq(dns_txt_quote(a, rr.strings, rr.nstrings),
 	    "\"a \\\"b\\\" \\\\\" \"c\\001\"");
 	arena_destroy(a);
 }
