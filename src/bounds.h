@@ -18,12 +18,24 @@
 /* RFC 9989 §4.10: the DMARC DNS Tree Walk asks at most 8 names. */
 #define DMARC_WALK_MAX_QUERIES 8
 
+/* DKIM-Signature fields of one message that are checked: each costs a
+ * key lookup and a public-key operation. */
+#define DKIM_MAX_SIGNATURES 16
+/* -s selectors on one command line. */
+#define DKIM_MAX_SELECTORS 32
+/* A message given to dkim --verify. */
+#define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
+
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten
  * times that is far past anything a receiver would read. */
 #define SPF_WALK_MAX_RECORDS 100
 /* Nesting of include/redirect; a receiver stops at depth 11. */
 #define SPF_WALK_MAX_DEPTH 20
+
+/* CNAME links a lookup follows when a server answers with the CNAME
+ * alone (an authoritative server pointing into another zone). */
+#define DNS_MAX_CNAME_CHAIN 8
 
 /* Distinct DNS questions in one run; a fan-out bomb stops here. */
 #define DNS_MAX_QUESTIONS 20000

@@ -15,6 +15,7 @@
 /* Listed in this order in --help, the man page and the completions. */
 static const struct command *const commands[] = {
 	&cmd_spf,
+	&cmd_dkim,
 	&cmd_dmarc,
 	&cmd_ptr,
 };

@@ -1,9 +1,10 @@
 # fish completion for mailauth(1)
 
-set -l commands spf dmarc ptr
+set -l commands spf dkim dmarc ptr
 
 complete -c mailauth -f
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dkim -d "check DKIM keys at selectors, or verify a message"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dmarc -d "find a domain's DMARC policy (RFC 9989 tree walk)"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
 
@@ -29,3 +30,5 @@ complete -c mailauth -n "__fish_seen_subcommand_from spf" -l flatten -d 'print a
 
 complete -c mailauth -n "__fish_seen_subcommand_from ptr" -s e -l helo -r -d 'HELO name to compare'
 complete -c mailauth -n "__fish_seen_subcommand_from ptr" -l domain -r -d 'the sending domain'
+complete -c mailauth -n "__fish_seen_subcommand_from dkim" -s s -l selector -r -d 'selector to check'
+complete -c mailauth -n "__fish_seen_subcommand_from dkim" -l verify -r -F -d 'verify the DKIM signatures of a message'

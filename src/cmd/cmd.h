@@ -35,5 +35,6 @@ struct command {
 extern const struct command cmd_spf;
 extern const struct command cmd_ptr;
 extern const struct command cmd_dmarc;
+extern const struct command cmd_dkim;
 
 #endif

@@ -31,6 +31,7 @@ struct entry {
 	enum dns_type type;
 	enum entry_state state;
 	const struct dns_answer *ans;	/* set when DONE */
+	const struct dns_answer *followed; /* ans with its CNAME followed */
 	double sent_at;			/* monotonic ms */
 	unsigned tcp_seq;		/* TCP sockets opened before sending */
 };
@@ -281,8 +282,10 @@ answer_locally(struct dns_resolver *res, const char *name,
 	return ans;
 }
 
-const struct dns_answer *
-dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
+/* The answer to (name, type) as asked, or NULL while it is in flight. */
+static const struct dns_answer *
+lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
+    size_t *idx_out)
 {
 	char small[DNS_NAME_MAX + 2], *key;
 	size_t len = strlen(name), i, idx;
@@ -303,6 +306,7 @@ dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
 		if (key != small) {
 			free(key);
 		}
+		*idx_out = (size_t)(e - res->entries);
 		if (e->state != ENTRY_DONE) {
 			return NULL;
 		}
@@ -311,6 +315,7 @@ dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
 	}
 	local = answer_locally(res, key, type);
 	idx = add_entry(res, key, type);
+	*idx_out = idx;
 	if (key != small) {
 		free(key);
 	}
@@ -325,6 +330,49 @@ dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
 	send_query(res, idx);
 	e = &res->entries[idx];
 	return e->state == ENTRY_DONE ? e->ans : NULL;
+}
+
+/* An authoritative server answers a name that is a CNAME into another
+ * zone with the CNAME alone; a resolver would go on to the target, and so
+ * does this one, up to DNS_MAX_CNAME_CHAIN links. The answer kept for
+ * the question carries the target's records and where the chain led. */
+static const struct dns_answer *
+follow_cname(struct dns_resolver *res, size_t idx, unsigned depth)
+{
+	const struct dns_answer *ans = res->entries[idx].ans, *target;
+	struct dns_answer *merged;
+	size_t tidx;
+
+	if (res->entries[idx].followed != NULL) {
+		return res->entries[idx].followed;
+	}
+	if (ans->kind != DNS_ANS_NODATA || ans->cname == NULL ||
+	    ans->type == DNS_T_CNAME || depth >= DNS_MAX_CNAME_CHAIN) {
+		return ans;
+	}
+	target = lookup_once(res, ans->cname, ans->type, &tidx);
+	if (target == NULL) {
+		return NULL;
+	}
+	target = follow_cname(res, tidx, depth + 1);
+	if (target == NULL) {
+		return NULL;
+	}
+	merged = arena_alloc(res->arena, sizeof(*merged));
+	*merged = *target;
+	merged->name = ans->name;
+	merged->cname = target->cname ? target->cname : ans->cname;
+	res->entries[idx].followed = merged;
+	return merged;
+}
+
+const struct dns_answer *
+dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
+{
+	size_t idx;
+	const struct dns_answer *ans = lookup_once(res, name, type, &idx);
+
+	return ans == NULL ? NULL : follow_cname(res, idx, 0);
 }
 
 void

@@ -54,12 +54,20 @@ def zone_files():
 
 
 class Knot:
-    """knotd serving tests/zones/ on a free loopback port."""
+    """knotd serving tests/zones/ on a free loopback port, plus zones a
+    test makes at run time (extra_zones: {apex: zone file text}), such as
+    the DKIM keys the suite generates."""
 
-    def __init__(self):
+    def __init__(self, extra_zones=None):
         self.dir = tempfile.mkdtemp(prefix='mailauth-knot-')
         self.port = free_port()
         self.proc = None
+        self.extra = {}
+        for apex, text in (extra_zones or {}).items():
+            path = os.path.join(self.dir, apex + '.zone')
+            with open(path, 'w') as f:
+                f.write(text)
+            self.extra[apex] = path
 
     def _config(self):
         lines = [
@@ -79,7 +87,9 @@ class Knot:
             '    journal-content: none',
             'zone:',
         ]
-        for apex, path in zone_files().items():
+        zones = zone_files()
+        zones.update(self.extra)
+        for apex, path in zones.items():
             lines.append('  - domain: %s' % apex)
             lines.append('    file: "%s"' % path)
         path = os.path.join(self.dir, 'knot.conf')
@@ -181,14 +191,22 @@ class Result:
         return json.loads(self.out)
 
 
-def mailauth(*args, timeout=60, env=None):
-    """Runs the binary; returns its exit code, stdout, stderr, wall time."""
+def mailauth(*args, timeout=60, env=None, input_bytes=None):
+    """Runs the binary; returns its exit code, stdout, stderr, wall time.
+    input_bytes, when given, is its standard input."""
     full_env = dict(os.environ)
     full_env.update({'LC_ALL': 'C.UTF-8', 'NO_COLOR': '1'})
     if env:
         full_env.update(env)
     start = time.monotonic()
-    proc = subprocess.run([MAILAUTH] + list(args), capture_output=True,
-                          text=True, timeout=timeout, env=full_env,
-                          errors='surrogateescape')
+    if input_bytes is not None:
+        proc = subprocess.run([MAILAUTH] + list(args), capture_output=True,
+                              timeout=timeout, env=full_env,
+                              input=input_bytes)
+        proc.stdout = proc.stdout.decode('utf-8', 'surrogateescape')
+        proc.stderr = proc.stderr.decode('utf-8', 'surrogateescape')
+    else:
+        proc = subprocess.run([MAILAUTH] + list(args), capture_output=True,
+                              text=True, timeout=timeout, env=full_env,
+                              errors='surrogateescape')
     return Result(proc, time.monotonic() - start)

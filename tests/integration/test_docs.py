@@ -65,5 +65,15 @@ class Docs(unittest.TestCase):
                                 (opt, name))
 
 
+    def test_common_dkim_selectors_are_in_the_man_page(self):
+        with open(os.path.join(ROOT, 'src', 'dkim', 'selectors.c')) as f:
+            src = f.read()
+        table = src[src.index('dkim_common_selectors[] = {'):]
+        table = table[:table.index('};')]
+        man = read(DOCS['man']).replace('\\_', '_')
+        for sel in re.findall(r'"([^"]+)"', table):
+            self.assertIn('*%s*' % sel, man, sel)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)

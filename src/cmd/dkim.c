@@ -1,0 +1,218 @@
+/* mailauth dkim: key records at selectors, and verifying a message. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bounds.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "dkim/selectors.h"
+#include "dkim/verify.h"
+#include "report/dkim.h"
+#include "util/arena.h"
+#include "util/safe.h"
+#include "util/xalloc.h"
+
+enum dkim_key_opt {
+	OPT_SELECTOR = 's',
+	OPT_VERIFY = 4000,
+};
+
+struct dkim_opts {
+	const char *selectors[DKIM_MAX_SELECTORS];
+	size_t nselectors;
+	bool too_many;
+	const char *verify;	/* --verify FILE, "-" for stdin */
+};
+
+static const struct option dkim_longopts[] = {
+	{ "selector", required_argument, NULL, OPT_SELECTOR },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+dkim_set_option(void *opts, int key, const char *arg, const char **err)
+{
+	struct dkim_opts *o = opts;
+
+	switch (key) {
+	case OPT_SELECTOR:
+		if (o->nselectors == DKIM_MAX_SELECTORS) {
+			*err = "too many -s selectors (at most 32)";
+			return -1;
+		}
+		o->selectors[o->nselectors++] = arg;
+		return 0;
+	case OPT_VERIFY:
+		o->verify = arg;
+		return 0;
+	}
+	*err = "unknown option";
+	return -1;
+}
+
+struct dkim_state {
+	struct run_ctx *rc;
+	const char *domain;		/* NULL with --verify alone */
+	const char *const *selectors;	/* NULL: probe the built-in list */
+	size_t nselectors;
+	const struct dkim_message *msg;	/* --verify */
+	long long now;
+	struct arena *arena;
+	struct dkim_probe *probe;
+	struct dkim_verification *verification;
+};
+
+static bool
+dkim_step(void *arg)
+{
+	struct dkim_state *st = arg;
+	size_t pending = 0;
+
+	arena_destroy(st->arena);
+	st->arena = arena_create();
+	if (st->domain != NULL) {
+		st->probe = dkim_probe_run(st->arena, run_lookup, st->rc->res,
+		    st->domain, st->selectors, st->nselectors);
+		pending += st->probe->pending;
+	}
+	if (st->msg != NULL) {
+		st->verification = dkim_verify(st->arena, run_lookup,
+		    st->rc->res, st->msg, st->now);
+		pending += st->verification->pending;
+	}
+	return pending == 0;
+}
+
+/* Reads the message to verify; a usage error names the file. */
+static int
+read_message(struct run_ctx *rc, const char *path, struct dkim_state *st)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *data;
+	size_t len;
+
+	if (f == NULL) {
+		return run_usage(rc, "cannot read message '%s': %s",
+		    safe_str(rc->arena, path), strerror(errno));
+	}
+	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
+	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
+	if (f != stdin) {
+		fclose(f);
+	}
+	if (len > DKIM_MAX_MESSAGE) {
+		free(data);
+		return run_usage(rc, "message '%s' is larger than %d MiB",
+		    safe_str(rc->arena, path), DKIM_MAX_MESSAGE >> 20);
+	}
+	st->msg = dkim_message_parse(rc->arena, data, len);
+	free(data);
+	if (st->msg == NULL) {
+		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
+		    "header fields)", safe_str(rc->arena, path));
+	}
+	return 0;
+}
+
+/* DOMAIN, or SELECTOR._domainkey.DOMAIN as dig users write it. */
+static int
+domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
+    struct dkim_state *st)
+{
+	const char *mark = strstr(arg, "._domainkey.");
+
+	if (mark != NULL && o->nselectors < DKIM_MAX_SELECTORS) {
+		o->selectors[o->nselectors++] = arena_memdup(rc->arena, arg,
+		    (size_t)(mark - arg));
+		arg = mark + strlen("._domainkey.");
+	}
+	st->domain = run_domain_arg(rc, arg);
+	return st->domain ? 0 : EXIT_USAGE;
+}
+
+static int
+exit_code(const struct dkim_state *st)
+{
+	struct finding_tally t = { 0, 0, 0, false };
+	size_t i;
+
+	if (st->probe != NULL) {
+		finding_tally(&st->probe->findings, &t);
+		for (i = 0; i < st->probe->nsels; i++) {
+			finding_tally(&st->probe->sels[i].findings, &t);
+		}
+	}
+	if (st->verification != NULL) {
+		finding_tally(&st->verification->findings, &t);
+	}
+	return run_exit_code(&t);
+}
+
+static int
+dkim_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+{
+	struct dkim_opts *o = opts;
+	struct dkim_state st;
+	int code;
+
+	memset(&st, 0, sizeof(st));
+	st.rc = rc;
+	st.now = (long long)time(NULL);
+	if (argc > 1 || (argc == 0 && o->verify == NULL)) {
+		return run_usage(rc, argc ? "dkim: expected one DOMAIN, got %d "
+		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
+		    argc);
+	}
+	if (argc == 1 && domain_argument(rc, o, argv[0], &st) != 0) {
+		return EXIT_USAGE;
+	}
+	if (o->verify != NULL && read_message(rc, o->verify, &st) != 0) {
+		return EXIT_USAGE;
+	}
+	if (o->nselectors > 0) {
+		st.selectors = o->selectors;
+		st.nselectors = o->nselectors;
+	}
+	run_until_complete(rc, dkim_step, &st);
+	if (st.probe != NULL) {
+		dkim_probe_lint(st.arena, st.probe);
+	}
+	if (st.verification != NULL) {
+		dkim_verify_lint(st.arena, st.verification);
+	}
+	code = exit_code(&st);
+	if (rc->g->json) {
+		if (run_emit_json(rc, report_dkim_json(st.domain, st.probe,
+		    st.verification)) != 0) {
+			code = EXIT_DNS;
+		}
+	} else {
+		report_dkim_text(rc->out, &rc->style, st.probe,
+		    st.verification);
+	}
+	run_trace_summary(rc);
+	arena_destroy(st.arena);
+	return code;
+}
+
+const struct command cmd_dkim = {
+	.name = "dkim",
+	.summary = "check DKIM keys at selectors, or verify a message",
+	.usage = "dkim [OPTIONS] DOMAIN [-s SELECTOR ...]\n"
+	    "       mailauth dkim SELECTOR._domainkey.DOMAIN\n"
+	    "       mailauth dkim --verify FILE",
+	.help =
+	    "  -s, --selector SEL  check this selector (repeatable); without\n"
+	    "                      -s, probe common selectors all at once\n"
+	    "  --verify FILE       verify every DKIM-Signature of the message\n"
+	    "                      in FILE ('-' for standard input)\n",
+	.shortopts = "s:",
+	.longopts = dkim_longopts,
+	.opts_size = sizeof(struct dkim_opts),
+	.set_option = dkim_set_option,
+	.run = dkim_run,
+};

@@ -1,0 +1,216 @@
+#include "dkim/selectors.h"
+
+#include <string.h>
+
+#include "dns/txt.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+/* Selectors of the big mailbox providers and sending services, and the
+ * defaults of common mail servers and control panels. */
+const char *const dkim_common_selectors[] = {
+	"default", "mail", "dkim", "dkim1", "dkim2", "google", "selector1",
+	"selector2", "k1", "k2", "k3", "s1", "s2", "s1024", "s2048", "smtp",
+	"email", "mx", "key1", "key2", "dk", "sig1", "mandrill", "mailjet",
+	"sendgrid", "pm", "mxvault", "zendesk1", "zendesk2", "hs1", "hs2",
+	"cm", "mc1", "mte1", "everlytickey1", "everlytickey2", "protonmail",
+	"protonmail2", "protonmail3", "fm1", "fm2", "fm3", "turbo-smtp",
+	"ovh", "mailo", "zoho", "zmail", "yahoo", "ses", "amazonses",
+	"dkim-rsa", "dkim-ed25519", "ed25519", "rsa", "2023", "2024", "2025",
+	"2026", "20230601", "20161025", "mailcow", "rspamd", "opendkim",
+	"postfix", "x", NULL,
+};
+
+static void
+read_selector(struct arena *a, struct dkim_selector *s)
+{
+	size_t len;
+	const char *text;
+
+	s->txt = dkim_key_txt(a, s->answer, &s->several);
+	if (s->txt == NULL) {
+		return;
+	}
+	text = dns_txt_join(a, s->txt, &len);
+	s->key = dkim_key_parse(a, text, len);
+}
+
+struct dkim_probe *
+dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+    const char *domain, const char *const *selectors, size_t nselectors)
+{
+	struct dkim_probe *p = arena_alloc(a, sizeof(*p));
+	size_t i;
+
+	p->domain = domain;
+	p->probed = selectors == NULL;
+	if (selectors == NULL) {
+		selectors = dkim_common_selectors;
+		for (nselectors = 0; selectors[nselectors]; nselectors++) {
+		}
+	}
+	p->sels = arena_calloc(a, nselectors, sizeof(*p->sels));
+	p->tried = nselectors;
+	for (i = 0; i < nselectors; i++) {
+		struct dkim_selector s;
+
+		memset(&s, 0, sizeof(s));
+		s.selector = selectors[i];
+		s.name = arena_printf(a, "%s._domainkey.%s", selectors[i],
+		    domain);
+		s.answer = lookup(lookup_ctx, s.name, DNS_T_TXT);
+		if (s.answer == NULL) {
+			p->pending++;
+			continue;
+		}
+		read_selector(a, &s);
+		/* A probe reports what exists; -s reports every selector. */
+		if (!p->probed || s.txt != NULL ||
+		    dns_kind_is_failure(s.answer->kind)) {
+			p->sels[p->nsels++] = s;
+		}
+	}
+	return p;
+}
+
+static struct finding *
+add(struct arena *a, struct dkim_selector *s, enum finding_severity sev,
+    const char *code, const char *fix, const char *msg)
+{
+	struct finding *f = finding_add(a, &s->findings, sev, code, fix, "%s",
+	    msg);
+
+	f->domain = s->name;
+	return f;
+}
+
+static void
+lint_strings(struct arena *a, struct dkim_selector *s)
+{
+	size_t i, len, n;
+	struct dns_bytes *parts;
+	const char *text;
+
+	for (i = 0; i < s->txt->nstrings; i++) {
+		if (s->txt->strings[i].len <= TXT_STRING_MAX) {
+			continue;
+		}
+		text = dns_txt_join(a, s->txt, &len);
+		n = dns_txt_split(a, text, len, TXT_STRING_MAX, &parts);
+		add(a, s, FINDING_ERROR, "dkim-string-too-long",
+		    arena_printf(a, "publish it as several strings of at most "
+		    "255 octets in one TXT record: %s", safe_str(a,
+		    dns_txt_quote(a, parts, n))),
+		    arena_printf(a, "string %zu of the key record is %zu "
+		    "octets; a DNS character-string holds at most 255", i + 1,
+		    s->txt->strings[i].len));
+	}
+}
+
+static void
+lint_key(struct arena *a, struct dkim_selector *s)
+{
+	const struct dkim_key *k = s->key;
+
+	if (k->error != NULL) {
+		struct finding *f = add(a, s, FINDING_ERROR, "dkim-syntax",
+		    "correct the record", k->error);
+
+		f->offset = (long)k->error_offset;
+	}
+	if (k->revoked) {
+		add(a, s, FINDING_ERROR, "dkim-key-revoked",
+		    "publish the current key, or remove the selector if it is "
+		    "retired", "the key is revoked (empty p=): signatures with "
+		    "this selector fail");
+		return;
+	}
+	if (k->key_error != NULL) {
+		add(a, s, FINDING_ERROR, "dkim-key-invalid",
+		    "publish the key again, copied whole from the key file "
+		    "(split it into strings of at most 255 octets)",
+		    k->key_error);
+	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
+		add(a, s, FINDING_ERROR, "dkim-key-too-short",
+		    "generate a 2048-bit key", arena_printf(a, "the RSA key "
+		    "has %u bits: receivers refuse keys under 1024 (RFC 8301)",
+		    k->bits));
+	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_GOOD_BITS) {
+		add(a, s, FINDING_WARNING, "dkim-key-weak",
+		    "generate a 2048-bit key and rotate to it",
+		    arena_printf(a, "the RSA key has %u bits; 2048 is the norm "
+		    "and 1024 is the minimum", k->bits));
+	}
+	if (k->testing) {
+		add(a, s, FINDING_WARNING, "dkim-testing",
+		    "remove t=y once signing works",
+		    "t=y: the domain is testing DKIM; receivers may treat "
+		    "signatures as unsigned");
+	}
+	if (k->h != NULL && !dkim_key_allows_hash(k, "sha256")) {
+		add(a, s, FINDING_ERROR, "dkim-sha1-only",
+		    "remove h= or make it h=sha256",
+		    "h= allows only sha1, which RFC 8301 forbids: no signature "
+		    "with this key can pass");
+	}
+	if (k->p_whitespace) {
+		add(a, s, FINDING_INFO, "dkim-key-whitespace", NULL,
+		    "the key has whitespace inside p=: legal (it is ignored), "
+		    "but often a sign of a hand-made split");
+	}
+}
+
+static void
+lint_selector(struct arena *a, struct dkim_selector *s)
+{
+	const struct dns_answer *ans = s->answer;
+
+	if (ans->cname != NULL) {
+		add(a, s, FINDING_INFO, "dkim-cname", NULL,
+		    arena_printf(a, "%s is a CNAME to %s (the key is managed "
+		    "there, often by a sending service)", s->name,
+		    safe_str(a, ans->cname)));
+	}
+	if (dns_kind_is_failure(ans->kind)) {
+		add(a, s, FINDING_ERROR, "dkim-dns-error",
+		    "check the domain's DNS servers",
+		    arena_printf(a, "the TXT lookup for %s failed (%s)",
+		    s->name, dns_kind_name(ans->kind)));
+		return;
+	}
+	if (s->txt == NULL) {
+		add(a, s, FINDING_ERROR, "dkim-no-key",
+		    "publish the key your mail server signs with at this name "
+		    "(selector._domainkey.domain)",
+		    arena_printf(a, "no DKIM key at %s (%s)", s->name,
+		    ans->kind == DNS_ANS_RECORDS ? "TXT data that is not a key"
+		    : dns_kind_name(ans->kind)));
+		return;
+	}
+	if (s->several) {
+		add(a, s, FINDING_ERROR, "dkim-multiple-records",
+		    "keep one TXT record at the selector",
+		    arena_printf(a, "%s has %zu TXT records: receivers may pick "
+		    "any", s->name, ans->count));
+	}
+	lint_strings(a, s);
+	lint_key(a, s);
+}
+
+void
+dkim_probe_lint(struct arena *a, struct dkim_probe *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsels; i++) {
+		lint_selector(a, &p->sels[i]);
+	}
+	if (p->probed && p->nsels == 0) {
+		struct finding *f = finding_add(a, &p->findings, FINDING_ERROR,
+		    "dkim-none-found", "give the selector your mail server "
+		    "signs with (-s), or publish a key", "no DKIM key found at "
+		    "any of the %zu common selectors", p->tried);
+
+		f->domain = p->domain;
+	}
+}

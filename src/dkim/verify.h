@@ -1,0 +1,66 @@
+/* Verifying the DKIM-Signature header fields of a message (RFC 6376 §6,
+ * RFC 8463 ed25519-sha256, RFC 8301 rules). Pure over DNS answers read
+ * through a lookup function that returns NULL for an answer not known yet
+ * (then pending > 0: run again). Results live in the arena passed in. */
+#ifndef MAILAUTH_DKIM_VERIFY_H
+#define MAILAUTH_DKIM_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dkim/key.h"
+#include "dkim/message.h"
+#include "dns/answer.h"
+#include "report/finding.h"
+#include "util/taglist.h"
+
+struct arena;
+
+typedef const struct dns_answer *(*dkim_lookup_fn)(void *ctx,
+    const char *name, enum dns_type type);
+
+enum dkim_result {
+	DKIM_RESULT_PASS,
+	DKIM_RESULT_FAIL,
+	DKIM_RESULT_TEMPERROR,	/* the key could not be fetched */
+};
+
+struct dkim_signature {
+	const struct dkim_header *header;
+	struct taglist tags;
+	const char *d, *s, *a, *c, *i, *bh, *b, *h;	/* NULL when absent */
+	bool header_relaxed, body_relaxed;
+	long long length;	/* l=, -1 when absent */
+	long long timestamp;	/* t=, -1 when absent */
+	long long expires;	/* x=, -1 when absent */
+	const char **signed_headers;	/* h=, in order */
+	size_t nsigned;
+	const char *key_name;	/* s._domainkey.d */
+	const struct dns_answer *key_answer;
+	const struct dkim_key *key;
+	bool body_hash_ok;
+	enum dkim_result result;
+	const char *reason;	/* why it failed, or NULL */
+};
+
+struct dkim_verification {
+	const struct dkim_message *msg;
+	struct dkim_signature *sigs;
+	size_t nsigs;
+	size_t pending;
+	struct finding_list findings;
+};
+
+/* Checks every DKIM-Signature of msg as of the time now. Complete when
+ * pending == 0. */
+struct dkim_verification *dkim_verify(struct arena *a, dkim_lookup_fn lookup,
+    void *lookup_ctx, const struct dkim_message *msg, long long now);
+/* Adds the findings of a complete verification. */
+void dkim_verify_lint(struct arena *a, struct dkim_verification *v);
+const char *dkim_result_name(enum dkim_result r);
+/* Picks the DKIM key record among the TXT records of an answer: NULL when
+ * there is none; *several is set when more than one TXT record exists. */
+const struct dns_txt *dkim_key_txt(struct arena *a,
+    const struct dns_answer *ans, bool *several);
+
+#endif

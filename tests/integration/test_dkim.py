@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""mailauth dkim against knotd: key records of every kind, selector
+discovery, and verification of messages signed here, with keys made here,
+by dkimpy (Debian's python3-dkim) -- an implementation independent of
+mailauth's."""
+import base64
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import dkim
+import nacl.signing
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Knot, mailauth  # noqa: E402
+
+DOMAIN = 'dkim.test'
+MESSAGE = (b'From: Alice <alice@dkim.test>\r\n'
+           b'To: Bob <bob@example.test>\r\n'
+           b'Subject: Dinner at  eight\r\n'
+           b'Date: Sun, 22 Nov 2026 12:00:00 +0000\r\n'
+           b'Message-ID: <1@dkim.test>\r\n'
+           b'\r\n'
+           b'Hi Bob,\r\n'
+           b'  see you  at eight.   \r\n'
+           b'\r\n'
+           b'\r\n')
+HEADERS = [b'from', b'to', b'subject', b'date', b'message-id']
+
+
+def openssl(*args, data=None):
+    return subprocess.run(['openssl'] + list(args), input=data,
+                          capture_output=True, check=True).stdout
+
+
+def rsa_key(bits):
+    """(private PEM in PKCS#1, public SubjectPublicKeyInfo in base64)."""
+    pem = openssl('genrsa', '-traditional', str(bits))
+    der = openssl('rsa', '-pubout', '-outform', 'DER', data=pem)
+    return pem, base64.b64encode(der).decode()
+
+
+def ed25519_key():
+    sk = nacl.signing.SigningKey.generate()
+    return (base64.b64encode(bytes(sk)),
+            base64.b64encode(bytes(sk.verify_key)).decode())
+
+
+def txt(value):
+    """A zone-file TXT value in strings of at most 255 octets."""
+    parts = [value[i:i + 250] for i in range(0, len(value), 250)]
+    return ' '.join('"%s"' % p for p in parts)
+
+
+class Keys:
+    def __init__(self):
+        self.rsa2048 = rsa_key(2048)
+        self.rsa1024 = rsa_key(1024)
+        self.rsa512 = rsa_key(512)
+        self.ed = ed25519_key()
+        self.testing = rsa_key(2048)
+        p = 'v=DKIM1; k=rsa; p=' + self.rsa2048[1]
+        broken = p[:200] + p[201:]        # one character lost at a split
+        records = [
+            ('rsa2048', txt(p)),
+            ('rsa1024', txt('v=DKIM1; k=rsa; p=' + self.rsa1024[1])),
+            ('rsa512', txt('v=DKIM1; p=' + self.rsa512[1])),
+            ('ed', txt('v=DKIM1; k=ed25519; p=' + self.ed[1])),
+            ('revoked', txt('v=DKIM1; k=rsa; p=')),
+            ('testing', txt('v=DKIM1; t=y; p=' + self.testing[1])),
+            ('split', txt(broken)),
+            ('sha1', txt('v=DKIM1; h=sha1; p=' + self.rsa2048[1])),
+            ('quoted', txt('v=DKIM1; p=\\"' + self.rsa2048[1] + '\\"')),
+            ('spaced', txt('v=DKIM1; p=' + self.rsa2048[1][:100] + ' ' +
+                           self.rsa2048[1][100:])),
+            ('future', txt('k=rsa; v=DKIM1; p=' + self.rsa2048[1])),
+            ('selector1', txt(p)),
+        ]
+        lines = ['$ORIGIN %s.' % DOMAIN, '$TTL 300',
+                 '@ SOA ns.test. hostmaster.test. 1 900 900 1800 60',
+                 '@ NS ns.test.']
+        for sel, value in records:
+            lines.append('%s._domainkey TXT %s' % (sel, value))
+        lines.append('two._domainkey TXT %s' % txt(p))
+        lines.append('two._domainkey TXT "v=DKIM1; p="')
+        lines.append('cname._domainkey CNAME sel._domainkey.provider.test.')
+        self.zone = '\n'.join(lines) + '\n'
+        self.provider = '\n'.join([
+            '$ORIGIN provider.test.', '$TTL 300',
+            '@ SOA ns.test. hostmaster.test. 1 900 900 1800 60',
+            '@ NS ns.test.',
+            'sel._domainkey TXT %s' % txt('v=DKIM1; p=' + self.rsa1024[1]),
+            '']) + '\n'
+
+
+def sign(message, selector, key, algorithm=b'rsa-sha256',
+         canon=(b'relaxed', b'relaxed'), length=False):
+    sig = dkim.sign(message, selector.encode(), DOMAIN.encode(), key,
+                    canonicalize=canon, signature_algorithm=algorithm,
+                    include_headers=HEADERS, length=length)
+    return sig + message
+
+
+def sign_with_expiry(message, key):
+    """dkimpy has no x=; add one in the past before it signs."""
+    original = dkim.DKIM.gen_header
+
+    def with_x(self, fields, *args, **kwargs):
+        names = [f[0] for f in fields]
+        fields[names.index(b't')] = (b't', b'1000000000')
+        fields.insert(names.index(b'b'), (b'x', b'1000000100'))
+        return original(self, fields, *args, **kwargs)
+
+    dkim.DKIM.gen_header = with_x
+    try:
+        return sign(message, 'rsa2048', key)
+    finally:
+        dkim.DKIM.gen_header = original
+
+
+class DkimAgainstKnot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.keys = Keys()
+        cls.knot = Knot({DOMAIN: cls.keys.zone,
+                         'provider.test': cls.keys.provider}).start()
+        cls.tmp = tempfile.mkdtemp(prefix='mailauth-dkim-')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def selectors(self, *args):
+        r = mailauth(*self.knot.args(), '--json', 'dkim', *args)
+        doc = r.json()
+        return r, doc, {s['selector']: s for s in doc['selectors']}
+
+    def codes(self, sel):
+        return [f['code'] for f in sel['findings']]
+
+    def test_key_sizes_and_types(self):
+        r, doc, s = self.selectors(DOMAIN, '-s', 'rsa2048', '-s', 'rsa1024',
+                                   '-s', 'ed')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertEqual(doc['command'], 'dkim')
+        self.assertEqual((s['rsa2048']['key_type'],
+                          s['rsa2048']['key_bits']), ('rsa', 2048))
+        self.assertEqual(s['rsa1024']['key_bits'], 1024)
+        self.assertIn('dkim-key-weak', self.codes(s['rsa1024']))
+        self.assertEqual((s['ed']['key_type'], s['ed']['key_bits']),
+                         ('ed25519', 256))
+        self.assertEqual(s['ed']['tags']['k'], 'ed25519')
+        self.assertEqual(s['rsa2048']['name'],
+                         'rsa2048._domainkey.dkim.test')
+
+    def test_bad_keys(self):
+        cases = {'rsa512': 'dkim-key-too-short', 'revoked': 'dkim-key-revoked',
+                 'testing': 'dkim-testing', 'split': 'dkim-key-invalid',
+                 'sha1': 'dkim-sha1-only', 'quoted': 'dkim-key-invalid',
+                 'spaced': 'dkim-key-whitespace', 'future': 'dkim-syntax',
+                 'two': 'dkim-multiple-records', 'missing': 'dkim-no-key'}
+        args = [DOMAIN]
+        for sel in cases:
+            args += ['-s', sel]
+        r, doc, s = self.selectors(*args)
+        self.assertEqual(r.code, 1)
+        for sel, code in cases.items():
+            self.assertIn(code, self.codes(s[sel]), sel)
+        self.assertIsNone(s['missing']['record'])
+        self.assertIn('quote', [f for f in s['quoted']['findings']
+                                if f['code'] == 'dkim-key-invalid'][0][
+            'message'])
+        self.assertEqual(s['spaced']['key_bits'], 2048)
+
+    def test_cname_to_a_provider(self):
+        r, doc, s = self.selectors('cname._domainkey.' + DOMAIN)
+        self.assertEqual(s['cname']['cname'], 'sel._domainkey.provider.test')
+        self.assertIn('dkim-cname', self.codes(s['cname']))
+        self.assertEqual(s['cname']['key_bits'], 1024)
+
+    def test_probe_common_selectors(self):
+        r, doc, s = self.selectors(DOMAIN, '--trace')
+        self.assertTrue(doc['probed'])
+        self.assertEqual(sorted(s), ['selector1'])
+        self.assertGreater(doc['selectors_tried'], 40)
+        self.assertEqual(doc['stats']['max_in_flight'],
+                         doc['selectors_tried'])
+        r, doc, s = self.selectors('example.test')
+        self.assertEqual(r.code, 1)
+        self.assertIn('dkim-none-found', [f['code'] for f in
+                                          doc['findings']])
+
+    def verify(self, message):
+        path = os.path.join(self.tmp, 'msg.eml')
+        with open(path, 'wb') as f:
+            f.write(message)
+        r = mailauth(*self.knot.args(), '--json', 'dkim', '--verify', path)
+        doc = r.json()
+        return r, doc, doc['signatures']
+
+    def test_good_signatures(self):
+        for canon in ((b'relaxed', b'relaxed'), (b'simple', b'simple'),
+                      (b'relaxed', b'simple'), (b'simple', b'relaxed')):
+            r, doc, sigs = self.verify(sign(MESSAGE, 'rsa2048',
+                                            self.keys.rsa2048[0],
+                                            canon=canon))
+            self.assertEqual(sigs[0]['result'], 'pass', (canon, sigs))
+            self.assertEqual(r.code, 0)
+        r, doc, sigs = self.verify(sign(MESSAGE, 'ed', self.keys.ed[0],
+                                        algorithm=b'ed25519-sha256'))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+        self.assertEqual(sigs[0]['a'], 'ed25519-sha256')
+        self.assertEqual(sigs[0]['headers'], [h.decode() for h in HEADERS])
+        self.assertEqual(sigs[0]['d'], DOMAIN)
+        self.assertEqual(sigs[0]['s'], 'ed')
+
+    def test_message_with_bare_lf_line_ends(self):
+        signed = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0])
+        r, doc, sigs = self.verify(signed.replace(b'\r\n', b'\n'))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+
+    def test_altered_messages_fail_with_the_right_reason(self):
+        signed = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0],
+                      canon=(b'simple', b'simple'))
+        body = signed.replace(b'eight.', b'nine.')
+        r, doc, sigs = self.verify(body)
+        self.assertEqual((r.code, sigs[0]['result']), (1, 'fail'))
+        self.assertIn('body hash mismatch', sigs[0]['reason'])
+        head = signed.replace(b'Subject: Dinner', b'Subject: Lunch')
+        r, doc, sigs = self.verify(head)
+        self.assertIn('signature mismatch', sigs[0]['reason'])
+
+    def test_key_problems(self):
+        for sel, key, reason in (
+                ('missing', self.keys.rsa2048[0], 'key not found'),
+                ('revoked', self.keys.rsa2048[0], 'key revoked'),
+                ('rsa512', self.keys.rsa512[0], '1024')):
+            r, doc, sigs = self.verify(sign(MESSAGE, sel, key))
+            self.assertEqual(sigs[0]['result'], 'fail', sel)
+            self.assertIn(reason, sigs[0]['reason'], sel)
+
+    def test_forbidden_and_expired(self):
+        r, doc, sigs = self.verify(sign(MESSAGE, 'rsa2048',
+                                        self.keys.rsa2048[0],
+                                        algorithm=b'rsa-sha1'))
+        self.assertIn('RFC 8301', sigs[0]['reason'])
+        r, doc, sigs = self.verify(sign_with_expiry(MESSAGE,
+                                                    self.keys.rsa2048[0]))
+        self.assertIn('expired', sigs[0]['reason'])
+
+    def test_body_length_limit(self):
+        signed = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0], length=True)
+        r, doc, sigs = self.verify(signed + b'appended\r\n')
+        self.assertEqual(sigs[0]['result'], 'pass')
+        self.assertIn('dkim-body-length', [f['code'] for f in
+                                           doc['findings']])
+
+    def test_two_signatures_and_stdin(self):
+        once = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0])
+        twice = sign(once, 'ed', self.keys.ed[0],
+                     algorithm=b'ed25519-sha256')
+        r = mailauth(*self.knot.args(), '--json', 'dkim', '--verify', '-',
+                     input_bytes=twice)
+        sigs = r.json()['signatures']
+        self.assertEqual([s['result'] for s in sigs], ['pass', 'pass'])
+
+    def test_unsigned_and_not_a_message(self):
+        r, doc, sigs = self.verify(MESSAGE)
+        self.assertEqual(r.code, 1)
+        self.assertIn('dkim-unsigned', [f['code'] for f in doc['findings']])
+        path = os.path.join(self.tmp, 'junk')
+        with open(path, 'wb') as f:
+            f.write(b'\r\nno headers here\r\n')
+        r = mailauth('dkim', '--verify', path)
+        self.assertEqual(r.code, 2)
+        self.assertIn(path, r.err)
+        r = mailauth('dkim', '--verify', '/nonexistent/message')
+        self.assertEqual(r.code, 2)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

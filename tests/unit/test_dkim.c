@@ -1,0 +1,200 @@
+/* DKIM: canonicalization (RFC 6376 §3.4, with the §3.4.5 example), key
+ * records (RFC 6376 §3.6.1, RFC 8463) and verification of the RFC 8463
+ * Appendix A message. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dkim/key.h"
+#include "dkim/message.h"
+#include "dkim/verify.h"
+#include "dns/zonefile.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+static struct arena *a;
+
+static void setup(void) { a = arena_create(); }
+static void teardown(void) { arena_destroy(a); }
+
+TestSuite(dkim, .init = setup, .fini = teardown);
+
+static const char example[] =
+    "A: X\r\n"
+    "B : Y\t\r\n"
+    "\tZ  \r\n"
+    "\r\n"
+    " C \r\n"
+    "D \t E\r\n"
+    "\r\n"
+    "\r\n";
+
+static char *
+canon(const struct dkim_message *m, bool relaxed)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	char *out;
+
+	for (i = 0; i < m->nheaders; i++) {
+		dkim_canon_header(&sb, m->headers[i].raw, m->headers[i].rawlen,
+		    relaxed);
+	}
+	strbuf_adds(&sb, "|");
+	dkim_canon_body(&sb, m->body, m->bodylen, relaxed);
+	out = arena_memdup(a, strbuf_str(&sb), sb.len);
+	strbuf_finish(&sb);
+	return out;
+}
+
+Test(dkim, rfc6376_canonicalization_example)
+{
+	struct dkim_message *m = dkim_message_parse(a, example,
+	    sizeof(example) - 1);
+
+	cr_assert_not_null(m);
+	cr_assert_eq(m->nheaders, 2);
+	cr_assert_str_eq(canon(m, true), "a:X\r\nb:Y Z\r\n| C\r\nD E\r\n");
+	cr_assert_str_eq(canon(m, false), "A: X\r\nB : Y\t\r\n\tZ  \r\n|"
+	    " C \r\nD \t E\r\n");
+}
+
+Test(dkim, empty_bodies)
+{
+	struct dkim_message *m = dkim_message_parse(a, "A: b\r\n\r\n", 7);
+
+	cr_assert_str_eq(canon(m, false), "A: b\r\n|\r\n");
+	cr_assert_str_eq(canon(m, true), "a:b\r\n|");
+}
+
+Test(dkim, bare_lf_messages_and_missing_final_newline)
+{
+	struct dkim_message *m = dkim_message_parse(a, "A: b\n\nline", 10);
+
+	cr_assert(m->lf_only);
+	cr_assert_str_eq(canon(m, false), "A: b\r\n|line\r\n");
+	cr_assert_null(dkim_message_parse(a, "no header\r\n\r\nbody", 19));
+}
+
+Test(dkim, key_records)
+{
+	const char *rsa = "v=DKIM1; k=rsa; t=y:s; h=sha256; n=note; x=1; p="
+	    "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6"
+	    "Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/"
+	    "e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+"
+	    "2kryOTIKT+l/K4w3QIDAQAB";
+	struct dkim_key *k = dkim_key_parse(a, rsa, strlen(rsa));
+
+	cr_assert_null(k->error, "%s", k->error);
+	cr_assert_null(k->key_error, "%s", k->key_error);
+	cr_assert_eq(k->type, DKIM_KEY_RSA);
+	cr_assert_eq(k->bits, 1024);
+	cr_assert(k->testing);
+	cr_assert(k->strict);
+	cr_assert(dkim_key_allows_hash(k, "sha256"));
+	cr_assert_not(dkim_key_allows_hash(k, "sha1"));
+	cr_assert_eq(k->nunknown, 1);
+	cr_assert_str_eq(k->unknown[0], "x");
+}
+
+Test(dkim, ed25519_and_revoked_keys)
+{
+	const char *ed = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPa"
+	    "piMlrwIaaPcHURo=";
+	struct dkim_key *k = dkim_key_parse(a, ed, strlen(ed));
+
+	cr_assert_eq(k->type, DKIM_KEY_ED25519);
+	cr_assert_eq(k->bits, 256);
+	k = dkim_key_parse(a, "v=DKIM1; p=", 11);
+	cr_assert(k->revoked);
+	k = dkim_key_parse(a, "v=DKIM1; k=ed25519; p=AAAA", 26);
+	cr_assert_not_null(k->key_error);
+}
+
+Test(dkim, broken_keys)
+{
+	struct dkim_key *k;
+
+	k = dkim_key_parse(a, "p=MIGf; v=DKIM1", 15);
+	cr_assert_not_null(k->error, "v= not first");
+	k = dkim_key_parse(a, "v=DKIM1; p=\"MIGfMA0G\"", 21);
+	cr_assert(k->p_quotes);
+	cr_assert_not_null(strstr(k->key_error, "quote"));
+	k = dkim_key_parse(a, "v=DKIM1; p=MIGfMA0GCSqG SIb3", 28);
+	cr_assert(k->p_whitespace);
+	cr_assert_not_null(k->key_error);
+	k = dkim_key_parse(a, "v=DKIM1; k=dsa; p=AAAA", 22);
+	cr_assert_eq(k->type, DKIM_KEY_UNKNOWN);
+	k = dkim_key_parse(a, "v=DKIM1; p=a; p=b", 17);
+	cr_assert_not_null(k->error, "duplicate tag");
+	cr_assert(dkim_key_is_record("k=rsa; p=", 9));
+	cr_assert_not(dkim_key_is_record("v=spf1 -all", 11));
+}
+
+static const struct dns_answer *
+zone_lookup(void *ctx, const char *name, enum dns_type type)
+{
+	return dns_zoneset_answer(ctx, a, name, type);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = arena_alloc(a, 1 << 16);
+
+	cr_assert_not_null(f, "%s", path);
+	*len = fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+static void
+add_key(struct dns_zoneset *zs, const char *sel)
+{
+	char path[512], zone[1024], *err = NULL;
+	size_t len;
+	char *key;
+
+	snprintf(path, sizeof(path), "%s/%s._domainkey.football.example.com"
+	    ".txt", TEST_DATA, sel);
+	key = slurp(path, &len);
+	while (len > 0 && (key[len - 1] == '\n' || key[len - 1] == '\r')) {
+		len--;
+	}
+	snprintf(zone, sizeof(zone), "%s._domainkey TXT \"%.*s\"\n", sel,
+	    (int)len, key);
+	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
+	    "football.example.com.", sel, &err), 0, "%s", err);
+}
+
+Test(dkim, rfc8463_example_verifies)
+{
+	struct dns_zoneset *zs = dns_zoneset_create();
+	char path[512];
+	size_t len;
+	char *msg;
+	struct dkim_verification *v;
+
+	add_key(zs, "brisbane");
+	add_key(zs, "test");
+	snprintf(path, sizeof(path), "%s/rfc6376.signed.msg", TEST_DATA);
+	msg = slurp(path, &len);
+	v = dkim_verify(a, zone_lookup, zs, dkim_message_parse(a, msg, len),
+	    1700000000);
+	cr_assert_eq(v->pending, 0);
+	cr_assert_eq(v->nsigs, 2);
+	cr_assert_eq(v->sigs[0].result, DKIM_RESULT_PASS, "%s",
+	    v->sigs[0].reason);
+	cr_assert_str_eq(v->sigs[0].a, "ed25519-sha256");
+	cr_assert_eq(v->sigs[1].result, DKIM_RESULT_PASS, "%s",
+	    v->sigs[1].reason);
+	/* One changed octet in the body breaks both. */
+	msg[len - 5] ^= 1;
+	v = dkim_verify(a, zone_lookup, zs, dkim_message_parse(a, msg, len),
+	    1700000000);
+	cr_assert_eq(v->sigs[0].result, DKIM_RESULT_FAIL);
+	cr_assert_not_null(strstr(v->sigs[0].reason, "body hash"));
+	dns_zoneset_destroy(zs);
+}
