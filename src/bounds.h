@@ -26,6 +26,12 @@
 /* A message given to dkim --verify. */
 #define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
 
+/* check: MX hosts and sending IPs looked at for one domain. */
+#define CHECK_MAX_MX 10
+#define CHECK_MAX_IPS 16
+/* Blocklist zones asked for each sending IP. */
+#define CHECK_MAX_DNSBLS 8
+
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten
  * times that is far past anything a receiver would read. */

@@ -18,6 +18,7 @@ static const struct command *const commands[] = {
 	&cmd_dkim,
 	&cmd_dmarc,
 	&cmd_ptr,
+	&cmd_check,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,11 +1,12 @@
 # fish completion for mailauth(1)
 
-set -l commands spf dkim dmarc ptr
+set -l commands spf dkim dmarc ptr check
 
 complete -c mailauth -f
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dkim -d "check DKIM keys at selectors, or verify a message"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dmarc -d "find a domain's DMARC policy (RFC 9989 tree walk)"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a check -d "is a domain and its mail server ready for Gmail?"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
 
 complete -c mailauth -l server -r -d 'DNS server to ask'
@@ -32,3 +33,9 @@ complete -c mailauth -n "__fish_seen_subcommand_from ptr" -s e -l helo -r -d 'HE
 complete -c mailauth -n "__fish_seen_subcommand_from ptr" -l domain -r -d 'the sending domain'
 complete -c mailauth -n "__fish_seen_subcommand_from dkim" -s s -l selector -r -d 'selector to check'
 complete -c mailauth -n "__fish_seen_subcommand_from dkim" -l verify -r -F -d 'verify the DKIM signatures of a message'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -s i -l ip -l client-ip -r -d 'a sending IP'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -s f -l sender -r -d 'MAIL FROM address'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -s e -l helo -r -d 'HELO name'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -s s -l selector -r -d 'DKIM selector'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l all-senders -d 'rules for all senders, not bulk senders'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l dnsbl -r -d 'DNS blocklist zone'

@@ -34,6 +34,7 @@ struct command {
 
 extern const struct command cmd_spf;
 extern const struct command cmd_ptr;
+extern const struct command cmd_check;
 extern const struct command cmd_dmarc;
 extern const struct command cmd_dkim;
 

@@ -1,0 +1,218 @@
+/* mailauth check: is a domain and its mail server ready for Gmail? */
+#include <string.h>
+#include <time.h>
+
+#include "bounds.h"
+#include "check/check.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "dmarc/psl.h"
+#include "report/check.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+enum check_key {
+	OPT_IP = 'i',
+	OPT_SENDER = 'f',
+	OPT_HELO = 'e',
+	OPT_SELECTOR = 's',
+	OPT_ALL_SENDERS = 5000,
+	OPT_DNSBL,
+};
+
+/* Blocklists asked when --dnsbl is not given: the two that most
+ * receivers consult. */
+static const char *const default_dnsbls[] = {
+	"zen.spamhaus.org", "bl.spamcop.net",
+};
+
+struct check_opts {
+	const char *ips[CHECK_MAX_IPS];
+	size_t nips;
+	const char *selectors[DKIM_MAX_SELECTORS];
+	size_t nselectors;
+	const char *dnsbls[CHECK_MAX_DNSBLS];
+	size_t ndnsbls;
+	const char *sender;
+	const char *helo;
+	bool all_senders;
+};
+
+static const struct option check_longopts[] = {
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "client-ip", required_argument, NULL, OPT_IP },
+	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "helo", required_argument, NULL, OPT_HELO },
+	{ "selector", required_argument, NULL, OPT_SELECTOR },
+	{ "all-senders", no_argument, NULL, OPT_ALL_SENDERS },
+	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Appends arg to a bounded list of options. */
+static int
+push(const char **list, size_t *n, size_t max, const char *arg,
+    const char *err_msg, const char **err)
+{
+	if (*n == max) {
+		*err = err_msg;
+		return -1;
+	}
+	list[(*n)++] = arg;
+	return 0;
+}
+
+static int
+check_set_option(void *opts, int key, const char *arg, const char **err)
+{
+	struct check_opts *o = opts;
+
+	switch (key) {
+	case OPT_IP:
+		return push(o->ips, &o->nips, CHECK_MAX_IPS, arg,
+		    "too many --ip (at most 16)", err);
+	case OPT_SELECTOR:
+		return push(o->selectors, &o->nselectors, DKIM_MAX_SELECTORS,
+		    arg, "too many -s selectors (at most 32)", err);
+	case OPT_DNSBL:
+		return push(o->dnsbls, &o->ndnsbls, CHECK_MAX_DNSBLS, arg,
+		    "too many --dnsbl (at most 8)", err);
+	case OPT_SENDER: o->sender = arg; return 0;
+	case OPT_HELO: o->helo = arg; return 0;
+	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
+	}
+	*err = "unknown option";
+	return -1;
+}
+
+struct check_state {
+	struct run_ctx *rc;
+	struct check_input in;
+	struct arena *arena;
+	struct check_result *result;
+};
+
+static bool
+check_step(void *arg)
+{
+	struct check_state *st = arg;
+
+	arena_destroy(st->arena);
+	st->arena = arena_create();
+	st->result = check_run(st->arena, run_lookup, st->rc->res, &st->in);
+	return st->result->pending == 0;
+}
+
+/* Fills the input from the options; a usage error names the input. */
+static int
+make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
+    struct check_input *in)
+{
+	struct ip_addr *ips = arena_calloc(rc->arena, o->nips + 1,
+	    sizeof(*ips));
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	in->domain = domain;
+	in->sender = o->sender;
+	in->helo = o->helo;
+	in->all_senders = o->all_senders;
+	in->now = (long long)time(NULL);
+	for (i = 0; i < o->nips; i++) {
+		if (!ip_parse(o->ips[i], &ips[i])) {
+			return run_usage(rc, "invalid IP address '%s'",
+			    safe_str(rc->arena, o->ips[i]));
+		}
+	}
+	in->ips = ips;
+	in->nips = o->nips;
+	if (o->nselectors > 0) {
+		in->selectors = o->selectors;
+		in->nselectors = o->nselectors;
+	}
+	if (o->ndnsbls > 0) {
+		in->dnsbls = o->dnsbls;
+		in->ndnsbls = o->ndnsbls;
+	} else {
+		in->dnsbls = default_dnsbls;
+		in->ndnsbls = sizeof(default_dnsbls) / sizeof(default_dnsbls[0]);
+	}
+	return 0;
+}
+
+/* Exit 0 only when every required item passes; a required item DNS
+ * could not decide, and nothing failed, is exit 3. */
+static int
+exit_code(const struct check_result *r)
+{
+	bool failed = false, unknown = false;
+	size_t i;
+
+	for (i = 0; i < r->nreqs; i++) {
+		const struct check_requirement *q = &r->reqs[i];
+
+		if (!q->required) {
+			continue;
+		}
+		failed |= q->status == CHECK_FAIL || q->status == CHECK_WARN;
+		unknown |= q->status == CHECK_UNKNOWN;
+	}
+	return failed ? EXIT_PROBLEMS : unknown ? EXIT_DNS : EXIT_CLEAN;
+}
+
+static int
+check_cmd_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+{
+	struct check_state st;
+	struct dmarc_psl *psl;
+	const char *domain;
+	int code;
+
+	memset(&st, 0, sizeof(st));
+	st.rc = rc;
+	if (argc != 1) {
+		return run_usage(rc, argc == 0 ? "check: missing DOMAIN" :
+		    "check: expected one DOMAIN, got %d arguments", argc);
+	}
+	domain = run_domain_arg(rc, argv[0]);
+	if (domain == NULL || make_input(rc, opts, domain, &st.in) != 0) {
+		return EXIT_USAGE;
+	}
+	st.in.psl = psl = dmarc_psl_create();
+	run_until_complete(rc, check_step, &st);
+	check_evaluate(st.arena, st.result);
+	code = exit_code(st.result);
+	if (rc->g->json) {
+		if (run_emit_json(rc, report_check_json(st.result)) != 0) {
+			code = EXIT_DNS;
+		}
+	} else {
+		report_check_text(rc->out, &rc->style, st.result);
+	}
+	run_trace_summary(rc);
+	arena_destroy(st.arena);
+	dmarc_psl_destroy(psl);
+	return code;
+}
+
+const struct command cmd_check = {
+	.name = "check",
+	.summary = "is a domain and its mail server ready for Gmail?",
+	.usage = "check [OPTIONS] DOMAIN",
+	.help =
+	    "  -i, --ip IP         a sending IP (repeatable; default: the\n"
+	    "                      addresses of the domain's MX hosts)\n"
+	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
+	    "                      postmaster@DOMAIN)\n"
+	    "  -e, --helo NAME     the server's HELO/EHLO name\n"
+	    "  -s, --selector SEL  DKIM selector (repeatable; default: probe)\n"
+	    "  --all-senders       Google's rules for all senders instead of\n"
+	    "                      those for bulk senders\n"
+	    "  --dnsbl ZONE        a DNS blocklist to ask (repeatable; default\n"
+	    "                      zen.spamhaus.org and bl.spamcop.net)\n",
+	.shortopts = "i:f:e:s:",
+	.longopts = check_longopts,
+	.opts_size = sizeof(struct check_opts),
+	.set_option = check_set_option,
+	.run = check_cmd_run,
+};

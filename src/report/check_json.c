@@ -1,0 +1,133 @@
+#include "check/check.h"
+#include "report/check.h"
+#include "report/dkim.h"
+#include "report/dmarc.h"
+#include "report/json.h"
+#include "report/ptr.h"
+#include "report/spf.h"
+
+static cJSON *
+requirements_json(const struct check_result *r)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i, k;
+
+	for (i = 0; i < r->nreqs; i++) {
+		const struct check_requirement *q = &r->reqs[i];
+		cJSON *o = cJSON_CreateObject(), *codes;
+
+		json_add_str(o, "id", q->id);
+		json_add_str(o, "status", check_status_name(q->status));
+		json_add_bool(o, "required", q->required);
+		json_add_str(o, "message", q->message);
+		codes = cJSON_AddArrayToObject(o, "gmail_codes");
+		for (k = 0; q->gmail_codes[k]; k++) {
+			cJSON_AddItemToArray(codes, json_str(q->gmail_codes[k]));
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static cJSON *
+addresses_json(const struct check_mx *m)
+{
+	const struct dns_answer *both[2] = { m->a4, m->a6 };
+	cJSON *arr = cJSON_CreateArray();
+	char buf[IP_STRLEN];
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; both[k] && both[k]->kind == DNS_ANS_RECORDS &&
+		    i < both[k]->count; i++) {
+			cJSON_AddItemToArray(arr, json_str(ip_format(
+			    &both[k]->addrs[i], buf)));
+		}
+	}
+	return arr;
+}
+
+static cJSON *
+mx_json(const struct check_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *hosts;
+	size_t i;
+
+	json_add_str(o, "outcome", r->mx ? dns_kind_name(r->mx->kind) : NULL);
+	hosts = cJSON_AddArrayToObject(o, "hosts");
+	for (i = 0; i < r->nmx; i++) {
+		cJSON *h = cJSON_CreateObject();
+
+		json_add_str(h, "host", r->mxhosts[i].host);
+		json_add_num(h, "preference", r->mxhosts[i].preference);
+		cJSON_AddItemToObject(h, "addresses",
+		    addresses_json(&r->mxhosts[i]));
+		cJSON_AddItemToArray(hosts, h);
+	}
+	return o;
+}
+
+static cJSON *
+blocklists_json(const struct check_result *r)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char ip[IP_STRLEN];
+	size_t i, j;
+
+	for (i = 0; i < r->nips; i++) {
+		for (j = 0; j < r->ips[i].nlistings; j++) {
+			const struct check_listing *l = &r->ips[i].listings[j];
+			cJSON *o = cJSON_CreateObject();
+
+			json_add_str(o, "ip", ip_format(&r->ips[i].ip, ip));
+			json_add_str(o, "zone", l->zone);
+			json_add_str(o, "name", l->name);
+			if (l->listed < 0) {
+				cJSON_AddNullToObject(o, "listed");
+			} else {
+				json_add_bool(o, "listed", l->listed == 1);
+			}
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
+	return arr;
+}
+
+cJSON *
+report_check_json(const struct check_result *r)
+{
+	cJSON *root = cJSON_CreateObject(), *ips, *evals, *ptrs, *spf;
+	char buf[IP_STRLEN];
+	size_t i;
+
+	json_add_str(root, "command", "check");
+	json_add_str(root, "domain", r->in->domain);
+	json_add_str(root, "sender_domain", r->sender_domain);
+	json_add_bool(root, "all_senders", r->in->all_senders);
+	json_add_bool(root, "ips_from_mx", r->ips_from_mx);
+	ips = cJSON_AddArrayToObject(root, "sending_ips");
+	for (i = 0; i < r->nips; i++) {
+		cJSON_AddItemToArray(ips, json_str(ip_format(&r->ips[i].ip,
+		    buf)));
+	}
+	cJSON_AddItemToObject(root, "requirements", requirements_json(r));
+	cJSON_AddItemToObject(root, "mx", mx_json(r));
+	spf = report_spf_json(r->sender_domain, r->spf_walk);
+	evals = cJSON_AddArrayToObject(spf, "evaluations");
+	for (i = 0; i < r->nips; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		report_spf_eval_json(e, &r->ips[i].spf_input, r->ips[i].spf);
+		cJSON_AddItemToArray(evals, e);
+	}
+	cJSON_AddItemToObject(root, "spf", spf);
+	cJSON_AddItemToObject(root, "dkim", report_dkim_json(r->in->domain,
+	    r->dkim, NULL));
+	cJSON_AddItemToObject(root, "dmarc", report_dmarc_json(r->dmarc));
+	ptrs = cJSON_AddArrayToObject(root, "ptr");
+	for (i = 0; i < r->nips; i++) {
+		cJSON_AddItemToArray(ptrs, report_ptr_json(r->ips[i].ptr));
+	}
+	cJSON_AddItemToObject(root, "blocklists", blocklists_json(r));
+	return root;
+}
