@@ -26,6 +26,10 @@
 /* A message given to dkim --verify. */
 #define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
 
+/* DMARC report destinations whose authorization is checked: each costs
+ * a query, and a record may list hundreds. */
+#define DMARC_MAX_DESTINATIONS 32
+
 /* check: MX hosts and sending IPs looked at for one domain. */
 #define CHECK_MAX_MX 10
 #define CHECK_MAX_IPS 16

@@ -27,7 +27,12 @@ on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}}.
   "REFUSED", "FORMERR", "NOTIMP", "NXDOMAIN" or a number), delay (with
   "ms"), truncate (TC over UDP, the answer over TCP), garbage (with
   "length": random bytes after the right ID), wrong_id (the answer with
-  another ID: a spoof the client must ignore).
+  another ID: a spoof the client must ignore), and the hostile ones
+  listed in tests/README.md: pointer_loop, count_mismatch, cut (the
+  answer cut short, no TC), qr_zero, wrong_question, empty, tcp_drip
+  (TC over UDP; over TCP one byte every "ms"), tcp_stall (TC over UDP;
+  TCP never answers), tcp_tc (TC over TCP too), oversized_tcp (a
+  length prefix larger than what follows).
 
 --spf-suite FILE.yml --scenario N serves scenario N (0-based, counting the
 YAML documents that have tests) as ../shared/suites/FORMAT.md says: the
@@ -349,7 +354,110 @@ async def wrong_id(server, request, udp, behavior):
     return struct.pack('!H', (request.header.id + 1) & 0xffff) + data[2:]
 
 
+def header_of(request, flags=0x8400, rcode=0, an=0):
+    """A header with the request's ID (RFC 1035 §4.1.1)."""
+    return struct.pack('!HHHHHH', request.header.id, flags | rcode, 1, an,
+                       0, 0)
+
+
+def question_of(request):
+    return request.q.pack()
+
+
+async def pointer_loop(server, request, udp, behavior):
+    # An answer whose owner name is a compression pointer to itself.
+    offset = 12 + len(question_of(request))
+    rr = struct.pack('!H', 0xC000 | offset) + struct.pack(
+        '!HHIH', request.q.qtype, 1, 300, 4) + b'\x7f\x00\x00\x01'
+    return header_of(request, an=1) + question_of(request) + rr
+
+
+async def count_mismatch(server, request, udp, behavior):
+    data = await normal(server, request, udp, behavior)
+    if data is None:
+        return None
+    return data[:6] + struct.pack('!H', 40) + data[8:]
+
+
+async def cut(server, request, udp, behavior):
+    data = await normal(server, request, udp, behavior)
+    return None if data is None else data[:max(12, len(data) - 7)]
+
+
+async def qr_zero(server, request, udp, behavior):
+    data = await normal(server, request, udp, behavior)
+    return None if data is None else data[:2] + bytes([data[2] & 0x7f]) + \
+        data[3:]
+
+
+async def wrong_question(server, request, udp, behavior):
+    other = DNSRecord.question('other.invalid', 'TXT')
+    other.header.id = request.header.id
+    reply = other.reply()
+    reply.add_answer(RR('other.invalid', QTYPE.TXT,
+                        rdata=TXT([b'v=spf1 +all'])))
+    return reply.pack()
+
+
+async def empty(server, request, udp, behavior):
+    return b''
+
+
+class Drip:
+    """Sent over TCP one byte at a time."""
+
+    def __init__(self, data, seconds):
+        self.data = data
+        self.seconds = seconds
+
+
+class Stall:
+    """Over TCP: accept the query and never answer."""
+
+
+async def tcp_drip(server, request, udp, behavior):
+    if udp:
+        return await truncate(server, request, udp, behavior)
+    data = await normal(server, request, udp, behavior)
+    return Drip(data, behavior.get('ms', 300) / 1000.0)
+
+
+async def tcp_stall(server, request, udp, behavior):
+    if udp:
+        return await truncate(server, request, udp, behavior)
+    return Stall()
+
+
+async def tcp_tc(server, request, udp, behavior):
+    reply = request.reply()
+    reply.header.tc = 1
+    return reply.pack()
+
+
+class Oversized:
+    """Over TCP: a length prefix promising more than is sent."""
+
+    def __init__(self, data):
+        self.data = data
+
+
+async def oversized_tcp(server, request, udp, behavior):
+    if udp:
+        return await truncate(server, request, udp, behavior)
+    return Oversized(await normal(server, request, udp, behavior))
+
+
 BEHAVIORS = {
+    'pointer_loop': pointer_loop,
+    'count_mismatch': count_mismatch,
+    'cut': cut,
+    'qr_zero': qr_zero,
+    'wrong_question': wrong_question,
+    'empty': empty,
+    'tcp_drip': tcp_drip,
+    'tcp_stall': tcp_stall,
+    'tcp_tc': tcp_tc,
+    'oversized_tcp': oversized_tcp,
     'timeout': timeout,
     'rcode': rcode,
     'delay': delay,
@@ -374,16 +482,32 @@ class UDPProtocol(asyncio.DatagramProtocol):
 
     async def respond(self, data, addr):
         out = await self.server.handle(data, True)
-        if out is not None:
+        if isinstance(out, (bytes, bytearray)):
             self.transport.sendto(out, addr)
 
 
 async def tcp_client(server, reader, writer):
+    # Drip, Stall and Oversized are defined with the behaviors below.
     try:
         while True:
             head = await reader.readexactly(2)
             data = await reader.readexactly(struct.unpack('!H', head)[0])
             out = await server.handle(data, False)
+            if isinstance(out, Stall):
+                await reader.read()     # until the client gives up
+                break
+            if isinstance(out, Drip):
+                framed = struct.pack('!H', len(out.data)) + out.data
+                for i in range(len(framed)):
+                    writer.write(framed[i:i + 1])
+                    await writer.drain()
+                    await asyncio.sleep(out.seconds)
+                continue
+            if isinstance(out, Oversized):
+                writer.write(struct.pack('!H', len(out.data) + 1000) +
+                             out.data)
+                await writer.drain()
+                continue
             if out is not None:
                 writer.write(struct.pack('!H', len(out)) + out)
                 await writer.drain()

@@ -311,6 +311,10 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 	const struct dmarc_record *rec = r->policy_step->record;
 	size_t n = rec->nrua + rec->nruf, i, k = 0;
 
+	r->ndests_published = n;
+	if (n > DMARC_MAX_DESTINATIONS) {
+		n = DMARC_MAX_DESTINATIONS;
+	}
 	r->dests = arena_calloc(a, n, sizeof(*r->dests));
 	for (i = 0; i < n; i++) {
 		bool rua = i < rec->nrua;

@@ -74,8 +74,9 @@ struct dmarc_result {
 	bool sp_set, np_set;
 	char adkim, aspf;
 	bool testing;
-	struct dmarc_destination *dests;
+	struct dmarc_destination *dests;	/* the first ones published */
 	size_t ndests;
+	size_t ndests_published;	/* rua and ruf URIs in the record */
 	size_t pending;
 	struct finding_list findings;
 };

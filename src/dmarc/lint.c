@@ -195,6 +195,13 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 {
 	size_t i;
 
+	if (r->ndests_published > r->ndests) {
+		add(a, r, FINDING_WARNING, "dmarc-report-limit",
+		    "list one or two report addresses",
+		    arena_printf(a, "%zu report addresses; mailauth checks the "
+		    "first %zu, and receivers send to few of them",
+		    r->ndests_published, r->ndests));
+	}
 	for (i = 0; i < r->ndests; i++) {
 		const struct dmarc_destination *d = &r->dests[i];
 		const char *uri = safe_str(a, d->uri->uri);

@@ -16,7 +16,11 @@
 #define HDR_SIZE 12
 #define HDR_RCODE(h) ((h)[3] & 0x0f)
 #define HDR_AD(h) (((h)[3] & 0x20) != 0)
+#define HDR_QR(h) (((h)[2] & 0x80) != 0)
+#define HDR_TC(h) (((h)[2] & 0x02) != 0)
 #define HDR_ANCOUNT(h) ((unsigned)((h)[6] << 8 | (h)[7]))
+#define HDR_NSCOUNT(h) ((unsigned)((h)[8] << 8 | (h)[9]))
+#define HDR_ARCOUNT(h) ((unsigned)((h)[10] << 8 | (h)[11]))
 
 static const struct {
 	enum dns_type type;
@@ -286,26 +290,30 @@ skip_name(const unsigned char *p, const unsigned char *abuf, int alen,
 	return len;
 }
 
-/* Follows the CNAME chain of the answer section from the question name.
- * Sets *target to the last name of the chain (arena), or NULL when there
- * is none. Returns false when the section cannot be read. */
+/* Reads every RR of the message: the answer section's CNAME chain from
+ * the question name, and that the authority and additional sections fit
+ * the message as their counts say (RFC 1035 §4.1). c-ares 1.18 checks
+ * only what its parsers read. Sets *target to the last name of the chain
+ * (arena), or NULL. Returns false for a message that does not hold
+ * together. */
 static bool
-read_cname_chain(struct arena *a, const unsigned char *abuf, int alen,
+read_sections(struct arena *a, const unsigned char *abuf, int alen,
     const char *qname, const char **target)
 {
 	const unsigned char *p = abuf + HDR_SIZE, *end = abuf + alen;
 	const char *owner = qname, *last = NULL;
-	unsigned ancount = HDR_ANCOUNT(abuf), i;
+	unsigned ancount = HDR_ANCOUNT(abuf), total, i;
 	char *name = NULL;
 	long len;
 
+	total = ancount + HDR_NSCOUNT(abuf) + HDR_ARCOUNT(abuf);
 	len = skip_name(p, abuf, alen, &name);
 	ares_free_string(name);
 	if (len < 0 || end - p < len + 4) {
 		return false;
 	}
 	p += len + 4;
-	for (i = 0; i < ancount; i++) {
+	for (i = 0; i < total; i++) {
 		unsigned type, rdlen;
 		char *rrname = NULL;
 
@@ -322,7 +330,8 @@ read_cname_chain(struct arena *a, const unsigned char *abuf, int alen,
 			ares_free_string(rrname);
 			return false;
 		}
-		if (type == DNS_T_CNAME && strcasecmp(rrname, owner) == 0) {
+		if (i < ancount && type == DNS_T_CNAME &&
+		    strcasecmp(rrname, owner) == 0) {
 			char *data = NULL;
 
 			if (skip_name(p, abuf, alen, &data) < 0) {
@@ -407,8 +416,15 @@ dns_answer_from_wire(struct arena *a, const char *name, enum dns_type type,
 	ans->rcode = HDR_RCODE(abuf);
 	ans->ad = HDR_AD(abuf);
 	ans->size = (size_t)alen;
-	if (!read_cname_chain(a, abuf, alen, name, &ans->cname)) {
+	/* A message that is not a response (QR clear), one still truncated
+	 * after c-ares' retry over TCP, or one whose sections overrun it
+	 * cannot be trusted for anything. */
+	if (!HDR_QR(abuf) || HDR_TC(abuf) ||
+	    !read_sections(a, abuf, alen, name, &ans->cname)) {
 		ans->kind = DNS_ANS_MALFORMED;
+		ans->error = !HDR_QR(abuf) ? "not a response (QR bit clear)" :
+		    HDR_TC(abuf) ? "truncated response (TC bit set)" :
+		    "the message's sections overrun it";
 		return ans;
 	}
 	ans->kind = kind_from_rcode(ans->rcode);

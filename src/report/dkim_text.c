@@ -1,6 +1,5 @@
 #include "dkim/selectors.h"
 #include "dkim/verify.h"
-#include "dns/txt.h"
 #include "report/dkim.h"
 #include "util/arena.h"
 #include "util/color.h"
@@ -30,8 +29,8 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 		    safe_str(a, s->answer->cname));
 	}
 	if (s->txt != NULL) {
-		tree_note(t, "%s", safe_str(a, dns_txt_quote(a,
-		    s->txt->strings, s->txt->nstrings)));
+		tree_note(t, "%s", text_strings(a, s->txt->strings,
+		    s->txt->nstrings));
 	}
 	for (f = s->findings.head; f != NULL; f = f->next) {
 		tree_finding(t, f);

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "dns/txt.h"
 #include "spf/walk.h"
 #include "util/arena.h"
 #include "util/color.h"
@@ -30,7 +29,7 @@ safe(struct spf_printer *p, const char *s)
 static const char *
 record_display(struct spf_printer *p, const struct dns_txt *rr)
 {
-	return safe(p, dns_txt_quote(p->arena, rr->strings, rr->nstrings));
+	return text_strings(p->arena, rr->strings, rr->nstrings);
 }
 
 static const char *

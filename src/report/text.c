@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "util/arena.h"
 #include "util/color.h"
+#include "util/safe.h"
 
 static const char *
 glyph(const struct tree *t, bool last)
@@ -132,6 +134,23 @@ text_findings(FILE *f, const struct text_style *style,
 	for (fd = list->head; fd != NULL; fd = fd->next) {
 		print_finding(f, style, "", fd);
 	}
+}
+
+const char *
+text_strings(struct arena *a, const struct dns_bytes *strings, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		strbuf_adds(&sb, i ? " \"" : "\"");
+		safe_append(&sb, strings[i].data, strings[i].len);
+		strbuf_addc(&sb, '"');
+	}
+	out = arena_memdup(a, strbuf_str(&sb), sb.len);
+	strbuf_finish(&sb);
+	return out;
 }
 
 size_t

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dns/answer.h"
 #include "report/finding.h"
 #include "util/strbuf.h"
 
@@ -44,6 +45,10 @@ void tree_finding(struct tree *t, const struct finding *f);
 /* Prints findings at the top level of the output. */
 void text_findings(FILE *f, const struct text_style *style,
     const struct finding_list *list);
+/* TXT character-strings for display: each made safe and quoted, joined
+ * by spaces ("a" "b"). Allocated in the arena. */
+const char *text_strings(struct arena *a, const struct dns_bytes *strings,
+    size_t n);
 /* Number of terminal columns s takes (UTF-8 code points). */
 size_t text_width(const char *s);
 /* Prints "N errors, N warnings" or "no problems found" for the lists. */

@@ -181,11 +181,12 @@ class FakeDNS:
 
 
 class Result:
-    def __init__(self, proc, elapsed):
+    def __init__(self, proc, elapsed, maxrss_kb=None):
         self.code = proc.returncode
         self.out = proc.stdout
         self.err = proc.stderr
         self.elapsed = elapsed
+        self.maxrss_kb = maxrss_kb
 
     def json(self):
         return json.loads(self.out)
@@ -210,3 +211,29 @@ def mailauth(*args, timeout=60, env=None, input_bytes=None):
                               text=True, timeout=timeout, env=full_env,
                               errors='surrogateescape')
     return Result(proc, time.monotonic() - start)
+
+
+def mailauth_measured(*args, timeout=60):
+    """Runs the binary like mailauth() and also measures its peak
+    resident memory (wait4), for the tests that bound it."""
+    full_env = dict(os.environ)
+    full_env.update({'LC_ALL': 'C.UTF-8', 'NO_COLOR': '1'})
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen([MAILAUTH] + list(args), stdout=out,
+                                stderr=err, env=full_env)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid != 0:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+            time.sleep(0.005)
+        elapsed = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc.stdout = out.read().decode('utf-8', 'surrogateescape')
+        proc.stderr = err.read().decode('utf-8', 'surrogateescape')
+    return Result(proc, elapsed, usage.ru_maxrss)
