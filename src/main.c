@@ -115,7 +115,8 @@ main(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
-	code = cli.cmd->run(&rc, cli.cmd_opts, cli.argc, cli.argv);
+	code = run_command(&rc, cli.cmd->ops, cli.cmd_opts, cli.argc,
+	    cli.argv);
 	if (code == EXIT_USAGE && rc.error[0] != '\0') {
 		fprintf(stderr, "mailauth: %s\n", rc.error);
 	}

@@ -143,11 +143,14 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 /* Exit 0 only when every required item passes; a required item DNS
  * could not decide, and nothing failed, is exit 3. */
 static int
-exit_code(const struct check_result *r)
+check_conclude(void *state)
 {
+	struct check_state *st = state;
+	const struct check_result *r = st->result;
 	bool failed = false, unknown = false;
 	size_t i;
 
+	check_evaluate(st->arena, st->result);
 	for (i = 0; i < r->nreqs; i++) {
 		const struct check_requirement *q = &r->reqs[i];
 
@@ -161,39 +164,72 @@ exit_code(const struct check_result *r)
 }
 
 static int
-check_cmd_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+check_start(struct run_ctx *rc, void *opts, void *state, int argc,
+    char **argv)
 {
-	struct check_state st;
-	struct dmarc_psl *psl;
+	struct check_state *st = state;
 	const char *domain;
-	int code;
 
-	memset(&st, 0, sizeof(st));
-	st.rc = rc;
+	st->rc = rc;
 	if (argc != 1) {
 		return run_usage(rc, argc == 0 ? "check: missing DOMAIN" :
 		    "check: expected one DOMAIN, got %d arguments", argc);
 	}
 	domain = run_domain_arg(rc, argv[0]);
-	if (domain == NULL || make_input(rc, opts, domain, &st.in) != 0) {
+	if (domain == NULL || make_input(rc, opts, domain, &st->in) != 0) {
 		return EXIT_USAGE;
 	}
-	st.in.psl = psl = dmarc_psl_create();
-	run_until_complete(rc, check_step, &st);
-	check_evaluate(st.arena, st.result);
-	code = exit_code(st.result);
-	if (rc->g->json) {
-		if (run_emit_json(rc, report_check_json(st.result)) != 0) {
-			code = EXIT_DNS;
-		}
-	} else {
-		report_check_text(rc->out, &rc->style, st.result);
-	}
-	run_trace_summary(rc);
-	arena_destroy(st.arena);
-	dmarc_psl_destroy(psl);
-	return code;
+	st->in.psl = run_psl(rc);
+	return 0;
 }
+
+/* A batch line is "DOMAIN [IP ...]". */
+static int
+check_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+    char **fields)
+{
+	struct check_opts copy = *(struct check_opts *)opts;
+	int i;
+
+	for (i = 1; i < n && copy.nips < CHECK_MAX_IPS; i++) {
+		copy.ips[copy.nips++] = fields[i];
+	}
+	return check_start(rc, &copy, state, n > 0 ? 1 : 0, fields);
+}
+
+static void
+check_text(void *state)
+{
+	struct check_state *st = state;
+
+	report_check_text(st->rc->out, &st->rc->style, st->result);
+}
+
+static cJSON *
+check_json(void *state)
+{
+	return report_check_json(((struct check_state *)state)->result);
+}
+
+static void
+check_release(void *state)
+{
+	struct check_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+static const struct command_ops check_ops = {
+	.state_size = sizeof(struct check_state),
+	.start = check_start,
+	.batch_start = check_batch_start,
+	.step = check_step,
+	.conclude = check_conclude,
+	.text = check_text,
+	.json = check_json,
+	.release = check_release,
+};
 
 const struct command cmd_check = {
 	.name = "check",
@@ -214,5 +250,5 @@ const struct command cmd_check = {
 	.longopts = check_longopts,
 	.opts_size = sizeof(struct check_opts),
 	.set_option = check_set_option,
-	.run = check_cmd_run,
+	.ops = &check_ops,
 };

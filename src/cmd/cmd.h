@@ -4,7 +4,10 @@
 #define MAILAUTH_CMD_CMD_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <cjson/cJSON.h>
 
 struct run_ctx;
 
@@ -14,6 +17,25 @@ enum exit_code {
 	EXIT_PROBLEMS = 1,	/* errors found, or a verdict other than pass */
 	EXIT_USAGE = 2,		/* bad command line or input */
 	EXIT_DNS = 3,		/* a DNS failure kept us from a verdict */
+};
+
+/* How a command runs, in steps shared by a single run and a batch: start
+ * from the arguments, step (a pure pass over the answers so far) until
+ * complete, conclude (findings, exit code), then render. */
+struct command_ops {
+	size_t state_size;	/* zeroed for each run or batch line */
+	/* Sets the state up from the arguments; returns 0, or EXIT_USAGE
+	 * with rc->error set. */
+	int (*start)(struct run_ctx *rc, void *opts, void *state, int argc,
+	    char **argv);
+	/* The same for one line of a batch, split into fields. */
+	int (*batch_start)(struct run_ctx *rc, void *opts, void *state,
+	    int nfields, char **fields);
+	bool (*step)(void *state);	/* true once complete */
+	int (*conclude)(void *state);	/* returns the exit code */
+	void (*text)(void *state);	/* prints to rc->out */
+	cJSON *(*json)(void *state);	/* the caller owns the object */
+	void (*release)(void *state);	/* frees what the state holds */
 };
 
 struct command {
@@ -28,8 +50,7 @@ struct command {
 	 * NULL for a command with no options of its own. */
 	int (*set_option)(void *opts, int key, const char *arg,
 	    const char **err);
-	/* Runs with the positional arguments; returns an exit code. */
-	int (*run)(struct run_ctx *rc, void *opts, int argc, char **argv);
+	const struct command_ops *ops;
 };
 
 extern const struct command cmd_spf;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "dmarc/psl.h"
 #include "dns/name.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
@@ -14,6 +15,7 @@
 #include "report/trace.h"
 #include "util/arena.h"
 #include "util/safe.h"
+#include "util/xalloc.h"
 
 static void
 trace_answer(void *ctx, const struct dns_answer *ans)
@@ -78,9 +80,20 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	return 0;
 }
 
+const struct dmarc_psl *
+run_psl(struct run_ctx *rc)
+{
+	if (rc->psl == NULL) {
+		rc->psl = dmarc_psl_create();
+	}
+	return rc->psl;
+}
+
 void
 run_ctx_finish(struct run_ctx *rc)
 {
+	dmarc_psl_destroy(rc->psl);
+	rc->psl = NULL;
 	dns_resolver_destroy(rc->res);
 	dns_zoneset_destroy(rc->zones);
 	arena_destroy(rc->arena);
@@ -172,6 +185,31 @@ run_emit_json(struct run_ctx *rc, cJSON *root)
 	rc_write = json_write(rc->out, root, isatty(fileno(rc->out)) == 1);
 	cJSON_Delete(root);
 	return rc_write;
+}
+
+int
+run_command(struct run_ctx *rc, const struct command_ops *ops, void *opts,
+    int argc, char **argv)
+{
+	void *state = xcalloc(1, ops->state_size);
+	int code = ops->start(rc, opts, state, argc, argv);
+
+	if (code != 0) {
+		ops->release(state);
+		free(state);
+		return code;
+	}
+	run_until_complete(rc, ops->step, state);
+	code = ops->conclude(state);
+	if (!rc->g->json) {
+		ops->text(state);
+	} else if (run_emit_json(rc, ops->json(state)) != 0) {
+		code = EXIT_DNS;
+	}
+	run_trace_summary(rc);
+	ops->release(state);
+	free(state);
+	return code;
 }
 
 void

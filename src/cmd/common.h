@@ -15,6 +15,7 @@
 #include "report/text.h"
 
 struct arena;
+struct dmarc_psl;
 struct dns_resolver;
 struct dns_zoneset;
 
@@ -25,6 +26,7 @@ struct run_ctx {
 	struct dns_resolver *res;
 	struct text_style style;
 	FILE *out;
+	struct dmarc_psl *psl;		/* loaded on first use */
 	char error[512];		/* the message for a failed run */
 };
 
@@ -47,6 +49,9 @@ typedef bool (*run_step_fn)(void *state);
  * or nothing more can arrive (the deadline answers the rest). */
 void run_until_complete(struct run_ctx *rc, run_step_fn step, void *state);
 
+/* The Public Suffix List, loaded once per run (batch lines share it). */
+const struct dmarc_psl *run_psl(struct run_ctx *rc);
+
 /* Converts a domain typed by the user (IDN allowed) to the name to query;
  * NULL with rc->error set when it is not a valid domain name. */
 const char *run_domain_arg(struct run_ctx *rc, const char *input);
@@ -58,6 +63,12 @@ int run_exit_code(const struct finding_tally *t);
 /* Writes the JSON object (adding "queries" and "stats" with --trace) and
  * frees it. Returns 0, or -1 when stdout failed. */
 int run_emit_json(struct run_ctx *rc, cJSON *root);
+/* Runs a command once with its positional arguments: start, steps,
+ * conclusion, text or JSON. Returns the exit code. */
+struct command_ops;
+int run_command(struct run_ctx *rc, const struct command_ops *ops,
+    void *opts, int argc, char **argv);
+
 /* Prints the trace summary on stderr when --trace is on. */
 void run_trace_summary(struct run_ctx *rc);
 

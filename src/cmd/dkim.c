@@ -135,69 +135,105 @@ domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
 }
 
 static int
-exit_code(const struct dkim_state *st)
+dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
+    char **argv)
 {
+	struct dkim_opts *o = opts;
+	struct dkim_state *st = state;
+
+	st->rc = rc;
+	st->now = (long long)time(NULL);
+	if (argc > 1 || (argc == 0 && o->verify == NULL)) {
+		return run_usage(rc, argc ? "dkim: expected one DOMAIN, got %d "
+		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
+		    argc);
+	}
+	if (argc == 1 && domain_argument(rc, o, argv[0], st) != 0) {
+		return EXIT_USAGE;
+	}
+	if (o->verify != NULL && read_message(rc, o->verify, st) != 0) {
+		return EXIT_USAGE;
+	}
+	if (o->nselectors > 0) {
+		st->selectors = (const char *const *)arena_memdup(rc->arena,
+		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
+		st->nselectors = o->nselectors;
+	}
+	return 0;
+}
+
+/* A batch line is "DOMAIN [SELECTOR ...]" (no selector: the probe). */
+static int
+dkim_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+    char **fields)
+{
+	struct dkim_opts copy = *(struct dkim_opts *)opts;
+	int i;
+
+	copy.verify = NULL;
+	for (i = 1; i < n && copy.nselectors < DKIM_MAX_SELECTORS; i++) {
+		copy.selectors[copy.nselectors++] = fields[i];
+	}
+	return dkim_start(rc, &copy, state, n > 0 ? 1 : 0, fields);
+}
+
+static int
+dkim_conclude(void *state)
+{
+	struct dkim_state *st = state;
 	struct finding_tally t = { 0, 0, 0, false };
 	size_t i;
 
 	if (st->probe != NULL) {
+		dkim_probe_lint(st->arena, st->probe);
 		finding_tally(&st->probe->findings, &t);
 		for (i = 0; i < st->probe->nsels; i++) {
 			finding_tally(&st->probe->sels[i].findings, &t);
 		}
 	}
 	if (st->verification != NULL) {
+		dkim_verify_lint(st->arena, st->verification);
 		finding_tally(&st->verification->findings, &t);
 	}
 	return run_exit_code(&t);
 }
 
-static int
-dkim_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+static void
+dkim_text(void *state)
 {
-	struct dkim_opts *o = opts;
-	struct dkim_state st;
-	int code;
+	struct dkim_state *st = state;
 
-	memset(&st, 0, sizeof(st));
-	st.rc = rc;
-	st.now = (long long)time(NULL);
-	if (argc > 1 || (argc == 0 && o->verify == NULL)) {
-		return run_usage(rc, argc ? "dkim: expected one DOMAIN, got %d "
-		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
-		    argc);
-	}
-	if (argc == 1 && domain_argument(rc, o, argv[0], &st) != 0) {
-		return EXIT_USAGE;
-	}
-	if (o->verify != NULL && read_message(rc, o->verify, &st) != 0) {
-		return EXIT_USAGE;
-	}
-	if (o->nselectors > 0) {
-		st.selectors = o->selectors;
-		st.nselectors = o->nselectors;
-	}
-	run_until_complete(rc, dkim_step, &st);
-	if (st.probe != NULL) {
-		dkim_probe_lint(st.arena, st.probe);
-	}
-	if (st.verification != NULL) {
-		dkim_verify_lint(st.arena, st.verification);
-	}
-	code = exit_code(&st);
-	if (rc->g->json) {
-		if (run_emit_json(rc, report_dkim_json(st.domain, st.probe,
-		    st.verification)) != 0) {
-			code = EXIT_DNS;
-		}
-	} else {
-		report_dkim_text(rc->out, &rc->style, st.probe,
-		    st.verification);
-	}
-	run_trace_summary(rc);
-	arena_destroy(st.arena);
-	return code;
+	report_dkim_text(st->rc->out, &st->rc->style, st->probe,
+	    st->verification);
 }
+
+static cJSON *
+dkim_json(void *state)
+{
+	struct dkim_state *st = state;
+
+	return report_dkim_json(st->domain, st->probe, st->verification);
+}
+
+static void
+dkim_release(void *state)
+{
+	struct dkim_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+static const struct command_ops dkim_ops = {
+	.state_size = sizeof(struct dkim_state),
+	.start = dkim_start,
+	.batch_start = dkim_batch_start,
+	.step = dkim_step,
+	.conclude = dkim_conclude,
+	.text = dkim_text,
+	.json = dkim_json,
+	.release = dkim_release,
+};
 
 const struct command cmd_dkim = {
 	.name = "dkim",
@@ -214,5 +250,5 @@ const struct command cmd_dkim = {
 	.longopts = dkim_longopts,
 	.opts_size = sizeof(struct dkim_opts),
 	.set_option = dkim_set_option,
-	.run = dkim_run,
+	.ops = &dkim_ops,
 };

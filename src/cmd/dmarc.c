@@ -15,7 +15,7 @@ static const struct option dmarc_longopts[] = {
 struct dmarc_state {
 	struct run_ctx *rc;
 	const char *domain;
-	struct dmarc_psl *psl;
+	const struct dmarc_psl *psl;	/* the run's, shared */
 	struct arena *arena;
 	struct dmarc_result *result;
 };
@@ -33,40 +33,69 @@ dmarc_step(void *arg)
 }
 
 static int
-dmarc_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+dmarc_start(struct run_ctx *rc, void *opts, void *state, int argc,
+    char **argv)
 {
-	struct dmarc_state st;
-	struct finding_tally t = { 0, 0, 0, false };
-	int code;
+	struct dmarc_state *st = state;
 
 	(void)opts;
-	memset(&st, 0, sizeof(st));
-	st.rc = rc;
+	st->rc = rc;
 	if (argc != 1) {
 		return run_usage(rc, argc == 0 ? "dmarc: missing DOMAIN" :
 		    "dmarc: expected one DOMAIN, got %d arguments", argc);
 	}
-	st.domain = run_domain_arg(rc, argv[0]);
-	if (st.domain == NULL) {
+	st->domain = run_domain_arg(rc, argv[0]);
+	if (st->domain == NULL) {
 		return EXIT_USAGE;
 	}
-	st.psl = dmarc_psl_create();
-	run_until_complete(rc, dmarc_step, &st);
-	dmarc_lint(st.arena, st.result);
-	finding_tally(&st.result->findings, &t);
-	code = run_exit_code(&t);
-	if (rc->g->json) {
-		if (run_emit_json(rc, report_dmarc_json(st.result)) != 0) {
-			code = EXIT_DNS;
-		}
-	} else {
-		report_dmarc_text(rc->out, &rc->style, st.result);
-	}
-	run_trace_summary(rc);
-	arena_destroy(st.arena);
-	dmarc_psl_destroy(st.psl);
-	return code;
+	st->psl = run_psl(rc);
+	return 0;
 }
+
+static int
+dmarc_conclude(void *state)
+{
+	struct dmarc_state *st = state;
+	struct finding_tally t = { 0, 0, 0, false };
+
+	dmarc_lint(st->arena, st->result);
+	finding_tally(&st->result->findings, &t);
+	return run_exit_code(&t);
+}
+
+static void
+dmarc_text(void *state)
+{
+	struct dmarc_state *st = state;
+
+	report_dmarc_text(st->rc->out, &st->rc->style, st->result);
+}
+
+static cJSON *
+dmarc_json(void *state)
+{
+	return report_dmarc_json(((struct dmarc_state *)state)->result);
+}
+
+static void
+dmarc_release(void *state)
+{
+	struct dmarc_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+static const struct command_ops dmarc_ops = {
+	.state_size = sizeof(struct dmarc_state),
+	.start = dmarc_start,
+	.batch_start = dmarc_start,
+	.step = dmarc_step,
+	.conclude = dmarc_conclude,
+	.text = dmarc_text,
+	.json = dmarc_json,
+	.release = dmarc_release,
+};
 
 const struct command cmd_dmarc = {
 	.name = "dmarc",
@@ -77,5 +106,5 @@ const struct command cmd_dmarc = {
 	.longopts = dmarc_longopts,
 	.opts_size = 0,
 	.set_option = NULL,
-	.run = dmarc_run,
+	.ops = &dmarc_ops,
 };

@@ -58,42 +58,71 @@ ptr_step(void *arg)
 }
 
 static int
-ptr_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+ptr_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 {
-	struct ptr_state st;
-	struct finding_tally t = { 0, 0, 0, false };
-	int code;
+	struct ptr_state *st = state;
 
-	memset(&st, 0, sizeof(st));
-	st.rc = rc;
-	st.opts = opts;
+	st->rc = rc;
+	st->opts = opts;
 	if (argc != 1) {
 		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
 		    "ptr: expected one IP, got %d arguments", argc);
 	}
-	if (!ip_parse(argv[0], &st.ip)) {
+	if (!ip_parse(argv[0], &st->ip)) {
 		return run_usage(rc, "invalid IP address '%s'",
 		    safe_str(rc->arena, argv[0]));
 	}
-	if (st.opts->domain != NULL &&
-	    run_domain_arg(rc, st.opts->domain) == NULL) {
+	if (st->opts->domain != NULL &&
+	    run_domain_arg(rc, st->opts->domain) == NULL) {
 		return EXIT_USAGE;
 	}
-	run_until_complete(rc, ptr_step, &st);
-	ptr_lint(st.arena, st.result);
-	finding_tally(&st.result->findings, &t);
-	code = run_exit_code(&t);
-	if (rc->g->json) {
-		if (run_emit_json(rc, report_ptr_json(st.result)) != 0) {
-			code = EXIT_DNS;
-		}
-	} else {
-		report_ptr_text(rc->out, &rc->style, st.result);
-	}
-	run_trace_summary(rc);
-	arena_destroy(st.arena);
-	return code;
+	return 0;
 }
+
+static int
+ptr_conclude(void *state)
+{
+	struct ptr_state *st = state;
+	struct finding_tally t = { 0, 0, 0, false };
+
+	ptr_lint(st->arena, st->result);
+	finding_tally(&st->result->findings, &t);
+	return run_exit_code(&t);
+}
+
+static void
+ptr_text(void *state)
+{
+	struct ptr_state *st = state;
+
+	report_ptr_text(st->rc->out, &st->rc->style, st->result);
+}
+
+static cJSON *
+ptr_json(void *state)
+{
+	return report_ptr_json(((struct ptr_state *)state)->result);
+}
+
+static void
+ptr_release(void *state)
+{
+	struct ptr_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+static const struct command_ops ptr_ops = {
+	.state_size = sizeof(struct ptr_state),
+	.start = ptr_start,
+	.batch_start = ptr_start,
+	.step = ptr_step,
+	.conclude = ptr_conclude,
+	.text = ptr_text,
+	.json = ptr_json,
+	.release = ptr_release,
+};
 
 const struct command cmd_ptr = {
 	.name = "ptr",
@@ -106,5 +135,5 @@ const struct command cmd_ptr = {
 	.longopts = ptr_longopts,
 	.opts_size = sizeof(struct ptr_opts),
 	.set_option = ptr_set_option,
-	.run = ptr_run,
+	.ops = &ptr_ops,
 };

@@ -66,6 +66,8 @@ struct spf_state {
 	struct run_ctx *rc;
 	const char *domain;		/* NULL when the walk is skipped */
 	const struct spf_eval_input *input;	/* NULL without --ip */
+	struct spf_eval_input input_storage;
+	bool flatten;
 	struct spf_macro_ctx macros;	/* sender, IP and HELO for the walk */
 	struct arena *arena;
 	struct spf_walk *walk;
@@ -203,83 +205,122 @@ set_walk_macros(struct spf_state *st)
 	st->macros.now = in->now;
 }
 
-static int
-render(struct spf_state *st)
+static cJSON *
+spf_json(void *state)
 {
-	struct run_ctx *rc = st->rc;
-	cJSON *root;
+	struct spf_state *st = state;
+	cJSON *root = report_spf_json(st->input ? st->input->domain :
+	    st->domain, st->walk);
 
-	if (!rc->g->json) {
-		if (st->walk != NULL) {
-			report_spf_text(rc->out, &rc->style, st->walk);
-		}
-		if (st->eval != NULL) {
-			report_spf_eval_text(rc->out, &rc->style, st->input,
-			    st->eval, st->walk);
-		}
-		if (st->flat != NULL) {
-			report_spf_flat_text(rc->out, &rc->style, st->flat);
-		}
-		return 0;
-	}
-	root = report_spf_json(st->input ? st->input->domain : st->domain,
-	    st->walk);
 	if (st->eval != NULL) {
 		report_spf_eval_json(root, st->input, st->eval);
 	}
 	if (st->flat != NULL) {
 		report_spf_flat_json(root, st->flat);
 	}
-	return run_emit_json(rc, root);
+	return root;
+}
+
+static void
+spf_text(void *state)
+{
+	struct spf_state *st = state;
+	struct run_ctx *rc = st->rc;
+
+	if (st->walk != NULL) {
+		report_spf_text(rc->out, &rc->style, st->walk);
+	}
+	if (st->eval != NULL) {
+		report_spf_eval_text(rc->out, &rc->style, st->input, st->eval,
+		    st->walk);
+	}
+	if (st->flat != NULL) {
+		report_spf_flat_text(rc->out, &rc->style, st->flat);
+	}
 }
 
 static int
-spf_run(struct run_ctx *rc, void *opts, int argc, char **argv)
+spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 {
 	struct spf_opts *o = opts;
-	struct spf_state st;
-	struct spf_eval_input in;
-	int code;
+	struct spf_state *st = state;
+	struct spf_eval_input *in = &st->input_storage;
 
-	memset(&st, 0, sizeof(st));
-	st.rc = rc;
+	st->rc = rc;
+	st->flatten = o->flatten;
 	if (argc > 1) {
 		return run_usage(rc, "spf: expected one DOMAIN, got %d "
 		    "arguments", argc);
 	}
 	if (o->ip != NULL) {
-		if (evaluation_input(rc, o, argc ? argv[0] : NULL, &in) != 0) {
+		if (evaluation_input(rc, o, argc ? argv[0] : NULL, in) != 0) {
 			return EXIT_USAGE;
 		}
-		st.input = &in;
-		set_walk_macros(&st);
+		st->input = in;
+		set_walk_macros(st);
 		/* RFC 7208 §4.3: an invalid domain is the verdict "none",
 		 * not a usage error; there is nothing to walk then. */
-		st.domain = spf_domain_is_valid(in.domain) ? in.domain : NULL;
+		st->domain = spf_domain_is_valid(in->domain) ? in->domain :
+		    NULL;
 	} else if (argc == 0) {
 		return run_usage(rc, "spf: missing DOMAIN");
-	} else if ((st.domain = run_domain_arg(rc, argv[0])) == NULL) {
+	} else if ((st->domain = run_domain_arg(rc, argv[0])) == NULL) {
 		return EXIT_USAGE;
 	}
-	if (o->record != NULL && st.domain != NULL &&
-	    add_draft(rc, st.domain, o->record) != 0) {
+	if (o->record != NULL && st->domain != NULL &&
+	    add_draft(rc, st->domain, o->record) != 0) {
 		return EXIT_USAGE;
 	}
-	run_until_complete(rc, spf_step, &st);
-	if (st.walk != NULL) {
-		spf_lint(st.arena, st.walk);
-		if (o->flatten) {
-			st.flat = spf_flatten(st.arena, st.walk);
+	return 0;
+}
+
+/* A batch line is "DOMAIN" or "DOMAIN IP" (evaluation for that IP). */
+static int
+spf_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+    char **fields)
+{
+	struct spf_opts copy = *(struct spf_opts *)opts;
+
+	if (n == 2) {
+		copy.ip = fields[1];
+		n = 1;
+	}
+	return spf_start(rc, &copy, state, n, fields);
+}
+
+static int
+spf_conclude(void *state)
+{
+	struct spf_state *st = state;
+
+	if (st->walk != NULL) {
+		spf_lint(st->arena, st->walk);
+		if (st->flatten) {
+			st->flat = spf_flatten(st->arena, st->walk);
 		}
 	}
-	code = exit_code(&st);
-	if (render(&st) != 0) {
-		code = EXIT_DNS;
-	}
-	run_trace_summary(rc);
-	arena_destroy(st.arena);
-	return code;
+	return exit_code(st);
 }
+
+static void
+spf_release(void *state)
+{
+	struct spf_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+static const struct command_ops spf_ops = {
+	.state_size = sizeof(struct spf_state),
+	.start = spf_start,
+	.batch_start = spf_batch_start,
+	.step = spf_step,
+	.conclude = spf_conclude,
+	.text = spf_text,
+	.json = spf_json,
+	.release = spf_release,
+};
 
 const struct command cmd_spf = {
 	.name = "spf",
@@ -300,5 +341,5 @@ const struct command cmd_spf = {
 	.longopts = spf_longopts,
 	.opts_size = sizeof(struct spf_opts),
 	.set_option = spf_set_option,
-	.run = spf_run,
+	.ops = &spf_ops,
 };

@@ -34,6 +34,13 @@ struct entry {
 	const struct dns_answer *followed; /* ans with its CNAME followed */
 	double sent_at;			/* monotonic ms */
 	unsigned tcp_seq;		/* TCP sockets opened before sending */
+	struct waiter *waiters;		/* who asked while it was in flight */
+};
+
+/* A token (batch mode: a job) to wake when an answer arrives. */
+struct waiter {
+	void *token;
+	struct waiter *next;
 };
 
 struct query_ctx {
@@ -57,6 +64,9 @@ struct dns_resolver {
 	size_t completed;		/* answers since the last wait */
 	unsigned tcp_sockets;		/* stream sockets c-ares opened */
 	double created_at, deadline_at;
+	void *waiter;			/* token registered by dns_lookup */
+	void **ready;			/* tokens whose answers arrived */
+	size_t nready, capready;
 	bool deadline_hit, cancelling;
 	char errbuf[256];
 };
@@ -162,6 +172,14 @@ complete(struct dns_resolver *res, size_t idx, const struct dns_answer *ans)
 	e->state = ENTRY_DONE;
 	e->ans = ans;
 	res->completed++;
+	for (; e->waiters != NULL; e->waiters = e->waiters->next) {
+		if (res->nready == res->capready) {
+			res->capready = res->capready ? res->capready * 2 : 64;
+			res->ready = xreallocarray(res->ready, res->capready,
+			    sizeof(*res->ready));
+		}
+		res->ready[res->nready++] = e->waiters->token;
+	}
 	if (res->nlog == res->caplog) {
 		res->caplog = res->caplog ? res->caplog * 2 : 64;
 		res->log = xreallocarray(res->log, res->caplog,
@@ -282,6 +300,20 @@ answer_locally(struct dns_resolver *res, const char *name,
 	return ans;
 }
 
+static void
+add_waiter(struct dns_resolver *res, struct entry *e)
+{
+	struct waiter *w;
+
+	if (res->waiter == NULL) {
+		return;
+	}
+	w = arena_alloc(res->arena, sizeof(*w));
+	w->token = res->waiter;
+	w->next = e->waiters;
+	e->waiters = w;
+}
+
 /* The answer to (name, type) as asked, or NULL while it is in flight. */
 static const struct dns_answer *
 lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
@@ -308,6 +340,7 @@ lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
 		}
 		*idx_out = (size_t)(e - res->entries);
 		if (e->state != ENTRY_DONE) {
+			add_waiter(res, e);
 			return NULL;
 		}
 		res->cache_hits++;
@@ -325,11 +358,15 @@ lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
 	}
 	if (res->in_flight >= res->cfg.max_in_flight) {
 		enqueue(res, idx);
-		return NULL;
+	} else {
+		send_query(res, idx);
 	}
-	send_query(res, idx);
 	e = &res->entries[idx];
-	return e->state == ENTRY_DONE ? e->ans : NULL;
+	if (e->state == ENTRY_DONE) {
+		return e->ans;
+	}
+	add_waiter(res, e);
+	return NULL;
 }
 
 /* An authoritative server answers a name that is a CNAME into another
@@ -508,6 +545,49 @@ dns_resolver_wait(struct dns_resolver *res)
 		poll_once(res, res->deadline_at);
 	}
 	return true;
+}
+
+void
+dns_resolver_set_waiter(struct dns_resolver *res, void *token)
+{
+	res->waiter = token;
+}
+
+size_t
+dns_resolver_take_ready(struct dns_resolver *res, void ***out)
+{
+	size_t n = res->nready;
+
+	*out = res->ready;
+	res->nready = 0;
+	return n;
+}
+
+bool
+dns_resolver_idle(const struct dns_resolver *res)
+{
+	return res->in_flight == 0 && res->qlen == 0;
+}
+
+size_t
+dns_resolver_questions(const struct dns_resolver *res)
+{
+	return res->nentries;
+}
+
+void
+dns_resolver_clear(struct dns_resolver *res)
+{
+	size_t i;
+
+	arena_destroy(res->arena);
+	res->arena = arena_create();
+	res->nentries = 0;
+	res->nlog = 0;
+	res->nready = 0;
+	for (i = 0; i < res->tablesize; i++) {
+		res->table[i] = 0;
+	}
 }
 
 const struct dns_answer *const *
@@ -720,7 +800,10 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	if (cfg->deadline_ms == 0) {
 		res->cfg.deadline_ms *= (unsigned)nservers;
 	}
-	res->deadline_at = now_ms() + res->cfg.deadline_ms;
+	/* A batch bounds each input, not the run: c-ares' timeout and
+	 * tries bound every query. */
+	res->deadline_at = cfg->no_deadline ? 1e300 : now_ms() +
+	    res->cfg.deadline_ms;
 	table_grow(res);
 	*out = res;
 	return 0;
@@ -743,5 +826,6 @@ dns_resolver_destroy(struct dns_resolver *res)
 	free(res->table);
 	free(res->queue);
 	free(res->log);
+	free(res->ready);
 	free(res);
 }

@@ -24,6 +24,7 @@ struct dns_config {
 	unsigned deadline_ms;	/* whole run; 0: timeout * tries * servers */
 	size_t max_queries;	/* distinct questions per run; 0: default */
 	size_t max_in_flight;	/* queries outstanding at once; 0: default */
+	bool no_deadline;	/* batch mode: no deadline for the run */
 	const struct dns_zoneset *zones;	/* --zone overlay, or NULL */
 	dns_answer_fn on_answer;	/* may be NULL */
 	void *on_answer_ctx;
@@ -57,6 +58,19 @@ void dns_resolver_add_draft_txt(struct dns_resolver *res, const char *name,
 /* Waits until at least one outstanding question is answered. Returns
  * false when nothing is outstanding (every lookup can be answered now). */
 bool dns_resolver_wait(struct dns_resolver *res);
+
+/* Batch mode. dns_lookup() remembers the token set here with every
+ * question it leaves in flight; when answers arrive, their tokens can be
+ * taken (the array stays the resolver's, valid until the next call). */
+void dns_resolver_set_waiter(struct dns_resolver *res, void *token);
+size_t dns_resolver_take_ready(struct dns_resolver *res, void ***out);
+/* True when no query is in flight or queued. */
+bool dns_resolver_idle(const struct dns_resolver *res);
+/* Distinct questions cached so far. */
+size_t dns_resolver_questions(const struct dns_resolver *res);
+/* Forgets every answer (they are freed): only when idle and nothing
+ * holds an answer. Bounds the memory of a long batch. */
+void dns_resolver_clear(struct dns_resolver *res);
 
 /* Every final answer, in the order they completed (the query log). */
 const struct dns_answer *const *dns_resolver_log(
