@@ -36,6 +36,16 @@
 /* Blocklist zones asked for each sending IP. */
 #define CHECK_MAX_DNSBLS 8
 
+/* --batch: lines longer than this are cut (no input needs more); the
+ * fields read from one line; lines in progress at once by default; and
+ * the cached questions after which the cache starts afresh, which keeps
+ * memory flat however long the input (about 10 MB of answers). */
+#define BATCH_MAX_LINE 4096
+#define BATCH_MAX_FIELDS 34
+#define BATCH_DEFAULT_CONCURRENCY 512
+#define BATCH_MAX_CONCURRENCY 65536
+#define BATCH_CACHE_QUESTIONS 20000
+
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten
  * times that is far past anything a receiver would read. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "cmd/cmd.h"
 #include "util/xalloc.h"
 
@@ -21,6 +22,10 @@ enum global_key {
 	OPT_ZONE,
 	OPT_COLOR,
 	OPT_ASCII,
+	OPT_BATCH,
+	OPT_CONCURRENCY,
+	OPT_UNORDERED,
+	OPT_SHARD,
 };
 
 static const struct option global_options[] = {
@@ -36,6 +41,10 @@ static const struct option global_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "colour", required_argument, NULL, OPT_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "unordered", no_argument, NULL, OPT_UNORDERED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -205,6 +214,28 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/* --shard K/N. */
+static int
+parse_shard(const char *s, struct global_opts *g)
+{
+	const char *slash = strchr(s, '/');
+	char k[16];
+	unsigned kv, nv;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(k)) {
+		return -1;
+	}
+	memcpy(k, s, (size_t)(slash - s));
+	k[slash - s] = '\0';
+	if (parse_uint(k, 1, 1u << 20, &kv) != 0 ||
+	    parse_uint(slash + 1, 1, 1u << 20, &nv) != 0 || kv > nv) {
+		return -1;
+	}
+	g->shard_index = kv;
+	g->shard_count = nv;
+	return 0;
+}
+
 static int
 set_global(struct cli *cli, int key, const char *arg, char *err,
     size_t errlen)
@@ -253,6 +284,23 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 		if (!color_mode_parse(arg, &g->color)) {
 			snprintf(err, errlen, "invalid color '%s': expected "
 			    "auto, always or never", arg);
+			return -1;
+		}
+		break;
+	case OPT_BATCH: g->batch = arg; break;
+	case OPT_UNORDERED: g->unordered = true; break;
+	case OPT_CONCURRENCY:
+		if (parse_uint(arg, 1, BATCH_MAX_CONCURRENCY,
+		    &g->concurrency) != 0) {
+			snprintf(err, errlen, "invalid concurrency '%s': expected "
+			    "a number from 1 to %d", arg, BATCH_MAX_CONCURRENCY);
+			return -1;
+		}
+		break;
+	case OPT_SHARD:
+		if (parse_shard(arg, g) != 0) {
+			snprintf(err, errlen, "invalid shard '%s': expected K/N "
+			    "with 1 <= K <= N", arg);
 			return -1;
 		}
 		break;

@@ -24,6 +24,11 @@ struct global_opts {
 	enum color_mode color;
 	const char **zones;	/* --zone files, in order */
 	size_t nzones;
+	const char *batch;	/* --batch FILE, "-" for stdin */
+	unsigned concurrency;	/* --concurrency, 0: default */
+	bool unordered;		/* --unordered */
+	unsigned shard_index;	/* --shard K/N: K (1-based) */
+	unsigned shard_count;	/* N, 0 when not sharding */
 };
 
 struct cli {

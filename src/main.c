@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd/batch.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "version.h"
@@ -39,6 +40,11 @@ static const char global_help[] =
     "      --json              print JSON instead of a tree\n"
     "      --color WHEN        auto, always or never (NO_COLOR is honored)\n"
     "      --ascii             plain ASCII tree glyphs\n"
+    "      --batch FILE        one input per line (\"-\": stdin), results\n"
+    "                          as NDJSON in input order\n"
+    "      --concurrency N     queries in flight in a batch (default 512)\n"
+    "      --unordered         print batch results as they finish\n"
+    "      --shard K/N         only the lines of shard K of N\n"
     "  -h, --help              show help (for a command: mailauth CMD -h)\n"
     "  -V, --version           show the version\n"
     "\n"
@@ -115,8 +121,15 @@ main(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
-	code = run_command(&rc, cli.cmd->ops, cli.cmd_opts, cli.argc,
-	    cli.argv);
+	if (cli.g.batch != NULL && cli.argc > 0) {
+		code = run_usage(&rc, "--batch reads its inputs from the file; "
+		    "unexpected argument '%s'", cli.argv[0]);
+	} else if (cli.g.batch != NULL) {
+		code = batch_run(&rc, cli.cmd, cli.cmd_opts);
+	} else {
+		code = run_command(&rc, cli.cmd->ops, cli.cmd_opts, cli.argc,
+		    cli.argv);
+	}
 	if (code == EXIT_USAGE && rc.error[0] != '\0') {
 		fprintf(stderr, "mailauth: %s\n", rc.error);
 	}

@@ -126,12 +126,16 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	}
 	in->ips = ips;
 	in->nips = o->nips;
+	/* The lists are copied: a batch line's options live on the
+	 * stack. */
 	if (o->nselectors > 0) {
-		in->selectors = o->selectors;
+		in->selectors = (const char *const *)arena_memdup(rc->arena,
+		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
 	}
 	if (o->ndnsbls > 0) {
-		in->dnsbls = o->dnsbls;
+		in->dnsbls = (const char *const *)arena_memdup(rc->arena,
+		    o->dnsbls, o->ndnsbls * sizeof(o->dnsbls[0]));
 		in->ndnsbls = o->ndnsbls;
 	} else {
 		in->dnsbls = default_dnsbls;

@@ -70,6 +70,13 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	cfg.tries = g->tries;
 	cfg.deadline_ms = g->deadline_ms;
 	cfg.zones = rc->zones;
+	/* A batch has a deadline per input, and its memory is bounded by
+	 * starting the cache afresh, not by a cap on questions. */
+	cfg.no_deadline = g->batch != NULL;
+	cfg.max_in_flight = g->concurrency;
+	cfg.max_queries = g->batch != NULL ? (size_t)-1 / 2 : 0;
+	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
+	    (g->timeout_ms ? g->timeout_ms : 5000) * (g->tries ? g->tries : 1);
 	if (g->trace) {
 		cfg.on_answer = trace_answer;
 	}

@@ -27,6 +27,7 @@ struct run_ctx {
 	struct text_style style;
 	FILE *out;
 	struct dmarc_psl *psl;		/* loaded on first use */
+	unsigned deadline_ms;		/* per input in a batch */
 	char error[512];		/* the message for a failed run */
 };
 

@@ -493,8 +493,12 @@ poll_once(struct dns_resolver *res, double deadline)
 	double remaining = deadline - now_ms();
 	int bits, n = 0, i, ms, ready;
 
+	/* No deadline (a batch) still wakes up now and then; c-ares' own
+	 * timeout comes first anyway. */
 	if (remaining < 0) {
 		remaining = 0;
+	} else if (remaining > 60000) {
+		remaining = 60000;
 	}
 	maxtv.tv_sec = (time_t)(remaining / 1000);
 	maxtv.tv_usec = (suseconds_t)((remaining - (double)maxtv.tv_sec *
