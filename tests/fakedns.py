@@ -5,13 +5,15 @@ Real zones are served by knotd; this server produces what no real server
 does on purpose: timeouts, error rcodes, truncation, garbage, spoofed IDs
 and delays. It also serves the zonedata of the openspf SPF test suite.
 
-    fakedns.py [--port N] [--port-file PATH] [--log PATH] [--delay-ms N]
+    fakedns.py [--address IP] [--port N] [--port-file PATH] [--log PATH]
+               [--stats PATH] [--delay-ms N]
                (--config FILE.json | --spf-suite FILE.yml --scenario N)
 
 When ready it prints its port on stdout (and into --port-file). It answers
 UDP and TCP on the same port; with --delay-ms every answer waits that long
 without holding up the others. --log appends one JSON line per query and,
-on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}}.
+on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}};
+--stats writes only that summary (cheap enough for benchmarks).
 
 --config FILE.json:
     {"zones": ["example.test"],       apexes served; other names: REFUSED
@@ -203,10 +205,11 @@ def load_suite(path, index):
 
 
 class Server:
-    def __init__(self, zone, delay_ms, log_path):
+    def __init__(self, zone, delay_ms, log_path, stats_path=None):
         self.zone = zone
         self.delay = delay_ms / 1000.0
         self.log = open(log_path, 'a') if log_path else None
+        self.stats_path = stats_path
         self.queries = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -301,6 +304,11 @@ class Server:
         return await handler(self, request, udp, behavior)
 
     def summary(self):
+        if self.stats_path:
+            with open(self.stats_path, 'w') as f:
+                f.write(json.dumps({'summary': {
+                    'queries': self.queries,
+                    'max_in_flight': self.max_in_flight}}) + '\n')
         if self.log:
             self.log.write(json.dumps({'summary': {
                 'queries': self.queries,
@@ -534,13 +542,13 @@ def free_port():
     raise RuntimeError('no free port')
 
 
-async def serve(server, port, port_file):
+async def serve(server, address, port, port_file):
     loop = asyncio.get_running_loop()
     port = port or free_port()
     transport, _ = await loop.create_datagram_endpoint(
-        lambda: UDPProtocol(server), local_addr=('127.0.0.1', port))
+        lambda: UDPProtocol(server), local_addr=(address, port))
     tcp = await asyncio.start_server(
-        lambda r, w: tcp_client(server, r, w), '127.0.0.1', port)
+        lambda r, w: tcp_client(server, r, w), address, port)
     print(port, flush=True)
     if port_file:
         with open(port_file, 'w') as f:
@@ -557,7 +565,9 @@ async def serve(server, port, port_file):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--address', default='127.0.0.1')
     ap.add_argument('--port', type=int, default=0)
+    ap.add_argument('--stats')
     ap.add_argument('--port-file')
     ap.add_argument('--log')
     ap.add_argument('--delay-ms', type=float, default=0)
@@ -576,8 +586,8 @@ def main():
         zone = load_suite(args.spf_suite, args.scenario)
     else:
         ap.error('give --config, or --spf-suite and --scenario')
-    asyncio.run(serve(Server(zone, args.delay_ms, args.log), args.port,
-                      args.port_file))
+    asyncio.run(serve(Server(zone, args.delay_ms, args.log, args.stats),
+                      args.address, args.port, args.port_file))
     return 0
 
 

@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""mailauth's benchmark (issue 7), reproducible by anyone with root on a
+Debian machine:
+
+    sudo bench/setup.sh            # the peers: pyspf, libspf2, Mail::SPF,
+                                   # npm mailauth
+    sudo bench/run.py [--mailauth build/mailauth] [--latency 0,30]
+
+A DNS server on loopback (tests/fakedns.py: asyncio, every answer delayed
+by the same latency without holding up the others) serves the fixtures of
+make_fixtures.py and counts the queries and the most in flight at once.
+It listens on 127.0.0.2:53 because the peers read /etc/resolv.conf; they
+run in a private mount namespace (unshare -m) where that file names
+127.0.0.2, so nothing outside changes. Every tool checks the same thing:
+check_host() for an IP that no term authorizes (the full evaluation), for
+postmaster@DOMAIN.
+
+Prints a Markdown table and writes it to bench/results.md.
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+FAKEDNS = os.path.join(ROOT, 'tests', 'fakedns.py')
+FIXTURES = os.path.join(HERE, 'fixtures')
+SERVER = '127.0.0.2'
+IP = '192.0.2.200'          # authorized by no fixture: the full path
+HELO = 'mail.example.com'
+ONE_DOMAIN = {'gmail-like': 'gmail.bench', 'heavy': 'enterprise.bench',
+              'wide': 'wide.bench'}
+RUNS = 5
+
+
+class Server:
+    def __init__(self, latency):
+        self.stats = tempfile.mktemp(prefix='bench-stats-')
+        self.proc = subprocess.Popen(
+            ['/usr/bin/python3', FAKEDNS, '--address', SERVER, '--port',
+             '53', '--config', os.path.join(FIXTURES, 'bench.json'),
+             '--delay-ms', str(latency), '--stats', self.stats],
+            stdout=subprocess.PIPE, text=True)
+        if not self.proc.stdout.readline().strip():
+            raise SystemExit('the DNS server did not start (root?)')
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait()
+        self.proc.stdout.close()
+        with open(self.stats) as f:
+            summary = json.load(f)['summary']
+        os.unlink(self.stats)
+        return summary
+
+
+def namespaced(argv):
+    """argv run where /etc/resolv.conf names the benchmark's server."""
+    conf = os.path.join(tempfile.gettempdir(), 'bench-resolv.conf')
+    with open(conf, 'w') as f:
+        f.write('nameserver %s\noptions attempts:1 timeout:5\n' % SERVER)
+    script = 'mount --bind %s /etc/resolv.conf && exec "$@"' % conf
+    return ['unshare', '-m', 'sh', '-c', script, 'sh'] + argv
+
+
+def peers(args):
+    """The tools a user would pick instead, driven as their users do."""
+    perl = ('use Mail::SPF; my $s = Mail::SPF::Server->new;'
+            'my $r = Mail::SPF::Request->new(scope => "mfrom",'
+            ' identity => $ARGV[1], ip_address => $ARGV[0],'
+            ' helo_identity => $ARGV[2]);'
+            'print $s->process($r)->code, "\\n";')
+    tools = {
+        'mailauth': lambda d: [args.mailauth, '@' + SERVER, 'spf', d,
+                               '--ip', IP, '--helo', HELO],
+        'libspf2': lambda d: ['spfquery.libspf2', '-ip', IP, '-sender',
+                              'postmaster@' + d, '-helo', HELO],
+        'Mail::SPF': lambda d: ['perl', '-e', perl, IP, 'postmaster@' + d,
+                                HELO],
+        'pyspf': lambda d: ['/usr/bin/python3',
+                            '/usr/lib/python3/dist-packages/spf.py', IP,
+                            'postmaster@' + d, HELO],
+        'npm mailauth': lambda d: [args.npm, 'spf', '-f', 'postmaster@' + d,
+                                   '-i', IP, '-e', HELO],
+    }
+    return {k: v for k, v in tools.items()
+            if k == 'mailauth' or shutil.which(v('x')[0])}
+
+
+def run_one(argv):
+    start = time.monotonic()
+    subprocess.run(namespaced(argv), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return (time.monotonic() - start) * 1000
+
+
+def one_domain(tools, latency):
+    rows = []
+    for fixture, domain in ONE_DOMAIN.items():
+        for name, make in tools.items():
+            server = Server(latency)
+            times = [run_one(make(domain)) for _ in range(RUNS)]
+            stats = server.stop()
+            rows.append((latency, fixture, name, statistics.median(times),
+                         stats['queries'] / RUNS, stats['max_in_flight']))
+    return rows
+
+
+def batch(args, tools, latency, lines):
+    """Domains per second over the mass fixture."""
+    rows = []
+    mass = os.path.join(FIXTURES, 'mass.txt')
+    with open(mass) as f:
+        domains = f.read().split()
+    server = Server(latency)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run([args.mailauth, '@' + SERVER, '--batch', mass,
+                           'spf'], stdout=subprocess.DEVNULL)
+    elapsed = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stats = server.stop()
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime -
+           before.ru_stime)
+    rows.append((latency, 'mailauth --batch', len(domains),
+                 len(domains) / elapsed, cpu * 1e6 / len(domains),
+                 stats['max_in_flight'], proc.returncode))
+    for name, parallel, count in (('npm mailauth', 64, lines),
+                                  ('libspf2', 16, lines),
+                                  ('Mail::SPF', 1, lines // 10),
+                                  ('pyspf', 1, lines // 10)):
+        if name not in tools:
+            continue
+        subset = '\n'.join(domains[:count]) + '\n'
+        argv = ['xargs', '-P', str(parallel), '-I{}'] + \
+            tools[name]('{}')
+        server = Server(latency)
+        start = time.monotonic()
+        subprocess.run(namespaced(argv), input=subset, text=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = time.monotonic() - start
+        stats = server.stop()
+        rows.append((latency, '%s (xargs -P %d)' % (name, parallel), count,
+                     count / elapsed, None, stats['max_in_flight'], None))
+    return rows
+
+
+def server_capacity():
+    """Answers per second the server gives a flood with 512 in flight."""
+    import asyncio
+    import dns.message
+
+    async def flood(n):
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        state = {'got': 0, 'sent': 0}
+        queries = [dns.message.make_query('d%05d.mass.bench' % (i % 10000),
+                                          'TXT').to_wire()
+                   for i in range(n)]
+
+        class Client(asyncio.DatagramProtocol):
+            def connection_made(self, transport):
+                self.t = transport
+                for _ in range(512):
+                    self.send()
+
+            def send(self):
+                if state['sent'] < n:
+                    self.t.sendto(queries[state['sent']])
+                    state['sent'] += 1
+
+            def datagram_received(self, data, addr):
+                state['got'] += 1
+                if state['got'] >= n and not done.done():
+                    done.set_result(None)
+                self.send()
+
+        transport, _ = await loop.create_datagram_endpoint(
+            Client, remote_addr=(SERVER, 53))
+        start = time.monotonic()
+        try:
+            await asyncio.wait_for(done, 60)
+        except asyncio.TimeoutError:
+            pass
+        transport.close()
+        return state['got'] / (time.monotonic() - start)
+
+    server = Server(0)
+    rate = asyncio.run(flood(20000))
+    server.stop()
+    return rate
+
+
+def memory(args):
+    """Peak RSS (MiB) for one domain and for 100,000 lines streamed."""
+    mass = os.path.join(FIXTURES, 'mass.txt')
+    big = os.path.join(tempfile.gettempdir(), 'bench-100k.txt')
+    with open(mass) as f, open(big, 'w') as out:
+        text = f.read()
+        for _ in range(10):
+            out.write(text)
+    out = {}
+    for label, argv in (
+            ('one domain', [args.mailauth, '@' + SERVER, 'spf',
+                            'enterprise.bench']),
+            ('100,000 lines', [args.mailauth, '@' + SERVER, '--batch', big,
+                               'spf'])):
+        # GNU time forks from a small process: a child of this Python
+        # would report Python's own pages as its peak.
+        server = Server(0)
+        proc = subprocess.run(['/usr/bin/time', '-f', '%M'] + argv,
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        server.stop()
+        out[label] = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    os.unlink(big)
+    return out
+
+
+def startup(args):
+    """hyperfine's mean for `mailauth --version`, without a shell."""
+    out = os.path.join(tempfile.gettempdir(), 'bench-startup.json')
+    subprocess.run(['hyperfine', '-N', '--warmup', '20', '--runs', '300',
+                    '--export-json', out, args.mailauth + ' --version'],
+                   stdout=subprocess.DEVNULL, check=True)
+    with open(out) as f:
+        mean = json.load(f)['results'][0]['mean']
+    os.unlink(out)
+    return mean * 1000
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mailauth', default=os.path.join(ROOT, 'build',
+                                                       'mailauth'))
+    ap.add_argument('--npm', default=os.path.join(
+        HERE, 'peers', 'node_modules', '.bin', 'mailauth'))
+    ap.add_argument('--latency', default='0,30')
+    ap.add_argument('--lines', type=int, default=1000,
+                    help='domains for the peers\' batch runs')
+    args = ap.parse_args()
+    subprocess.run(['/usr/bin/python3', os.path.join(HERE,
+                                                     'make_fixtures.py')],
+                   check=True, stdout=subprocess.DEVNULL)
+    tools = peers(args)
+    out = ['## One domain (median of %d runs)' % RUNS, '',
+           '| latency | fixture | tool | wall ms | queries | max in flight |',
+           '|---|---|---|---|---|---|']
+    batch_rows = []
+    for latency in [int(x) for x in args.latency.split(',')]:
+        for row in one_domain(tools, latency):
+            out.append('| %d ms | %s | %s | %.0f | %.0f | %d |' % row)
+        batch_rows += batch(args, tools, latency, args.lines)
+    out += ['', '## Batch', '',
+            '| latency | tool | domains | domains/s | CPU µs/domain | '
+            'max in flight |', '|---|---|---|---|---|---|']
+    for row in batch_rows:
+        out.append('| %d ms | %s | %d | %.0f | %s | %d |' % (
+            row[0], row[1], row[2], row[3],
+            '%.0f' % row[4] if row[4] is not None else '-', row[5]))
+    cap = server_capacity()
+    mem = memory(args)
+    out += ['', '## Limits', '',
+            '- benchmark server capacity at 0 ms: %.0f answers/s' % cap,
+            '- peak RSS, one domain: %.1f MiB' % mem['one domain'],
+            '- peak RSS, 100,000 lines streamed: %.1f MiB' %
+            mem['100,000 lines'],
+            '- `mailauth --version`: %.2f ms (hyperfine mean of 300)' %
+            startup(args), '']
+    text = '\n'.join(out)
+    print(text)
+    with open(os.path.join(HERE, 'results.md'), 'w') as f:
+        f.write(text)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
