@@ -14,6 +14,7 @@
 #include "dns/resolver.h"
 #include "report/json.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/safe.h"
 #include "util/xalloc.h"
 
@@ -54,15 +55,6 @@ struct batch {
 	double start_ms, last_progress;
 	bool progress;
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* FNV-1a: the line's shard must not depend on the machine. */
 static uint32_t
@@ -111,7 +103,7 @@ print_ready_lines(struct batch *b)
 static void
 progress(struct batch *b, bool last)
 {
-	double now = now_ms(), rate;
+	double now = clock_ms(), rate;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
@@ -293,7 +285,7 @@ start_job(struct batch *b, char *input)
 	j->input = input;
 	j->arena = arena_create();
 	j->state = xcalloc(1, b->cmd->ops->state_size);
-	j->deadline = now_ms() + b->rc->deadline_ms;
+	j->deadline = clock_ms() + b->rc->deadline_ms;
 	b->active++;
 	b->started++;
 	copy = arena_strdup(j->arena, input);
@@ -315,7 +307,7 @@ start_job(struct batch *b, char *input)
 static void
 expire(struct batch *b)
 {
-	double now = now_ms();
+	double now = clock_ms();
 	size_t i;
 
 	for (i = 0; i < b->njobs; i++) {
@@ -443,7 +435,7 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.runnable = xcalloc(b.njobs, sizeof(*b.runnable));
 	b.window_size = b.njobs * 4;
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
-	b.start_ms = now_ms();
+	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
 	loop(&b);
 	print_ready_lines(&b);

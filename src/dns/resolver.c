@@ -15,6 +15,7 @@
 #include "dns/zonefile.h"
 #include "bounds.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/ip.h"
 #include "util/xalloc.h"
 
@@ -70,15 +71,6 @@ struct dns_resolver {
 	bool deadline_hit, cancelling;
 	char errbuf[256];
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static uint32_t
 hash_key(const char *name, enum dns_type type)
@@ -212,7 +204,7 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	(void)timeouts;
 	ans = dns_answer_from_wire(res->arena, e->name, e->type, status, abuf,
 	    alen);
-	ans->rtt_ms = now_ms() - e->sent_at;
+	ans->rtt_ms = clock_ms() - e->sent_at;
 	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
 		ans->error = "the run's deadline passed";
 	}
@@ -237,7 +229,7 @@ send_query(struct dns_resolver *res, size_t idx)
 	ctx->res = res;
 	ctx->idx = idx;
 	e->state = ENTRY_IN_FLIGHT;
-	e->sent_at = now_ms();
+	e->sent_at = clock_ms();
 	e->tcp_seq = res->tcp_sockets;
 	res->in_flight++;
 	res->sent++;
@@ -490,7 +482,7 @@ poll_once(struct dns_resolver *res, double deadline)
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 	struct timeval maxtv, tv, *tvp;
-	double remaining = deadline - now_ms();
+	double remaining = deadline - clock_ms();
 	int bits, n = 0, i, ms, ready;
 
 	/* No deadline (a batch) still wakes up now and then; c-ares' own
@@ -542,7 +534,7 @@ dns_resolver_wait(struct dns_resolver *res)
 	}
 	res->completed = 0;
 	while (res->completed == 0) {
-		if (now_ms() >= res->deadline_at) {
+		if (clock_ms() >= res->deadline_at) {
 			cancel_all(res);
 			break;
 		}
@@ -609,7 +601,7 @@ dns_resolver_stats(const struct dns_resolver *res, struct dns_stats *out)
 	out->sent = res->sent;
 	out->cache_hits = res->cache_hits;
 	out->max_in_flight = res->max_in_flight;
-	out->elapsed_ms = now_ms() - res->created_at;
+	out->elapsed_ms = clock_ms() - res->created_at;
 	out->deadline_hit = res->deadline_hit;
 }
 
@@ -656,7 +648,7 @@ resolve_server_name(struct dns_resolver *res, const char *name,
     struct ip_addr *out)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	double deadline = now_ms() + res->cfg.deadline_ms;
+	double deadline = clock_ms() + res->cfg.deadline_ms;
 	size_t f;
 	int status = ARES_ENOTFOUND;
 
@@ -667,7 +659,7 @@ resolve_server_name(struct dns_resolver *res, const char *name,
 		ares_gethostbyname(res->channel, name, families[f],
 		    on_server_host, &w);
 		while (!w.done) {
-			if (now_ms() >= deadline) {
+			if (clock_ms() >= deadline) {
 				ares_cancel(res->channel);
 				break;
 			}
@@ -768,7 +760,7 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 		res->cfg.max_in_flight = DNS_MAX_IN_FLIGHT;
 	}
 	res->arena = arena_create();
-	res->created_at = now_ms();
+	res->created_at = clock_ms();
 	memset(&opts, 0, sizeof(opts));
 	/* NOCHECKRESP: pass SERVFAIL and REFUSED up with their rcode instead
 	 * of hiding them behind "could not contact servers" (TECH-NOTES.md
@@ -806,7 +798,7 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	}
 	/* A batch bounds each input, not the run: c-ares' timeout and
 	 * tries bound every query. */
-	res->deadline_at = cfg->no_deadline ? 1e300 : now_ms() +
+	res->deadline_at = cfg->no_deadline ? 1e300 : clock_ms() +
 	    res->cfg.deadline_ms;
 	table_grow(res);
 	*out = res;

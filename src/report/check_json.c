@@ -30,24 +30,6 @@ requirements_json(const struct check_result *r)
 }
 
 static cJSON *
-addresses_json(const struct check_mx *m)
-{
-	const struct dns_answer *both[2] = { m->a4, m->a6 };
-	cJSON *arr = cJSON_CreateArray();
-	char buf[IP_STRLEN];
-	size_t i, k;
-
-	for (k = 0; k < 2; k++) {
-		for (i = 0; both[k] && both[k]->kind == DNS_ANS_RECORDS &&
-		    i < both[k]->count; i++) {
-			cJSON_AddItemToArray(arr, json_str(ip_format(
-			    &both[k]->addrs[i], buf)));
-		}
-	}
-	return arr;
-}
-
-static cJSON *
 mx_json(const struct check_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *hosts;
@@ -61,7 +43,8 @@ mx_json(const struct check_result *r)
 		json_add_str(h, "host", r->mxhosts[i].host);
 		json_add_num(h, "preference", r->mxhosts[i].preference);
 		cJSON_AddItemToObject(h, "addresses",
-		    addresses_json(&r->mxhosts[i]));
+		    json_addresses(r->mxhosts[i].a4,
+		    r->mxhosts[i].a6));
 		cJSON_AddItemToArray(hosts, h);
 	}
 	return o;

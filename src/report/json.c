@@ -66,6 +66,24 @@ json_add_findings(cJSON *array, const struct finding_list *list)
 	}
 }
 
+cJSON *
+json_addresses(const struct dns_answer *a4, const struct dns_answer *a6)
+{
+	const struct dns_answer *both[2] = { a4, a6 };
+	cJSON *arr = cJSON_CreateArray();
+	char buf[IP_STRLEN];
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; both[k] && both[k]->kind == DNS_ANS_RECORDS &&
+		    i < both[k]->count; i++) {
+			cJSON_AddItemToArray(arr, json_str(ip_format(
+			    &both[k]->addrs[i], buf)));
+		}
+	}
+	return arr;
+}
+
 static const char *
 source_name(enum dns_source src)
 {

@@ -24,6 +24,9 @@ void json_add_num(cJSON *obj, const char *key, double v);
 void json_add_bool(cJSON *obj, const char *key, bool v);
 /* Appends each finding of list to the array. */
 void json_add_findings(cJSON *array, const struct finding_list *list);
+/* Returns the addresses of an A and an AAAA answer (either may be NULL)
+ * as one array of strings. */
+cJSON *json_addresses(const struct dns_answer *a4, const struct dns_answer *a6);
 /* Returns {name, type, outcome, rcode, ...} for one answer (the trace). */
 cJSON *json_answer(const struct dns_answer *ans);
 /* Writes the tree followed by a newline: indented when pretty. Returns 0,

@@ -2,24 +2,6 @@
 #include "report/json.h"
 #include "report/ptr.h"
 
-static cJSON *
-addresses_json(const struct ptr_name *n)
-{
-	const struct dns_answer *both[2] = { n->a, n->aaaa };
-	cJSON *arr = cJSON_CreateArray();
-	char buf[IP_STRLEN];
-	size_t i, k;
-
-	for (k = 0; k < 2; k++) {
-		for (i = 0; both[k] && both[k]->kind == DNS_ANS_RECORDS &&
-		    i < both[k]->count; i++) {
-			cJSON_AddItemToArray(arr, json_str(ip_format(
-			    &both[k]->addrs[i], buf)));
-		}
-	}
-	return arr;
-}
-
 cJSON *
 report_ptr_json(const struct ptr_result *r)
 {
@@ -37,7 +19,8 @@ report_ptr_json(const struct ptr_result *r)
 
 		json_add_str(o, "name", r->names[i].name);
 		cJSON_AddItemToObject(o, "addresses",
-		    addresses_json(&r->names[i]));
+		    json_addresses(r->names[i].a,
+		    r->names[i].aaaa));
 		json_add_bool(o, "forward_confirmed",
 		    r->names[i].forward_confirmed);
 		json_add_str(o, "generic", r->names[i].generic);

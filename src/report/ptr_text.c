@@ -6,26 +6,6 @@
 #include "util/strbuf.h"
 
 static void
-addresses(struct strbuf *sb, const struct dns_answer *ans)
-{
-	char buf[IP_STRLEN];
-	size_t i;
-
-	if (ans == NULL) {
-		return;
-	}
-	if (ans->kind != DNS_ANS_RECORDS) {
-		strbuf_addf(sb, "%s%s %s", sb->len ? ", " : "",
-		    dns_type_name(ans->type), dns_kind_name(ans->kind));
-		return;
-	}
-	for (i = 0; i < ans->count; i++) {
-		strbuf_addf(sb, "%s%s", sb->len ? ", " : "",
-		    ip_format(&ans->addrs[i], buf));
-	}
-}
-
-static void
 print_name(struct tree *t, struct arena *a, const struct ptr_name *n,
     bool last)
 {
@@ -37,8 +17,8 @@ print_name(struct tree *t, struct arena *a, const struct ptr_name *n,
 	    n->forward_confirmed ? "forward-confirmed" : "not confirmed",
 	    col_reset(c));
 	tree_push(t, last);
-	addresses(&sb, n->a);
-	addresses(&sb, n->aaaa);
+	text_addresses(&sb, n->a);
+	text_addresses(&sb, n->aaaa);
 	tree_item(t, true, "%s", strbuf_str(&sb));
 	tree_pop(t);
 	strbuf_finish(&sb);

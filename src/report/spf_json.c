@@ -51,26 +51,6 @@ record_json(const struct dns_txt *rr)
 }
 
 static cJSON *
-addresses_json(const struct dns_answer *a4, const struct dns_answer *a6)
-{
-	const struct dns_answer *both[2] = { a4, a6 };
-	cJSON *arr = cJSON_CreateArray();
-	char buf[IP_STRLEN];
-	size_t i, k;
-
-	for (k = 0; k < 2; k++) {
-		if (both[k] == NULL || both[k]->kind != DNS_ANS_RECORDS) {
-			continue;
-		}
-		for (i = 0; i < both[k]->count; i++) {
-			cJSON_AddItemToArray(arr, json_str(ip_format(
-			    &both[k]->addrs[i], buf)));
-		}
-	}
-	return arr;
-}
-
-static cJSON *
 mx_json(const struct spf_walk_term *wt)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -81,7 +61,7 @@ mx_json(const struct spf_walk_term *wt)
 
 		json_add_str(h, "host", wt->mx_hosts[i].host);
 		json_add_num(h, "preference", wt->mx_hosts[i].preference);
-		cJSON_AddItemToObject(h, "addresses", addresses_json(
+		cJSON_AddItemToObject(h, "addresses", json_addresses(
 		    wt->mx_hosts[i].a4, wt->mx_hosts[i].a6));
 		cJSON_AddItemToArray(arr, h);
 	}
@@ -110,7 +90,7 @@ term_json(const struct spf_walk_term *wt)
 	json_add_str(o, "error", t->error);
 	if (wt->a4 != NULL || wt->a6 != NULL) {
 		cJSON_AddItemToObject(o, "addresses",
-		    addresses_json(wt->a4, wt->a6));
+		    json_addresses(wt->a4, wt->a6));
 	}
 	if (wt->mx != NULL) {
 		json_add_str(o, "mx_outcome", dns_kind_name(wt->mx->kind));

@@ -110,28 +110,6 @@ print_header(struct spf_printer *p, const struct spf_node *node)
 }
 
 static void
-print_addresses(struct spf_printer *p, struct strbuf *sb,
-    const struct dns_answer *ans)
-{
-	char buf[IP_STRLEN];
-	size_t i;
-
-	if (ans == NULL) {
-		return;
-	}
-	if (ans->kind != DNS_ANS_RECORDS) {
-		strbuf_addf(sb, "%s%s %s", sb->len ? ", " : "",
-		    dns_type_name(ans->type), dns_kind_name(ans->kind));
-		return;
-	}
-	for (i = 0; i < ans->count; i++) {
-		strbuf_addf(sb, "%s%s", sb->len ? ", " : "",
-		    ip_format(&ans->addrs[i], buf));
-	}
-	(void)p;
-}
-
-static void
 print_resolved(struct spf_printer *p, const struct spf_walk_term *wt)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -146,8 +124,8 @@ print_resolved(struct spf_printer *p, const struct spf_walk_term *wt)
 			const struct spf_mx_host *h = &wt->mx_hosts[i];
 
 			strbuf_reset(&sb);
-			print_addresses(p, &sb, h->a4);
-			print_addresses(p, &sb, h->a6);
+			text_addresses(&sb, h->a4);
+			text_addresses(&sb, h->a6);
 			tree_item(&p->tree, i + 1 == wt->nmx_hosts &&
 			    wt->mx->count <= wt->nmx_hosts, "%u %s  %s",
 			    h->preference, h->host[0] ? safe(p, h->host) :
@@ -158,8 +136,8 @@ print_resolved(struct spf_printer *p, const struct spf_walk_term *wt)
 			    "looked up", wt->mx->count - wt->nmx_hosts);
 		}
 	} else if (wt->a4 != NULL || wt->a6 != NULL) {
-		print_addresses(p, &sb, wt->a4);
-		print_addresses(p, &sb, wt->a6);
+		text_addresses(&sb, wt->a4);
+		text_addresses(&sb, wt->a6);
 		tree_item(&p->tree, true, "%s", strbuf_str(&sb));
 	}
 	strbuf_finish(&sb);

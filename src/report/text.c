@@ -153,6 +153,26 @@ text_strings(struct arena *a, const struct dns_bytes *strings, size_t n)
 	return out;
 }
 
+void
+text_addresses(struct strbuf *sb, const struct dns_answer *ans)
+{
+	char buf[IP_STRLEN];
+	size_t i;
+
+	if (ans == NULL) {
+		return;
+	}
+	if (ans->kind != DNS_ANS_RECORDS) {
+		strbuf_addf(sb, "%s%s %s", sb->len ? ", " : "",
+		    dns_type_name(ans->type), dns_kind_name(ans->kind));
+		return;
+	}
+	for (i = 0; i < ans->count; i++) {
+		strbuf_addf(sb, "%s%s", sb->len ? ", " : "",
+		    ip_format(&ans->addrs[i], buf));
+	}
+}
+
 size_t
 text_width(const char *s)
 {

@@ -49,6 +49,9 @@ void text_findings(FILE *f, const struct text_style *style,
  * by spaces ("a" "b"). Allocated in the arena. */
 const char *text_strings(struct arena *a, const struct dns_bytes *strings,
     size_t n);
+/* Appends the addresses of an answer to sb, comma-separated, or its type
+ * and outcome when it has none ("AAAA nodata"). */
+void text_addresses(struct strbuf *sb, const struct dns_answer *ans);
 /* Number of terminal columns s takes (UTF-8 code points). */
 size_t text_width(const char *s);
 /* Prints "N errors, N warnings" or "no problems found" for the lists. */

@@ -204,23 +204,39 @@ validated_names(struct evaluator *ev, const char ***out)
 	return waiting ? -1 : found;
 }
 
+/* The first validated name equal to or under domain, or NULL. *count is
+ * the number of validated names (-1 while answers are missing) and *any
+ * the first of them. */
+static const char *
+validated_under(struct evaluator *ev, const char *domain, int *count,
+    const char **any)
+{
+	const char **names;
+	int i;
+
+	*count = validated_names(ev, &names);
+	*any = *count > 0 ? names[0] : NULL;
+	for (i = 0; i < *count; i++) {
+		if (dns_name_is_under(names[i], domain)) {
+			return names[i];
+		}
+	}
+	return NULL;
+}
+
 /* %{p}: a validated name equal to or under <domain>, else any validated
  * name, else "unknown" (RFC 7208 §7.3). NULL while answers are missing. */
 static const char *
 ptr_macro_value(struct evaluator *ev, const char *domain)
 {
-	const char **names;
-	int n = validated_names(ev, &names), i;
+	const char *any, *under;
+	int n;
 
+	under = validated_under(ev, domain, &n, &any);
 	if (n < 0) {
 		return NULL;
 	}
-	for (i = 0; i < n; i++) {
-		if (dns_name_is_under(names[i], domain)) {
-			return names[i];
-		}
-	}
-	return n > 0 ? names[0] : "unknown";
+	return under ? under : any ? any : "unknown";
 }
 
 /* Expands a domain-spec or explanation. Returns NO_MATCH with *out set,
@@ -343,18 +359,14 @@ eval_mx(struct evaluator *ev, const struct spf_term *t, const char *target)
 static enum outcome
 eval_ptr(struct evaluator *ev, const char *target)
 {
-	const char **names;
-	int n = validated_names(ev, &names), i;
+	const char *any, *under;
+	int n;
 
+	under = validated_under(ev, target, &n, &any);
 	if (n < 0) {
 		return WAIT;
 	}
-	for (i = 0; i < n; i++) {
-		if (dns_name_is_under(names[i], target)) {
-			return MATCH;
-		}
-	}
-	return NO_MATCH;
+	return under ? MATCH : NO_MATCH;
 }
 
 static enum outcome
