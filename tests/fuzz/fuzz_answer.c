@@ -1,7 +1,9 @@
-/* Classifying DNS responses from the wire, for every type asked. */
+/* Classifying DNS responses from the wire, for every type asked, and
+ * joining the character-strings of the TXT records found. */
 #include <ares.h>
 
 #include "dns/answer.h"
+#include "dns/txt.h"
 #include "fuzz.h"
 #include "util/arena.h"
 
@@ -19,8 +21,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size = 65535;
 	}
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		(void)dns_answer_from_wire(a, "example.com", types[i],
-		    ARES_SUCCESS, data, (int)size);
+		const struct dns_answer *ans = dns_answer_from_wire(a,
+		    "example.com", types[i], ARES_SUCCESS, data, (int)size);
+		size_t j, len;
+
+		for (j = 0; types[i] == DNS_T_TXT && j < ans->count; j++) {
+			(void)dns_txt_join(a, &ans->txt[j], &len);
+		}
 	}
 	arena_destroy(a);
 	return 0;
