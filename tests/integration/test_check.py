@@ -46,8 +46,13 @@ class CheckAgainstKnot(unittest.TestCase):
                          'mail.home.check.test')
         self.assertEqual(len(doc['ptr']), 2)
         self.assertEqual(doc['spf']['evaluations'][1]['result'], 'pass')
-        # Everything that does not wait on an answer is asked at once.
+        # Everything that does not wait on an answer is asked at once,
+        # and every (name, type) once although SPF, PTR, MX and the
+        # DNSBL checks share names.
         self.assertGreater(doc['stats']['max_in_flight'], 60)
+        asked = [(q['name'], q['type']) for q in doc['queries']]
+        self.assertEqual(len(asked), len(set(asked)))
+        self.assertEqual(doc['stats']['sent'], len(asked))
 
     def test_missing_ptr(self):
         r, doc, req = self.check('noptr.check.test')
