@@ -36,10 +36,11 @@
 /* Blocklist zones asked for each sending IP. */
 #define CHECK_MAX_DNSBLS 8
 
-/* --batch: lines longer than this are cut (no input needs more); the
- * fields read from one line; lines in progress at once by default; and
- * the cached questions after which the cache starts afresh, which keeps
- * memory flat however long the input (about 10 MB of answers). */
+/* --batch: longer lines are errors (no input needs more than a few names
+ * and an IP); the fields read from one line; lines in progress at once
+ * by default; and the cached questions after which the cache starts
+ * afresh, which keeps memory flat however long the input (about 10 MB of
+ * answers). */
 #define BATCH_MAX_LINE 4096
 #define BATCH_MAX_FIELDS 34
 #define BATCH_DEFAULT_CONCURRENCY 512
@@ -54,8 +55,20 @@
 #define SPF_WALK_MAX_DEPTH 20
 
 /* CNAME links a lookup follows when a server answers with the CNAME
- * alone (an authoritative server pointing into another zone). */
+ * alone (an authoritative server pointing into another zone), and that
+ * --zone answers follow; a longer chain is a loop, answered SERVFAIL. */
 #define DNS_MAX_CNAME_CHAIN 8
+
+/* --zone files hold drafts a user typed, not the Internet: the size only
+ * keeps a wrong file (a log, a binary) from eating the machine; the tokens
+ * of one logical line allow a TXT record of 64 KiB in one-octet strings. */
+#define ZONE_MAX_FILE (16 * 1024 * 1024)
+#define ZONE_MAX_TOKENS 70000
+
+/* Strings per TXT record and octets per record need no bound of their
+ * own: a DNS message holds at most 65535 octets (RFC 1035 §4.2.2), every
+ * parser is linear in it, and records over 255 octets a string or 512 an
+ * answer are findings of the SPF lint. */
 
 /* Distinct DNS questions in one run; a fan-out bomb stops here. */
 #define DNS_MAX_QUESTIONS 20000

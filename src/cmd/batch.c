@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ struct batch {
 	size_t done, started;
 	double start_ms, last_progress;
 	bool progress;
+	off_t input_size;	/* of a regular file, for the ETA; else 0 */
 };
 
 /* FNV-1a: the line's shard must not depend on the machine. */
@@ -100,18 +102,38 @@ print_ready_lines(struct batch *b)
 	fflush(b->rc->out);
 }
 
+/* The share of the input read so far, from the file offset: lines vary
+ * little in cost, so bytes are a fair measure of the work done. */
+static double
+input_fraction(const struct batch *b)
+{
+	off_t at;
+
+	if (b->input_size <= 0 || (at = ftello(b->in)) <= 0) {
+		return 0;
+	}
+	return (double)at / (double)b->input_size;
+}
+
 static void
 progress(struct batch *b, bool last)
 {
-	double now = clock_ms(), rate;
+	double now = clock_ms(), elapsed, rate, share;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
 	}
 	b->last_progress = now;
-	rate = b->done * 1000.0 / (now - b->start_ms + 1);
-	fprintf(stderr, "\r%zu done, %zu in progress, %.0f/s%s", b->done,
-	    b->active, rate, last ? "\n" : "   ");
+	elapsed = now - b->start_ms + 1;
+	rate = b->done * 1000.0 / elapsed;
+	fprintf(stderr, "\r%zu done, %zu in progress, %.0f/s", b->done,
+	    b->active, rate);
+	share = input_fraction(b);
+	if (!last && share > 0 && share < 1) {
+		fprintf(stderr, ", %.0f%%, ETA %.0f s", share * 100,
+		    elapsed * (1 - share) / share / 1000);
+	}
+	fputs(last ? "\n" : "   ", stderr);
 }
 
 /* Adds "input", "line" and "error" to a line's object and queues it. */
@@ -224,9 +246,11 @@ in_my_shard(const struct batch *b, const char *line)
 	    line_hash(line) % g->shard_count == g->shard_index - 1;
 }
 
-/* Reads the next line that is this run's to do; false at the end. */
+/* Reads the next line that is this run's to do; false at the end. A line
+ * longer than BATCH_MAX_LINE is kept cut there and flagged, so that it
+ * becomes an error line rather than a different input. */
 static bool
-next_line(struct batch *b, char **out)
+next_line(struct batch *b, char **out, bool *too_long)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -236,7 +260,8 @@ next_line(struct batch *b, char **out)
 		char *p = line;
 
 		b->lineno++;
-		if ((size_t)len > BATCH_MAX_LINE) {
+		*too_long = (size_t)len > BATCH_MAX_LINE;
+		if (*too_long) {
 			line[BATCH_MAX_LINE] = '\0';
 		}
 		while (*p == ' ' || *p == '\t') {
@@ -271,7 +296,7 @@ free_slot(const struct batch *b)
 
 /* Starts one line: a bad line becomes an output line with its error. */
 static void
-start_job(struct batch *b, char *input)
+start_job(struct batch *b, char *input, bool too_long)
 {
 	size_t slot = free_slot(b);
 	struct job *j = &b->jobs[slot];
@@ -292,7 +317,15 @@ start_job(struct batch *b, char *input)
 	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
-	code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n, fields);
+	if (too_long) {
+		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
+		    "longer than %d bytes (the input shows its start)",
+		    j->line, BATCH_MAX_LINE);
+		code = EXIT_PROBLEMS;
+	} else {
+		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
+		    fields);
+	}
 	b->rc->arena = saved;
 	if (code != 0) {
 		b->worst = worse(b->worst, EXIT_PROBLEMS);
@@ -364,11 +397,12 @@ static void
 fill(struct batch *b)
 {
 	char *input;
+	bool too_long;
 
 	while (!b->eof && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
-	    next_line(b, &input)) {
-		start_job(b, input);
+	    next_line(b, &input, &too_long)) {
+		start_job(b, input, too_long);
 	}
 }
 
@@ -418,6 +452,7 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 {
 	struct batch b;
 	const char *path = rc->g->batch;
+	struct stat st;
 	size_t i;
 
 	memset(&b, 0, sizeof(b));
@@ -437,6 +472,9 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
 	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
+	if (fstat(fileno(b.in), &st) == 0 && S_ISREG(st.st_mode)) {
+		b.input_size = st.st_size;
+	}
 	loop(&b);
 	print_ready_lines(&b);
 	progress(&b, true);

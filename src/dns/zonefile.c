@@ -12,16 +12,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "bounds.h"
 #include "dns/name.h"
 #include "util/arena.h"
 #include "util/xalloc.h"
 
-/* A zone file holds drafts a user typed, not the Internet: this bound
- * only keeps a wrong file (a log, a binary) from eating the machine. */
-#define ZONE_MAX_FILE (16 * 1024 * 1024)
-/* Tokens on one logical line; a TXT record of 64 KiB in strings of one
- * octet would need this many. */
-#define ZONE_MAX_TOKENS 70000
 /* One token of a logical line: the bytes after unescaping. */
 struct token {
 	char *text;		/* NUL-appended */

@@ -6,14 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "dns/name.h"
 #include "dns/zonefile.h"
 #include "util/arena.h"
 #include "util/xalloc.h"
 
-/* CNAME steps followed inside the set; a longer chain is treated as a
- * loop, which a resolver answers with SERVFAIL. */
-#define ZONE_MAX_CHAIN 8
 /* RFC 1035 §4.1: header, then question type and class. */
 #define WIRE_HEADER 12
 #define WIRE_QFIXED 4
@@ -261,7 +259,7 @@ dns_zoneset_answer(const struct dns_zoneset *zs, struct arena *a,
 	ans->source = DNS_SRC_ZONE;
 	ans->rcode = 0;
 	ans->size = WIRE_HEADER + wire_name(qname) + WIRE_QFIXED;
-	for (step = 0; step <= ZONE_MAX_CHAIN; step++) {
+	for (step = 0; step <= DNS_MAX_CNAME_CHAIN; step++) {
 		owner = cur;
 		if (!name_exists(zs, cur)) {
 			owner = wildcard_for(zs, a, cur, apex);

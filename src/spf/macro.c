@@ -2,16 +2,19 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "dns/name.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
-/* RFC 7208 §7.3 lets a transformer ask for any number of parts; more than
- * a name can have (127 labels) changes nothing, so parsing stops there. */
-#define MACRO_MAX_PARTS 128
+/* RFC 7208 §7.3 lets a transformer ask for any number of parts; asking for
+ * more than a value has keeps them all, so larger numbers are read as this
+ * one (no value of a run is a billion parts long). */
+#define MACRO_ALL_PARTS 1000000000u
 
 static void
 ip_nibbles(struct strbuf *sb, const struct ip_addr *ip)
@@ -89,26 +92,23 @@ transform(struct strbuf *out, const char *value, size_t len,
     const struct spf_macro_expr *e)
 {
 	const char *delims = e->delims[0] ? e->delims : ".";
-	const char *start[MACRO_MAX_PARTS * 2];
-	size_t plen[MACRO_MAX_PARTS * 2], n = 0, i, first, p = 0;
+	const char **start;
+	size_t *plen, n = 1, i, first, p = 0, k = 0;
 
-	for (i = 0; i <= len && n < MACRO_MAX_PARTS * 2; i++) {
-		if (i == len || strchr(delims, value[i]) != NULL) {
-			start[n] = value + p;
-			plen[n] = i - p;
-			n++;
-			p = i + 1;
-		}
+	/* Every part is kept: the rightmost ones are those that count. */
+	for (i = 0; i < len; i++) {
+		n += strchr(delims, value[i]) != NULL;
 	}
-	if (e->reverse) {
-		for (i = 0; i < n / 2; i++) {
-			const char *ts = start[i];
-			size_t tl = plen[i];
+	start = xcalloc(n, sizeof(*start));
+	plen = xcalloc(n, sizeof(*plen));
+	for (i = 0; i <= len; i++) {
+		if (i == len || strchr(delims, value[i]) != NULL) {
+			size_t at = e->reverse ? n - 1 - k : k;
 
-			start[i] = start[n - 1 - i];
-			plen[i] = plen[n - 1 - i];
-			start[n - 1 - i] = ts;
-			plen[n - 1 - i] = tl;
+			start[at] = value + p;
+			plen[at] = i - p;
+			k++;
+			p = i + 1;
 		}
 	}
 	first = e->parts && e->parts < n ? n - e->parts : 0;
@@ -118,6 +118,8 @@ transform(struct strbuf *out, const char *value, size_t len,
 		}
 		strbuf_add(out, start[i], plen[i]);
 	}
+	free(start);
+	free(plen);
 }
 
 /* RFC 7208 §7.3 (upper-case letters): URL-escape per RFC 3986, keeping
@@ -143,7 +145,7 @@ size_t
 spf_macro_parse(const char *s, size_t len, bool explain, struct spf_macro_expr *e)
 {
 	size_t i = 3, nd = 0;
-	unsigned long parts = 0;
+	unsigned long long parts = 0;
 
 	memset(e, 0, sizeof(*e));
 	if (len < 4 || s[1] != '{') {
@@ -157,15 +159,16 @@ spf_macro_parse(const char *s, size_t len, bool explain, struct spf_macro_expr *
 	}
 	if (i < len && isdigit((unsigned char)s[i])) {
 		for (; i < len && isdigit((unsigned char)s[i]); i++) {
-			if (parts <= MACRO_MAX_PARTS) {
-				parts = parts * 10 + (unsigned long)(s[i] - '0');
+			if (parts < MACRO_ALL_PARTS) {
+				parts = parts * 10 +
+				    (unsigned long long)(s[i] - '0');
 			}
 		}
 		/* A DIGIT transformer of zero is an error (RFC 7208 §7.3). */
 		if (parts == 0) {
 			return 0;
 		}
-		e->parts = parts > MACRO_MAX_PARTS ? MACRO_MAX_PARTS :
+		e->parts = parts > MACRO_ALL_PARTS ? MACRO_ALL_PARTS :
 		    (unsigned)parts;
 	}
 	if (i < len && tolower((unsigned char)s[i]) == 'r') {

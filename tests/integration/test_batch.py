@@ -90,6 +90,16 @@ class BatchAgainstKnot(unittest.TestCase):
         self.assertEqual(r.err.count(';; _spf.google.com TXT'), 1)
         self.assertEqual(len(lines(r)), 3)
 
+    def test_an_over_long_line_is_an_error_not_a_cut(self):
+        long = 'a' * 4090 + '.gmail.com'
+        r = self.batch('spf', data='%s\ngmail.com\n' % long)
+        out = lines(r)
+        self.assertEqual(len(out), 2)
+        self.assertIn('longer than 4096 bytes', out[0]['error'])
+        self.assertEqual(out[0]['line'], 1)
+        self.assertIsNone(out[1]['error'])
+        self.assertEqual(r.code, 1)
+
     def test_arguments_and_missing_file(self):
         r = mailauth('spf', '--batch', '-', 'gmail.com')
         self.assertEqual(r.code, 2)

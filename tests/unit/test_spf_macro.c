@@ -178,6 +178,31 @@ Test(spf_macro, huge_digit_transformers_use_all_parts)
 	arena_destroy(a);
 }
 
+/* A local-part may hold more delimiters than a name has labels: the
+ * rightmost parts are kept however many there are. */
+Test(spf_macro, values_with_hundreds_of_parts_keep_the_rightmost)
+{
+	struct arena *a = arena_create();
+	struct ip_addr ip;
+	struct spf_macro_ctx ctx = rfc_context(&ip, false);
+	char local[64 * 5 + 8];
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; i < 64 * 5; i++) {
+		local[i] = '-';
+	}
+	memcpy(local + 64 * 5, "x-last", 7);
+	ctx.local_part = local;
+	cr_assert_eq(spf_macro_expand(a, "%{l1-}", 6, &ctx, false, &out),
+	    SPF_MACRO_OK);
+	cr_assert_str_eq(out, "last");
+	cr_assert_eq(spf_macro_expand(a, "%{l2r-}", 7, &ctx, false, &out),
+	    SPF_MACRO_OK);
+	cr_assert_str_eq(out, ".");
+	arena_destroy(a);
+}
+
 Test(spf_macro, long_names_lose_labels_from_the_left)
 {
 	char name[400];
