@@ -246,23 +246,33 @@ in_my_shard(const struct batch *b, const char *line)
 	    line_hash(line) % g->shard_count == g->shard_index - 1;
 }
 
+/* Skips the rest of an over-long line without holding it in memory. */
+static void
+skip_to_newline(FILE *in)
+{
+	int c;
+
+	while ((c = getc(in)) != EOF && c != '\n') {
+	}
+}
+
 /* Reads the next line that is this run's to do; false at the end. A line
  * longer than BATCH_MAX_LINE is kept cut there and flagged, so that it
  * becomes an error line rather than a different input. */
 static bool
 next_line(struct batch *b, char **out, bool *too_long)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char line[BATCH_MAX_LINE + 2];
 
-	while ((len = getline(&line, &cap, b->in)) >= 0) {
+	while (fgets(line, sizeof(line), b->in) != NULL) {
+		size_t len = strlen(line);
 		char *p = line;
 
 		b->lineno++;
-		*too_long = (size_t)len > BATCH_MAX_LINE;
+		*too_long = len > BATCH_MAX_LINE && line[len - 1] != '\n';
 		if (*too_long) {
 			line[BATCH_MAX_LINE] = '\0';
+			skip_to_newline(b->in);
 		}
 		while (*p == ' ' || *p == '\t') {
 			p++;
@@ -273,10 +283,8 @@ next_line(struct batch *b, char **out, bool *too_long)
 		}
 		p[strcspn(p, "\r\n")] = '\0';
 		*out = xstrdup(p);
-		free(line);
 		return true;
 	}
-	free(line);
 	b->eof = true;
 	return false;
 }
