@@ -154,6 +154,29 @@ class Concurrency(unittest.TestCase):
         self.assertGreaterEqual(summary['max_in_flight'], 15)
 
 
+class StatsMode(unittest.TestCase):
+    def test_repeated_questions_get_their_own_ids_and_are_counted(self):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, 'c.json')
+        stats = os.path.join(d, 'stats')
+        with open(path, 'w') as f:
+            json.dump(CONFIG, f)
+        proc, port = start('--config', path, '--stats', stats)
+        first = ask(port, 'ok.fault.test', 'TXT')
+        for _ in range(3):
+            q = dns.message.make_query('ok.fault.test', 'TXT')
+            r = dns.query.udp(q, '127.0.0.1', port=port, timeout=1)
+            self.assertEqual(r.id, q.id)
+            self.assertEqual(r.answer, first.answer)
+        self.assertEqual(ask(port, 'sf.fault.test', 'TXT').rcode(),
+                         dns.rcode.SERVFAIL)
+        self.assertEqual(ask(port, 'sf.fault.test', 'TXT').rcode(),
+                         dns.rcode.SERVFAIL)
+        stop(proc)
+        with open(stats) as f:
+            self.assertEqual(json.load(f)['summary']['queries'], 6)
+
+
 class SuiteMode(unittest.TestCase):
     def test_record_lookup_scenario(self):
         proc, port = start('--spf-suite', SUITE, '--scenario', '1')
