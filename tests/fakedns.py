@@ -555,11 +555,27 @@ def free_port():
     raise RuntimeError('no free port')
 
 
+def widen_buffers(sock, size=16 << 20):
+    """A client with hundreds of questions in flight sends them in one
+    burst; the default receive buffer (about 200 KB) would drop most of
+    them, and the server, not the client, would set the pace. Root may go
+    past net.core.rmem_max (SO_RCVBUFFORCE); others get what it allows."""
+    for force, plain in ((getattr(socket, 'SO_RCVBUFFORCE', 33),
+                          socket.SO_RCVBUF),
+                         (getattr(socket, 'SO_SNDBUFFORCE', 32),
+                          socket.SO_SNDBUF)):
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, force, size)
+        except OSError:
+            sock.setsockopt(socket.SOL_SOCKET, plain, size)
+
+
 async def serve(server, address, port, port_file):
     loop = asyncio.get_running_loop()
     port = port or free_port()
     transport, _ = await loop.create_datagram_endpoint(
         lambda: UDPProtocol(server), local_addr=(address, port))
+    widen_buffers(transport.get_extra_info('socket'))
     tcp = await asyncio.start_server(
         lambda r, w: tcp_client(server, r, w), address, port)
     print(port, flush=True)
