@@ -1,5 +1,6 @@
 #include "report/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,10 +32,21 @@ json_add_str(cJSON *obj, const char *key, const char *s)
 	cJSON_AddItemToObject(obj, key, json_str(s));
 }
 
+/* Counts, sizes and offsets are whole numbers: printed as such, they skip
+ * cJSON's "%1.15g" print and its sscanf round-trip check, a fifth of a
+ * batch's CPU time. 2^53 bounds the integers a double holds exactly. */
 void
 json_add_num(cJSON *obj, const char *key, double v)
 {
-	cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(v));
+	char digits[24];
+
+	if (v == (double)(long long)v && v > -9007199254740992.0 &&
+	    v < 9007199254740992.0) {
+		snprintf(digits, sizeof(digits), "%lld", (long long)v);
+		cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(digits));
+	} else {
+		cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(v));
+	}
 }
 
 void
