@@ -125,15 +125,21 @@ class ConfigMode(unittest.TestCase):
         self.assertEqual(len(r.answer[0]), 4)
 
 
+def start_with_config(output_flag, *args):
+    """A server of CONFIG writing its --log or --stats to a fresh file;
+    returns the server, its port and that file."""
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, 'c.json')
+    out = os.path.join(d, 'out')
+    with open(path, 'w') as f:
+        json.dump(CONFIG, f)
+    proc, port = start('--config', path, output_flag, out, *args)
+    return proc, port, out
+
+
 class Concurrency(unittest.TestCase):
     def test_delays_do_not_serialize(self):
-        d = tempfile.mkdtemp()
-        path = os.path.join(d, 'c.json')
-        log = os.path.join(d, 'log')
-        with open(path, 'w') as f:
-            json.dump(CONFIG, f)
-        proc, port = start('--config', path, '--delay-ms', '200', '--log',
-                           log)
+        proc, port, log = start_with_config('--log', '--delay-ms', '200')
         import socket
         socks = []
         t0 = time.monotonic()
@@ -156,12 +162,7 @@ class Concurrency(unittest.TestCase):
 
 class StatsMode(unittest.TestCase):
     def test_repeated_questions_get_their_own_ids_and_are_counted(self):
-        d = tempfile.mkdtemp()
-        path = os.path.join(d, 'c.json')
-        stats = os.path.join(d, 'stats')
-        with open(path, 'w') as f:
-            json.dump(CONFIG, f)
-        proc, port = start('--config', path, '--stats', stats)
+        proc, port, stats = start_with_config('--stats')
         first = ask(port, 'ok.fault.test', 'TXT')
         for _ in range(3):
             q = dns.message.make_query('ok.fault.test', 'TXT')
