@@ -247,41 +247,53 @@ in_my_shard(const struct batch *b, const char *line)
 }
 
 /* Skips the rest of an over-long line without holding it in memory. */
-static void
-skip_to_newline(FILE *in)
+/* What makes a line unusable as it was read. */
+enum line_fault { LINE_OK, LINE_TOO_LONG, LINE_NUL };
+
+/* Reads one line into buf (BATCH_MAX_LINE + 1 bytes) without its newline;
+ * the rest of an over-long line is read and dropped, so memory stays
+ * bounded whatever the input. False at the end of the input. */
+static bool
+read_line(FILE *in, char *buf, enum line_fault *fault)
 {
+	size_t len = 0;
 	int c;
 
-	while ((c = getc(in)) != EOF && c != '\n') {
+	*fault = LINE_OK;
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+		if (len == BATCH_MAX_LINE) {
+			*fault = LINE_TOO_LONG;
+		} else {
+			if (c == '\0' && *fault == LINE_OK) {
+				*fault = LINE_NUL;
+			}
+			buf[len++] = (char)c;
+		}
 	}
+	buf[len] = '\0';
+	return c != EOF || len > 0;
 }
 
 /* Reads the next line that is this run's to do; false at the end. A line
- * longer than BATCH_MAX_LINE is kept cut there and flagged, so that it
- * becomes an error line rather than a different input. */
+ * that is too long or holds a NUL keeps what can be shown of it and its
+ * fault, so that it becomes an error line rather than another input. */
 static bool
-next_line(struct batch *b, char **out, bool *too_long)
+next_line(struct batch *b, char **out, enum line_fault *fault)
 {
-	char line[BATCH_MAX_LINE + 2];
+	char line[BATCH_MAX_LINE + 1];
 
-	while (fgets(line, sizeof(line), b->in) != NULL) {
-		size_t len = strlen(line);
+	while (read_line(b->in, line, fault)) {
 		char *p = line;
 
 		b->lineno++;
-		*too_long = len > BATCH_MAX_LINE && line[len - 1] != '\n';
-		if (*too_long) {
-			line[BATCH_MAX_LINE] = '\0';
-			skip_to_newline(b->in);
-		}
 		while (*p == ' ' || *p == '\t') {
 			p++;
 		}
-		if (*p == '\0' || *p == '\n' || *p == '\r' || *p == '#' ||
-		    !in_my_shard(b, p)) {
+		if ((*fault == LINE_OK && (*p == '\0' || *p == '\r')) ||
+		    *p == '#' || !in_my_shard(b, p)) {
 			continue;
 		}
-		p[strcspn(p, "\r\n")] = '\0';
+		p[strcspn(p, "\r")] = '\0';
 		*out = xstrdup(p);
 		return true;
 	}
@@ -304,7 +316,7 @@ free_slot(const struct batch *b)
 
 /* Starts one line: a bad line becomes an output line with its error. */
 static void
-start_job(struct batch *b, char *input, bool too_long)
+start_job(struct batch *b, char *input, enum line_fault fault)
 {
 	size_t slot = free_slot(b);
 	struct job *j = &b->jobs[slot];
@@ -325,10 +337,14 @@ start_job(struct batch *b, char *input, bool too_long)
 	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
-	if (too_long) {
+	if (fault == LINE_TOO_LONG) {
 		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
 		    "longer than %d bytes (the input shows its start)",
 		    j->line, BATCH_MAX_LINE);
+		code = EXIT_PROBLEMS;
+	} else if (fault == LINE_NUL) {
+		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu holds "
+		    "a NUL byte (the input shows what precedes it)", j->line);
 		code = EXIT_PROBLEMS;
 	} else {
 		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
@@ -405,12 +421,12 @@ static void
 fill(struct batch *b)
 {
 	char *input;
-	bool too_long;
+	enum line_fault fault;
 
 	while (!b->eof && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
-	    next_line(b, &input, &too_long)) {
-		start_job(b, input, too_long);
+	    next_line(b, &input, &fault)) {
+		start_job(b, input, fault);
 	}
 }
 

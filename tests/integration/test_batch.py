@@ -100,6 +100,15 @@ class BatchAgainstKnot(unittest.TestCase):
         self.assertIsNone(out[1]['error'])
         self.assertEqual(r.code, 1)
 
+    def test_a_nul_byte_is_an_error_not_a_cut(self):
+        r = self.batch('spf', data='gmail.com\0evil.example\ngmail.com')
+        out = lines(r)
+        self.assertEqual(len(out), 2)
+        self.assertIn('NUL byte', out[0]['error'])
+        self.assertEqual(out[0]['input'], 'gmail.com')
+        self.assertIsNone(out[1]['error'])
+        self.assertEqual(out[1]['line'], 2)
+
     def test_arguments_and_missing_file(self):
         r = mailauth('spf', '--batch', '-', 'gmail.com')
         self.assertEqual(r.code, 2)
