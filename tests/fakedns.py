@@ -305,7 +305,8 @@ class Server:
             if cached is not None:
                 return data[:2] + cached
             reply = await self.apply(request, udp)
-            if reply is not None and not self.behavior(request):
+            if reply is not None and not self.log and \
+                    not self.behavior(request):
                 self.replies[key] = reply[2:]
             return reply
         finally:

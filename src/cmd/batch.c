@@ -246,32 +246,38 @@ in_my_shard(const struct batch *b, const char *line)
 	    line_hash(line) % g->shard_count == g->shard_index - 1;
 }
 
-/* Skips the rest of an over-long line without holding it in memory. */
 /* What makes a line unusable as it was read. */
 enum line_fault { LINE_OK, LINE_TOO_LONG, LINE_NUL };
 
-/* Reads one line into buf (BATCH_MAX_LINE + 1 bytes) without its newline;
- * the rest of an over-long line is read and dropped, so memory stays
- * bounded whatever the input. False at the end of the input. */
+/* Reads one line into buf (BATCH_MAX_LINE + 2 bytes) without its newline
+ * or the CR of a CRLF; the rest of an over-long line is read and dropped,
+ * so memory stays bounded whatever the input. False at the end. */
 static bool
 read_line(FILE *in, char *buf, enum line_fault *fault)
 {
 	size_t len = 0;
+	bool dropped = false, nul = false;
 	int c;
 
-	*fault = LINE_OK;
 	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-		if (len == BATCH_MAX_LINE) {
-			*fault = LINE_TOO_LONG;
-		} else {
-			if (c == '\0' && *fault == LINE_OK) {
-				*fault = LINE_NUL;
-			}
-			buf[len++] = (char)c;
+		if (len == BATCH_MAX_LINE + 1) {
+			dropped = true;
+			continue;
 		}
+		nul = nul || c == '\0';
+		buf[len++] = (char)c;
+	}
+	if (!dropped && len > 0 && buf[len - 1] == '\r') {
+		len--;
+	}
+	if (dropped || len > BATCH_MAX_LINE) {
+		*fault = LINE_TOO_LONG;
+		len = BATCH_MAX_LINE;
+	} else {
+		*fault = nul ? LINE_NUL : LINE_OK;
 	}
 	buf[len] = '\0';
-	return c != EOF || len > 0;
+	return c != EOF || len > 0 || dropped;
 }
 
 /* Reads the next line that is this run's to do; false at the end. A line
@@ -280,7 +286,7 @@ read_line(FILE *in, char *buf, enum line_fault *fault)
 static bool
 next_line(struct batch *b, char **out, enum line_fault *fault)
 {
-	char line[BATCH_MAX_LINE + 1];
+	char line[BATCH_MAX_LINE + 2];
 
 	while (read_line(b->in, line, fault)) {
 		char *p = line;
@@ -289,11 +295,10 @@ next_line(struct batch *b, char **out, enum line_fault *fault)
 		while (*p == ' ' || *p == '\t') {
 			p++;
 		}
-		if ((*fault == LINE_OK && (*p == '\0' || *p == '\r')) ||
-		    *p == '#' || !in_my_shard(b, p)) {
+		if ((*fault == LINE_OK && *p == '\0') || *p == '#' ||
+		    !in_my_shard(b, p)) {
 			continue;
 		}
-		p[strcspn(p, "\r")] = '\0';
 		*out = xstrdup(p);
 		return true;
 	}

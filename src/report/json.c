@@ -40,8 +40,10 @@ json_add_num(cJSON *obj, const char *key, double v)
 {
 	char digits[24];
 
-	if (v == (double)(long long)v && v > -9007199254740992.0 &&
-	    v < 9007199254740992.0) {
+	/* The range comes first: converting a double outside long long's
+	 * range (or NaN) is undefined. */
+	if (v > -9007199254740992.0 && v < 9007199254740992.0 &&
+	    v == (double)(long long)v) {
 		snprintf(digits, sizeof(digits), "%lld", (long long)v);
 		cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(digits));
 	} else {

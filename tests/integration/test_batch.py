@@ -64,6 +64,20 @@ class BatchAgainstKnot(unittest.TestCase):
         self.assertEqual(r.code, 2)
         self.assertIn("'4/3'", r.err)
 
+    def test_crlf_lines_are_the_same_lines(self):
+        crlf = SPF_INPUT.replace('\n', '\r\n')
+        for k in (1, 2):
+            lf = [d['input'] for d in
+                  lines(self.batch('spf', '--shard', '%d/2' % k))]
+            cr = [d['input'] for d in
+                  lines(self.batch('spf', '--shard', '%d/2' % k, data=crlf))]
+            self.assertEqual(lf, cr)
+        exact = 'a' * 4096
+        out = lines(self.batch('spf', data=exact + '\r\n'))
+        self.assertNotIn('longer than', out[0]['error'])
+        out = lines(self.batch('spf', data=exact + 'a\r\n'))
+        self.assertIn('longer than 4096', out[0]['error'])
+
     def test_every_command(self):
         cases = {
             'dmarc': ('www.dmarc.test\nnothing.example.test\n', 'policy'),
