@@ -2,33 +2,20 @@
 
 #include <ares.h>
 #include <arpa/nameser.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
+#include "dns/channel.h"
 #include "dns/name.h"
 #include "dns/zonefile.h"
 #include "bounds.h"
 #include "util/arena.h"
 #include "util/clock.h"
-#include "util/ip.h"
 #include "util/xalloc.h"
 
-/* RFC 8914-era practice (DNS flag day 2020): 1232 octets of EDNS payload
- * avoid IP fragmentation on every common path. */
-#define EDNS_UDP_SIZE 1232
 /* RFC 1035 §4.2.1: UDP messages without EDNS are at most 512 octets. */
 #define PLAIN_UDP_SIZE 512
-/* With hundreds of questions in flight on one socket, a fast server's
- * answers arrive in bursts; the default buffer (about 200 KB, some 250
- * small datagrams) drops the rest, and each drop costs a whole timeout.
- * The kernel caps this at net.core.rmem_max. */
-#define UDP_RECEIVE_BUFFER (4 * 1024 * 1024)
 
 enum entry_state { ENTRY_QUEUED, ENTRY_IN_FLIGHT, ENTRY_DONE };
 
@@ -55,7 +42,7 @@ struct query_ctx {
 };
 
 struct dns_resolver {
-	ares_channel channel;
+	struct dns_channel ch;
 	struct dns_config cfg;
 	struct arena *arena;		/* names and answers */
 	struct entry *entries;		/* every question of the run */
@@ -68,13 +55,11 @@ struct dns_resolver {
 	size_t nlog, caplog;
 	size_t in_flight, max_in_flight, sent, cache_hits;
 	size_t completed;		/* answers since the last wait */
-	unsigned tcp_sockets;		/* stream sockets c-ares opened */
 	double created_at, deadline_at;
 	void *waiter;			/* token registered by dns_lookup */
 	void **ready;			/* tokens whose answers arrived */
 	size_t nready, capready;
 	bool deadline_hit, cancelling;
-	char errbuf[256];
 };
 
 static uint32_t
@@ -216,8 +201,8 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	/* c-ares 1.18 does not say which transport carried an answer: one
 	 * longer than any UDP answer could be, or one over 512 octets after
 	 * c-ares opened a TCP socket for it, came over TCP. */
-	ans->tcp = res->cfg.tcp || (size_t)alen > EDNS_UDP_SIZE ||
-	    ((size_t)alen > PLAIN_UDP_SIZE && res->tcp_sockets > e->tcp_seq);
+	ans->tcp = res->cfg.tcp || (size_t)alen > DNS_EDNS_UDP_SIZE ||
+	    ((size_t)alen > PLAIN_UDP_SIZE && res->ch.tcp_sockets > e->tcp_seq);
 	if (abuf == NULL) {
 		ans->tcp = res->cfg.tcp;
 	}
@@ -235,7 +220,7 @@ send_query(struct dns_resolver *res, size_t idx)
 	ctx->idx = idx;
 	e->state = ENTRY_IN_FLIGHT;
 	e->sent_at = clock_ms();
-	e->tcp_seq = res->tcp_sockets;
+	e->tcp_seq = res->ch.tcp_sockets;
 	res->in_flight++;
 	res->sent++;
 	if (res->in_flight > res->max_in_flight) {
@@ -243,7 +228,7 @@ send_query(struct dns_resolver *res, size_t idx)
 	}
 	/* The callback may run before ares_query returns (a bad name, no
 	 * memory): the counters above are already right for that. */
-	ares_query(res->channel, e->name, C_IN, (int)e->type, on_reply, ctx);
+	ares_query(res->ch.ares, e->name, C_IN, (int)e->type, on_reply, ctx);
 }
 
 static void
@@ -450,7 +435,7 @@ cancel_all(struct dns_resolver *res)
 {
 	res->deadline_hit = true;
 	res->cancelling = true;
-	ares_cancel(res->channel);
+	ares_cancel(res->ch.ares);
 	while (res->qlen > 0) {
 		size_t idx = res->queue[res->qhead];
 		struct entry *e = &res->entries[idx];
@@ -462,73 +447,6 @@ cancel_all(struct dns_resolver *res)
 		    "not asked: the run's deadline passed"));
 	}
 	res->cancelling = false;
-}
-
-/* ARES_GETSOCK_READABLE/WRITABLE shift a signed 1 by up to 31 places,
- * which is undefined behaviour for the last socket: test the bits as
- * unsigned instead. */
-static bool
-sock_readable(int bits, int i)
-{
-	return ((unsigned)bits & (1u << i)) != 0;
-}
-
-static bool
-sock_writable(int bits, int i)
-{
-	return ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM))) != 0;
-}
-
-/* One turn of the event loop (TECH-NOTES.md §4.1): poll c-ares' sockets
- * until one is ready or c-ares' next timeout, clamped to the deadline. */
-static void
-poll_once(struct dns_resolver *res, double deadline)
-{
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-	struct timeval maxtv, tv, *tvp;
-	double remaining = deadline - clock_ms();
-	int bits, n = 0, i, ms, ready;
-
-	/* No deadline (a batch) still wakes up now and then; c-ares' own
-	 * timeout comes first anyway. */
-	if (remaining < 0) {
-		remaining = 0;
-	} else if (remaining > 60000) {
-		remaining = 60000;
-	}
-	maxtv.tv_sec = (time_t)(remaining / 1000);
-	maxtv.tv_usec = (suseconds_t)((remaining - (double)maxtv.tv_sec *
-	    1000) * 1000);
-	tvp = ares_timeout(res->channel, &maxtv, &tv);
-	ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-	bits = ares_getsock(res->channel, socks, ARES_GETSOCK_MAXNUM);
-	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		if (!sock_readable(bits, i) && !sock_writable(bits, i)) {
-			continue;
-		}
-		pfd[n].fd = socks[i];
-		pfd[n].events = (short)((sock_readable(bits, i) ? POLLIN : 0) |
-		    (sock_writable(bits, i) ? POLLOUT : 0));
-		pfd[n].revents = 0;
-		n++;
-	}
-	ready = poll(pfd, (nfds_t)n, ms);
-	if (ready <= 0) {
-		ares_process_fd(res->channel, ARES_SOCKET_BAD,
-		    ARES_SOCKET_BAD);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		bool rd = pfd[i].revents & (POLLIN | POLLERR | POLLHUP);
-		bool wr = pfd[i].revents & POLLOUT;
-
-		if (rd || wr) {
-			ares_process_fd(res->channel,
-			    rd ? pfd[i].fd : ARES_SOCKET_BAD,
-			    wr ? pfd[i].fd : ARES_SOCKET_BAD);
-		}
-	}
 }
 
 bool
@@ -543,7 +461,7 @@ dns_resolver_wait(struct dns_resolver *res)
 			cancel_all(res);
 			break;
 		}
-		poll_once(res, res->deadline_at);
+		dns_channel_poll(&res->ch, res->deadline_at);
 	}
 	return true;
 }
@@ -610,147 +528,12 @@ dns_resolver_stats(const struct dns_resolver *res, struct dns_stats *out)
 	out->deadline_hit = res->deadline_hit;
 }
 
-static int
-on_socket(ares_socket_t fd, int type, void *arg)
-{
-	struct dns_resolver *res = arg;
-
-	(void)fd;
-	if (type == SOCK_STREAM) {
-		res->tcp_sockets++;
-	}
-	return ARES_SUCCESS;
-}
-
-struct host_wait {
-	bool done;
-	int status;
-	struct ip_addr addr;
-};
-
-static void
-on_server_host(void *arg, int status, int timeouts, struct hostent *host)
-{
-	struct host_wait *w = arg;
-
-	(void)timeouts;
-	w->done = true;
-	w->status = status;
-	if (status == ARES_SUCCESS && host != NULL &&
-	    host->h_addr_list[0] != NULL) {
-		w->addr.family = host->h_addrtype;
-		memcpy(w->addr.bytes, host->h_addr_list[0],
-		    host->h_addrtype == AF_INET ? 4 : 16);
-	} else if (status == ARES_SUCCESS) {
-		w->status = ARES_ENODATA;
-	}
-}
-
-/* @NAME: like dig, resolve the server's name with the system's resolver
- * configuration first, IPv4 then IPv6. */
-static int
-resolve_server_name(struct dns_resolver *res, const char *name,
-    struct ip_addr *out)
-{
-	static const int families[] = { AF_INET, AF_INET6 };
-	double deadline = clock_ms() + res->cfg.deadline_ms;
-	size_t f;
-	int status = ARES_ENOTFOUND;
-
-	for (f = 0; f < 2; f++) {
-		struct host_wait w;
-
-		memset(&w, 0, sizeof(w));
-		ares_gethostbyname(res->channel, name, families[f],
-		    on_server_host, &w);
-		while (!w.done) {
-			if (clock_ms() >= deadline) {
-				ares_cancel(res->channel);
-				break;
-			}
-			poll_once(res, deadline);
-		}
-		status = w.status;
-		if (w.done && status == ARES_SUCCESS) {
-			*out = w.addr;
-			return ARES_SUCCESS;
-		}
-	}
-	return status;
-}
-
-static int
-set_server(struct dns_resolver *res, const char **err)
-{
-	struct ip_addr addr;
-	char ip[IP_STRLEN], csv[IP_STRLEN + 16];
-	unsigned port = res->cfg.port ? res->cfg.port : 53;
-	int status;
-
-	if (!ip_parse(res->cfg.server, &addr)) {
-		status = resolve_server_name(res, res->cfg.server, &addr);
-		if (status != ARES_SUCCESS) {
-			snprintf(res->errbuf, sizeof(res->errbuf),
-			    "cannot resolve server '%s': %s", res->cfg.server,
-			    ares_strerror(status));
-			*err = res->errbuf;
-			return -1;
-		}
-	}
-	ip_format(&addr, ip);
-	snprintf(csv, sizeof(csv), addr.family == AF_INET6 ? "[%s]:%u" :
-	    "%s:%u", ip, port);
-	status = ares_set_servers_ports_csv(res->channel, csv);
-	if (status != ARES_SUCCESS) {
-		snprintf(res->errbuf, sizeof(res->errbuf),
-		    "cannot use server '%s': %s", res->cfg.server,
-		    ares_strerror(status));
-		*err = res->errbuf;
-		return -1;
-	}
-	return 0;
-}
-
-/* -p without @SERVER: the system's servers on another port. Returns the
- * number of servers in use. */
-static size_t
-apply_port(struct dns_resolver *res)
-{
-	struct ares_addr_port_node *list = NULL, *n;
-	size_t count = 0;
-
-	if (ares_get_servers_ports(res->channel, &list) != ARES_SUCCESS) {
-		return 1;
-	}
-	for (n = list; n != NULL; n = n->next) {
-		if (res->cfg.port != 0) {
-			n->udp_port = (int)res->cfg.port;
-			n->tcp_port = (int)res->cfg.port;
-		}
-		count++;
-	}
-	if (res->cfg.port != 0) {
-		ares_set_servers_ports(res->channel, list);
-	}
-	ares_free_data(list);
-	return count ? count : 1;
-}
-
 int
 dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
     const char **err)
 {
-	struct dns_resolver *res;
-	struct ares_options opts;
-	int status, optmask;
-	size_t nservers = 1;
+	struct dns_resolver *res = xcalloc(1, sizeof(*res));
 
-	status = ares_library_init(ARES_LIB_INIT_ALL);
-	if (status != ARES_SUCCESS) {
-		*err = ares_strerror(status);
-		return -1;
-	}
-	res = xcalloc(1, sizeof(*res));
 	res->cfg = *cfg;
 	if (res->cfg.timeout_ms == 0) {
 		res->cfg.timeout_ms = 5000;
@@ -764,44 +547,24 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	if (res->cfg.max_in_flight == 0) {
 		res->cfg.max_in_flight = DNS_MAX_IN_FLIGHT;
 	}
-	res->arena = arena_create();
-	res->created_at = clock_ms();
-	memset(&opts, 0, sizeof(opts));
-	/* NOCHECKRESP: pass SERVFAIL and REFUSED up with their rcode instead
-	 * of hiding them behind "could not contact servers" (TECH-NOTES.md
-	 * §4.1); a diagnostic must see them. */
-	opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS |
-	    (cfg->tcp ? ARES_FLAG_USEVC : 0);
-	opts.ednspsz = EDNS_UDP_SIZE;
-	opts.timeout = (int)res->cfg.timeout_ms;
-	opts.tries = (int)res->cfg.tries;
-	opts.socket_receive_buffer_size = UDP_RECEIVE_BUFFER;
-	optmask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_RCVBUF;
-	status = ares_init_options(&res->channel, &opts, optmask);
-	if (status != ARES_SUCCESS) {
-		*err = ares_strerror(status);
-		arena_destroy(res->arena);
-		free(res);
-		ares_library_cleanup();
-		return -1;
-	}
-	ares_set_socket_callback(res->channel, on_socket, res);
 	res->cfg.deadline_ms = cfg->deadline_ms ? cfg->deadline_ms :
 	    res->cfg.timeout_ms * res->cfg.tries;
-	if (cfg->server != NULL) {
-		if (set_server(res, err) != 0) {
-			dns_resolver_destroy(res);
-			return -1;
-		}
-	} else {
-		nservers = apply_port(res);
+	if (dns_channel_open(&res->ch, &res->cfg, res->cfg.deadline_ms) != 0) {
+		/* Copied out: the message must outlive the resolver. */
+		static char why[sizeof(res->ch.error)];
+
+		memcpy(why, res->ch.error, sizeof(why));
+		*err = why;
+		free(res);
+		return -1;
 	}
 	/* Each server gets its tries in turn, so a default deadline must
 	 * leave room for all of them. */
 	if (cfg->deadline_ms == 0) {
-		res->cfg.deadline_ms *= (unsigned)nservers;
+		res->cfg.deadline_ms *= (unsigned)res->ch.nservers;
 	}
+	res->arena = arena_create();
+	res->created_at = clock_ms();
 	/* A batch bounds each input, not the run: c-ares' timeout and
 	 * tries bound every query. */
 	res->deadline_at = cfg->no_deadline ? 1e300 : clock_ms() +
@@ -821,8 +584,7 @@ dns_resolver_destroy(struct dns_resolver *res)
 	 * is listening any more. */
 	res->cancelling = true;
 	res->cfg.on_answer = NULL;
-	ares_destroy(res->channel);
-	ares_library_cleanup();
+	dns_channel_close(&res->ch);
 	arena_destroy(res->arena);
 	free(res->entries);
 	free(res->table);

@@ -1,5 +1,6 @@
-/* The only door to the network: one c-ares channel, a poll() loop, a per-run
- * cache keyed by (name, type), an optional --zone overlay and a query log.
+/* The only door to the network: the questions of a run over one c-ares
+ * channel (dns/channel.h), a per-run cache keyed by (name, type), a queue
+ * behind the in-flight bound, an optional --zone overlay and a query log.
  * Answers belong to the resolver and live until dns_resolver_destroy(). */
 #ifndef MAILAUTH_DNS_RESOLVER_H
 #define MAILAUTH_DNS_RESOLVER_H
@@ -39,8 +40,8 @@ struct dns_stats {
 	bool deadline_hit;	/* the run's deadline cut queries short */
 };
 
-/* Creates a resolver. Returns 0, or -1 with *err set to a static or
- * arena-independent message (valid until the next call). */
+/* Creates a resolver. Returns 0, or -1 with *err set to a static message
+ * (valid until the next call). */
 int dns_resolver_create(const struct dns_config *cfg,
     struct dns_resolver **out, const char **err);
 /* Frees the resolver and every answer it returned; accepts NULL. */

@@ -316,6 +316,13 @@ class SpfUsage(unittest.TestCase):
             self.assertIn(needle, r.err, args)
             self.assertEqual(len(r.err.strip().splitlines()) >= 1, True)
 
+    def test_server_name_that_cannot_be_resolved(self):
+        # Offline and at once: c-ares refuses the name itself. The message
+        # was once read from the freed resolver (valgrind in CI sees it).
+        r = mailauth('@bad..name', '--timeout', '1', 'spf', 'example.com')
+        self.assertEqual(r.code, 2)
+        self.assertIn("cannot resolve server 'bad..name'", r.err)
+
     def test_help_and_version(self):
         r = mailauth('--help')
         self.assertEqual(r.code, 0)

@@ -1,0 +1,35 @@
+/* The c-ares channel for a configuration: its options (timeouts, tries,
+ * TCP, EDNS, socket buffer), the server (@SERVER resolved like dig does,
+ * or the system's servers on another -p port), and one turn of its
+ * poll() loop. The resolver above it owns the questions and answers. */
+#ifndef MAILAUTH_DNS_CHANNEL_H
+#define MAILAUTH_DNS_CHANNEL_H
+
+#include <ares.h>
+#include <stddef.h>
+
+#include "dns/resolver.h"
+
+/* RFC 8914-era practice (DNS flag day 2020): 1232 octets of EDNS payload
+ * avoid IP fragmentation on every common path. A UDP answer is never
+ * larger, so a larger one came over TCP. */
+#define DNS_EDNS_UDP_SIZE 1232
+
+struct dns_channel {
+	ares_channel ares;
+	unsigned tcp_sockets;	/* stream sockets c-ares opened so far */
+	size_t nservers;	/* servers in use; each gets its tries */
+	char error[256];	/* why dns_channel_open() failed */
+};
+
+/* Opens ch for cfg, whose timeout_ms and tries are set; resolving a
+ * server name may take until deadline_ms from now. Returns 0, or -1 with
+ * ch->error set and nothing left open. */
+int dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
+    unsigned deadline_ms);
+void dns_channel_close(struct dns_channel *ch);
+/* Polls the channel's sockets until one is ready or c-ares' next timeout,
+ * never past deadline (monotonic ms), and lets c-ares process them. */
+void dns_channel_poll(struct dns_channel *ch, double deadline);
+
+#endif
