@@ -52,7 +52,7 @@ struct batch {
 	struct pending_line *window;	/* ring of lines not printed yet */
 	size_t window_size, next_order, printed;
 	int worst;
-	size_t done, started;
+	size_t done;
 	double start_ms, last_progress;
 	bool progress;
 	off_t input_size;	/* of a regular file, for the ETA; else 0 */
@@ -337,7 +337,6 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	j->state = xcalloc(1, b->cmd->ops->state_size);
 	j->deadline = clock_ms() + b->rc->deadline_ms;
 	b->active++;
-	b->started++;
 	copy = arena_strdup(j->arena, input);
 	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
 	b->rc->arena = j->arena;

@@ -204,19 +204,13 @@ validated_names(struct evaluator *ev, const char ***out)
 	return waiting ? -1 : found;
 }
 
-/* The first validated name equal to or under domain, or NULL. *count is
- * the number of validated names (-1 while answers are missing) and *any
- * the first of them. */
+/* The first of names equal to or under domain, or NULL. */
 static const char *
-validated_under(struct evaluator *ev, const char *domain, int *count,
-    const char **any)
+first_under(const char **names, int n, const char *domain)
 {
-	const char **names;
 	int i;
 
-	*count = validated_names(ev, &names);
-	*any = *count > 0 ? names[0] : NULL;
-	for (i = 0; i < *count; i++) {
+	for (i = 0; i < n; i++) {
 		if (dns_name_is_under(names[i], domain)) {
 			return names[i];
 		}
@@ -229,14 +223,14 @@ validated_under(struct evaluator *ev, const char *domain, int *count,
 static const char *
 ptr_macro_value(struct evaluator *ev, const char *domain)
 {
-	const char *any, *under;
-	int n;
+	const char **names, *under;
+	int n = validated_names(ev, &names);
 
-	under = validated_under(ev, domain, &n, &any);
 	if (n < 0) {
 		return NULL;
 	}
-	return under ? under : any ? any : "unknown";
+	under = first_under(names, n, domain);
+	return under ? under : n > 0 ? names[0] : "unknown";
 }
 
 /* Expands a domain-spec or explanation. Returns NO_MATCH with *out set,
@@ -359,14 +353,13 @@ eval_mx(struct evaluator *ev, const struct spf_term *t, const char *target)
 static enum outcome
 eval_ptr(struct evaluator *ev, const char *target)
 {
-	const char *any, *under;
-	int n;
+	const char **names;
+	int n = validated_names(ev, &names);
 
-	under = validated_under(ev, target, &n, &any);
 	if (n < 0) {
 		return WAIT;
 	}
-	return under ? MATCH : NO_MATCH;
+	return first_under(names, n, target) ? MATCH : NO_MATCH;
 }
 
 static enum outcome
