@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,11 @@ static int
 check_stdout(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* A reader that stopped early (mailauth ... | head -1) took
+		 * what it wanted: end quietly. */
+		if (errno == EPIPE) {
+			return code;
+		}
 		fprintf(stderr, "mailauth: error writing output: %s\n",
 		    strerror(errno));
 		return code == EXIT_CLEAN ? EXIT_DNS : code;
@@ -93,6 +99,11 @@ main(int argc, char **argv)
 	int code;
 
 	setlocale(LC_CTYPE, "");
+	/* c-ares 1.18 writes to its TCP sockets without MSG_NOSIGNAL: a
+	 * server that closed the connection must be an error to handle, not
+	 * a signal that kills the process. A closed stdout is handled the
+	 * same way (check_stdout). */
+	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, commands, NCOMMANDS, &cli, err,
 	    sizeof(err)) != CLI_OK) {
 		fprintf(stderr, "mailauth: %s\n", err);

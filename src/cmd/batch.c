@@ -55,6 +55,7 @@ struct batch {
 	size_t done;
 	double start_ms, last_progress;
 	bool progress;
+	bool closed;		/* writing the output failed */
 	off_t input_size;	/* of a regular file, for the ETA; else 0 */
 };
 
@@ -99,7 +100,11 @@ print_ready_lines(struct batch *b)
 		}
 		b->printed++;
 	}
-	fflush(b->rc->out);
+	/* The reader of the output went away (mailauth --batch ... | head):
+	 * the loop stops. */
+	if (fflush(b->rc->out) != 0) {
+		b->closed = true;
+	}
 }
 
 /* The share of the input read so far, from the file offset: lines vary
@@ -427,17 +432,30 @@ fill(struct batch *b)
 	char *input;
 	enum line_fault fault;
 
-	while (!b->eof && b->active < b->njobs &&
+	while (!b->eof && !b->closed && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
 	    next_line(b, &input, &fault)) {
 		start_job(b, input, fault);
 	}
 }
 
+/* Ends the lines in progress without output: nobody reads it. */
+static void
+abandon(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++) {
+		if (b->jobs[i].busy) {
+			release(b, &b->jobs[i]);
+		}
+	}
+}
+
 static void
 loop(struct batch *b)
 {
-	for (;;) {
+	while (!b->closed) {
 		fill(b);
 		if (b->active == 0) {
 			if (b->eof) {
@@ -504,6 +522,7 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 		b.input_size = st.st_size;
 	}
 	loop(&b);
+	abandon(&b);
 	print_ready_lines(&b);
 	progress(&b, true);
 	for (i = 0; i < b.window_size; i++) {

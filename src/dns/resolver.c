@@ -26,6 +26,9 @@ struct entry {
 	const struct dns_answer *ans;	/* set when DONE */
 	const struct dns_answer *followed; /* ans with its CNAME followed */
 	double sent_at;			/* monotonic ms */
+	unsigned reasks;		/* asked again after a closed connection */
+	unsigned tries_lost;		/* of those, with no answer meanwhile */
+	size_t answers_at_send;		/* res->answers when (re)sent */
 	unsigned tcp_seq;		/* TCP sockets opened before sending */
 	struct waiter *waiters;		/* who asked while it was in flight */
 };
@@ -55,10 +58,14 @@ struct dns_resolver {
 	size_t nlog, caplog;
 	size_t in_flight, max_in_flight, sent, cache_hits;
 	size_t completed;		/* answers since the last wait */
+	size_t answers;			/* responses received from servers */
 	double created_at, deadline_at;
 	void *waiter;			/* token registered by dns_lookup */
 	void **ready;			/* tokens whose answers arrived */
 	size_t nready, capready;
+	size_t *reask;			/* in flight again after a closed
+					 * connection: sent after the poll */
+	size_t nreask, capreask;
 	bool deadline_hit, cancelling;
 };
 
@@ -183,6 +190,29 @@ complete(struct dns_resolver *res, size_t idx, const struct dns_answer *ans)
 	}
 }
 
+/* RFC 7766 §6.2.1: a client should ask again the questions a TCP
+ * connection left unanswered when the server closed or reset it (c-ares
+ * 1.18 ends them with ECONNREFUSED and, with one server, never asks again
+ * on a new connection). A server that answered something since the
+ * question was sent is alive and only closing connections, as it may: ask
+ * again. A connection that closed with no answer at all costs a try. */
+static bool
+ask_again(struct dns_resolver *res, struct entry *e, int status,
+    const unsigned char *abuf)
+{
+	bool progress = res->answers > e->answers_at_send;
+
+	if (status != ARES_ECONNREFUSED || abuf != NULL ||
+	    res->ch.tcp_sockets == 0 || res->cancelling ||
+	    e->reasks >= DNS_MAX_REASKS ||
+	    (!progress && e->tries_lost >= res->cfg.tries)) {
+		return false;
+	}
+	e->reasks++;
+	e->tries_lost += !progress;
+	return true;
+}
+
 static void
 on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -192,6 +222,19 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct dns_answer *ans;
 
 	(void)timeouts;
+	if (abuf != NULL) {
+		res->answers++;
+	}
+	if (ask_again(res, e, status, abuf)) {
+		if (res->nreask == res->capreask) {
+			res->capreask = res->capreask ? res->capreask * 2 : 16;
+			res->reask = xreallocarray(res->reask, res->capreask,
+			    sizeof(*res->reask));
+		}
+		res->reask[res->nreask++] = ctx->idx;
+		free(ctx);
+		return;
+	}
 	ans = dns_answer_from_wire(res->arena, e->name, e->type, status, abuf,
 	    alen);
 	ans->rtt_ms = clock_ms() - e->sent_at;
@@ -211,13 +254,22 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 }
 
 static void
-send_query(struct dns_resolver *res, size_t idx)
+ask(struct dns_resolver *res, size_t idx)
 {
-	struct entry *e = &res->entries[idx];
 	struct query_ctx *ctx = xcalloc(1, sizeof(*ctx));
 
 	ctx->res = res;
 	ctx->idx = idx;
+	res->entries[idx].answers_at_send = res->answers;
+	ares_query(res->ch.ares, res->entries[idx].name, C_IN,
+	    (int)res->entries[idx].type, on_reply, ctx);
+}
+
+static void
+send_query(struct dns_resolver *res, size_t idx)
+{
+	struct entry *e = &res->entries[idx];
+
 	e->state = ENTRY_IN_FLIGHT;
 	e->sent_at = clock_ms();
 	e->tcp_seq = res->ch.tcp_sockets;
@@ -228,7 +280,7 @@ send_query(struct dns_resolver *res, size_t idx)
 	}
 	/* The callback may run before ares_query returns (a bad name, no
 	 * memory): the counters above are already right for that. */
-	ares_query(res->ch.ares, e->name, C_IN, (int)e->type, on_reply, ctx);
+	ask(res, idx);
 }
 
 static void
@@ -462,6 +514,11 @@ dns_resolver_wait(struct dns_resolver *res)
 			break;
 		}
 		dns_channel_poll(&res->ch, res->deadline_at);
+		/* Asked again only now, outside c-ares' own error handling:
+		 * together, on one new connection. */
+		while (res->nreask > 0) {
+			ask(res, res->reask[--res->nreask]);
+		}
 	}
 	return true;
 }
@@ -591,5 +648,6 @@ dns_resolver_destroy(struct dns_resolver *res)
 	free(res->queue);
 	free(res->log);
 	free(res->ready);
+	free(res->reask);
 	free(res);
 }
