@@ -7,9 +7,9 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "dmarc/psl.h"
+#include "input.h"
 #include "report/check.h"
 #include "util/arena.h"
-#include "util/safe.h"
 
 enum check_key {
 	OPT_IP = 'i',
@@ -114,18 +114,20 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 
 	memset(in, 0, sizeof(*in));
 	in->domain = domain;
-	in->sender = o->sender;
+	in->sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
 	in->helo = o->helo;
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
 	for (i = 0; i < o->nips; i++) {
-		if (!ip_parse(o->ips[i], &ips[i])) {
-			return run_usage(rc, "invalid IP address '%s'",
-			    safe_str(rc->arena, o->ips[i]));
+		if (run_ip_arg(rc, o->ips[i], &ips[i]) != 0) {
+			return EXIT_USAGE;
 		}
 	}
 	in->ips = ips;
 	in->nips = o->nips;
+	if (run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
+		return EXIT_USAGE;
+	}
 	/* The lists are copied: a batch line's options live on the
 	 * stack. */
 	if (o->nselectors > 0) {

@@ -11,6 +11,7 @@
 #include "dns/name.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
+#include "input.h"
 #include "report/json.h"
 #include "report/trace.h"
 #include "util/arena.h"
@@ -146,6 +147,12 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 	const char *why = NULL, *name;
 	enum dns_name_error err;
 
+	why = input_domain_mistake(rc->arena, input);
+	if (why != NULL) {
+		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		    input), why);
+		return NULL;
+	}
 	name = dns_name_from_user(rc->arena, input, &why);
 	if (name == NULL) {
 		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
@@ -164,6 +171,33 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 		((char *)name)[strlen(name) - 1] = '\0';
 	}
 	return name;
+}
+
+int
+run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out)
+{
+	if (!ip_parse(input, out)) {
+		return run_usage(rc, "invalid IP address '%s': %s",
+		    safe_str(rc->arena, input), input_ip_hint(rc->arena,
+		    input));
+	}
+	return 0;
+}
+
+int
+run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		why = input_selector_mistake(rc->arena, sels[i]);
+		if (why != NULL) {
+			return run_usage(rc, "invalid selector '%s': %s",
+			    safe_str(rc->arena, sels[i]), why);
+		}
+	}
+	return 0;
 }
 
 int

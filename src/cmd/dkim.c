@@ -148,7 +148,8 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
 		    argc);
 	}
-	if (argc == 1 && domain_argument(rc, o, argv[0], st) != 0) {
+	if (run_selectors_arg(rc, o->selectors, o->nselectors) != 0 ||
+	    (argc == 1 && domain_argument(rc, o, argv[0], st) != 0)) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && read_message(rc, o->verify, st) != 0) {

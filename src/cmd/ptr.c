@@ -6,7 +6,6 @@
 #include "ptr/ptr.h"
 #include "report/ptr.h"
 #include "util/arena.h"
-#include "util/safe.h"
 
 enum ptr_key {
 	OPT_HELO = 'e',
@@ -68,9 +67,8 @@ ptr_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
 		    "ptr: expected one IP, got %d arguments", argc);
 	}
-	if (!ip_parse(argv[0], &st->ip)) {
-		return run_usage(rc, "invalid IP address '%s'",
-		    safe_str(rc->arena, argv[0]));
+	if (run_ip_arg(rc, argv[0], &st->ip) != 0) {
+		return EXIT_USAGE;
 	}
 	if (st->opts->domain != NULL &&
 	    run_domain_arg(rc, st->opts->domain) == NULL) {

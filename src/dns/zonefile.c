@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "bounds.h"
 #include "dns/name.h"
@@ -534,33 +535,48 @@ dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
 	return rc;
 }
 
+/* Sets *err to a heap message about the file; returns -1. */
+static int
+file_error(char **err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	*err = xstrdup(msg);
+	return -1;
+}
+
 int
 dns_zoneset_load_file(struct dns_zoneset *zs, const char *path, char **err)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	char *text;
 	size_t len;
-	int rc;
+	int rc, read_errno;
 
 	if (f == NULL) {
-		size_t n = strlen(path) + 128;
-
-		*err = xcalloc(n, 1);
-		snprintf(*err, n, "cannot read zone file '%s': %s", path,
+		return file_error(err, "cannot read zone file '%s': %s", path,
 		    strerror(errno));
-		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return file_error(err, "zone file '%s' is a directory: give a "
+		    "file in it (--zone %s/example.com.zone)", path, path);
 	}
 	text = xcalloc(ZONE_MAX_FILE + 1, 1);
 	len = fread(text, 1, ZONE_MAX_FILE + 1, f);
+	read_errno = ferror(f) ? errno : 0;
 	fclose(f);
-	if (len > ZONE_MAX_FILE) {
-		size_t n = strlen(path) + 128;
-
+	if (read_errno != 0 || len > ZONE_MAX_FILE) {
 		free(text);
-		*err = xcalloc(n, 1);
-		snprintf(*err, n, "zone file '%s' is larger than %d MiB", path,
-		    ZONE_MAX_FILE / (1024 * 1024));
-		return -1;
+		return read_errno != 0 ? file_error(err, "cannot read zone "
+		    "file '%s': %s", path, strerror(read_errno)) :
+		    file_error(err, "zone file '%s' is larger than %d MiB",
+		    path, ZONE_MAX_FILE / (1024 * 1024));
 	}
 	rc = dns_zoneset_load_text(zs, text, len, NULL, path, err);
 	free(text);

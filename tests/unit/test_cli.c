@@ -4,6 +4,8 @@
 
 #include "cli.h"
 #include "cmd/cmd.h"
+#include "input.h"
+#include "util/arena.h"
 
 struct fake_opts {
 	const char *selector;
@@ -158,4 +160,73 @@ Test(cli, help_and_version_without_a_command)
 	cr_assert(cli.version);
 	cr_assert_null(cli.cmd);
 	cli_finish(&cli);
+}
+
+/* What users type where a domain, selector, IP, sender or server is
+ * expected (src/input.c). */
+Test(input, domains_that_are_not_domains_say_what_to_type)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_null(input_domain_mistake(a, "gmail.com"));
+	cr_assert_null(input_domain_mistake(a, "_dmarc.Example.COM."));
+	cr_assert_null(input_domain_mistake(a, "bücher.de"));
+	cr_assert_str_eq(input_domain_mistake(a, "user@gmail.com"),
+	    "an e-mail address; did you mean gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "user@"),
+	    "an e-mail address; give the domain after the '@'");
+	cr_assert_str_eq(input_domain_mistake(a, "https://gmail.com/x?y"),
+	    "a URL; did you mean gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "http://u:p@mx.gmail.com:25"),
+	    "a URL; did you mean mx.gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "gmail com"),
+	    "a domain name has no blanks");
+	cr_assert_str_eq(input_domain_mistake(a, " gmail.com\n"),
+	    "blanks around it; did you mean gmail.com?");
+	cr_assert_not_null(strstr(input_domain_mistake(a, "192.0.2.1"),
+	    "an IP address"));
+	cr_assert_not_null(strstr(input_domain_mistake(a, "[192.0.2.1]"),
+	    "an IP address"));
+	cr_assert_str_eq(input_domain_mistake(a, "a/b.example"),
+	    "'/' cannot be in a domain name");
+	cr_assert_str_eq(input_domain_mistake(a, "a\x1b.example"),
+	    "'\\x1b' cannot be in a domain name");
+	arena_destroy(a);
+}
+
+Test(input, selectors)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_null(input_selector_mistake(a, "google"));
+	cr_assert_null(input_selector_mistake(a, "s1.2024"));
+	cr_assert_str_eq(input_selector_mistake(a, ""),
+	    "empty; give the selector's name, as in -s google");
+	cr_assert_str_eq(input_selector_mistake(a,
+	    "sel._domainkey.example.com"),
+	    "the whole key name; did you mean -s sel?");
+	cr_assert_str_eq(input_selector_mistake(a, "Sel._DomainKey"),
+	    "the whole key name; did you mean -s Sel?");
+	cr_assert_str_eq(input_selector_mistake(a, "a b"),
+	    "' ' cannot be in a selector");
+	cr_assert_str_eq(input_selector_mistake(a, "a..b"), "empty label");
+	arena_destroy(a);
+}
+
+Test(input, ips_and_senders)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_str_eq(input_ip_hint(a, "192.0.2.1:25"),
+	    "did you mean 192.0.2.1?");
+	cr_assert_str_eq(input_ip_hint(a, "[2001:db8::1]"),
+	    "did you mean 2001:db8::1?");
+	cr_assert_str_eq(input_ip_hint(a, "192.0.2.0/24"),
+	    "a network; give one address, such as 192.0.2.0");
+	cr_assert_str_eq(input_ip_hint(a, "mail.example.com"),
+	    "a domain name; give an IP address, such as 192.0.2.1");
+	cr_assert_str_eq(input_sender(a, "<a@b.example>"), "a@b.example");
+	cr_assert_str_eq(input_sender(a, "<>"), "");
+	cr_assert_str_eq(input_sender(a, "a@b.example"), "a@b.example");
+	arena_destroy(a);
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""What users type: usage errors (exit 2) that name the input and say what
+to type instead, in every mode; --zone with real zone files; --brief."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import free_port, mailauth  # noqa: E402
+
+ZONE = '''$ORIGIN input.test.
+$TTL 300
+@       SOA ns hostmaster 1 3600 600 86400 300
+@       NS  ns
+ns      A   192.0.2.53
+@       TXT "v=spf1 ip4:192.0.2.0/24 -all"
+@       MX  10 mx
+mx      A   192.0.2.25
+_dmarc  TXT "v=DMARC1; p=reject; rua=mailto:d@input.test"
+'''
+
+
+def write(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+class Offline(unittest.TestCase):
+    """Runs against --zone files and a port where nothing listens."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory(prefix='mailauth-input-')
+        self.addCleanup(self.dir.cleanup)
+        self.zone = write(self.dir.name, 'input.test.zone', ZONE)
+        self.dead = ['@127.0.0.1', '-p', str(free_port()), '--timeout',
+                     '0.3']
+
+    def run_ma(self, *args, **kw):
+        return mailauth(*self.dead, '--zone', self.zone, *args, **kw)
+
+
+class UsageErrors(Offline):
+    CASES = [
+        (['spf', 'user@gmail.com'], "invalid domain 'user@gmail.com': an "
+         "e-mail address; did you mean gmail.com?"),
+        (['spf', '--ip', '192.0.2.1', 'user@gmail.com'],
+         'did you mean gmail.com?'),
+        (['spf', 'https://gmail.com/'], 'a URL; did you mean gmail.com?'),
+        (['spf', 'gmail com'], "invalid domain 'gmail com': a domain name "
+         "has no blanks"),
+        (['spf', '--ip', '192.0.2.1', 'gmail com'], 'has no blanks'),
+        (['dmarc', 'postmaster@input.test'], 'did you mean input.test?'),
+        (['check', 'http://input.test'], 'did you mean input.test?'),
+        (['dkim', '-s', '', 'input.test'], "invalid selector '': empty"),
+        (['dkim', '-s', 'sel._domainkey.input.test', 'input.test'],
+         'the whole key name; did you mean -s sel?'),
+        (['check', '-s', 'a b', 'input.test'], "invalid selector 'a b'"),
+        (['ptr', 'input.test'], "invalid IP address 'input.test': a "
+         "domain name"),
+        (['ptr', '192.0.2.1:25'], 'did you mean 192.0.2.1?'),
+        (['ptr', '--domain', 'a@input.test', '192.0.2.1'],
+         'did you mean input.test?'),
+    ]
+
+    def test_each_mistake_is_named_with_what_to_type(self):
+        for args, message in self.CASES:
+            for mode in ([], ['--json']):
+                r = self.run_ma(*mode, *args)
+                self.assertEqual(r.code, 2, (args, r.out, r.err))
+                self.assertIn(message, r.err, args)
+                self.assertEqual(r.out, '', args)
+
+    def test_batch_lines_carry_the_same_errors(self):
+        r = self.run_ma('--batch', '-', 'spf',
+                        input_bytes=b'user@gmail.com\ninput.test\n'
+                        b'https://input.test/ 192.0.2.1\n')
+        lines = [json.loads(line) for line in r.out.splitlines()]
+        self.assertEqual([d['error'] for d in lines][1], None)
+        self.assertIn('did you mean gmail.com?', lines[0]['error'])
+        self.assertIn('a URL; did you mean input.test?', lines[2]['error'])
+
+    def test_zone_directory(self):
+        r = mailauth(*self.dead, '--zone', self.dir.name, 'spf',
+                     'input.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn("zone file '%s' is a directory" % self.dir.name,
+                      r.err)
+
+    def test_sender_in_angle_brackets(self):
+        r = self.run_ma('--json', 'spf', '--ip', '192.0.2.7', '--sender',
+                        '<alice@input.test>')
+        self.assertEqual(r.code, 0, r.err)
+        doc = r.json()
+        self.assertEqual(doc['sender'], 'alice@input.test')
+        self.assertEqual(doc['domain'], 'input.test')
+        self.assertEqual(doc['result'], 'pass')
+        r = self.run_ma('--json', 'spf', '--ip', '192.0.2.7', '--sender',
+                        '<>', '--helo', 'input.test')
+        self.assertEqual(r.json()['sender'], 'postmaster@input.test')
+
+    def test_invalid_sender_domain_is_still_none(self):
+        # RFC 7208 §4.3: what an SMTP client sends is judged, not refused.
+        r = self.run_ma('--json', 'spf', '--ip', '192.0.2.7', '--sender',
+                        'foo@[192.0.2.1]')
+        self.assertEqual(r.code, 1, r.err)
+        self.assertEqual(r.json()['result'], 'none')
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
