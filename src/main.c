@@ -12,6 +12,7 @@
 #include "cmd/batch.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "dns/zonefile.h"
 #include "version.h"
 
 /* Listed in this order in --help, the man page and the completions. */
@@ -70,6 +71,18 @@ print_help(FILE *f, const struct command *cmd)
 		    commands[i]->summary);
 	}
 	fprintf(f, "\n%s", global_help);
+}
+
+/* What loading --zone files noticed without failing. */
+static void
+print_zone_notes(const struct run_ctx *rc)
+{
+	size_t i, n;
+	const char *const *notes = dns_zoneset_notes(rc->zones, &n);
+
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "mailauth: note: %s\n", notes[i]);
+	}
 }
 
 /* Output that never reached the terminal or pipe is a failure the user
@@ -132,6 +145,7 @@ main(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
+	print_zone_notes(&rc);
 	if (cli.g.batch != NULL && cli.argc > 0) {
 		code = run_usage(&rc, "--batch reads its inputs from the file; "
 		    "unexpected argument '%s'", cli.argv[0]);

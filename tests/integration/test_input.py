@@ -110,5 +110,41 @@ class UsageErrors(Offline):
         self.assertEqual(r.json()['result'], 'none')
 
 
+REAL_ZONE = ZONE + r"""_sip._tcp SRV 10 60 5060 sip
+@       CAA 0 issue "letsencrypt.org"
+_25._tcp.mx TLSA 3 1 1 ( 2BB8A2AE45D2C5B0A9E0C5D1A6C06E0A
+                         1BCA4C17F8C2E6B0AB1C8E1E7C2A1F3D )
+@       HTTPS 1 . alpn="h2,h3"
+sub     DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF01234567
+x       TYPE65534 \# 3 abcdef
+"""
+
+
+class ZoneFiles(Offline):
+    def test_real_zone_files_load_with_a_note(self):
+        path = write(self.dir.name, 'real.zone', REAL_ZONE)
+        r = mailauth(*self.dead, '--zone', path, '--json', 'spf',
+                     '--ip', '192.0.2.7', 'input.test')
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(r.json()['result'], 'pass')
+        self.assertIn('mailauth: note: %s: 1 SRV, 1 CAA, 1 TLSA, 1 HTTPS, '
+                      '1 DS, 1 TYPE65534 read for the names only' % path,
+                      r.err)
+
+    def test_a_file_that_cannot_be_placed_says_so(self):
+        path = write(self.dir.name, 'draft.txt',
+                     'input.test. TXT "v=spf1 -all"\n')
+        r = mailauth(*self.dead, '--zone', path, 'spf', 'input.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn("%s: no SOA record or $ORIGIN says which zone it "
+                      "holds" % path, r.err)
+        path = write(self.dir.name, 'input.test.zone',
+                     'input.test. TXT "v=spf1 -all"\n')
+        r = mailauth(*self.dead, '--zone', path, '--json', 'spf',
+                     'input.test')
+        self.assertEqual(r.code, 0, r.err)
+        self.assertIn('answering for input.test, from the file', r.err)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
