@@ -26,8 +26,8 @@ struct entry {
 	const struct dns_answer *ans;	/* set when DONE */
 	const struct dns_answer *followed; /* ans with its CNAME followed */
 	double sent_at;			/* monotonic ms */
-	unsigned reasks;		/* asked again after a closed connection */
-	unsigned tries_lost;		/* of those, with no answer meanwhile */
+	unsigned reasks;		/* asked again: connection closed */
+	unsigned tries_lost;		/* of those, with no answer since */
 	size_t answers_at_send;		/* res->answers when (re)sent */
 	unsigned tcp_seq;		/* TCP sockets opened before sending */
 	struct waiter *waiters;		/* who asked while it was in flight */
@@ -58,7 +58,7 @@ struct dns_resolver {
 	size_t nlog, caplog;
 	size_t in_flight, max_in_flight, sent, cache_hits;
 	size_t completed;		/* answers since the last wait */
-	size_t answers;			/* responses received from servers */
+	size_t answers;			/* responses received */
 	double created_at, deadline_at;
 	void *waiter;			/* token registered by dns_lookup */
 	void **ready;			/* tokens whose answers arrived */

@@ -186,8 +186,8 @@ read_line(struct reader *r, char *buf)
 			}
 			r->p++;
 		} else if (r->ntokens >= ZONE_MAX_TOKENS) {
-			return zone_fail(r, "too many fields on one line (at most "
-			    "%d)", ZONE_MAX_TOKENS);
+			return zone_fail(r, "too many fields on one line (at "
+			    "most %d)", ZONE_MAX_TOKENS);
 		} else if (read_token(r, buf) != 0) {
 			return -1;
 		}
@@ -225,12 +225,14 @@ zone_name_field(struct reader *r, const struct token *t)
 	enum dns_name_error err;
 
 	if (name == NULL) {
-		zone_fail(r, "relative name '%s' with no $ORIGIN", zone_shown(t));
+		zone_fail(r, "relative name '%s' with no $ORIGIN",
+		    zone_shown(t));
 		return NULL;
 	}
 	err = dns_name_check(name);
 	if (name[0] != '\0' && err != DNS_NAME_OK) {
-		zone_fail(r, "bad name '%s': %s", zone_shown(t), dns_name_error_str(err));
+		zone_fail(r, "bad name '%s': %s", zone_shown(t),
+		    dns_name_error_str(err));
 		return NULL;
 	}
 	return name;
@@ -302,8 +304,8 @@ record_line(struct reader *r)
 		} else if (!r->tokens[i].quoted &&
 		    (strcasecmp(r->tokens[i].text, "CH") == 0 ||
 		    strcasecmp(r->tokens[i].text, "HS") == 0)) {
-			return zone_fail(r, "class '%s' is not supported (only IN)",
-			    zone_shown(&r->tokens[i]));
+			return zone_fail(r, "class '%s' is not supported "
+			    "(only IN)", zone_shown(&r->tokens[i]));
 		}
 	}
 	return zone_add_record(r, owner, i);

@@ -32,6 +32,8 @@ struct rrtype {
 };
 
 #define ANY ZONE_MAX_TOKENS
+/* A type read for its owner name only, whatever its data. */
+#define OTHER(name, type) { name, type, FORM_OTHER, 0, ANY }
 
 /* Numbers from the IANA "Resource Record (RR) TYPEs" registry. */
 static const struct rrtype types[] = {
@@ -44,25 +46,39 @@ static const struct rrtype types[] = {
 	{ "SOA", DNS_T_SOA, FORM_SOA, 7, 7 },
 	{ "TXT", DNS_T_TXT, FORM_TXT, 1, ANY },
 	{ "SPF", ZONE_T_SPF, FORM_TXT, 1, ANY },
-	{ "HINFO", 13, FORM_OTHER, 0, ANY }, { "RP", 17, FORM_OTHER, 0, ANY },
-	{ "AFSDB", 18, FORM_OTHER, 0, ANY }, { "LOC", 29, FORM_OTHER, 0, ANY },
-	{ "SRV", 33, FORM_OTHER, 0, ANY }, { "NAPTR", 35, FORM_OTHER, 0, ANY },
-	{ "KX", 36, FORM_OTHER, 0, ANY }, { "CERT", 37, FORM_OTHER, 0, ANY },
-	{ "DNAME", 39, FORM_OTHER, 0, ANY }, { "APL", 42, FORM_OTHER, 0, ANY },
-	{ "DS", 43, FORM_OTHER, 0, ANY }, { "SSHFP", 44, FORM_OTHER, 0, ANY },
-	{ "IPSECKEY", 45, FORM_OTHER, 0, ANY },
-	{ "RRSIG", 46, FORM_OTHER, 0, ANY }, { "NSEC", 47, FORM_OTHER, 0, ANY },
-	{ "DNSKEY", 48, FORM_OTHER, 0, ANY },
-	{ "DHCID", 49, FORM_OTHER, 0, ANY }, { "NSEC3", 50, FORM_OTHER, 0, ANY },
-	{ "NSEC3PARAM", 51, FORM_OTHER, 0, ANY },
-	{ "TLSA", 52, FORM_OTHER, 0, ANY }, { "SMIMEA", 53, FORM_OTHER, 0, ANY },
-	{ "HIP", 55, FORM_OTHER, 0, ANY }, { "CDS", 59, FORM_OTHER, 0, ANY },
-	{ "CDNSKEY", 60, FORM_OTHER, 0, ANY },
-	{ "OPENPGPKEY", 61, FORM_OTHER, 0, ANY },
-	{ "CSYNC", 62, FORM_OTHER, 0, ANY }, { "ZONEMD", 63, FORM_OTHER, 0, ANY },
-	{ "SVCB", 64, FORM_OTHER, 0, ANY }, { "HTTPS", 65, FORM_OTHER, 0, ANY },
-	{ "EUI48", 108, FORM_OTHER, 0, ANY }, { "EUI64", 109, FORM_OTHER, 0, ANY },
-	{ "URI", 256, FORM_OTHER, 0, ANY }, { "CAA", 257, FORM_OTHER, 0, ANY },
+	OTHER("HINFO", 13),
+	OTHER("RP", 17),
+	OTHER("AFSDB", 18),
+	OTHER("LOC", 29),
+	OTHER("SRV", 33),
+	OTHER("NAPTR", 35),
+	OTHER("KX", 36),
+	OTHER("CERT", 37),
+	OTHER("DNAME", 39),
+	OTHER("APL", 42),
+	OTHER("DS", 43),
+	OTHER("SSHFP", 44),
+	OTHER("IPSECKEY", 45),
+	OTHER("RRSIG", 46),
+	OTHER("NSEC", 47),
+	OTHER("DNSKEY", 48),
+	OTHER("DHCID", 49),
+	OTHER("NSEC3", 50),
+	OTHER("NSEC3PARAM", 51),
+	OTHER("TLSA", 52),
+	OTHER("SMIMEA", 53),
+	OTHER("HIP", 55),
+	OTHER("CDS", 59),
+	OTHER("CDNSKEY", 60),
+	OTHER("OPENPGPKEY", 61),
+	OTHER("CSYNC", 62),
+	OTHER("ZONEMD", 63),
+	OTHER("SVCB", 64),
+	OTHER("HTTPS", 65),
+	OTHER("EUI48", 108),
+	OTHER("EUI64", 109),
+	OTHER("URI", 256),
+	OTHER("CAA", 257),
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
