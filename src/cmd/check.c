@@ -211,6 +211,16 @@ check_text(void *state)
 	report_check_text(st->rc->out, &st->rc->style, st->result);
 }
 
+/* The verdict of the exit code check_conclude() gives. */
+static void
+check_brief(void *state, int code)
+{
+	struct check_state *st = state;
+
+	report_check_brief(st->rc->out, &st->rc->style, code == EXIT_CLEAN ?
+	    "ready" : code == EXIT_DNS ? "unknown" : "not-ready", st->result);
+}
+
 static cJSON *
 check_json(void *state)
 {
@@ -233,6 +243,7 @@ static const struct command_ops check_ops = {
 	.step = check_step,
 	.conclude = check_conclude,
 	.text = check_text,
+	.brief = check_brief,
 	.json = check_json,
 	.release = check_release,
 };

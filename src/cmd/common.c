@@ -65,7 +65,8 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.server = g->server;
-	cfg.port = g->port;
+	cfg.port = g->server_port ? g->server_port : g->port;
+	cfg.family = g->family;
 	cfg.tcp = g->tcp;
 	cfg.timeout_ms = g->timeout_ms;
 	cfg.tries = g->tries;
@@ -200,6 +201,13 @@ run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
 	return 0;
 }
 
+const char *
+run_verdict(int code)
+{
+	return code == EXIT_CLEAN ? "pass" : code == EXIT_DNS ? "unknown" :
+	    "fail";
+}
+
 int
 run_exit_code(const struct finding_tally *t)
 {
@@ -242,7 +250,9 @@ run_command(struct run_ctx *rc, const struct command_ops *ops, void *opts,
 	}
 	run_until_complete(rc, ops->step, state);
 	code = ops->conclude(state);
-	if (!rc->g->json) {
+	if (rc->g->brief) {
+		ops->brief(state, code);
+	} else if (!rc->g->json) {
 		ops->text(state);
 	} else if (run_emit_json(rc, ops->json(state)) != 0) {
 		code = EXIT_DNS;

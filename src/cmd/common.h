@@ -70,6 +70,9 @@ int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
  * errors were found, else 0. */
 int run_exit_code(const struct finding_tally *t);
 
+/* The verdict word of --brief for an exit code: pass, fail, unknown. */
+const char *run_verdict(int code);
+
 /* Writes the JSON object (adding "queries" and "stats" with --trace) and
  * frees it. Returns 0, or -1 when stdout failed. */
 int run_emit_json(struct run_ctx *rc, cJSON *root);

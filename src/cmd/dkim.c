@@ -208,6 +208,15 @@ dkim_text(void *state)
 	    st->verification);
 }
 
+static void
+dkim_brief(void *state, int code)
+{
+	struct dkim_state *st = state;
+
+	report_dkim_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->domain, st->probe, st->verification);
+}
+
 static cJSON *
 dkim_json(void *state)
 {
@@ -232,6 +241,7 @@ static const struct command_ops dkim_ops = {
 	.step = dkim_step,
 	.conclude = dkim_conclude,
 	.text = dkim_text,
+	.brief = dkim_brief,
 	.json = dkim_json,
 	.release = dkim_release,
 };

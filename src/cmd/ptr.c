@@ -96,6 +96,15 @@ ptr_text(void *state)
 	report_ptr_text(st->rc->out, &st->rc->style, st->result);
 }
 
+static void
+ptr_brief(void *state, int code)
+{
+	struct ptr_state *st = state;
+
+	report_ptr_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->result);
+}
+
 static cJSON *
 ptr_json(void *state)
 {
@@ -118,6 +127,7 @@ static const struct command_ops ptr_ops = {
 	.step = ptr_step,
 	.conclude = ptr_conclude,
 	.text = ptr_text,
+	.brief = ptr_brief,
 	.json = ptr_json,
 	.release = ptr_release,
 };

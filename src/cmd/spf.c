@@ -240,6 +240,15 @@ spf_text(void *state)
 	}
 }
 
+static void
+spf_brief(void *state, int code)
+{
+	struct spf_state *st = state;
+
+	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->domain, st->walk, st->input, st->eval);
+}
+
 static int
 spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 {
@@ -323,6 +332,7 @@ static const struct command_ops spf_ops = {
 	.step = spf_step,
 	.conclude = spf_conclude,
 	.text = spf_text,
+	.brief = spf_brief,
 	.json = spf_json,
 	.release = spf_release,
 };

@@ -18,4 +18,10 @@ void report_dkim_text(FILE *f, const struct text_style *style,
 cJSON *report_dkim_json(const char *domain, const struct dkim_probe *probe,
     const struct dkim_verification *v);
 
+/* --brief: the verdict, the keys found or the signatures' results, and
+ * the findings. Either part may be NULL. */
+void report_dkim_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const char *domain, const struct dkim_probe *probe,
+    const struct dkim_verification *v);
+
 #endif

@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import free_port, mailauth  # noqa: E402
+from harness import Knot, free_port, mailauth  # noqa: E402
 
 ZONE = '''$ORIGIN input.test.
 $TTL 300
@@ -144,6 +144,60 @@ class ZoneFiles(Offline):
                      'input.test')
         self.assertEqual(r.code, 0, r.err)
         self.assertIn('answering for input.test, from the file', r.err)
+
+
+class Brief(unittest.TestCase):
+    """--brief (dig's +short) for every command: the verdict on the first
+    line, as the exit status says it, then the counts; five lines at
+    most."""
+    RUNS = [
+        (['spf', 'gmail.com'], 0, 'gmail.com: pass',
+         'lookups 4/10, void lookups 0/2, records 5, depth 3'),
+        (['spf', 'gmail.com', '--ip', '192.0.2.1'], 1,
+         'gmail.com for 192.0.2.1: softfail', 'matched: _spf.google.com '
+         '~all'),
+        (['dkim', 'google.com', '-s', 'nokey'], 1, 'google.com: fail',
+         'keys: none at nokey'),
+        (['dmarc', 'dmarc.test'], 0, 'dmarc.test: pass',
+         'policy: reject, subdomains reject'),
+        (['ptr', '192.0.2.1'], 1, '192.0.2.1: fail',
+         'PTR 1.2.0.192.in-addr.arpa: nxdomain'),
+        (['check', 'check.test'], 1, 'check.test: not-ready',
+         'requirements: '),
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def test_every_command(self):
+        for args, code, first, second in self.RUNS:
+            for flag in ('--brief', '+short'):
+                r = mailauth(*self.knot.args(), flag, *args)
+                lines = r.out.splitlines()
+                self.assertEqual(r.code, code, (args, r.out, r.err))
+                self.assertLessEqual(len(lines), 5, r.out)
+                self.assertEqual(lines[0], first, r.out)
+                self.assertTrue(lines[1].startswith(second), r.out)
+
+    def test_findings_are_counted_by_code(self):
+        r = mailauth(*self.knot.args(), '--brief', 'ptr', '192.0.2.1')
+        self.assertEqual(r.out.splitlines()[-1],
+                         '1 error (ptr-missing), 0 warnings')
+
+    def test_brief_is_text_only(self):
+        for other in (['--json'], ['--batch', '-']):
+            r = mailauth(*self.knot.args(), '+short', *other, 'spf',
+                         'gmail.com', input_bytes=b'')
+            self.assertEqual(r.code, 2)
+            self.assertIn('--brief prints one result as text', r.err)
+        r = mailauth(*self.knot.args(), '+tcp', 'spf', 'gmail.com')
+        self.assertEqual(r.code, 2)
+        self.assertIn("unknown option '+tcp'", r.err)
 
 
 if __name__ == '__main__':

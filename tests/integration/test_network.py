@@ -3,13 +3,14 @@
 connections (RFC 7766 lets them), a closed standard output, the @SERVER
 forms of kdig and -4/-6."""
 import os
+import socket
 import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (MAILAUTH, SLOWDOWN, WRAPPER, FakeDNS,  # noqa: E402
-                     mailauth)
+from harness import (MAILAUTH, PYTHON, SLOWDOWN, TESTS,  # noqa: E402
+                     WRAPPER, FakeDNS, mailauth)
 
 INCLUDES = 8
 
@@ -99,6 +100,90 @@ class ClosedOutput(unittest.TestCase):
             self.assertNotEqual(proc.returncode, -13, 'killed by SIGPIPE')
             self.assertIn(proc.returncode, (0, 1), proc.stderr)
             self.assertEqual(proc.stderr, b'')
+
+
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(('::1', 0))
+        return True
+    except OSError:
+        return False
+
+
+class FakeDNS6(FakeDNS):
+    """fakedns.py on ::1."""
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [PYTHON, os.path.join(TESTS, 'fakedns.py'), '--address', '::1',
+             '--config', self.config], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        self.port = int(self.proc.stdout.readline())
+        return self
+
+
+class ServerForms(unittest.TestCase):
+    """@SERVER as kdig reads it, and -4/-6 (the server's family only)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = FakeDNS(heavy_zone(False)).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def lookups(self, *args):
+        r = mailauth(*args, '--timeout', '2', '--json', 'spf',
+                     'heavy.test')
+        self.assertEqual(r.code, 1, (args, r.err))
+        return r.json()['lookups']['count']
+
+    def test_the_port_with_the_server(self):
+        port = self.server.port
+        for form in ('@127.0.0.1#%d', '@127.0.0.1:%d', '@127.0.0.1@%d',
+                     '@[127.0.0.1]:%d', '@localhost#%d', '@localhost:%d'):
+            self.assertEqual(self.lookups(form % port), 3 * INCLUDES, form)
+        # The port given with the server wins over -p.
+        self.assertEqual(self.lookups('-p', '1', '@127.0.0.1#%d' % port),
+                         3 * INCLUDES)
+        self.assertEqual(self.lookups('--server', '127.0.0.1#%d' % port),
+                         3 * INCLUDES)
+        self.assertEqual(self.lookups('-4', '@localhost#%d' % port),
+                         3 * INCLUDES)
+
+    def test_bad_forms_are_usage_errors(self):
+        for form, message in (
+                ('@[::1', "lacks the closing ']'"),
+                ('@127.0.0.1#0', "invalid port '0'"),
+                ('@127.0.0.1#x', "invalid port 'x'"),
+                ('@#53', 'has no address')):
+            r = mailauth(form, 'spf', 'heavy.test')
+            self.assertEqual(r.code, 2, form)
+            self.assertIn(message, r.err, form)
+
+    def test_families_exclude_each_other(self):
+        r = mailauth('-4', '-6', '@127.0.0.1', 'spf', 'heavy.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('-4 and -6 exclude each other', r.err)
+        r = mailauth('-6', '@127.0.0.1#%d' % self.server.port, 'spf',
+                     'heavy.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn("server '127.0.0.1' is an IPv4 address, and -6 asks "
+                      "for IPv6 only", r.err)
+
+    @unittest.skipUnless(ipv6_loopback(), 'no IPv6 loopback')
+    def test_ipv6_server(self):
+        server = FakeDNS6(heavy_zone(False)).start()
+        self.addCleanup(server.stop)
+        self.assertEqual(self.lookups('@[::1]:%d' % server.port),
+                         3 * INCLUDES)
+        self.assertEqual(self.lookups('-6', '@::1#%d' % server.port),
+                         3 * INCLUDES)
+        r = mailauth('-4', '@[::1]:%d' % server.port, 'spf', 'heavy.test')
+        self.assertEqual(r.code, 2)
+        self.assertIn('-4 asks for IPv4 only', r.err)
 
 
 if __name__ == '__main__':

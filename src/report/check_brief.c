@@ -1,0 +1,63 @@
+/* --brief for check: the verdict, the checklist's counts, what to fix
+ * first. */
+#include "report/check.h"
+
+#include "check/check.h"
+#include "report/brief.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+/* Statuses in the order the counts line names them. */
+static const enum check_status order[] = {
+	CHECK_PASS, CHECK_FAIL, CHECK_WARN, CHECK_UNKNOWN, CHECK_INFO,
+};
+#define NORDER (sizeof(order) / sizeof(order[0]))
+
+/* "requirements: 4 pass, 1 fail (spf), 1 unknown (ptr), 3 info": the
+ * ids of the required items that do not pass. */
+static void
+print_counts(FILE *f, const struct check_result *r)
+{
+	size_t i, k, n;
+
+	fputs("requirements:", f);
+	for (k = 0; k < NORDER; k++) {
+		const char *sep = " (";
+
+		for (i = 0, n = 0; i < r->nreqs; i++) {
+			n += r->reqs[i].status == order[k];
+		}
+		fprintf(f, "%s %zu %s", k ? "," : "", n,
+		    check_status_name(order[k]));
+		for (i = 0; order[k] != CHECK_PASS && order[k] != CHECK_INFO &&
+		    i < r->nreqs; i++) {
+			if (r->reqs[i].status == order[k]) {
+				fprintf(f, "%s%s", sep, r->reqs[i].id);
+				sep = ", ";
+			}
+		}
+		fputs(sep[0] == ',' ? ")" : "", f);
+	}
+	fputc('\n', f);
+}
+
+void
+report_check_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const struct check_result *r)
+{
+	struct arena *a = arena_create();
+	size_t i;
+
+	brief_verdict(f, style, safe_str(a, r->in->domain), verdict);
+	print_counts(f, r);
+	for (i = 0; i < r->nreqs; i++) {
+		const struct check_requirement *q = &r->reqs[i];
+
+		if (q->required && q->status != CHECK_PASS &&
+		    q->status != CHECK_INFO) {
+			fprintf(f, "first: %s %s\n", q->id, q->message);
+			break;
+		}
+	}
+	arena_destroy(a);
+}
