@@ -146,6 +146,25 @@ class ZoneFiles(Offline):
         self.assertIn('answering for input.test, from the file', r.err)
 
 
+class Shown(Offline):
+    """What the text output shows can be pasted back."""
+
+    def test_a_record_with_quotes_pastes_back(self):
+        path = write(self.dir.name, 'q.test.zone',
+                     '$ORIGIN q.test.\n@ SOA ns h 1 2 3 4 5\n'
+                     '@ TXT "v=spf1 exp=%{\\"x\\"} " "a:b\\\\c -all"\n')
+        r = mailauth(*self.dead, '--zone', path, '--ascii', 'spf', 'q.test')
+        first = r.out.splitlines()[0]
+        shown = first[first.index('"'):]
+        self.assertEqual(shown, r'"v=spf1 exp=%{\"x\"} " "a:b\\c -all"')
+        original = mailauth(*self.dead, '--zone', path, '--json', 'spf',
+                            'q.test').json()['tree']
+        pasted = mailauth(*self.dead, '--json', 'spf', 'q.test', '--record',
+                          shown).json()['tree']
+        self.assertEqual(pasted['record'], original['record'])
+        self.assertEqual(pasted['strings'], original['strings'])
+
+
 class Brief(unittest.TestCase):
     """--brief (dig's +short) for every command: the verdict on the first
     line, as the exit status says it, then the counts; five lines at
