@@ -52,11 +52,10 @@ struct batch {
 	struct pending_line *window;	/* ring of lines not printed yet */
 	size_t window_size, next_order, printed;
 	int worst;
-	size_t done;
 	double start_ms, last_progress;
 	bool progress;
 	bool closed;		/* writing the output failed */
-	off_t input_size;	/* of a regular file, for the ETA; else 0 */
+	unsigned long total_lines;	/* of a regular file; else 0 */
 };
 
 /* FNV-1a: the line's shard must not depend on the machine. */
@@ -107,38 +106,56 @@ print_ready_lines(struct batch *b)
 	}
 }
 
-/* The share of the input read so far, from the file offset: lines vary
- * little in cost, so bytes are a fair measure of the work done. */
-static double
-input_fraction(const struct batch *b)
+/* The lines of a regular file, for the share done and the ETA: counted
+ * once before the batch, and only when progress is shown. */
+static unsigned long
+count_lines(FILE *in)
 {
-	off_t at;
+	char buf[65536];
+	unsigned long lines = 0;
+	size_t n, i;
+	char last = '\n';
 
-	if (b->input_size <= 0 || (at = ftello(b->in)) <= 0) {
-		return 0;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		for (i = 0; i < n; i++) {
+			lines += buf[i] == '\n';
+		}
+		last = buf[n - 1];
 	}
-	return (double)at / (double)b->input_size;
+	rewind(in);
+	return lines + (last != '\n');
 }
 
+/* One line on a terminal's standard error, rewritten in place ("\r",
+ * then erase to the end of the line) and erased at the end. Lines read
+ * and finished count, skipped ones (comments, other shards) included, so
+ * that the share matches the file's lines. */
 static void
 progress(struct batch *b, bool last)
 {
-	double now = clock_ms(), elapsed, rate, share;
+	double now = clock_ms(), rate;
+	unsigned long handled = b->lineno - b->active;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
 	}
 	b->last_progress = now;
-	elapsed = now - b->start_ms + 1;
-	rate = b->done * 1000.0 / elapsed;
-	fprintf(stderr, "\r%zu done, %zu in progress, %.0f/s", b->done,
-	    b->active, rate);
-	share = input_fraction(b);
-	if (!last && share > 0 && share < 1) {
-		fprintf(stderr, ", %.0f%%, ETA %.0f s", share * 100,
-		    elapsed * (1 - share) / share / 1000);
+	if (last) {
+		fputs("\r\033[K", stderr);
+		return;
 	}
-	fputs(last ? "\n" : "   ", stderr);
+	rate = handled * 1000.0 / (now - b->start_ms + 1);
+	fprintf(stderr, "\r%lu", handled);
+	if (b->total_lines > 0) {
+		fprintf(stderr, "/%lu", b->total_lines);
+	}
+	fprintf(stderr, " lines, %zu in progress, %.0f lines/s", b->active,
+	    rate);
+	if (b->total_lines > handled && rate > 0) {
+		fprintf(stderr, ", ETA %.0f s", (double)(b->total_lines -
+		    handled) / rate);
+	}
+	fputs("\033[K", stderr);
 }
 
 /* Adds "input", "line" and "error" to a line's object and queues it. */
@@ -163,7 +180,6 @@ emit(struct batch *b, struct job *j, cJSON *obj, const char *error)
 	} else {
 		b->window[j->order % b->window_size].json = text;
 	}
-	b->done++;
 	print_ready_lines(b);
 	progress(b, false);
 }
@@ -518,8 +534,9 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
 	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
-	if (fstat(fileno(b.in), &st) == 0 && S_ISREG(st.st_mode)) {
-		b.input_size = st.st_size;
+	if (b.progress && fstat(fileno(b.in), &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		b.total_lines = count_lines(b.in);
 	}
 	loop(&b);
 	abandon(&b);

@@ -3,12 +3,16 @@
 to type instead, in every mode; --zone with real zone files; --brief."""
 import json
 import os
+import pty
+import re
+import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Knot, free_port, mailauth  # noqa: E402
+from harness import (MAILAUTH, WRAPPER, Knot, free_port,  # noqa: E402
+                     mailauth)
 
 ZONE = '''$ORIGIN input.test.
 $TTL 300
@@ -163,6 +167,40 @@ class Shown(Offline):
                           shown).json()['tree']
         self.assertEqual(pasted['record'], original['record'])
         self.assertEqual(pasted['strings'], original['strings'])
+
+
+class BatchProgress(Offline):
+    def test_the_progress_line_counts_lines_and_clears_itself(self):
+        lines = 'input.test\n# a comment\n' * 150
+        path = write(self.dir.name, 'domains.txt', lines)
+        master, slave = pty.openpty()
+        out = tempfile.TemporaryFile()
+        proc = subprocess.Popen(
+            WRAPPER + [MAILAUTH] + self.dead + ['--zone', self.zone,
+                                                '--batch', path, 'spf'],
+            stdout=out, stderr=slave,
+            env=dict(os.environ, LC_ALL='C.UTF-8'))
+        os.close(slave)
+        err = b''
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        proc.wait(timeout=60)
+        os.close(master)
+        out.seek(0)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(len(out.read().splitlines()), 150)
+        out.close()
+        text = err.decode()
+        self.assertRegex(text, r'\r\d+/300 lines, \d+ in progress, \d+ '
+                         r'lines/s')
+        self.assertNotIn('%', text)
+        self.assertTrue(text.endswith('\r\x1b[K'), repr(text[-80:]))
 
 
 class Brief(unittest.TestCase):
