@@ -376,16 +376,22 @@ merge_options(const struct command *cmd, char **shortopts)
 }
 
 static void
-describe_bad_option(char **argv, int at, int key, char *err, size_t errlen)
+describe_bad_option(const struct command *cmd, char **argv, int at, int key,
+    char *err, size_t errlen)
 {
 	const char *tok = at > 0 ? argv[at - 1] : "?";
+	char help[64];
 
+	snprintf(help, sizeof(help), "see 'mailauth %s%s--help'",
+	    cmd ? cmd->name : "", cmd ? " " : "");
 	if (key == ':') {
-		snprintf(err, errlen, "option '%s' needs a value", tok);
+		snprintf(err, errlen, "option '%s' needs a value (%s)", tok,
+		    help);
 	} else if (optopt != 0) {
-		snprintf(err, errlen, "unknown option '-%c'", optopt);
+		snprintf(err, errlen, "unknown option '-%c' (%s)", optopt,
+		    help);
 	} else {
-		snprintf(err, errlen, "unknown option '%s'", tok);
+		snprintf(err, errlen, "unknown option '%s' (%s)", tok, help);
 	}
 }
 
@@ -405,7 +411,8 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 		int rc;
 
 		if (key == '?' || key == ':') {
-			describe_bad_option(argv, optind, key, err, errlen);
+			describe_bad_option(cli->cmd, argv, optind, key, err,
+			    errlen);
 			st = CLI_USAGE;
 			break;
 		}
