@@ -123,11 +123,17 @@ static int
 domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
     struct dkim_state *st)
 {
-	const char *mark = strstr(arg, "._domainkey.");
+	const char *mark = strstr(arg, "._domainkey."), *sel;
+	size_t i;
 
 	if (mark != NULL && o->nselectors < DKIM_MAX_SELECTORS) {
-		o->selectors[o->nselectors++] = arena_memdup(rc->arena, arg,
-		    (size_t)(mark - arg));
+		sel = arena_memdup(rc->arena, arg, (size_t)(mark - arg));
+		for (i = 0; i < o->nselectors &&
+		    strcmp(o->selectors[i], sel) != 0; i++) {
+		}
+		if (i == o->nselectors) {	/* -s gave it too: once */
+			o->selectors[o->nselectors++] = sel;
+		}
 		arg = mark + strlen("._domainkey.");
 	}
 	st->domain = run_domain_arg(rc, arg);
@@ -148,8 +154,8 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
 		    argc);
 	}
-	if (run_selectors_arg(rc, o->selectors, o->nselectors) != 0 ||
-	    (argc == 1 && domain_argument(rc, o, argv[0], st) != 0)) {
+	if ((argc == 1 && domain_argument(rc, o, argv[0], st) != 0) ||
+	    run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && read_message(rc, o->verify, st) != 0) {

@@ -482,11 +482,22 @@ dns_resolver_add_draft_txt(struct dns_resolver *res, const char *name,
 	complete(res, idx, ans);
 }
 
+/* Sends the questions to ask again after a closed connection: outside
+ * c-ares' own error handling, and together, on one new connection. */
+static void
+send_reasks(struct dns_resolver *res)
+{
+	while (res->nreask > 0) {
+		ask(res, res->reask[--res->nreask]);
+	}
+}
+
 static void
 cancel_all(struct dns_resolver *res)
 {
 	res->deadline_hit = true;
 	res->cancelling = true;
+	send_reasks(res);	/* cancelled below with the others */
 	ares_cancel(res->ch.ares);
 	while (res->qlen > 0) {
 		size_t idx = res->queue[res->qhead];
@@ -514,11 +525,7 @@ dns_resolver_wait(struct dns_resolver *res)
 			break;
 		}
 		dns_channel_poll(&res->ch, res->deadline_at);
-		/* Asked again only now, outside c-ares' own error handling:
-		 * together, on one new connection. */
-		while (res->nreask > 0) {
-			ask(res, res->reask[--res->nreask]);
-		}
+		send_reasks(res);
 	}
 	return true;
 }
