@@ -172,9 +172,10 @@ addresses_match(const struct evaluator *ev, const struct dns_answer *ans,
 
 /* The validated names of <ip> (RFC 7208 §5.5): PTR names whose own
  * addresses include <ip>, at most 10 looked up. Returns the count, or -1
- * while answers are missing. */
+ * while answers are missing; *ptr_out is the PTR answer. */
 static int
-validated_names(struct evaluator *ev, const char ***out)
+validated_names(struct evaluator *ev, const char ***out,
+    const struct dns_answer **ptr_out)
 {
 	char *rev = dns_name_reverse(ev->a, &ev->in->ip);
 	const struct dns_answer *ptr = ask(ev, rev, DNS_T_PTR), *addr;
@@ -184,6 +185,7 @@ validated_names(struct evaluator *ev, const char ***out)
 	bool waiting = false;
 
 	*out = NULL;
+	*ptr_out = ptr;
 	if (ptr == NULL) {
 		return -1;
 	}
@@ -223,8 +225,9 @@ first_under(const char **names, int n, const char *domain)
 static const char *
 ptr_macro_value(struct evaluator *ev, const char *domain)
 {
+	const struct dns_answer *ptr;
 	const char **names, *under;
-	int n = validated_names(ev, &names);
+	int n = validated_names(ev, &names, &ptr);
 
 	if (n < 0) {
 		return NULL;
@@ -351,13 +354,19 @@ eval_mx(struct evaluator *ev, const struct spf_term *t, const char *target)
 }
 
 static enum outcome
-eval_ptr(struct evaluator *ev, const char *target)
+eval_ptr(struct evaluator *ev, const struct spf_term *t, const char *target)
 {
+	const struct dns_answer *ptr;
 	const char **names;
-	int n = validated_names(ev, &names);
+	int n = validated_names(ev, &names, &ptr);
 
 	if (n < 0) {
 		return WAIT;
+	}
+	/* A PTR query that finds nothing is a void lookup (RFC 7208
+	 * §4.6.4); a DNS error only means no match (§5.5). */
+	if (count_void(ev, ptr, t->text) == DONE) {
+		return DONE;
 	}
 	return first_under(names, n, target) ? MATCH : NO_MATCH;
 }
@@ -442,7 +451,7 @@ eval_mechanism(struct evaluator *ev, const struct spf_term *t,
 	case SPF_MECH_INCLUDE: return eval_include(ev, target);
 	case SPF_MECH_A: return eval_a(ev, t, target);
 	case SPF_MECH_MX: return eval_mx(ev, t, target);
-	case SPF_MECH_PTR: return eval_ptr(ev, target);
+	case SPF_MECH_PTR: return eval_ptr(ev, t, target);
 	case SPF_MECH_EXISTS: return eval_exists(ev, t, target);
 	default: return NO_MATCH;
 	}

@@ -114,6 +114,29 @@ Test(spf_eval, void_lookup_edges)
 	cr_assert_eq(ev->voids, 3);
 }
 
+/* RFC 7208 §4.6.4: a ptr term whose PTR query finds nothing is a void
+ * lookup, so three of them are a permerror (as pyspf and Mail::SPF
+ * count them). */
+Test(spf_eval, ptr_without_ptr_records_is_a_void_lookup)
+{
+	char *err = NULL;
+	const char *rev = "@ SOA ns h 1 2 3 4 5\n";
+	struct spf_eval *ev;
+
+	load("@ SOA ns h 1 2 3 4 5\n"
+	    "two TXT \"v=spf1 ptr:a.t ptr:b.t +all\"\n"
+	    "three TXT \"v=spf1 ptr:a.t ptr:b.t ptr:c.t +all\"\n");
+	cr_assert_eq(dns_zoneset_load_text(zs, rev, strlen(rev),
+	    "2.0.192.in-addr.arpa.", "rev", &err), 0, "%s", err);
+	ev = check("two.t", "192.0.2.1");
+	cr_assert_eq(ev->result, SPF_RESULT_PASS, "%s", ev->reason);
+	cr_assert_eq(ev->voids, 2);
+	ev = check("three.t", "192.0.2.1");
+	cr_assert_eq(ev->result, SPF_RESULT_PERMERROR);
+	cr_assert_eq(ev->voids, 3);
+	cr_assert_not_null(strstr(ev->reason, "ptr:c.t"), "%s", ev->reason);
+}
+
 static void
 load_mx(int n)
 {
