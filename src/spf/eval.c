@@ -135,13 +135,15 @@ count_void(struct evaluator *ev, const struct dns_answer *ans,
 	return NO_MATCH;
 }
 
-/* RFC 7208 §5: a DNS error (not NXDOMAIN) stops with temperror. */
+/* RFC 7208 §5: a DNS error (not NXDOMAIN) stops with temperror; so does
+ * a CNAME loop, on which resolvers fail. */
 static enum outcome
 dns_failure(struct evaluator *ev, const struct dns_answer *ans)
 {
 	return fail_with(ev, SPF_RESULT_TEMPERROR, arena_printf(ev->a,
-	    "the %s lookup for %s failed (%s)", dns_type_name(ans->type),
-	    ans->name, dns_kind_name(ans->kind)));
+	    "the %s lookup for %s failed (%s%s%s)", dns_type_name(ans->type),
+	    ans->name, dns_kind_name(ans->kind), ans->error ? ": " : "",
+	    ans->error ? ans->error : ""));
 }
 
 static enum dns_type

@@ -35,11 +35,36 @@ add(struct linter *l, struct spf_node *node, enum finding_severity sev,
 }
 
 #define MSG(l, ...) arena_printf((l)->arena, __VA_ARGS__)
+#define DNS_FAILURE_FIX "check the name's DNS servers; receivers defer " \
+	"mail (temperror) while this lasts"
 
 static const char *
 term_text(struct linter *l, const struct spf_walk_term *wt)
 {
 	return safe_str(l->arena, wt->term->text);
+}
+
+/* A lookup that failed: a DNS error receivers defer on (temperror), or
+ * a CNAME loop, which resolvers turn into one, named link by link. */
+static struct finding *
+add_dns_failure(struct linter *l, struct spf_node *node,
+    const struct dns_answer *ans, const char *fix)
+{
+	const char *name = safe_str(l->arena, ans->name);
+	const char *why = ans->error ? safe_str(l->arena, ans->error) : NULL;
+
+	if (ans->kind == DNS_ANS_CNAME_LOOP) {
+		return add(l, node, FINDING_ERROR, "spf-cname-loop",
+		    "point one of the CNAMEs at a name that holds the records, "
+		    "or publish the records in place of the CNAME",
+		    MSG(l, "the %s lookup for %s meets a CNAME loop (%s): "
+		    "resolvers give up on it (SERVFAIL) and receivers return "
+		    "temperror", dns_type_name(ans->type), name, why));
+	}
+	return add(l, node, FINDING_ERROR, "spf-dns-error", fix,
+	    MSG(l, "the %s lookup for %s failed (%s%s%s)",
+	    dns_type_name(ans->type), name, dns_kind_name(ans->kind),
+	    why ? ": " : "", why ? why : ""));
 }
 
 static void
@@ -182,11 +207,7 @@ lint_child(struct linter *l, struct spf_node *node,
 		    "permerror (RFC 7208 §4.5)", name, child->nspf));
 		break;
 	case SPF_NODE_TEMPERROR:
-		f = add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the name's DNS servers; receivers defer mail "
-		    "(temperror) while this lasts",
-		    MSG(l, "the TXT lookup for %s failed (%s)", name,
-		    dns_kind_name(child->answer->kind)));
+		f = add_dns_failure(l, node, child->answer, DNS_FAILURE_FIX);
 		break;
 	default:
 		break;
@@ -231,12 +252,7 @@ lint_addresses(struct linter *l, struct spf_node *node,
 		failed = wt->mx;
 	}
 	if (failed != NULL) {
-		f = add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the name's DNS servers; receivers defer mail "
-		    "(temperror) while this lasts",
-		    MSG(l, "the %s lookup for %s failed (%s)",
-		    dns_type_name(failed->type), safe_str(l->arena,
-		    failed->name), dns_kind_name(failed->kind)));
+		f = add_dns_failure(l, node, failed, DNS_FAILURE_FIX);
 	} else if (wt->void4 && wt->void6) {
 		f = add(l, node, FINDING_WARNING, "spf-void-target",
 		    "remove the term or publish the records it expects",
@@ -381,13 +397,8 @@ lint_node(struct linter *l, struct spf_node *node)
 	}
 	/* The domain asked about: its own problems are the whole story. */
 	if (node->status == SPF_NODE_TEMPERROR) {
-		add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the domain's DNS servers, or try another resolver "
-		    "with @SERVER", MSG(l, "the TXT lookup for %s failed (%s%s"
-		    "%s)", safe_str(l->arena, node->domain),
-		    dns_kind_name(node->answer->kind),
-		    node->answer->error ? ": " : "",
-		    node->answer->error ? node->answer->error : ""));
+		add_dns_failure(l, node, node->answer, "check the domain's DNS "
+		    "servers, or try another resolver with @SERVER");
 	} else if (node->status == SPF_NODE_MULTIPLE) {
 		add(l, node, FINDING_ERROR, "spf-multiple-records",
 		    "merge them into one record: receivers return permerror",

@@ -300,6 +300,43 @@ class SpfEvaluate(unittest.TestCase):
                       'ip4:198.51.100.0/29 ip6:2001:db8::25 -all"', text.out)
 
 
+LOOP_ZONES = {
+    'loop1.test': '$ORIGIN loop1.test.\n$TTL 300\n'
+                  '@ SOA ns.test. h.test. 1 900 900 1800 60\n@ NS ns.test.\n'
+                  'top TXT "v=spf1 a:c.loop1.test ip4:192.0.2.1 -all"\n'
+                  'c CNAME d.loop2.test.\n',
+    'loop2.test': '$ORIGIN loop2.test.\n$TTL 300\n'
+                  '@ SOA ns.test. h.test. 1 900 900 1800 60\n@ NS ns.test.\n'
+                  'd CNAME c.loop1.test.\n',
+}
+
+
+class SpfCnameLoopAcrossZones(unittest.TestCase):
+    """knotd answers a CNAME into another zone with the CNAME alone; the
+    loop closes only when the next answer points back."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot(extra_zones=LOOP_ZONES).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def test_loop_across_answers(self):
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test')
+        doc = r.json()
+        self.assertEqual(r.code, 1, doc['findings'])
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('c.loop1.test -> d.loop2.test -> c.loop1.test',
+                      loop[0]['message'])
+        self.assertEqual(doc['void_lookups']['count'], 0)
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test',
+                     '--ip', '192.0.2.1')
+        self.assertEqual((r.code, r.json()['result']), (3, 'temperror'))
+
+
 class SpfUsage(unittest.TestCase):
     def test_usage_errors(self):
         for args, needle in (
@@ -375,6 +412,64 @@ class SpfFaults(unittest.TestCase):
                      'ok.fault.test', '--ip', '192.0.2.1')
         self.assertEqual(r.code, 3)
         self.assertEqual(r.json()['result'], 'temperror')
+
+    def loop_server(self):
+        server = FakeDNS({
+            'zones': ['fault.test', '2.0.192.in-addr.arpa'],
+            'records': {
+                'top.fault.test': [{'type': 'TXT', 'data':
+                                    'v=spf1 include:a.fault.test -all'}],
+                'ptr.fault.test': [{'type': 'TXT', 'data':
+                                    'v=spf1 ptr ip4:192.0.2.1 -all'}],
+                'pmacro.fault.test': [{'type': 'TXT', 'data':
+                                       'v=spf1 exists:%{p}.fault.test '
+                                       'ip4:192.0.2.1 -all'}],
+                'unknown.fault.test': [{'type': 'A', 'data': '127.0.0.2'}],
+                'a.fault.test': [{'type': 'CNAME', 'data': 'b.fault.test'}],
+                'b.fault.test': [{'type': 'CNAME', 'data': 'a.fault.test'}],
+                '1.2.0.192.in-addr.arpa': [
+                    {'type': 'CNAME', 'data': 'r.2.0.192.in-addr.arpa'}],
+                'r.2.0.192.in-addr.arpa': [
+                    {'type': 'CNAME', 'data': '1.2.0.192.in-addr.arpa'}],
+            }}).start()
+        self.addCleanup(server.stop)
+        return server
+
+    def test_cname_loop_is_a_dns_error_that_names_the_loop(self):
+        server = self.loop_server()
+        r = mailauth(*server.args(), '--json', 'spf', 'top.fault.test')
+        doc = r.json()
+        self.assertEqual(r.code, 1, doc['findings'])
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('a.fault.test -> b.fault.test -> a.fault.test',
+                      loop[0]['message'])
+        child = doc['tree']['terms'][0]['child']
+        self.assertEqual((child['status'], child['answer']),
+                         ('temperror', 'cname-loop'))
+        self.assertEqual(doc['void_lookups']['count'], 0)
+        self.assertNotIn('spf-include-no-record', codes(doc))
+        r = mailauth(*server.args(), '--json', 'spf', 'top.fault.test',
+                     '--ip', '192.0.2.1')
+        self.assertEqual((r.code, r.json()['result']), (3, 'temperror'))
+        self.assertIn('cname-loop', r.json()['reason'])
+
+    def test_cname_loop_in_ptr_is_no_match(self):
+        # RFC 7208 §5.5: a DNS error in the PTR lookup means no match for
+        # ptr, and "unknown" for %{p}; neither is a temperror.
+        server = self.loop_server()
+        r = mailauth(*server.args(), '--json', 'spf', 'ptr.fault.test',
+                     '--ip', '192.0.2.1')
+        doc = r.json()
+        self.assertEqual((r.code, doc['result']), (0, 'pass'))
+        self.assertEqual(doc['matched'][-1]['term'], 'ip4:192.0.2.1')
+        self.assertEqual(doc['evaluation']['void_lookups'], 0)
+        r = mailauth(*server.args(), '--json', 'spf', 'pmacro.fault.test',
+                     '--ip', '192.0.2.1')
+        doc = r.json()
+        self.assertEqual((r.code, doc['result']), (0, 'pass'), doc['reason'])
+        self.assertEqual(doc['matched'][-1]['term'],
+                         'exists:%{p}.fault.test')
 
     def test_closed_port(self):
         r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',
