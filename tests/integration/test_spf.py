@@ -182,6 +182,11 @@ class SpfAgainstKnot(unittest.TestCase):
         self.assertEqual(txt['outcome'], 'records')
         self.assertIn('spf-answer-too-large', codes(doc))
         self.assertEqual(doc['tree']['status'], 'ok')
+        # Larger than an EDNS answer carries: the message says TCP.
+        big = [f for f in doc['findings']
+               if f['code'] == 'spf-answer-too-large'][0]
+        self.assertIn('retry over TCP', big['message'])
+        self.assertIn('1232', big['message'])
 
     def test_options_before_and_after_the_command(self):
         a = mailauth('--json', *self.knot.args(), 'spf', 'gmail.com')

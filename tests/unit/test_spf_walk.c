@@ -248,6 +248,8 @@ Test(spf_walk, mx_hosts_are_resolved_up_to_ten)
 	/* Address lookups of MX hosts are never void lookups. */
 	cr_assert_eq(w->void4, 0);
 	cr_assert(has(w, "spf-mx-too-many"));
+	/* Where receivers differ: a note, never an error. */
+	cr_assert(has(w, "spf-receivers-differ"));
 }
 
 Test(spf_walk, missing_and_multiple_records)
@@ -545,4 +547,128 @@ Test(spf_walk, nine_or_ten_lookups_are_near_the_limit)
 	w = walk_zone(chain_zone(11, ""), "top.example");
 	cr_assert_null(find(w, "spf-lookups-near-limit", NULL));
 	cr_assert_not_null(find(w, "spf-lookup-limit", NULL));
+}
+
+static const char void_zone[] =
+    "@ SOA ns host 1 2 3 4 5\n"
+    "mv TXT \"v=spf1 exists:%{i}._spf.example ptr a:%{d} "
+    "exists:static.example -all\"\n"
+    "mv A 192.0.2.1\nstatic A 127.0.0.2\n"
+    "v6 TXT \"v=spf1 a:h1.example a:h2.example a:h3.example -all\"\n"
+    "h1 A 8.8.8.1\nh2 A 8.8.8.2\nh3 A 8.8.8.3\n"
+    "v4 TXT \"v=spf1 a:g1.example mx:g2.example exists:g3.example -all\"\n"
+    "alias TXT \"v=spf1 a:c.example ip4:8.8.8.8 -all\"\n"
+    "c CNAME gone.example.\n";
+
+Test(spf_walk, terms_that_may_void_for_some_senders)
+{
+	struct spf_walk *w = walk_zone(void_zone, "mv.example");
+	const struct spf_node *n = w->root;
+	struct spf_macro_ctx base;
+	struct ip_addr ip;
+	const struct finding *f;
+
+	cr_assert(n->terms[0].may_void);
+	cr_assert(n->terms[1].may_void);
+	cr_assert_not(n->terms[2].may_void);
+	cr_assert_not(n->terms[3].may_void);
+	cr_assert_eq(w->void4, 0);
+	f = find(w, "spf-depends-on-sender", "exists:%{i}._spf.example");
+	cr_assert_not_null(strstr(f->message, "void lookup"));
+	/* For one sender the provider's answer "not one of ours" is a void
+	 * lookup, and no reason to remove the term. */
+	memset(&base, 0, sizeof(base));
+	cr_assert(ip_parse("192.0.2.9", &ip));
+	base.ip = &ip;
+	base.sender = "a@mv.example";
+	base.local_part = "a";
+	base.sender_domain = "mv.example";
+	base.helo = "mx.example";
+	w = spf_walk_build(a, zone_lookup, zs, "mv.example", &base);
+	spf_lint(a, w);
+	cr_assert(w->root->terms[0].may_void);
+	cr_assert(w->root->terms[0].void4);
+	f = find(w, "spf-void-target", "exists:%{i}._spf.example");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_INFO);
+	cr_assert_null(f->fix);
+}
+
+Test(spf_walk, void_limit_for_ipv6_only_says_publish_aaaa)
+{
+	struct spf_walk *w = walk_zone(void_zone, "v6.example");
+	const struct finding *f = find(w, "spf-void-limit", NULL);
+
+	cr_assert_eq(w->void4, 0);
+	cr_assert_eq(w->void6, 3);
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->fix, "publish AAAA records for "
+	    "h1.example, h2.example, h3.example"), "%s", f->fix);
+	cr_assert_not_null(strstr(f->fix, "ip4:/ip6:"));
+	cr_assert_not_null(strstr(f->message, "IPv6"));
+	f = find(w, "spf-receivers-differ", NULL);
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_INFO);
+	cr_assert_not_null(strstr(f->message, "postalsys"), "%s", f->message);
+	w = walk_more("v4.example");
+	f = find(w, "spf-void-limit", NULL);
+	cr_assert_null(strstr(f->fix, "AAAA"), "%s", f->fix);
+	cr_assert_not_null(find(w, "spf-receivers-differ", NULL));
+	cr_assert_not_null(strstr(find(w, "spf-receivers-differ",
+	    NULL)->message, "libspf2"));
+}
+
+Test(spf_walk, receivers_differ_notes)
+{
+	struct spf_walk *w = walk_zone(void_zone, "alias.example");
+	const struct finding *f = find(w, "spf-receivers-differ",
+	    "a:c.example");
+	char zone[4096];
+	size_t pos;
+	int i;
+
+	/* A CNAME to a name that does not exist. */
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "Mail::SPF"), "%s", f->message);
+	/* The record libspf2 cannot compile. */
+	pos = (size_t)snprintf(zone, sizeof(zone), "@ SOA ns host 1 2 3 4 5\n"
+	    "big TXT \"v=spf1");
+	for (i = 0; i < 65; i++) {
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos,
+		    " ip4:8.8.%d.1", i);
+	}
+	snprintf(zone + pos, sizeof(zone) - pos, " -all\"\n");
+	dns_zoneset_destroy(zs);
+	zs = dns_zoneset_create();
+	w = walk_zone(zone, "big.example");
+	f = find(w, "spf-receivers-differ", NULL);
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "neutral"), "%s", f->message);
+	/* Notes never move a verdict. */
+	cr_assert_eq(f->severity, FINDING_INFO);
+}
+
+Test(spf_walk, answer_over_512_octets_needs_edns)
+{
+	char zone[2048];
+	size_t pos;
+	int i;
+
+	pos = (size_t)snprintf(zone, sizeof(zone), "@ SOA ns host 1 2 3 4 5\n"
+	    "mid TXT \"v=spf1");
+	for (i = 0; i < 45; i++) {
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos,
+		    " ip4:8.8.%d.1", i);
+	}
+	snprintf(zone + pos, sizeof(zone) - pos, " -all\"\n");
+	{
+		struct spf_walk *w = walk_zone(zone, "mid.example");
+		const struct finding *f = find(w, "spf-answer-too-large", NULL);
+
+		cr_assert_gt(w->root->answer->size, 512);
+		cr_assert_lt(w->root->answer->size, 1232);
+		cr_assert_not_null(f);
+		cr_assert_not_null(strstr(f->message, "EDNS or TCP"), "%s",
+		    f->message);
+	}
 }
