@@ -173,6 +173,13 @@ class SpfAgainstKnot(unittest.TestCase):
         self.assertEqual(terms[1]['target'], 'macro.spf.test')
         self.assertEqual(terms[1]['addresses'], ['192.0.2.7'])
         self.assertEqual(doc['lookups']['count'], 2)
+        # exists:%{i}... may cost a void lookup for senders it does not
+        # know; a:%{d} is the record's own name, the same for everyone.
+        self.assertTrue(terms[0]['may_void'])
+        self.assertFalse(terms[1]['may_void'])
+        text = self.spf('--ascii', 'macro.spf.test').out
+        line = [x for x in text.splitlines() if 'exists:%{i}' in x][-1]
+        self.assertIn('may void', line)
 
     def test_large_answer_retried_over_tcp(self):
         r, doc = self.spf_json('big.spf.test', '--trace')
