@@ -304,12 +304,69 @@ class SpfEvaluate(unittest.TestCase):
         self.assertEqual(''.join(flat['strings']), flat['record'])
         self.assertTrue(all(len(s) <= 255 for s in flat['strings']))
         self.assertIn('stale', flat['warning'])
+        self.assertEqual(flat['lookups'], 0)
+        self.assertEqual(flat['kept'], [])
+        self.assertEqual([r['name'] for r in flat['records']], ['gmail.com'])
+        self.assertEqual(flat['records'][0]['text'], flat['record'])
+        # A partial flatten: what depends on the sender stays.
         r, doc = self.check('macro.spf.test', '--flatten')
-        self.assertIn('depends on the sender', doc['flatten']['refused'])
+        self.assertEqual(r.code, 0)
+        flat = doc['flatten']
+        self.assertIsNone(flat['refused'])
+        self.assertEqual(flat['record'],
+                         'v=spf1 ip4:192.0.2.7 exists:%{i}._spf.spf.test -all')
+        self.assertEqual(flat['kept'][0]['term'], 'exists:%{i}._spf.spf.test')
+        self.assertIn('depends on the sender', flat['kept'][0]['why'])
+        self.assertEqual(flat['lookups'], 1)
         text = mailauth(*self.knot.args(), 'spf', 'ten.spf.test',
                         '--flatten')
         self.assertIn('TXT "v=spf1 ip4:192.0.2.10 ip4:192.0.2.25 '
                       'ip4:198.51.100.0/29 ip6:2001:db8::25 -all"', text.out)
+
+    def test_flatten_into_a_chain(self):
+        r, doc = self.check('flat.spf.test', '--flatten')
+        self.assertEqual(r.code, 0, doc['findings'])
+        flat = doc['flatten']
+        names = [x['name'] for x in flat['records']]
+        self.assertEqual(names, ['flat.spf.test', '_spf1.flat.spf.test'])
+        self.assertEqual(flat['record'], flat['records'][0]['text'])
+        self.assertIn('include:_spf1.flat.spf.test', flat['record'])
+        self.assertTrue(flat['record'].endswith(
+            'exists:%{i}._spf.spf.test ~all'))
+        self.assertEqual(flat['lookups'], 2)
+        self.assertEqual(flat['networks'], 31)
+        for rec in flat['records']:
+            self.assertLessEqual(len(rec['text']), 450)
+            self.assertEqual(''.join(rec['strings']), rec['text'])
+        text = mailauth(*self.knot.args(), 'spf', 'flat.spf.test',
+                        '--flatten').out
+        self.assertIn('_spf1.flat.spf.test.  IN TXT "v=spf1 ip6:', text)
+        self.assertIn('kept as they are:', text)
+        # The chain evaluates as the original: published in a draft zone,
+        # a sender listed in the second record passes.
+        zone = ''.join('%s. 300 IN TXT %s\n' % (rec['name'], ' '.join(
+            '"%s"' % x for x in rec['strings'])) for rec in flat['records'])
+        path = os.path.join(self.tmp(), 'flat.zone')
+        with open(path, 'w') as f:
+            f.write('$ORIGIN flat.spf.test.\n@ SOA ns h 1 2 3 4 5\n' + zone)
+        r = mailauth(*self.knot.args(), '--zone', path, '--json', 'spf',
+                     'flat.spf.test', '--ip', '2a00:1450:4015::9')
+        self.assertEqual(r.json()['result'], 'pass', r.json()['reason'])
+
+    def tmp(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix='mailauth-flat-')
+        self.addCleanup(__import__('shutil').rmtree, d, True)
+        return d
+
+    def test_flatten_refusal_exits_1(self):
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'badinc.spf.test',
+                     '--flatten')
+        self.assertIsNotNone(r.json()['flatten']['refused'])
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'strict.spf.test',
+                     '--flatten')
+        self.assertEqual(r.code, 1)
+        self.assertIn('nothing to flatten', r.json()['flatten']['refused'])
 
 
 LOOP_ZONES = {

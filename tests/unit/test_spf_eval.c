@@ -7,7 +7,6 @@
 
 #include "dns/zonefile.h"
 #include "spf/eval.h"
-#include "spf/flatten.h"
 #include "spf/walk.h"
 #include "util/arena.h"
 
@@ -246,41 +245,4 @@ Test(spf_eval, waits_for_answers)
 	ip_parse("192.0.2.1", &in.ip);
 	ev = spf_eval_run(a, nothing, NULL, &in);
 	cr_assert_eq(ev->pending, 1);
-}
-
-static struct spf_flat *
-flatten(const char *domain)
-{
-	struct spf_walk *w = spf_walk_build(a, zone_lookup, zs, domain, NULL);
-
-	cr_assert_eq(w->pending, 0);
-	return spf_flatten(a, w);
-}
-
-Test(spf_eval, flatten_merges_networks)
-{
-	struct spf_flat *f;
-
-	load("@ SOA ns h 1 2 3 4 5\n"
-	    "top TXT \"v=spf1 a include:p.t ip4:192.0.2.128/25 -all\"\n"
-	    "top A 192.0.2.1\n"
-	    "p TXT \"v=spf1 ip4:192.0.2.0/25 ip4:192.0.2.9 ip6:2001:db8::/33 "
-	    "ip6:2001:db8:8000::/33 ~all\"\n");
-	f = flatten("top.t");
-	cr_assert_null(f->refused, "%s", f->refused);
-	cr_assert_str_eq(f->record,
-	    "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all");
-	cr_assert_eq(f->nstrings, 1);
-}
-
-Test(spf_eval, flatten_refuses_what_it_cannot_keep)
-{
-	load("@ SOA ns h 1 2 3 4 5\n"
-	    "e TXT \"v=spf1 exists:%{i}.x.t -all\"\n"
-	    "p TXT \"v=spf1 ptr -all\"\n"
-	    "q TXT \"v=spf1 include:m.t -all\"\n"
-	    "m TXT \"v=spf1 -ip4:192.0.2.1 ip4:192.0.2.0/24 -all\"\n");
-	cr_assert_not_null(flatten("e.t")->refused);
-	cr_assert_not_null(flatten("p.t")->refused);
-	cr_assert_not_null(strstr(flatten("q.t")->refused, "-ip4:192.0.2.1"));
 }
