@@ -1,4 +1,4 @@
-/* What the SPF lint files (lint.c, lint_net.c, lint_limits.c) share: the
+/* What the SPF lint files (lint*.c) share: the
  * linter's state and the one way they add a finding. Everything is
  * allocated in the walk's arena. */
 #ifndef MAILAUTH_SPF_LINT_INTERNAL_H
@@ -30,6 +30,10 @@ struct finding *spf_lint_differs(struct linter *l, struct spf_node *node,
 /* Findings about the networks one term authorizes (lint_net.c). */
 void spf_lint_networks(struct linter *l, struct spf_node *node,
     const struct spf_walk_term *wt);
+/* A record with more network terms than libspf2 compiles (lint_net.c). */
+void spf_lint_network_count(struct linter *l, struct spf_node *node);
+/* Duplicate terms and includes that never pass (lint_never.c). */
+void spf_lint_never_match(struct linter *l, struct spf_node *node);
 /* The lookup and void-lookup limits of RFC 7208 §4.6.4 and the walk's
  * own (lint_limits.c). */
 void spf_lint_limits(struct linter *l);

@@ -114,3 +114,29 @@ spf_lint_networks(struct linter *l, struct spf_node *node,
 		break;
 	}
 }
+
+/* libspf2 compiles a record into a buffer of fixed size and gives
+ * neutral for one that does not fit: about 65 ip4 terms, or 29 ip6. */
+#define LIBSPF2_MAX_IP4 65
+#define LIBSPF2_MAX_IP6 29
+
+void
+spf_lint_network_count(struct linter *l, struct spf_node *node)
+{
+	size_t i, n4 = 0, n6 = 0;
+
+	for (i = 0; i < node->nterms; i++) {
+		const struct spf_term *t = node->terms[i].term;
+
+		n4 += t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_IP4;
+		n6 += t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_IP6;
+	}
+	if (n4 * LIBSPF2_MAX_IP6 + n6 * LIBSPF2_MAX_IP4 >=
+	    LIBSPF2_MAX_IP4 * LIBSPF2_MAX_IP6) {
+		spf_lint_differs(l, node, NULL, LINT_MSG(l, "libspf2 (Debian's "
+		    "spfquery) gives neutral for a record whose compiled form "
+		    "is too large (about %d ip4: or %d ip6: terms); this one "
+		    "has %zu ip4: and %zu ip6:", LIBSPF2_MAX_IP4,
+		    LIBSPF2_MAX_IP6, n4, n6));
+	}
+}
