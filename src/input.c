@@ -28,7 +28,8 @@ blank(unsigned char c)
 	    c == '\v' || c == '\f';
 }
 
-/* True when len bytes at s make a plausible domain to suggest. */
+/* True when len bytes at s make a plausible domain to suggest: a name of
+ * two labels or more. */
 static bool
 plain_domain(struct arena *a, const char *s, size_t len)
 {
@@ -45,7 +46,8 @@ plain_domain(struct arena *a, const char *s, size_t len)
 		}
 	}
 	copy = arena_memdup(a, s, len);
-	return dns_name_check(copy) == DNS_NAME_OK && !ip_parse(copy, &ip);
+	return dns_name_check(copy) == DNS_NAME_OK &&
+	    dns_name_is_multilabel(copy) && !ip_parse(copy, &ip);
 }
 
 static const char *
