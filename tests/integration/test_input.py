@@ -11,8 +11,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (MAILAUTH, WRAPPER, Knot, free_port,  # noqa: E402
-                     mailauth)
+from harness import (MAILAUTH, WRAPPER, FakeDNS, Knot,  # noqa: E402
+                     free_port, mailauth)
 
 ZONE = '''$ORIGIN input.test.
 $TTL 300
@@ -240,6 +240,25 @@ class Brief(unittest.TestCase):
                 self.assertLessEqual(len(lines), 5, r.out)
                 self.assertEqual(lines[0], first, r.out)
                 self.assertTrue(lines[1].startswith(second), r.out)
+
+    def test_a_refusing_or_late_server_gives_unknown(self):
+        for config, delay in (({'zones': ['elsewhere.test']}, 0),
+                              ({'zones': ['input.test']}, 3000)):
+            server = FakeDNS(config, delay_ms=delay).start()
+            self.addCleanup(server.stop)
+            for args, verdict in (
+                    (['spf', 'input.test'], 'unknown'),
+                    (['spf', 'input.test', '--ip', '192.0.2.1'],
+                     'temperror'),
+                    (['dkim', 'input.test', '-s', 'sel'], 'unknown'),
+                    (['dmarc', 'input.test'], 'unknown'),
+                    (['ptr', '192.0.2.1'], 'unknown')):
+                r = mailauth(*server.args(), '--timeout', '0.5', '+short',
+                             *args)
+                self.assertEqual(r.code, 3, (args, r.out, r.err))
+                lines = r.out.splitlines()
+                self.assertLessEqual(len(lines), 5, r.out)
+                self.assertTrue(lines[0].endswith(': ' + verdict), r.out)
 
     def test_findings_are_counted_by_code(self):
         r = mailauth(*self.knot.args(), '--brief', 'ptr', '192.0.2.1')
