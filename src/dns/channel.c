@@ -10,6 +10,7 @@
 
 #include "util/clock.h"
 #include "util/ip.h"
+#include "util/xalloc.h"
 
 /* With hundreds of questions in flight on one socket, a fast server's
  * answers arrive in bursts; the default buffer (about 200 KB, some 250
@@ -209,26 +210,28 @@ set_server(struct dns_channel *ch, const struct dns_config *cfg,
 static int
 system_servers(struct dns_channel *ch, const struct dns_config *cfg)
 {
-	struct ares_addr_port_node *list = NULL, *n, *kept = NULL, **tail;
+	struct ares_addr_port_node *list = NULL, *n, *kept, *head = NULL;
+	struct ares_addr_port_node **tail = &head;
 	size_t count = 0, i = 0;
 
-	ch->nservers = 1;
 	if (ares_get_servers_ports(ch->ares, &list) != ARES_SUCCESS) {
 		return 0;
 	}
 	for (n = list; n != NULL; n = n->next) {
 		count += cfg->family == 0 || n->family == cfg->family;
 	}
-	if (count == 0 && cfg->family != 0) {
+	if (count == 0) {
 		ares_free_data(list);
+		if (cfg->family == 0) {
+			return 0;
+		}
 		snprintf(ch->error, sizeof(ch->error), "no IPv%c server in "
 		    "the system's resolver configuration (/etc/resolv.conf): "
 		    "give @SERVER", cfg->family == AF_INET ? '4' : '6');
 		return -1;
 	}
-	kept = calloc(count ? count : 1, sizeof(*kept));
-	tail = &kept;
-	for (n = list; n != NULL && kept != NULL; n = n->next) {
+	kept = xcalloc(count, sizeof(*kept));
+	for (n = list; n != NULL; n = n->next) {
 		if (cfg->family != 0 && n->family != cfg->family) {
 			continue;
 		}
@@ -240,13 +243,11 @@ system_servers(struct dns_channel *ch, const struct dns_config *cfg)
 		*tail = &kept[i];
 		tail = &kept[i++].next;
 	}
-	if (kept != NULL) {
-		*tail = NULL;
-		ares_set_servers_ports(ch->ares, kept);
-	}
+	*tail = NULL;
+	ares_set_servers_ports(ch->ares, head);
 	free(kept);
 	ares_free_data(list);
-	ch->nservers = count ? count : 1;
+	ch->nservers = count;
 	return 0;
 }
 
