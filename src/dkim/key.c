@@ -131,14 +131,6 @@ decode_key(struct arena *a, struct dkim_key *k)
 	EVP_PKEY_free(pkey);
 }
 
-static const char *
-tag_value(const struct taglist *tl, const char *name)
-{
-	const struct taglist_tag *t = taglist_find(tl, name);
-
-	return t ? t->value : NULL;
-}
-
 static void
 read_tags(struct arena *a, struct dkim_key *k)
 {
@@ -166,13 +158,13 @@ read_tags(struct arena *a, struct dkim_key *k)
 			k->unknown[k->nunknown++] = name;
 		}
 	}
-	k->v = tag_value(&k->tags, "v");
-	k->k = tag_value(&k->tags, "k");
-	k->h = tag_value(&k->tags, "h");
-	k->s = tag_value(&k->tags, "s");
-	k->t = tag_value(&k->tags, "t");
-	k->n = tag_value(&k->tags, "n");
-	k->p = tag_value(&k->tags, "p");
+	k->v = taglist_value(&k->tags, "v");
+	k->k = taglist_value(&k->tags, "k");
+	k->h = taglist_value(&k->tags, "h");
+	k->s = taglist_value(&k->tags, "s");
+	k->t = taglist_value(&k->tags, "t");
+	k->n = taglist_value(&k->tags, "n");
+	k->p = taglist_value(&k->tags, "p");
 }
 
 struct dkim_key *

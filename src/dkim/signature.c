@@ -28,14 +28,6 @@ dkim_sig_tags(struct arena *a, const struct dkim_header *h,
 	return NULL;
 }
 
-const char *
-dkim_sig_tag(const struct taglist *tl, const char *name)
-{
-	const struct taglist_tag *t = taglist_find(tl, name);
-
-	return t ? t->value : NULL;
-}
-
 enum dkim_alg
 dkim_alg_parse(const char *a)
 {

@@ -27,8 +27,6 @@ enum dkim_alg {
  * in h->raw. */
 const char *dkim_sig_tags(struct arena *a, const struct dkim_header *h,
     struct taglist *out, size_t *offset);
-/* The value of the tag named name, or NULL. */
-const char *dkim_sig_tag(const struct taglist *tl, const char *name);
 /* The a= value (RFC 6376 §3.5, RFC 8463 §3), case-insensitive. */
 enum dkim_alg dkim_alg_parse(const char *a);
 /* c= (RFC 6376 §3.5): "simple" or "relaxed" for the header, optionally

@@ -51,20 +51,20 @@ static void
 read_tags(struct dkim_signature *sig)
 {
 	const struct taglist *tl = &sig->tags;
-	const char *c = dkim_sig_tag(tl, "c");
+	const char *c = taglist_value(tl, "c");
 
-	sig->d = dkim_sig_tag(tl, "d");
-	sig->s = dkim_sig_tag(tl, "s");
-	sig->a = dkim_sig_tag(tl, "a");
-	sig->i = dkim_sig_tag(tl, "i");
-	sig->q = dkim_sig_tag(tl, "q");
-	sig->bh = dkim_sig_tag(tl, "bh");
-	sig->b = dkim_sig_tag(tl, "b");
-	sig->h = dkim_sig_tag(tl, "h");
+	sig->d = taglist_value(tl, "d");
+	sig->s = taglist_value(tl, "s");
+	sig->a = taglist_value(tl, "a");
+	sig->i = taglist_value(tl, "i");
+	sig->q = taglist_value(tl, "q");
+	sig->bh = taglist_value(tl, "bh");
+	sig->b = taglist_value(tl, "b");
+	sig->h = taglist_value(tl, "h");
 	sig->c = c ? c : "simple/simple";
-	sig->length = dkim_tag_number(dkim_sig_tag(tl, "l"));
-	sig->timestamp = dkim_tag_number(dkim_sig_tag(tl, "t"));
-	sig->expires = dkim_tag_number(dkim_sig_tag(tl, "x"));
+	sig->length = dkim_tag_number(taglist_value(tl, "l"));
+	sig->timestamp = dkim_tag_number(taglist_value(tl, "t"));
+	sig->expires = dkim_tag_number(taglist_value(tl, "x"));
 }
 
 /* RFC 6376 §3.5: q= lists query methods; those a verifier does not know
@@ -119,7 +119,7 @@ read_signature(struct arena *a, struct dkim_signature *sig, long long now)
 		return unusable(sig, arena_printf(a, "malformed signature: %s",
 		    error));
 	}
-	v = dkim_sig_tag(&sig->tags, "v");
+	v = taglist_value(&sig->tags, "v");
 	if (v == NULL || strcmp(v, "1") != 0 || !sig->d || !sig->s ||
 	    !sig->a || !sig->bh || !sig->b || !sig->h) {
 		return unusable(sig, "malformed signature: v=1, a=, b=, bh=, "

@@ -111,6 +111,14 @@ taglist_find(const struct taglist *tl, const char *name)
 	return NULL;
 }
 
+const char *
+taglist_value(const struct taglist *tl, const char *name)
+{
+	const struct taglist_tag *t = taglist_find(tl, name);
+
+	return t ? t->value : NULL;
+}
+
 const struct taglist_tag *
 taglist_duplicate(const struct taglist *tl)
 {

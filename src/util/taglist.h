@@ -30,6 +30,8 @@ void taglist_parse(struct arena *a, const char *text, size_t len,
 /* The first tag named name (exact, case-sensitive), or NULL. */
 const struct taglist_tag *taglist_find(const struct taglist *tl,
     const char *name);
+/* The value of the first tag named name, or NULL. */
+const char *taglist_value(const struct taglist *tl, const char *name);
 /* The first tag whose name an earlier tag already has, or NULL (RFC 6376
  * §3.2: a list with a duplicate tag is invalid as a whole). */
 const struct taglist_tag *taglist_duplicate(const struct taglist *tl);
