@@ -14,7 +14,7 @@ import dkim
 import nacl.signing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Knot, mailauth  # noqa: E402
+from harness import FakeDNS, Knot, mailauth  # noqa: E402
 
 DOMAIN = 'dkim.test'
 MESSAGE = (b'From: Alice <alice@dkim.test>\r\n'
@@ -404,6 +404,47 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertIn(path, r.err)
         r = mailauth('dkim', '--verify', '/nonexistent/message')
         self.assertEqual(r.code, 2)
+
+
+class DkimFaults(unittest.TestCase):
+    """A key lookup that times out or is refused is unknown: temperror
+    and exit 3, never a failed or unusable signature."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = rsa_key(2048)
+        cls.tmp = tempfile.mkdtemp(prefix='mailauth-dkim-')
+
+    def verify_against(self, behavior):
+        record = 'v=DKIM1; p=' + self.key[1]
+        server = FakeDNS({
+            'zones': ['dkim.test', 'test'],
+            'records': {'rsa2048._domainkey.dkim.test': [
+                {'type': 'TXT', 'data': [record[i:i + 250] for i in
+                                         range(0, len(record), 250)]}]},
+            'behaviors': {'rsa2048._domainkey.dkim.test': {
+                '*': behavior}}}).start()
+        self.addCleanup(server.stop)
+        path = os.path.join(self.tmp, 'msg.eml')
+        with open(path, 'wb') as f:
+            f.write(sign(MESSAGE, 'rsa2048', self.key[0]))
+        r = mailauth(*server.args(), '--timeout', '1', '--json', 'dkim',
+                     '--verify', path)
+        return r, r.json()
+
+    def test_key_lookup_refused_or_timed_out(self):
+        for behavior in ({'action': 'rcode', 'rcode': 'REFUSED'},
+                         {'action': 'timeout'}):
+            r, doc = self.verify_against(behavior)
+            self.assertEqual(r.code, 3, behavior)
+            self.assertEqual(doc['signatures'][0]['result'], 'temperror')
+            self.assertIn('dkim-dns-error',
+                          [f['code'] for f in doc['findings']])
+
+    def test_late_answer_still_verifies(self):
+        r, doc = self.verify_against({'action': 'delay', 'ms': 400})
+        self.assertEqual((r.code, doc['signatures'][0]['result']),
+                         (0, 'pass'), doc['findings'])
 
 
 if __name__ == '__main__':
