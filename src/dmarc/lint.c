@@ -1,4 +1,4 @@
-/* Findings about a DMARC discovery (issue 4's list), with fixes. */
+/* Findings about a DMARC discovery (RFC 9989), each with its fix. */
 #include <string.h>
 #include <strings.h>
 
