@@ -49,9 +49,10 @@ brief_verdict(FILE *f, const struct text_style *style, const char *subject,
 	    verdict), verdict, col_reset(style->color));
 }
 
+/* "2 errors (code, code)": one and many name the severity s. */
 static void
-print_severity(FILE *f, const struct brief_tally *t, size_t s,
-    const char *one, const char *many)
+print_severity(FILE *f, const struct brief_tally *t, const char *one,
+    const char *many, size_t s)
 {
 	size_t i;
 
@@ -74,15 +75,16 @@ brief_findings(FILE *f, const struct text_style *style,
 		    col_reset(c));
 	} else {
 		fputs(t->count[FINDING_ERROR] ? col_red(c) : "", f);
-		print_severity(f, t, FINDING_ERROR, "error", "errors");
+		print_severity(f, t, "error", "errors", FINDING_ERROR);
 		fprintf(f, "%s, %s", col_reset(c), t->count[FINDING_WARNING] ?
 		    col_yellow(c) : "");
-		print_severity(f, t, FINDING_WARNING, "warning", "warnings");
+		print_severity(f, t, "warning", "warnings",
+		    FINDING_WARNING);
 		fputs(col_reset(c), f);
 	}
 	if (t->count[FINDING_INFO] > 0) {
 		fputs(", ", f);
-		print_severity(f, t, FINDING_INFO, "note", "notes");
+		print_severity(f, t, "note", "notes", FINDING_INFO);
 	}
 	fputc('\n', f);
 }
