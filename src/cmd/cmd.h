@@ -36,6 +36,9 @@ struct command_ops {
 	void (*text)(void *state);	/* prints to rc->out */
 	cJSON *(*json)(void *state);	/* the caller owns the object */
 	void (*release)(void *state);	/* frees what the state holds */
+	/* Lines of a batch in progress at once whatever --concurrency
+	 * says; 0: no bound of the command's own. */
+	size_t batch_max_lines;
 };
 
 struct command {
@@ -58,5 +61,6 @@ extern const struct command cmd_ptr;
 extern const struct command cmd_check;
 extern const struct command cmd_dmarc;
 extern const struct command cmd_dkim;
+extern const struct command cmd_smtp;
 
 #endif
