@@ -102,8 +102,7 @@ count_lines(const struct smtp_addr *ad, const struct smtp_host *h)
 
 	return (ad->ptr != NULL) + (s->banner != NULL) + (s->ehlo != NULL) +
 	    (s->ehlo != NULL && s->ehlo->code == 250) + ad->have_cert +
-	    (s->ehlo_tls != NULL) + (ad->tlsa != NULL ? h->tlsa->count : 0) +
-	    ad->findings.count;
+	    (s->ehlo_tls != NULL) + (ad->tlsa != NULL ? h->tlsa->count : 0);
 }
 
 static void
@@ -150,7 +149,6 @@ print_session(struct lines *l, const struct smtp_host *h,
 		    tlsa_outcome_name(ad->tlsa[i].outcome), ad->tlsa[i].why));
 	}
 	for (f = ad->findings.head; f != NULL; f = f->next) {
-		l->left--;
 		tree_finding(l->t, f);
 	}
 }
