@@ -10,30 +10,23 @@
 #include "cli.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/smtp.h"
 #include "report/smtp.h"
 #include "smtp/smtp.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
 enum smtp_key {
-	OPT_SMTP_PORT = 6000,
-	OPT_SMTP_TIMEOUT,
-	OPT_EHLO,
-	OPT_CA_FILE,
+	OPT_EHLO = 6100,
 };
 
 struct smtp_opts {
-	const char *port;
-	const char *timeout;
-	const char *ehlo;
-	const char *ca_file;
+	struct smtp_cli cli;
 };
 
 static const struct option smtp_longopts[] = {
-	{ "smtp-port", required_argument, NULL, OPT_SMTP_PORT },
-	{ "smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT },
+	SMTP_CLI_LONGOPTS,
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -43,10 +36,10 @@ smtp_set_option(void *opts, int key, const char *arg, const char **err)
 	struct smtp_opts *o = opts;
 
 	switch (key) {
-	case OPT_SMTP_PORT: o->port = arg; return 0;
-	case OPT_SMTP_TIMEOUT: o->timeout = arg; return 0;
-	case OPT_EHLO: o->ehlo = arg; return 0;
-	case OPT_CA_FILE: o->ca_file = arg; return 0;
+	case OPT_EHLO: o->cli.ehlo = arg; return 0;
+	}
+	if (smtp_cli_set(&o->cli, key, arg) == 0) {
+		return 0;
 	}
 	*err = "unknown option";
 	return -1;
@@ -56,7 +49,7 @@ struct smtp_state {
 	struct run_ctx *rc;
 	struct smtp_input in;
 	struct smtp_probe_config cfg;
-	char ehlo[256];
+	char ehlo[SMTP_CLI_EHLO_MAX];
 	struct arena *arena;
 	struct smtp_result *result;
 };
@@ -95,23 +88,32 @@ default_ehlo(char *buf, size_t size)
 	buf[size - 1] = '\0';
 }
 
-/* Reads the probe options shared with check --smtp. */
-static int
-read_options(struct run_ctx *rc, const struct smtp_opts *o,
-    struct smtp_state *st)
+int
+smtp_cli_set(struct smtp_cli *o, int key, const char *arg)
+{
+	switch (key) {
+	case SMTP_OPT_PORT: o->port = arg; return 0;
+	case SMTP_OPT_TIMEOUT: o->timeout = arg; return 0;
+	case SMTP_OPT_CA_FILE: o->ca_file = arg; return 0;
+	}
+	return -1;
+}
+
+int
+smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
+    struct smtp_probe_config *cfg, char *ehlo)
 {
 	const char *why;
 
-	st->cfg.port = 25;
-	st->cfg.timeout_ms = SMTP_DEFAULT_TIMEOUT_S * 1000;
-	if (o->port && cli_parse_uint(o->port, 1, 65535, &st->cfg.port)) {
+	cfg->port = 25;
+	cfg->timeout_ms = SMTP_DEFAULT_TIMEOUT_S * 1000;
+	if (o->port && cli_parse_uint(o->port, 1, 65535, &cfg->port)) {
 		return run_usage(rc, "invalid --smtp-port '%s': expected a "
 		    "port number from 1 to 65535", safe_str(rc->arena,
 		    o->port));
 	}
-	if (o->timeout && (cli_parse_seconds(o->timeout,
-	    &st->cfg.timeout_ms) || st->cfg.timeout_ms >
-	    SMTP_MAX_TIMEOUT_S * 1000)) {
+	if (o->timeout && (cli_parse_seconds(o->timeout, &cfg->timeout_ms) ||
+	    cfg->timeout_ms > SMTP_MAX_TIMEOUT_S * 1000)) {
 		return run_usage(rc, "invalid --smtp-timeout '%s': expected "
 		    "seconds, more than 0 and at most %d", safe_str(rc->arena,
 		    o->timeout), SMTP_MAX_TIMEOUT_S);
@@ -122,18 +124,31 @@ read_options(struct run_ctx *rc, const struct smtp_opts *o,
 		    safe_str(rc->arena, o->ehlo));
 	}
 	if (o->ehlo) {
-		snprintf(st->ehlo, sizeof(st->ehlo), "%s", o->ehlo);
+		snprintf(ehlo, SMTP_CLI_EHLO_MAX, "%s", o->ehlo);
 	} else {
-		default_ehlo(st->ehlo, sizeof(st->ehlo));
+		default_ehlo(ehlo, SMTP_CLI_EHLO_MAX);
 	}
-	st->cfg.ehlo_name = st->ehlo;
-	st->cfg.ca_file = o->ca_file;
+	cfg->ehlo_name = ehlo;
+	cfg->ca_file = o->ca_file;
 	if (o->ca_file && (why = smtp_probe_check_ca(o->ca_file)) != NULL) {
 		return run_usage(rc, "invalid --ca-file '%s': %s (expected a "
 		    "PEM file of CA certificates)", safe_str(rc->arena,
 		    o->ca_file), why);
 	}
 	return 0;
+}
+
+bool
+smtp_cli_probe(struct arena *a, struct smtp_result *r,
+    const struct smtp_probe_config *cfg)
+{
+	struct smtp_session **sessions;
+	size_t n = smtp_sessions(a, r, &sessions);
+	const char *err = NULL;
+
+	r->probed = smtp_probe_run(a, cfg, sessions, n, smtp_policy_fetch(r),
+	    &err) == 0;
+	return r->probed;
 }
 
 static int
@@ -149,7 +164,8 @@ smtp_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		    "domain, a host name or an IP)" : "smtp: expected one "
 		    "target, got %d arguments", argc);
 	}
-	if ((code = read_options(rc, opts, st)) != 0) {
+	if ((code = smtp_cli_config(rc, &((struct smtp_opts *)opts)->cli,
+	    &st->cfg, st->ehlo)) != 0) {
 		return code;
 	}
 	st->in.port = st->cfg.port;
@@ -164,9 +180,6 @@ static bool
 smtp_step(void *arg)
 {
 	struct smtp_state *st = arg;
-	struct smtp_session **sessions;
-	size_t n;
-	const char *err = NULL;
 
 	arena_destroy(st->arena);
 	st->arena = arena_create();
@@ -176,11 +189,7 @@ smtp_step(void *arg)
 	}
 	/* Every answer is in: the sessions and the policy fetch, bounded by
 	 * the SMTP timeout, run now. */
-	n = smtp_sessions(st->arena, st->result, &sessions);
-	if (smtp_probe_run(st->arena, &st->cfg, sessions, n,
-	    smtp_policy_fetch(st->result), &err) == 0) {
-		st->result->probed = true;
-	}
+	smtp_cli_probe(st->arena, st->result, &st->cfg);
 	return true;
 }
 
@@ -221,6 +230,15 @@ smtp_release(void *state)
 	st->arena = NULL;
 }
 
+/* One line at a time, each with at most SMTP_MAX_SESSIONS sessions:
+ * never hundreds of sessions to other people's servers. */
+size_t
+smtp_batch_lines(const void *opts)
+{
+	(void)opts;
+	return 1;
+}
+
 static const struct command_ops smtp_ops = {
 	.state_size = sizeof(struct smtp_state),
 	.start = smtp_start,
@@ -230,9 +248,7 @@ static const struct command_ops smtp_ops = {
 	.text = smtp_text,
 	.json = smtp_json,
 	.release = smtp_release,
-	/* One line at a time, each with at most SMTP_MAX_SESSIONS sessions:
-	 * never hundreds of sessions to other people's servers. */
-	.batch_max_lines = 1,
+	.batch_lines = smtp_batch_lines,
 };
 
 const struct command cmd_smtp = {
