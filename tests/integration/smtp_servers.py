@@ -188,6 +188,7 @@ class Hostile:
         self.lock = threading.Lock()
         self.open = 0
         self.max_open = 0
+        self.accepted = []
         self.stopping = False
 
     def _track(self, delta):
@@ -218,6 +219,8 @@ class Hostile:
                              daemon=True).start()
 
     def _session(self, c, handler):
+        with self.lock:
+            self.accepted.append(time.monotonic())
         self._track(1)
         try:
             c.settimeout(60)
@@ -227,6 +230,14 @@ class Hostile:
         finally:
             self._track(-1)
             c.close()
+
+    def most_in_window(self, seconds):
+        """The most sessions accepted within any span of `seconds`: the
+        server notices a close a little late, but sessions of one wave
+        start together and the next wave a timeout later."""
+        times = sorted(self.accepted)
+        return max((sum(1 for t in times if s <= t < s + seconds)
+                    for s in times), default=0)
 
     def stop(self):
         self.stopping = True
