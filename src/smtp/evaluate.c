@@ -526,3 +526,64 @@ smtp_evaluate(struct arena *a, struct smtp_result *r, long long now)
 		r->verdict = SMTP_VERDICT_PASS;
 	}
 }
+
+/* The first finding of a severity in the result, in output order. */
+static const struct finding *
+first_finding(const struct smtp_result *r, enum finding_severity sev,
+    const char *code)
+{
+	const struct finding_list *lists[3] = { &r->findings, &r->sts.findings,
+	    &r->rpt.findings };
+	const struct finding *f;
+	size_t i, j;
+
+	for (i = 0; i < r->nhosts; i++) {
+		for (j = 0; j < r->hosts[i].naddrs; j++) {
+			for (f = r->hosts[i].addrs[j].findings.head; f;
+			    f = f->next) {
+				if (f->severity == sev && (code == NULL ||
+				    strcmp(f->code, code) == 0)) {
+					return f;
+				}
+			}
+		}
+		for (f = r->hosts[i].findings.head; f; f = f->next) {
+			if (f->severity == sev && code == NULL) {
+				return f;
+			}
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		for (f = lists[i]->head; f; f = f->next) {
+			if (f->severity == sev && (code == NULL ||
+			    strcmp(f->code, code) == 0)) {
+				return f;
+			}
+		}
+	}
+	return NULL;
+}
+
+const char *
+smtp_summary(struct arena *a, const struct smtp_result *r)
+{
+	const struct finding *f;
+
+	switch (r->verdict) {
+	case SMTP_VERDICT_PASS:
+		return r->null_mx ? "the domain accepts no mail (null MX)" :
+		    "every MX host offers STARTTLS with a trusted, current "
+		    "certificate for its name";
+	case SMTP_VERDICT_FAIL:
+		f = first_finding(r, FINDING_ERROR, NULL);
+		return f ? arena_strdup(a, f->message) : "an MX host failed";
+	case SMTP_VERDICT_UNKNOWN:
+		if ((f = first_finding(r, FINDING_WARNING,
+		    "smtp-port25-blocked")) != NULL ||
+		    (f = first_finding(r, FINDING_WARNING, NULL)) != NULL) {
+			return arena_strdup(a, f->message);
+		}
+		break;
+	}
+	return "the MX hosts could not be probed";
+}

@@ -412,5 +412,46 @@ class SmtpProbe(unittest.TestCase):
             self.assertEqual(r.err.count('\n'), 1, r.err)
 
 
+
+class CheckWithSmtp(SmtpProbe):
+    """check --smtp: the tls line from the probe, information only."""
+
+    def check(self, domain, *extra):
+        return mailauth(*self.knot.args(), '--json', 'check', domain,
+                        '--dnsbl', 'bl.smtp.test', *extra, timeout=120)
+
+    def tls_line(self, doc):
+        return [q for q in doc['requirements'] if q['id'] == 'tls'][0]
+
+    def test_tls_line_follows_the_probe(self):
+        base = self.check('good.smtp.test')
+        for domain, status in (('good', 'pass'), ('nostarttls', 'fail'),
+                               ('blackhole', 'unknown')):
+            r = self.check(domain + '.smtp.test', '--smtp', '--smtp-port',
+                           str(self.port), '--smtp-timeout', str(TIMEOUT),
+                           '--ca-file', self.pki.path('ca.pem'))
+            doc = r.json()
+            line = self.tls_line(doc)
+            self.assertEqual(line['status'], status, (domain, line))
+            self.assertFalse(line['required'])
+            self.assertIn('inbound STARTTLS', line['message'])
+            self.assertEqual(doc['smtp']['result'], status)
+        # Information only: the verdict is the one without --smtp.
+        r = self.check('good.smtp.test', '--smtp', '--smtp-port',
+                       str(self.port), '--ca-file', self.pki.path('ca.pem'))
+        self.assertEqual(r.code, base.code)
+        self.assertEqual(self.tls_line(base.json())['status'], 'info')
+
+    def test_probe_options_need_smtp(self):
+        r = mailauth('check', 'example.com', '--smtp-port', '2525')
+        self.assertEqual(r.code, 2)
+        self.assertIn('--smtp', r.err)
+
+
+# The probe tests run once, in SmtpProbe.
+for _name in [n for n in dir(SmtpProbe) if n.startswith('test_')]:
+    setattr(CheckWithSmtp, _name, None)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
