@@ -21,13 +21,13 @@ hex(struct arena *a, const unsigned char *data, size_t len)
 }
 
 static cJSON *
-reply_lines(const struct smtp_reply *r)
+strings_json(const char *const *list, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();
 	size_t i;
 
-	for (i = 0; r != NULL && i < r->nlines; i++) {
-		cJSON_AddItemToArray(arr, json_str(r->lines[i]));
+	for (i = 0; i < n; i++) {
+		cJSON_AddItemToArray(arr, json_str(list[i]));
 	}
 	return arr;
 }
@@ -52,18 +52,6 @@ ehlo_json(struct arena *a, const struct smtp_reply *r, const char *name,
 		    ext[i].keyword));
 	}
 	return o;
-}
-
-static cJSON *
-strings_json(const char *const *list, size_t n)
-{
-	cJSON *arr = cJSON_CreateArray();
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, json_str(list[i]));
-	}
-	return arr;
 }
 
 static cJSON *
@@ -181,7 +169,8 @@ addr_json(struct arena *a, const struct smtp_result *r,
 	json_add_num(o, "banner_code", s->banner ? s->banner->code : 0);
 	json_add_str(o, "banner", s->banner && s->banner->nlines ?
 	    s->banner->lines[0] : NULL);
-	cJSON_AddItemToObject(o, "banner_lines", reply_lines(s->banner));
+	cJSON_AddItemToObject(o, "banner_lines", strings_json(s->banner ?
+	    s->banner->lines : NULL, s->banner ? s->banner->nlines : 0));
 	json_add_str(o, "banner_host", ad->banner_host);
 	cJSON_AddItemToObject(o, "ehlo", ehlo_json(a, s->ehlo, ad->ehlo_host,
 	    ad->ext, ad->next));

@@ -275,22 +275,6 @@ print_rpt(struct tree *t, struct arena *a, const struct smtp_result *r)
 	}
 }
 
-static size_t
-count(const struct smtp_result *r, enum finding_severity sev)
-{
-	size_t n = finding_count(&r->findings, sev) +
-	    finding_count(&r->sts.findings, sev) +
-	    finding_count(&r->rpt.findings, sev), i, j;
-
-	for (i = 0; i < r->nhosts; i++) {
-		n += finding_count(&r->hosts[i].findings, sev);
-		for (j = 0; j < r->hosts[i].naddrs; j++) {
-			n += finding_count(&r->hosts[i].addrs[j].findings, sev);
-		}
-	}
-	return n;
-}
-
 void
 report_smtp_text(FILE *f, const struct text_style *style,
     const struct smtp_result *r)
@@ -320,7 +304,7 @@ report_smtp_text(FILE *f, const struct text_style *style,
 	fputc('\n', f);
 	text_findings(f, style, &r->findings);
 	fprintf(f, "result: %s\n", smtp_verdict_name(r->verdict));
-	text_verdict(f, style, count(r, FINDING_ERROR),
-	    count(r, FINDING_WARNING), count(r, FINDING_INFO));
+	text_verdict(f, style, smtp_count(r, FINDING_ERROR),
+	    smtp_count(r, FINDING_WARNING), smtp_count(r, FINDING_INFO));
 	arena_destroy(a);
 }

@@ -9,6 +9,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "bounds.h"
+#include "dns/name.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -27,22 +28,14 @@ static const char *const big_providers[] = {
 };
 
 static bool
-name_under(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), s = strlen(suffix);
-
-	return n > s && name[n - s - 1] == '.' &&
-	    strcasecmp(name + n - s, suffix) == 0;
-}
-
-static bool
 big_provider(const char *host)
 {
 	size_t i;
 
 	for (i = 0; host && i < sizeof(big_providers) /
 	    sizeof(big_providers[0]); i++) {
-		if (name_under(host, big_providers[i])) {
+		if (!dns_name_equal(host, big_providers[i]) &&
+		    dns_name_is_under(host, big_providers[i])) {
 			return true;
 		}
 	}
@@ -69,23 +62,13 @@ static bool
 name_known(const char *name, const struct smtp_host *h,
     const struct smtp_addr *ad)
 {
-	size_t i, n = strlen(name);
+	size_t i;
 
-	if (n > 0 && name[n - 1] == '.') {
-		n--;
-	}
-	if (h->name && strlen(h->name) == n &&
-	    strncasecmp(h->name, name, n) == 0) {
+	if (h->name && dns_name_equal(h->name, name)) {
 		return true;
 	}
 	for (i = 0; ad->ptr && i < ad->ptr->nnames; i++) {
-		const char *p = ad->ptr->names[i].name;
-		size_t pn = strlen(p);
-
-		if (pn > 0 && p[pn - 1] == '.') {
-			pn--;
-		}
-		if (pn == n && strncasecmp(p, name, n) == 0) {
+		if (dns_name_equal(ad->ptr->names[i].name, name)) {
 			return true;
 		}
 	}
@@ -438,18 +421,17 @@ tally_reach(const struct smtp_result *r, struct reach *out)
 	}
 }
 
-static size_t
-count_errors(const struct smtp_result *r)
+size_t
+smtp_count(const struct smtp_result *r, enum finding_severity sev)
 {
-	size_t n = finding_count(&r->findings, FINDING_ERROR) +
-	    finding_count(&r->sts.findings, FINDING_ERROR) +
-	    finding_count(&r->rpt.findings, FINDING_ERROR), i, j;
+	size_t n = finding_count(&r->findings, sev) +
+	    finding_count(&r->sts.findings, sev) +
+	    finding_count(&r->rpt.findings, sev), i, j;
 
 	for (i = 0; i < r->nhosts; i++) {
-		n += finding_count(&r->hosts[i].findings, FINDING_ERROR);
+		n += finding_count(&r->hosts[i].findings, sev);
 		for (j = 0; j < r->hosts[i].naddrs; j++) {
-			n += finding_count(&r->hosts[i].addrs[j].findings,
-			    FINDING_ERROR);
+			n += finding_count(&r->hosts[i].addrs[j].findings, sev);
 		}
 	}
 	return n;
@@ -518,7 +500,7 @@ smtp_evaluate(struct arena *a, struct smtp_result *r, long long now)
 		    r->in->port, reach.big_silent ? " (a large provider's MX "
 		    "always answers)" : " (most home ISPs block it)");
 	}
-	if (count_errors(r) > 0) {
+	if (smtp_count(r, FINDING_ERROR) > 0) {
 		r->verdict = SMTP_VERDICT_FAIL;
 	} else if (!mx_known || reach.silent > 0 || reach.dns_unknown) {
 		r->verdict = SMTP_VERDICT_UNKNOWN;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "bounds.h"
+#include "dns/name.h"
 #include "util/arena.h"
 #include "util/taglist.h"
 
@@ -267,29 +268,16 @@ mta_sts_policy_parse(struct arena *a, const char *body, size_t len,
 	}
 }
 
-/* Length of s without one trailing dot. */
-static size_t
-bare_len(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && s[n - 1] == '.' ? n - 1 : n;
-}
-
 bool
 mta_sts_mx_match(const char *pattern, const char *host)
 {
-	size_t plen = bare_len(pattern), hlen = bare_len(host);
 	const char *dot;
 
-	if (plen > 2 && pattern[0] == '*' && pattern[1] == '.') {
+	if (pattern[0] == '*' && pattern[1] == '.') {
 		/* The wildcard stands for exactly one label. */
-		dot = memchr(host, '.', hlen);
-		if (dot == NULL || dot == host) {
-			return false;
-		}
-		return (size_t)(host + hlen - (dot + 1)) == plen - 2 &&
-		    strncasecmp(dot + 1, pattern + 2, plen - 2) == 0;
+		dot = strchr(host, '.');
+		return dot != NULL && dot != host && pattern[2] != '\0' &&
+		    dns_name_equal(dot + 1, pattern + 2);
 	}
-	return plen == hlen && strncasecmp(pattern, host, plen) == 0;
+	return dns_name_equal(pattern, host);
 }

@@ -289,6 +289,21 @@ lost(struct smtp_conn *c, enum smtp_stop why, const char *detail)
 	stop(c, why, detail);
 }
 
+/* After SSL_read or SSL_write returned r <= 0: waits for the socket when
+ * OpenSSL asks to, or ends the session. */
+static void
+ssl_wait(struct smtp_conn *c, int r, const char *what)
+{
+	int e = SSL_get_error(c->ssl, r);
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		c->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return;
+	}
+	lost(c, e == SSL_ERROR_ZERO_RETURN ? SMTP_STOP_CLOSED : SMTP_STOP_TLS,
+	    ssl_error_text(c, what));
+}
+
 static void
 do_read(struct smtp_conn *c)
 {
@@ -306,17 +321,7 @@ do_read(struct smtp_conn *c)
 			int r = SSL_read(c->ssl, c->in + c->inlen, (int)room);
 
 			if (r <= 0) {
-				int e = SSL_get_error(c->ssl, r);
-
-				if (e == SSL_ERROR_WANT_READ ||
-				    e == SSL_ERROR_WANT_WRITE) {
-					c->want = e == SSL_ERROR_WANT_READ ?
-					    POLLIN : POLLOUT;
-					return;
-				}
-				lost(c, e == SSL_ERROR_ZERO_RETURN ?
-				    SMTP_STOP_CLOSED : SMTP_STOP_TLS,
-				    ssl_error_text(c, "reading over TLS"));
+				ssl_wait(c, r, "reading over TLS");
 				return;
 			}
 			got = r;
@@ -353,16 +358,7 @@ do_write(struct smtp_conn *c)
 			    (int)(c->outlen - c->outpos));
 
 			if (r <= 0) {
-				int e = SSL_get_error(c->ssl, r);
-
-				if (e == SSL_ERROR_WANT_READ ||
-				    e == SSL_ERROR_WANT_WRITE) {
-					c->want = e == SSL_ERROR_WANT_READ ?
-					    POLLIN : POLLOUT;
-					return;
-				}
-				lost(c, SMTP_STOP_TLS, ssl_error_text(c,
-				    "writing over TLS"));
+				ssl_wait(c, r, "writing over TLS");
 				return;
 			}
 			put = r;

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "bounds.h"
+#include "dns/name.h"
 #include "dns/txt.h"
 #include "util/arena.h"
 
@@ -71,15 +72,6 @@ by_preference(const void *x, const void *y)
 	return strcasecmp(a->host, b->host);
 }
 
-static const char *
-strip_dot(struct arena *a, const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 0 && name[n - 1] == '.' ? arena_memdup(a, name, n - 1) :
-	    name;
-}
-
 /* RFC 5321 §5.1: the MX hosts in preference order (the same name once);
  * no MX at all means the domain itself; RFC 7505: a single MX of "." is
  * a null MX, a domain that accepts no mail. */
@@ -96,7 +88,7 @@ gather_hosts(struct pass *p, struct smtp_result *r)
 	}
 	if (r->mx->kind == DNS_ANS_NODATA) {
 		r->hosts = arena_calloc(p->a, 1, sizeof(*r->hosts));
-		r->hosts[0].name = strip_dot(p->a, domain);
+		r->hosts[0].name = domain;
 		r->hosts[0].implicit = true;
 		r->nhosts = 1;
 		gather_host(p, &r->hosts[0]);
@@ -116,7 +108,7 @@ gather_hosts(struct pass *p, struct smtp_result *r)
 	qsort(sorted, n, sizeof(*sorted), by_preference);
 	r->hosts = arena_calloc(p->a, SMTP_MAX_HOSTS, sizeof(*r->hosts));
 	for (i = 0; i < n && r->nhosts < SMTP_MAX_HOSTS; i++) {
-		const char *name = strip_dot(p->a, sorted[i].host);
+		const char *name = dns_name_normalize(p->a, sorted[i].host);
 		size_t j;
 		bool seen = name[0] == '\0';
 
@@ -160,7 +152,7 @@ pick_record(struct arena *a, const struct dns_answer *ans,
 static void
 gather_policy(struct pass *p, struct smtp_result *r)
 {
-	const char *domain = strip_dot(p->a, r->in->name);
+	const char *domain = r->in->name;
 	struct smtp_mta_sts *s = &r->sts;
 	size_t count;
 

@@ -117,6 +117,8 @@ struct https_fetch *smtp_policy_fetch(struct smtp_result *r);
 /* Findings and the verdict; now is the time (seconds since 1970). */
 void smtp_evaluate(struct arena *a, struct smtp_result *r, long long now);
 const char *smtp_verdict_name(enum smtp_verdict v);
+/* Findings of a severity anywhere in the result. */
+size_t smtp_count(const struct smtp_result *r, enum finding_severity sev);
 /* One line for the verdict of an evaluated result: what passed, or the
  * first error, or why nothing could be found out (arena or static). */
 const char *smtp_summary(struct arena *a, const struct smtp_result *r);
