@@ -235,7 +235,8 @@ print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 	if (s->fetch.host != NULL) {
 		const struct https_fetch *fe = &s->fetch;
 
-		tree_item(t, false, "policy %s: %s", https_fetch_url(a, fe),
+		tree_item(t, !s->have_policy, "policy %s: %s",
+		    https_fetch_url(a, fe),
 		    fe->transferred ? arena_printf(a, "HTTP %ld %s",
 		    fe->status, fe->content_type ? safe_str(a,
 		    fe->content_type) : "") : fe->error ? safe_str(a,
@@ -248,11 +249,11 @@ print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 			mx = mx ? arena_printf(a, "%s, %s", mx,
 			    s->policy.mx[i]) : s->policy.mx[i];
 		}
-		tree_item(t, false, "mode %s, max_age %ld, mx %s",
+		tree_item(t, s->mx_match < 0, "mode %s, max_age %ld, mx %s",
 		    mta_sts_mode_name(s->policy.mode), s->policy.max_age,
 		    mx ? safe_str(a, mx) : "none");
 		if (s->mx_match >= 0) {
-			tree_item(t, false, "%s", s->mx_match ? "every MX host "
+			tree_item(t, true, "%s", s->mx_match ? "every MX host "
 			    "matches the policy" : "an MX host matches no mx "
 			    "line");
 		}
