@@ -232,7 +232,11 @@ class Brief(unittest.TestCase):
         cls.knot.stop()
 
     def test_every_command(self):
-        for args, code, first, second in self.RUNS:
+        closed = str(free_port())      # nothing listens there
+        runs = self.RUNS + [
+            (['smtp', '127.0.0.1', '--smtp-port', closed, '--smtp-timeout',
+              '2'], 1, '127.0.0.1: fail', 'hosts: 1, addresses: 1')]
+        for args, code, first, second in runs:
             for flag in ('--brief', '+short'):
                 r = mailauth(*self.knot.args(), flag, *args)
                 lines = r.out.splitlines()
