@@ -147,8 +147,8 @@ check_ip(struct runner *run, struct check_ip *ip)
 	si->now = in->now;
 	ip->spf = spf_eval_run(run->a, run->lookup, run->ctx, si);
 	run->r->pending += ip->spf->pending;
-	ip->ptr = ptr_check(run->a, run->lookup, run->ctx, &ip->ip, in->helo,
-	    in->domain);
+	ip->ptr = ptr_check(run->a, run->lookup, run->ctx, in->psl, &ip->ip,
+	    in->helo, in->domain);
 	run->r->pending += ip->ptr->pending;
 	check_blocklists(run, ip);
 }

@@ -2,15 +2,28 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "dmarc/psl.h"
 #include "dns/name.h"
 #include "dns/zonefile.h"
 #include "ptr/ptr.h"
 #include "util/arena.h"
 
 static struct arena *a;
+static struct dmarc_psl *psl;
 
-static void setup(void) { a = arena_create(); }
-static void teardown(void) { arena_destroy(a); }
+static void
+setup(void)
+{
+	a = arena_create();
+	psl = dmarc_psl_create();
+}
+
+static void
+teardown(void)
+{
+	dmarc_psl_destroy(psl);
+	arena_destroy(a);
+}
 
 TestSuite(ptr, .init = setup, .fini = teardown);
 
@@ -53,13 +66,41 @@ Test(ptr, generic_names)
 		if (i == 8) {
 			continue;	/* hsd1 is not on the word list */
 		}
-		cr_assert_not_null(ptr_looks_generic(a, generic[i], &v4), "%s",
+		cr_assert_not_null(ptr_looks_generic(a, psl, generic[i],
+		    &v4), "%s",
 		    generic[i]);
 	}
 	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
-		cr_assert_null(ptr_looks_generic(a, clean[i], &v4), "%s",
+		cr_assert_null(ptr_looks_generic(a, psl, clean[i], &v4), "%s",
 		    clean[i]);
 	}
+}
+
+/* Only the labels left of the registered domain (Public Suffix List) are
+ * read: a customer's own domain name never makes the host residential. */
+Test(ptr, generic_words_of_the_registered_domain_do_not_count)
+{
+	struct ip_addr v4 = ip("203.0.113.45");
+	static const char *clean[] = {
+		"mail.home-dsl.example", "mail.dsl.co.uk", "mx.cable.com.au",
+		"dynamic.example", "mail.203-0-113-45.example",
+	};
+	static const char *generic[] = {
+		"dsl-1.isp.co.uk", "home.example.net", "pool-7.cable.com.au",
+		"203-0-113-45.static.isp.example",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+		cr_assert_null(ptr_looks_generic(a, psl, clean[i], &v4), "%s",
+		    clean[i]);
+	}
+	for (i = 0; i < sizeof(generic) / sizeof(generic[0]); i++) {
+		cr_assert_not_null(ptr_looks_generic(a, psl, generic[i], &v4),
+		    "%s", generic[i]);
+	}
+	/* Without the list, the whole name is read. */
+	cr_assert_not_null(ptr_looks_generic(a, NULL, clean[0], &v4));
 }
 
 static const struct dns_answer *
@@ -82,7 +123,7 @@ Test(ptr, forward_confirmation)
 
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
 	    &err), 0, "%s", err);
-	r = ptr_check(a, zone_lookup, zs, &v4, "good.test", "test");
+	r = ptr_check(a, zone_lookup, zs, psl, &v4, "good.test", "test");
 	cr_assert_eq(r->pending, 0);
 	cr_assert_eq(r->nnames, 2);
 	cr_assert(r->fcrdns);
@@ -92,7 +133,7 @@ Test(ptr, forward_confirmation)
 	cr_assert(finding_has(&r->findings, "ptr-multiple"));
 	cr_assert(finding_has(&r->findings, "ptr-name-mismatch"));
 	cr_assert_not(finding_has(&r->findings, "ptr-not-confirmed"));
-	r = ptr_check(a, zone_lookup, zs, &other, NULL, NULL);
+	r = ptr_check(a, zone_lookup, zs, psl, &other, NULL, NULL);
 	ptr_lint(a, r);
 	cr_assert_eq(r->answer->kind, DNS_ANS_NXDOMAIN);
 	cr_assert(finding_has(&r->findings, "ptr-missing"));
