@@ -164,6 +164,20 @@ has_address(const struct dns_answer *ans, const struct ip_addr *ip)
 	return false;
 }
 
+/* Why a PTR name looks generic, or NULL. A name in the registered
+ * domain of the domain being checked is its owner's own naming, never a
+ * provider's pool. */
+static const char *
+generic_reason(struct arena *a, const struct dmarc_psl *psl,
+    const char *name, const char *domain, const struct ip_addr *ip)
+{
+	if (domain != NULL && dns_name_is_under(name, psl ?
+	    dmarc_psl_org_domain(psl, a, domain) : domain)) {
+		return NULL;
+	}
+	return ptr_looks_generic(a, psl, name, ip);
+}
+
 /* The lookup of the IP's family for a PTR name, when it failed. */
 static const struct dns_answer *
 failed_forward(const struct ptr_name *n, int family)
@@ -206,7 +220,7 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 		    n->a : n->aaaa, &r->ip);
 		n->failed = n->forward_confirmed ? NULL :
 		    failed_forward(n, r->ip.family);
-		n->generic = ptr_looks_generic(a, psl, n->name, &r->ip);
+		n->generic = generic_reason(a, psl, n->name, domain, &r->ip);
 		r->fcrdns |= n->forward_confirmed;
 		if (r->failed == NULL) {
 			r->failed = n->failed;

@@ -112,3 +112,72 @@ ip_net_format(const struct ip_net *net, char *buf)
 	    net->prefix);
 	return buf;
 }
+
+/* The special-purpose ranges that no server on the Internet can reach
+ * (RFC 6890 and the registries it set up). */
+static const struct {
+	int family;
+	unsigned char prefix_bytes[16];
+	unsigned prefix;
+	enum ip_scope scope;
+} special[] = {
+	{ AF_INET, { 0 }, 8, IP_SCOPE_RESERVED },
+	{ AF_INET, { 10 }, 8, IP_SCOPE_PRIVATE },
+	{ AF_INET, { 100, 64 }, 10, IP_SCOPE_SHARED },
+	{ AF_INET, { 127 }, 8, IP_SCOPE_LOOPBACK },
+	{ AF_INET, { 169, 254 }, 16, IP_SCOPE_LINK_LOCAL },
+	{ AF_INET, { 172, 16 }, 12, IP_SCOPE_PRIVATE },
+	{ AF_INET, { 192, 168 }, 16, IP_SCOPE_PRIVATE },
+	{ AF_INET, { 224 }, 3, IP_SCOPE_RESERVED },	/* 224/4 and 240/4 */
+	{ AF_INET6, { 0 }, 127, IP_SCOPE_RESERVED },	/* :: (with ::1) */
+	{ AF_INET6, { 0xfc }, 7, IP_SCOPE_PRIVATE },
+	{ AF_INET6, { 0xfe, 0x80 }, 10, IP_SCOPE_LINK_LOCAL },
+	{ AF_INET6, { 0xff }, 8, IP_SCOPE_RESERVED },
+};
+
+enum ip_scope
+ip_scope(const struct ip_addr *ip)
+{
+	static const unsigned char loopback6[16] = { [15] = 1 };
+	struct ip_addr plain = ip_unmap(ip);
+	size_t i;
+
+	if (plain.family == AF_INET6 &&
+	    memcmp(plain.bytes, loopback6, 16) == 0) {
+		return IP_SCOPE_LOOPBACK;
+	}
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		struct ip_addr base;
+		struct ip_net net;
+
+		if (special[i].family != plain.family) {
+			continue;
+		}
+		memset(&base, 0, sizeof(base));
+		base.family = special[i].family;
+		memcpy(base.bytes, special[i].prefix_bytes, 16);
+		net = ip_net_make(&base, special[i].prefix);
+		if (ip_net_contains(&net, &plain)) {
+			return special[i].scope;
+		}
+	}
+	return IP_SCOPE_PUBLIC;
+}
+
+const char *
+ip_scope_text(enum ip_scope scope, int family)
+{
+	bool v4 = family == AF_INET;
+
+	switch (scope) {
+	case IP_SCOPE_PUBLIC: return "";
+	case IP_SCOPE_PRIVATE: return v4 ? "a private address (RFC 1918)" :
+	    "a unique local address (fc00::/7, RFC 4193)";
+	case IP_SCOPE_SHARED: return "a shared address of carrier-grade NAT "
+	    "(100.64.0.0/10, RFC 6598)";
+	case IP_SCOPE_LOOPBACK: return "a loopback address";
+	case IP_SCOPE_LINK_LOCAL: return "a link-local address";
+	case IP_SCOPE_RESERVED: return "a reserved address";
+	}
+	return "";
+}

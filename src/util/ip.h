@@ -17,6 +17,19 @@ struct ip_net {
 	unsigned prefix;	/* 0..32 or 0..128 */
 };
 
+/* Where an address can be reached from. */
+enum ip_scope {
+	IP_SCOPE_PUBLIC,	/* routed on the Internet; the documentation
+				 * ranges (RFC 5737, RFC 3849) count as public:
+				 * examples and tests use them */
+	IP_SCOPE_PRIVATE,	/* RFC 1918, fc00::/7 (RFC 4193) */
+	IP_SCOPE_SHARED,	/* 100.64.0.0/10, carrier-grade NAT (RFC 6598) */
+	IP_SCOPE_LOOPBACK,	/* 127.0.0.0/8, ::1 */
+	IP_SCOPE_LINK_LOCAL,	/* 169.254.0.0/16, fe80::/10 */
+	IP_SCOPE_RESERVED,	/* unspecified, "this network", multicast,
+				 * 240.0.0.0/4 */
+};
+
 /* Parses a literal IPv4 or IPv6 address; out is set only on success. */
 bool ip_parse(const char *s, struct ip_addr *out);
 /* Formats an address; buf must hold IP_STRLEN bytes. Returns buf. */
@@ -35,5 +48,9 @@ struct ip_net ip_net_make(const struct ip_addr *ip, unsigned prefix);
 bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
+/* The scope of an address (IPv4-mapped ones as their IPv4 address). */
+enum ip_scope ip_scope(const struct ip_addr *ip);
+/* "a private address (RFC 1918)", ... for messages; "" for public. */
+const char *ip_scope_text(enum ip_scope scope, int family);
 
 #endif
