@@ -1,8 +1,11 @@
 /* The checklist of `mailauth check` on zones in memory. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "check/check.h"
+#include "check/fix.h"
 #include "dmarc/psl.h"
 #include "dns/zonefile.h"
 #include "util/arena.h"
@@ -93,6 +96,8 @@ Test(check, ips_come_from_the_mx_hosts)
 	cr_assert_eq(requirement(r, "alignment")->status, CHECK_PASS);
 	/* No DKIM key anywhere. */
 	cr_assert_eq(requirement(r, "dkim")->status, CHECK_FAIL);
+	cr_assert_str_eq(requirement(r, "dkim")->code, "dkim-key-missing");
+	cr_assert_eq(r->verdict, CHECK_NOT_READY);
 }
 
 Test(check, strict_spf_alignment_wants_the_same_domain)
@@ -104,4 +109,204 @@ Test(check, strict_spf_alignment_wants_the_same_domain)
 	cr_assert_eq(requirement(r, "alignment")->status, CHECK_FAIL);
 	r = run("good.example", "x@other.example");
 	cr_assert_eq(requirement(r, "alignment")->status, CHECK_FAIL);
+}
+
+/* The verdict: required items decide, fail before unknown; warnings and
+ * information never do. Each row: statuses of required items, statuses
+ * of items that are not required, the verdict, the exit status. */
+struct verdict_row {
+	const char *required;	/* p pass, f fail, w warn, u unknown, i info */
+	const char *optional;
+	enum check_verdict verdict;
+	int exit_status;
+};
+
+static enum check_status
+status_of(char c)
+{
+	switch (c) {
+	case 'p': return CHECK_PASS;
+	case 'f': return CHECK_FAIL;
+	case 'w': return CHECK_WARN;
+	case 'u': return CHECK_UNKNOWN;
+	default: return CHECK_INFO;
+	}
+}
+
+Test(check, verdict_and_exit_status_table)
+{
+	static const struct verdict_row rows[] = {
+		{ "ppp", "", CHECK_READY, 0 },
+		{ "", "", CHECK_READY, 0 },
+		{ "ppw", "", CHECK_READY, 0 },		/* warnings never */
+		{ "ppi", "", CHECK_READY, 0 },
+		{ "pp", "fuwi", CHECK_READY, 0 },	/* nor information */
+		{ "pfp", "", CHECK_NOT_READY, 1 },
+		{ "pfu", "", CHECK_NOT_READY, 1 },	/* fail beats unknown */
+		{ "ufw", "u", CHECK_NOT_READY, 1 },
+		{ "pup", "", CHECK_VERDICT_UNKNOWN, 3 },
+		{ "uw", "f", CHECK_VERDICT_UNKNOWN, 3 },
+		{ "uuu", "p", CHECK_VERDICT_UNKNOWN, 3 },
+	};
+	static const char *const names[] = { "ready", "not-ready", "unknown" };
+	struct check_requirement reqs[16];
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(reqs, 0, sizeof(reqs));
+		n = 0;
+		for (j = 0; rows[i].required[j]; j++, n++) {
+			reqs[n].required = true;
+			reqs[n].status = status_of(rows[i].required[j]);
+		}
+		for (j = 0; rows[i].optional[j]; j++, n++) {
+			reqs[n].status = status_of(rows[i].optional[j]);
+		}
+		cr_assert_eq(check_verdict(reqs, n), rows[i].verdict, "row %zu",
+		    i);
+		cr_assert_eq(check_verdict_exit(rows[i].verdict),
+		    rows[i].exit_status, "row %zu", i);
+		cr_assert_str_eq(check_verdict_name(rows[i].verdict),
+		    names[rows[i].verdict]);
+	}
+}
+
+static const char *
+with_terms(const char *record, const char *terms)
+{
+	const struct spf_record *rec = record ? spf_record_parse(a, record,
+	    strlen(record)) : NULL;
+
+	return check_spf_with_terms(a, rec, terms);
+}
+
+/* The SPF fix adds the terms where a receiver reads them. */
+Test(check, spf_fix_record)
+{
+	cr_assert_str_eq(with_terms("v=spf1 mx -all", "ip4:203.0.113.5"),
+	    "v=spf1 mx ip4:203.0.113.5 -all");
+	cr_assert_str_eq(with_terms("v=spf1 mx ~all", "a"), "v=spf1 mx a ~all");
+	cr_assert_str_eq(with_terms("v=spf1 all", "mx"), "v=spf1 mx all");
+	cr_assert_str_eq(with_terms("v=spf1 redirect=_spf.example.net", "mx"),
+	    "v=spf1 mx redirect=_spf.example.net");
+	cr_assert_str_eq(with_terms("v=spf1 include:x.example ", "ip6:2001:db8::1"),
+	    "v=spf1 include:x.example ip6:2001:db8::1");
+	cr_assert_str_eq(with_terms(NULL, "mx ip4:192.0.2.1"),
+	    "v=spf1 mx ip4:192.0.2.1 -all");
+	cr_assert_str_eq(check_txt_record(a, "example.com",
+	    "v=spf1 mx -all"), "example.com. TXT \"v=spf1 mx -all\"");
+}
+
+/* A record over 255 octets is split into character-strings between
+ * terms (RFC 1035 §3.3, RFC 7208 §3.3). */
+Test(check, spf_fix_record_is_split)
+{
+	char record[400] = "v=spf1";
+	const char *line, *p;
+	size_t i, strings = 0;
+
+	for (i = 0; i < 18; i++) {
+		snprintf(record + strlen(record), sizeof(record) -
+		    strlen(record), " ip4:198.51.100.%zu", 100 + i);
+	}
+	strcat(record, " -all");
+	line = check_txt_record(a, "example.com", with_terms(record, "mx"));
+	for (p = strchr(line, '"'); p != NULL; p = strchr(p + 1, '"')) {
+		const char *end = strchr(p + 1, '"');
+
+		cr_assert_not_null(end);
+		cr_assert_leq(end - p - 1, 255);
+		strings++;
+		p = end;
+	}
+	cr_assert_eq(strings, 2, "%s", line);
+	cr_assert(strstr(line, "mx -all\"") != NULL, "%s", line);
+}
+
+static enum dnsbl_status
+classify(const char *zone, const char *answer, const char **meaning)
+{
+	struct dns_answer *ans = dns_answer_without_response(a, "q", DNS_T_A,
+	    answer ? DNS_ANS_RECORDS : DNS_ANS_NXDOMAIN, NULL);
+	struct ip_addr *ip = arena_alloc(a, sizeof(*ip));
+
+	if (answer != NULL) {
+		cr_assert(ip_parse(answer, ip));
+		ans->addrs = ip;
+		ans->count = 1;
+	}
+	return dnsbl_classify(a, zone, ans, meaning);
+}
+
+/* Lists' answers in their own words; an error answer is never a listing. */
+Test(check, blocklist_answers)
+{
+	const char *m;
+
+	cr_assert_eq(classify("zen.spamhaus.org", NULL, &m), DNSBL_NOT_LISTED);
+	cr_assert_eq(classify("zen.spamhaus.org", "127.0.0.10", &m),
+	    DNSBL_POLICY_LISTED);
+	cr_assert_eq(classify("pbl.spamhaus.org", "127.0.0.11", &m),
+	    DNSBL_POLICY_LISTED);
+	cr_assert_eq(classify("zen.spamhaus.org", "127.0.0.4", &m),
+	    DNSBL_LISTED);
+	cr_assert(strstr(m, "XBL") != NULL);
+	cr_assert_eq(classify("zen.spamhaus.org", "127.255.255.254", &m),
+	    DNSBL_ERROR);
+	cr_assert(strstr(m, "public") != NULL, "%s", m);
+	cr_assert_eq(classify("key.zen.dq.spamhaus.net", "127.255.255.252",
+	    &m), DNSBL_ERROR);
+	cr_assert(strstr(m, "mistyped") != NULL, "%s", m);
+	cr_assert_eq(classify("zen.spamhaus.org", "127.255.255.255", &m),
+	    DNSBL_ERROR);
+	cr_assert(strstr(m, "too many") != NULL, "%s", m);
+	cr_assert_eq(classify("bl.example", "127.0.0.2", &m), DNSBL_LISTED);
+	cr_assert_eq(classify("bl.example", "127.255.255.1", &m), DNSBL_ERROR);
+	cr_assert_eq(classify("bl.example", "192.0.2.1", &m), DNSBL_ERROR);
+	cr_assert(dnsbl_lists_family("zen.spamhaus.org", AF_INET6));
+	cr_assert_not(dnsbl_lists_family("bl.spamcop.net", AF_INET6));
+	cr_assert(dnsbl_lists_family("bl.spamcop.net", AF_INET));
+	cr_assert(dnsbl_lists_family("bl.example", AF_INET6));
+}
+
+/* What Gmail cannot see: the inside of a NAT, loopback, link-local; the
+ * documentation ranges count as public (examples use them). */
+Test(check, address_scopes)
+{
+	static const struct {
+		const char *ip;
+		enum ip_scope scope;
+	} rows[] = {
+		{ "10.0.0.1", IP_SCOPE_PRIVATE },
+		{ "172.16.5.4", IP_SCOPE_PRIVATE },
+		{ "172.32.0.1", IP_SCOPE_PUBLIC },
+		{ "192.168.1.1", IP_SCOPE_PRIVATE },
+		{ "100.64.0.1", IP_SCOPE_SHARED },
+		{ "100.128.0.1", IP_SCOPE_PUBLIC },
+		{ "127.0.0.1", IP_SCOPE_LOOPBACK },
+		{ "169.254.3.4", IP_SCOPE_LINK_LOCAL },
+		{ "0.1.2.3", IP_SCOPE_RESERVED },
+		{ "224.0.0.1", IP_SCOPE_RESERVED },
+		{ "255.255.255.255", IP_SCOPE_RESERVED },
+		{ "192.0.2.1", IP_SCOPE_PUBLIC },
+		{ "198.51.100.7", IP_SCOPE_PUBLIC },
+		{ "203.0.113.9", IP_SCOPE_PUBLIC },
+		{ "8.8.8.8", IP_SCOPE_PUBLIC },
+		{ "fc00::1", IP_SCOPE_PRIVATE },
+		{ "fdab::1", IP_SCOPE_PRIVATE },
+		{ "fe80::1", IP_SCOPE_LINK_LOCAL },
+		{ "::1", IP_SCOPE_LOOPBACK },
+		{ "::", IP_SCOPE_RESERVED },
+		{ "ff02::1", IP_SCOPE_RESERVED },
+		{ "::ffff:192.168.0.1", IP_SCOPE_PRIVATE },
+		{ "2001:db8::1", IP_SCOPE_PUBLIC },
+		{ "2a00:1450::1", IP_SCOPE_PUBLIC },
+	};
+	struct ip_addr ip;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cr_assert(ip_parse(rows[i].ip, &ip));
+		cr_assert_eq(ip_scope(&ip), rows[i].scope, "%s", rows[i].ip);
+	}
 }
