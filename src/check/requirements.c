@@ -107,8 +107,8 @@ fix_ptr(struct arena *a, struct check_requirement *q,
 	q->fix = arena_printf(a, "ask the owner of %s (the ISP or hosting "
 	    "provider that assigned it; not your domain's DNS host) to %s%s",
 	    check_ip_text(a, &ip->ip), what, resolves ? "" : arena_printf(a,
-	    "; publish the address record of %s in its zone as well",
-	    safe_str(a, host)));
+	    "; and publish the address record of %s in the zone of %s",
+	    safe_str(a, host), safe_str(a, r->in->domain)));
 	q->fix_record = resolves ? rec : arena_printf(a, "%s\n%s", rec,
 	    check_address_record(a, host, &ip->ip));
 }
