@@ -82,7 +82,7 @@ spf_term_for(struct arena *a, const struct check_result *r,
 
 	for (i = 0; i < r->nmx && dns_name_equal(r->sender_domain,
 	    r->in->domain); i++) {
-		if (check_answer_has(ip->family == AF_INET ?
+		if (dns_answer_has_addr(ip->family == AF_INET ?
 		    r->mxhosts[i].a4 : r->mxhosts[i].a6, ip)) {
 			*why = arena_printf(a, "'mx' covers %s through %s and "
 			    "keeps working when the address changes", addr,
@@ -90,7 +90,7 @@ spf_term_for(struct arena *a, const struct check_result *r,
 			return "mx";
 		}
 	}
-	if (check_answer_has(ip->family == AF_INET ? r->sender_a4 :
+	if (dns_answer_has_addr(ip->family == AF_INET ? r->sender_a4 :
 	    r->sender_a6, ip)) {
 		*why = arena_printf(a, "'a' covers %s, the address of %s, and "
 		    "keeps working when it changes", addr,

@@ -50,20 +50,6 @@ check_ip_text(struct arena *a, const struct ip_addr *ip)
 	return arena_strdup(a, ip_format(ip, buf));
 }
 
-bool
-check_answer_has(const struct dns_answer *ans, const struct ip_addr *ip)
-{
-	size_t i;
-
-	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
-	    i < ans->count; i++) {
-		if (ip_equal(&ans->addrs[i], ip)) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* An MX host of the domain with the address, or NULL. */
 static const struct check_mx *
 mx_host_with(const struct check_result *r, const struct ip_addr *ip)
@@ -73,7 +59,7 @@ mx_host_with(const struct check_result *r, const struct ip_addr *ip)
 	for (i = 0; i < r->nmx; i++) {
 		const struct check_mx *m = &r->mxhosts[i];
 
-		if (check_answer_has(ip->family == AF_INET ? m->a4 : m->a6,
+		if (dns_answer_has_addr(ip->family == AF_INET ? m->a4 : m->a6,
 		    ip)) {
 			return m;
 		}
@@ -105,7 +91,7 @@ check_host_name(struct arena *a, const struct check_result *r,
 
 	*resolves = false;
 	if (r->helo_a4 != NULL) {
-		*resolves = check_answer_has(ip->family == AF_INET ?
+		*resolves = dns_answer_has_addr(ip->family == AF_INET ?
 		    r->helo_a4 : r->helo_a6, ip);
 		return dns_name_normalize(a, r->in->helo);
 	}

@@ -22,8 +22,6 @@ bool check_req_failed(struct arena *a, struct check_requirement *q,
     const char *code, const char *prefix, const struct dns_answer *ans);
 /* The address as text, in the arena. */
 const char *check_ip_text(struct arena *a, const struct ip_addr *ip);
-/* True when the answer holds ip. */
-bool check_answer_has(const struct dns_answer *ans, const struct ip_addr *ip);
 /* The host name the sending host at ip should have: the --helo name, else
  * an MX host with that address, else mail.DOMAIN. *resolves says whether
  * the name is known to resolve to ip. */

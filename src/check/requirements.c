@@ -217,7 +217,7 @@ fix_helo(struct arena *a, struct check_requirement *q,
 	size_t i;
 
 	for (i = 0; i < r->nmx && host == NULL; i++) {
-		if (check_answer_has(ip->family == AF_INET ? r->mxhosts[i].a4 :
+		if (dns_answer_has_addr(ip->family == AF_INET ? r->mxhosts[i].a4 :
 		    r->mxhosts[i].a6, ip)) {
 			host = r->mxhosts[i].host;
 			resolves = true;
@@ -245,7 +245,7 @@ helo_of_ip(struct arena *a, struct check_requirement *q,
 		check_req_failed(a, q, "helo-lookup-failed", NULL, ans);
 		return;
 	}
-	if (check_answer_has(ans, ip)) {
+	if (dns_answer_has_addr(ans, ip)) {
 		return;
 	}
 	if (r->helo_a4->kind != DNS_ANS_RECORDS &&

@@ -150,20 +150,6 @@ ask(ptr_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
 	return ans;
 }
 
-static bool
-has_address(const struct dns_answer *ans, const struct ip_addr *ip)
-{
-	size_t i;
-
-	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
-	    i < ans->count; i++) {
-		if (ip_equal(&ans->addrs[i], ip)) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Why a PTR name looks generic, or NULL. A name in the registered
  * domain of the domain being checked is its owner's own naming, never a
  * provider's pool. */
@@ -216,7 +202,7 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 		n->name = r->answer->names[i];
 		n->a = ask(lookup, lookup_ctx, r, n->name, DNS_T_A);
 		n->aaaa = ask(lookup, lookup_ctx, r, n->name, DNS_T_AAAA);
-		n->forward_confirmed = has_address(r->ip.family == AF_INET ?
+		n->forward_confirmed = dns_answer_has_addr(r->ip.family == AF_INET ?
 		    n->a : n->aaaa, &r->ip);
 		n->failed = n->forward_confirmed ? NULL :
 		    failed_forward(n, r->ip.family);
