@@ -154,7 +154,7 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	    "DNS lookups%s)", safe_str(a, r->sender_domain), rec ?
 	    ", in place of the current one" : "", walk_failure(w->root) ?
 	    "at least " : "", lookups, whys);
-	q->fix_record = check_txt_record(a, r->sender_domain,
+	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
 }
 
@@ -355,7 +355,7 @@ dkim_problem(struct arena *a, struct check_requirement *q,
 		q->fix = arena_printf(a, "publish the current public key at %s, "
 		    "or sign with a selector whose key is published",
 		    key->name);
-		q->fix_record = check_txt_record(a, key->name, DKIM_RECORD);
+		q->fix_records = check_txt_record(a, key->name, DKIM_RECORD);
 	} else if (key != NULL && key->key != NULL && key->key->type ==
 	    DKIM_KEY_RSA && key->key->bits > 0 &&
 	    key->key->bits < DKIM_RSA_MIN_BITS) {
@@ -367,7 +367,7 @@ dkim_problem(struct arena *a, struct check_requirement *q,
 		    "genkey -b 2048 -d %s -s NEWSELECTOR), publish it at a new "
 		    "selector, sign with it, then remove the key at %s", domain,
 		    key->name);
-		q->fix_record = check_txt_record(a, arena_printf(a,
+		q->fix_records = check_txt_record(a, arena_printf(a,
 		    "NEWSELECTOR._domainkey.%s", r->in->domain), DKIM_RECORD);
 	} else if (key != NULL && (f = first_error(key)) != NULL) {
 		check_req_set(q, bad, "dkim-key-broken", arena_printf(a, "the "
@@ -391,7 +391,7 @@ dkim_problem(struct arena *a, struct check_requirement *q,
 		    "signs with at %s (opendkim-genkey -b 2048 -d %s -s %s, or "
 		    "rspamadm dkim_keygen -b 2048 -d %s -s %s, writes it)",
 		    s->name, domain, s->selector, domain, s->selector);
-		q->fix_record = check_txt_record(a, s->name, DKIM_RECORD);
+		q->fix_records = check_txt_record(a, s->name, DKIM_RECORD);
 	}
 }
 
@@ -451,7 +451,7 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 		q->fix = "publish this record to start with: p=none only asks "
 		    "receivers for reports; move to p=quarantine once they "
 		    "show that your mail passes";
-		q->fix_record = check_txt_record(a, arena_printf(a,
+		q->fix_records = check_txt_record(a, arena_printf(a,
 		    "_dmarc.%s", r->in->domain), arena_printf(a, "v=DMARC1; "
 		    "p=none; rua=mailto:postmaster@%s", r->in->domain));
 	} else {

@@ -81,7 +81,7 @@ struct check_requirement {
 	const char *code;	/* why it does not pass (stable), or NULL */
 	const char *message;	/* one line of why */
 	const char *fix;	/* what to do, or NULL */
-	const char *fix_record;	/* the records to publish, as zone-file
+	const char *fix_records;	/* the records to publish, as zone-file
 				 * lines, or NULL */
 	const char *const *gmail_codes;	/* what Gmail answers when it
 					 * fails, NULL-terminated */

@@ -82,7 +82,7 @@ is_mx_host(const struct check_result *r, const char *name)
 
 const char *
 check_host_name(struct arena *a, const struct check_result *r,
-    const struct ip_addr *ip, bool *resolves)
+    const struct ip_addr *ip, bool use_helo, bool *resolves)
 {
 	static const char *const names[] = { "mail", "smtp", "out" };
 	const struct check_mx *m = mx_host_with(r, ip);
@@ -90,7 +90,7 @@ check_host_name(struct arena *a, const struct check_result *r,
 	size_t i;
 
 	*resolves = false;
-	if (r->helo_a4 != NULL) {
+	if (use_helo && r->helo_a4 != NULL) {
 		*resolves = dns_answer_has_addr(ip->family == AF_INET ?
 		    r->helo_a4 : r->helo_a6, ip);
 		return dns_name_normalize(a, r->in->helo);

@@ -100,7 +100,8 @@ fix_ptr(struct arena *a, struct check_requirement *q,
     const char *what)
 {
 	bool resolves;
-	const char *host = check_host_name(a, r, &ip->ip, &resolves);
+	const char *host = check_host_name(a, r, &ip->ip, true,
+	    &resolves);
 	const char *rec = arena_printf(a, "%s. PTR %s.", ip->ptr->reverse_name,
 	    safe_str(a, host));
 
@@ -109,7 +110,7 @@ fix_ptr(struct arena *a, struct check_requirement *q,
 	    check_ip_text(a, &ip->ip), what, resolves ? "" : arena_printf(a,
 	    "; and publish the address record of %s in the zone of %s",
 	    safe_str(a, host), safe_str(a, r->in->domain)));
-	q->fix_record = resolves ? rec : arena_printf(a, "%s\n%s", rec,
+	q->fix_records = resolves ? rec : arena_printf(a, "%s\n%s", rec,
 	    check_address_record(a, host, &ip->ip));
 }
 
@@ -144,7 +145,7 @@ ptr_of_ip(struct arena *a, struct check_requirement *q,
 		if (addressless && own_name(a, r, p->names[0].name)) {
 			q->fix = arena_printf(a, "publish the address record of "
 			    "%s in your zone, so that it resolves back", name);
-			q->fix_record = check_address_record(a,
+			q->fix_records = check_address_record(a,
 			    p->names[0].name, &ip->ip);
 		} else {
 			fix_ptr(a, q, r, ip, arena_printf(a, "change the PTR "
@@ -212,25 +213,14 @@ static void
 fix_helo(struct arena *a, struct check_requirement *q,
     const struct check_result *r, const struct ip_addr *ip)
 {
-	const char *host = NULL;
-	bool resolves = false;
-	size_t i;
+	bool resolves;
+	const char *host = check_host_name(a, r, ip, false, &resolves);
 
-	for (i = 0; i < r->nmx && host == NULL; i++) {
-		if (dns_answer_has_addr(ip->family == AF_INET ? r->mxhosts[i].a4 :
-		    r->mxhosts[i].a6, ip)) {
-			host = r->mxhosts[i].host;
-			resolves = true;
-		}
-	}
-	if (host == NULL) {
-		host = arena_printf(a, "mail.%s", r->in->domain);
-	}
 	q->fix = arena_printf(a, "make the server say HELO/EHLO with its host "
 	    "name, such as %s (Postfix: smtp_helo_name or myhostname; Exim: "
 	    "primary_hostname)%s", safe_str(a, host), resolves ? "" :
 	    ", and publish its address record");
-	q->fix_record = resolves ? NULL : check_address_record(a, host, ip);
+	q->fix_records = resolves ? NULL : check_address_record(a, host, ip);
 }
 
 static void
@@ -263,7 +253,7 @@ helo_of_ip(struct arena *a, struct check_requirement *q,
 	if (own_name(a, r, r->in->helo)) {
 		q->fix = arena_printf(a, "publish the address record of %s, "
 		    "so that it resolves to the server", helo);
-		q->fix_record = check_address_record(a, r->in->helo, ip);
+		q->fix_records = check_address_record(a, r->in->helo, ip);
 	} else {
 		fix_helo(a, q, r, ip);
 	}
@@ -346,16 +336,17 @@ fail_null_sender(struct arena *a, struct check_requirement *q,
 		    check_ip_text(a, &r->ips[i].ip));
 	}
 	if (r->nips > 0) {
-		host = check_host_name(a, r, &r->ips[0].ip, &resolves);
+		host = check_host_name(a, r, &r->ips[0].ip, true,
+		    &resolves);
 	}
 	q->fix = arena_printf(a, "send with an envelope sender (MAIL FROM, "
 	    "--sender) in a bounce domain that receives mail, such as %s, "
 	    "and publish its MX%s", safe_str(a, bounce), r->nips ?
 	    " and SPF records" : " record");
-	q->fix_record = arena_printf(a, "%s. MX 10 %s.", safe_str(a, bounce),
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.", safe_str(a, bounce),
 	    safe_str(a, host));
 	if (r->nips > 0) {
-		q->fix_record = arena_printf(a, "%s\n%s", q->fix_record,
+		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
 		    check_txt_record(a, bounce, arena_printf(a, "v=spf1 %s "
 		    "-all", terms)));
 	}
@@ -396,13 +387,13 @@ mx_host(struct arena *a, struct check_requirement *q,
 				    "gives it, with port 25 forwarded to it)";
 				for (i = 0; i < r->in->nips; i++) {
 					if (r->in->ips[i].family == ip->family) {
-						q->fix_record =
+						q->fix_records =
 						    check_address_record(a,
 						    m->host, &r->in->ips[i]);
 						break;
 					}
 				}
-				if (q->fix_record == NULL) {
+				if (q->fix_records == NULL) {
 					q->fix = arena_printf(a, "%s; give it "
 					    "with --ip to see the record",
 					    q->fix);
@@ -417,12 +408,35 @@ mx_host(struct arena *a, struct check_requirement *q,
 	    safe_str(a, m->host), safe_str(a, r->in->domain)))) {
 		q->fix = arena_printf(a, "publish the address record of %s",
 		    safe_str(a, m->host));
-		q->fix_record = r->nips ? check_address_record(a, m->host,
+		q->fix_records = r->nips ? check_address_record(a, m->host,
 		    &r->ips[0].ip) : NULL;
 	}
 	note(sb, arena_printf(a, "%s (%s)", safe_str(a, m->host), addrs.len ?
 	    strbuf_str(&addrs) : "no address"));
 	strbuf_finish(&addrs);
+}
+
+static void
+fix_mx_missing(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const char *domain = safe_str(a, r->in->domain), *host;
+	bool resolves;
+
+	q->fix = arena_printf(a, "publish an MX record naming the host that "
+	    "receives mail for %s", domain);
+	if (r->nips == 0) {
+		return;
+	}
+	host = check_host_name(a, r, &r->ips[0].ip, true, &resolves);
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.", domain,
+	    safe_str(a, host));
+	if (!resolves) {
+		q->fix = arena_printf(a, "%s, and the host's address record",
+		    q->fix);
+		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
+		    check_address_record(a, host, &r->ips[0].ip));
+	}
 }
 
 static void
@@ -444,18 +458,11 @@ require_mx(struct arena *a, struct check_result *r)
 		check_req_set(q, CHECK_INFO, NULL, arena_printf(a, "%s receives "
 		    "no mail (null MX, RFC 7505); bounces go to %s", domain,
 		    safe_str(a, r->sender_domain)));
-	} else if (r->mx->kind != DNS_ANS_RECORDS) {
-		bool resolves;
-
-		if (check_req_set(q, CHECK_WARN, "mx-missing", arena_printf(a,
-		    "%s has no MX record: replies to it go to its address "
-		    "record, if any (RFC 5321 §5.1)", domain))) {
-			q->fix = arena_printf(a, "publish an MX record naming "
-			    "the host that receives mail for %s", domain);
-			q->fix_record = r->nips ? arena_printf(a, "%s. MX 10 "
-			    "%s.", domain, safe_str(a, check_host_name(a, r,
-			    &r->ips[0].ip, &resolves))) : NULL;
-		}
+	} else if (r->mx->kind != DNS_ANS_RECORDS && check_req_set(q,
+	    CHECK_WARN, "mx-missing", arena_printf(a, "%s has no MX record: "
+	    "replies to it go to its address record, if any (RFC 5321 "
+	    "§5.1)", domain))) {
+		fix_mx_missing(a, q, r);
 	}
 	for (i = 0; i < r->nmx && !r->null_mx; i++) {
 		if (r->mxhosts[i].host[0] != '\0') {

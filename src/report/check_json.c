@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "check/check.h"
 #include "report/check.h"
 #include "report/dkim.h"
@@ -5,6 +7,22 @@
 #include "report/json.h"
 #include "report/ptr.h"
 #include "report/spf.h"
+
+/* The records of a fix, one zone-file line each. */
+static cJSON *
+records_json(const char *text)
+{
+	cJSON *arr = cJSON_CreateArray();
+	const char *end;
+
+	for (; text != NULL && *text; text = *end ? end + 1 : end) {
+		end = strchr(text, '\n');
+		end = end ? end : text + strlen(text);
+		cJSON_AddItemToArray(arr, json_bytes(text, (size_t)(end -
+		    text)));
+	}
+	return arr;
+}
 
 static cJSON *
 requirements_json(const struct check_result *r)
@@ -22,7 +40,8 @@ requirements_json(const struct check_result *r)
 		json_add_str(o, "code", q->code);
 		json_add_str(o, "message", q->message);
 		json_add_str(o, "fix", q->fix);
-		json_add_str(o, "fix_record", q->fix_record);
+		cJSON_AddItemToObject(o, "fix_records",
+		    records_json(q->fix_records));
 		codes = cJSON_AddArrayToObject(o, "gmail_codes");
 		for (k = 0; q->gmail_codes[k]; k++) {
 			cJSON_AddItemToArray(codes, json_str(q->gmail_codes[k]));

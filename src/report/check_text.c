@@ -167,7 +167,7 @@ print_fixes(FILE *f, const struct text_style *style,
 			}
 			fprintf(f, " %zu. %s [%s]: %s\n", n, q->id, q->code,
 			    q->fix ? q->fix : q->message);
-			for (rec = q->fix_record; rec && *rec; rec = *end ?
+			for (rec = q->fix_records; rec && *rec; rec = *end ?
 			    end + 1 : end) {
 				end = strchr(rec, '\n');
 				end = end ? end : rec + strlen(rec);

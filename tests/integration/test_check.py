@@ -18,6 +18,11 @@ def requirements(doc):
     return {q['id']: q for q in doc['requirements']}
 
 
+def records(q):
+    """The records a fix publishes, one zone-file line each."""
+    return '\n'.join(q['fix_records'])
+
+
 def not_passing(doc):
     return {q['id']: (q['status'], q['code']) for q in doc['requirements']
             if q['status'] not in ('pass', 'info')}
@@ -60,6 +65,7 @@ class CheckAgainstKnot(unittest.TestCase):
             self.assertTrue(req[rid]['required'])
             self.assertIsNone(req[rid]['code'])
             self.assertIsNone(req[rid]['fix'])
+            self.assertEqual(req[rid]['fix_records'], [])
         self.assertEqual(req['dnsbl']['status'], 'pass')
         self.assertFalse(req['dnsbl']['required'])
         self.assertNotIn('ipv6', req)
@@ -132,7 +138,7 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('26.100.51.198.in-addr.arpa', q['message'])
         self.assertEqual(q['gmail_codes'], ['4.7.23', '5.7.25'])
         # The record names the MX host, and says who publishes it.
-        self.assertEqual(q['fix_record'], '26.100.51.198.in-addr.arpa. '
+        self.assertEqual(records(q), '26.100.51.198.in-addr.arpa. '
                          'PTR mail.noptr.check.test.')
         self.assertIn('ISP or hosting provider', q['fix'])
         self.assertIn('not', q['fix'])
@@ -140,7 +146,7 @@ class CheckAgainstKnot(unittest.TestCase):
     def test_ptr_fix_uses_the_helo_name(self):
         r, doc, req = self.check('noptr.check.test', '--helo',
                                  'mail.noptr.check.test')
-        self.assertIn('PTR mail.noptr.check.test.', req['ptr']['fix_record'])
+        self.assertIn('PTR mail.noptr.check.test.', records(req['ptr']))
         self.assertEqual(req['helo']['status'], 'pass')
 
     def test_ptr_not_forward_confirmed(self):
@@ -151,7 +157,7 @@ class CheckAgainstKnot(unittest.TestCase):
                          ('fail', 'ptr-not-confirmed'))
         self.assertIn('does not resolve back', q['message'])
         self.assertIn('27.100.51.198.in-addr.arpa. PTR '
-                      'mail.badptr.check.test.', q['fix_record'])
+                      'mail.badptr.check.test.', records(q))
 
     def test_isp_pool_name_is_asked_of_the_provider(self):
         # Forward-confirmed, but the ISP's generic name: a warning that
@@ -162,7 +168,7 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual((q['status'], q['code']), ('warn', 'ptr-generic'))
         self.assertIn('ask', q['fix'])
         self.assertIn('provider', q['fix'])
-        self.assertEqual(q['fix_record'], '46.100.51.198.in-addr.arpa. '
+        self.assertEqual(records(q), '46.100.51.198.in-addr.arpa. '
                          'PTR mail.ispptr.check.test.')
         # Not confirmed, and someone else's name: ask the provider to
         # change it; never "publish an A record for the ISP's name".
@@ -171,8 +177,8 @@ class CheckAgainstKnot(unittest.TestCase):
         q = req['ptr']
         self.assertEqual(q['code'], 'ptr-not-confirmed')
         self.assertIn('provider', q['fix'])
-        self.assertNotIn('dyn-47.pool.isp.test. A', q['fix_record'])
-        self.assertEqual(q['fix_record'], '47.100.51.198.in-addr.arpa. '
+        self.assertNotIn('dyn-47.pool.isp.test. A', records(q))
+        self.assertEqual(records(q), '47.100.51.198.in-addr.arpa. '
                          'PTR mail.ispbad.check.test.')
 
     def test_spf_fix_adds_the_mx_term_that_covers_the_ip(self):
@@ -183,7 +189,7 @@ class CheckAgainstKnot(unittest.TestCase):
                          ('fail', 'spf-not-authorized'))
         self.assertIn('198.51.100.28', q['message'])
         self.assertEqual(q['gmail_codes'], ['4.7.27', '5.7.27'])
-        self.assertEqual(q['fix_record'], 'nospf.check.test. TXT '
+        self.assertEqual(records(q), 'nospf.check.test. TXT '
                          '"v=spf1 ip4:192.0.2.1 mx -all"')
         self.assertIn('1/10 DNS lookups', q['fix'])
         self.assertIn("'mx'", q['fix'])
@@ -192,11 +198,11 @@ class CheckAgainstKnot(unittest.TestCase):
 
     def test_spf_fix_with_a_given_ip(self):
         r, doc, req = self.check('nospf.check.test', '--ip', '203.0.113.5')
-        self.assertEqual(req['spf']['fix_record'], 'nospf.check.test. TXT '
+        self.assertEqual(records(req['spf']), 'nospf.check.test. TXT '
                          '"v=spf1 ip4:192.0.2.1 ip4:203.0.113.5 -all"')
         self.assertIn('0/10 DNS lookups', req['spf']['fix'])
         r, doc, req = self.check('aspf.check.test', '--ip', '198.51.100.48')
-        self.assertEqual(req['spf']['fix_record'], 'aspf.check.test. TXT '
+        self.assertEqual(records(req['spf']), 'aspf.check.test. TXT '
                          '"v=spf1 mx a ~all"')
         self.assertIn("'a'", req['spf']['fix'])
 
@@ -205,13 +211,13 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertVerdict(r, doc, 'not-ready', 1)
         q = req['spf']
         self.assertEqual((q['status'], q['code']), ('fail', 'spf-missing'))
-        self.assertEqual(q['fix_record'],
+        self.assertEqual(records(q),
                          'nospfrec.check.test. TXT "v=spf1 mx -all"')
 
     def test_spf_fix_is_split_into_strings(self):
         r, doc, req = self.check('longspf.check.test', '--ip',
                                  '198.51.100.25')
-        record = req['spf']['fix_record']
+        record = records(req['spf'])
         strings = re.findall(r'"([^"]*)"', record)
         self.assertEqual(len(strings), 2, record)
         self.assertTrue(all(len(s) <= 255 for s in strings))
@@ -236,7 +242,7 @@ class CheckAgainstKnot(unittest.TestCase):
         q = req['dmarc']
         self.assertEqual((q['status'], q['code']), ('fail', 'dmarc-missing'))
         self.assertEqual(q['gmail_codes'], ['4.7.31', '4.7.40', '5.7.40'])
-        self.assertEqual(q['fix_record'], '_dmarc.nodmarc.check.test. TXT '
+        self.assertEqual(records(q), '_dmarc.nodmarc.check.test. TXT '
                          '"v=DMARC1; p=none; '
                          'rua=mailto:postmaster@nodmarc.check.test"')
 
@@ -263,7 +269,7 @@ class CheckAgainstKnot(unittest.TestCase):
             self.assertEqual((q['status'], q['code']), ('fail', code), q)
             self.assertIn(words, q['message'])
             self.assertIn('default._domainkey.%s.check.test' % name,
-                          q['fix'] + (q['fix_record'] or ''))
+                          q['fix'] + (records(q) or ''))
             fixes.add(q['fix'])
         self.assertEqual(len(fixes), 4, fixes)
         r, doc, req = self.check('dkcname.check.test', '-s', 'selector1',
@@ -381,7 +387,7 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('192.168.1.10', q['message'])
         self.assertEqual(doc['sending_ips'], [])
         r, doc, req = self.check('privmx.check.test', '--ip', '203.0.113.9')
-        self.assertEqual(req['mx']['fix_record'],
+        self.assertEqual(records(req['mx']),
                          'mail.privmx.check.test. A 203.0.113.9')
 
     def test_null_mx(self):
@@ -410,6 +416,21 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual(req['mx']['status'], 'info')
         self.assertIn('receives no mail', req['mx']['message'])
 
+    def test_mx_missing_or_without_address(self):
+        r, doc, req = self.check('nomx.check.test', '--ip', '198.51.100.25')
+        self.assertVerdict(r, doc, 'ready', 0)
+        self.assertEqual((req['mx']['status'], req['mx']['code']),
+                         ('warn', 'mx-missing'))
+        self.assertEqual(records(req['mx']),
+                         'nomx.check.test. MX 10 mail.nomx.check.test.\n'
+                         'mail.nomx.check.test. A 198.51.100.25')
+        r, doc, req = self.check('mxnoaddr.check.test', '--ip',
+                                 '198.51.100.25')
+        self.assertVerdict(r, doc, 'not-ready', 1)
+        self.assertEqual((req['mx']['status'], req['mx']['code']),
+                         ('fail', 'mx-host-no-address'))
+        self.assertIn('gone.mxnoaddr.check.test', req['mx']['message'])
+
     def test_domain_that_does_not_exist(self):
         r, doc, req = self.check('nope.check.test')
         self.assertVerdict(r, doc, 'not-ready', 1)
@@ -428,7 +449,8 @@ class CheckAgainstKnot(unittest.TestCase):
                            ('198.51.100.25', 'helo-bare-ip'),
                            ('[198.51.100.25]', 'helo-bare-ip'),
                            ('elsewhere.check.test', 'helo-address-mismatch'),
-                           ('nothere.check.test', 'helo-no-address')):
+                           ('nothere.check.test', 'helo-no-address'),
+                           ('mailhost', 'helo-not-fqdn')):
             r, doc, req = self.check('home.check.test', '--ip',
                                      '198.51.100.25', '--helo', helo)
             self.assertVerdict(r, doc, 'not-ready', 1)
@@ -445,7 +467,7 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('2001:db8:1::45', q['message'])
         self.assertIn('550-5.7.1', q['gmail_codes'])
         self.assertIn('ip6.arpa. PTR mail.v6noptr.check.test.',
-                      q['fix_record'])
+                      records(q))
 
     def test_only_ipv4_checked_says_so(self):
         r, doc, req = self.check('home.check.test', '--ip', '198.51.100.25')
@@ -586,6 +608,24 @@ class CheckUnderDnsFailure(unittest.TestCase):
             self.assertIn(rcode.lower(), req['dkim']['message'])
             self.assertIn('default._domainkey.slow.test',
                           req['dkim']['message'])
+
+    def test_queries_that_cannot_be_sent(self):
+        # Nothing listens on the port: every lookup fails to get an
+        # answer (ICMP port unreachable, or a timeout).
+        server = FakeDNS(zone()).start()
+        port = server.port
+        server.stop()
+        base = ['@127.0.0.1', '-p', str(port), '--timeout', '0.5',
+                '--tries', '1']
+        js = mailauth(*base, '--json', 'check', '--no-dnsbl', '-s',
+                      'default', 'slow.test', '--ip', '192.0.2.5')
+        doc = js.json()
+        self.assertEqual((doc['verdict'], js.code), ('unknown', 3),
+                         not_passing(doc))
+        self.assertFalse([q for q in doc['requirements']
+                          if q['status'] == 'fail'])
+        self.assertEqual(requirements(doc)['spf']['code'],
+                         'spf-lookup-failed')
 
     def test_a_known_failure_beats_unknown(self):
         config = zone({'slow.test': {'TXT': {'action': 'timeout'}}})
