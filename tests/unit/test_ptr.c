@@ -139,3 +139,45 @@ Test(ptr, forward_confirmation)
 	cr_assert(finding_has(&r->findings, "ptr-missing"));
 	dns_zoneset_destroy(zs);
 }
+
+/* A zone lookup in which the names under "slow." time out. */
+static const struct dns_answer *
+slow_lookup(void *ctx, const char *name, enum dns_type type)
+{
+	if (dns_name_is_under(name, "slow.test")) {
+		return dns_answer_without_response(a, name, type,
+		    DNS_ANS_TIMEOUT, "timeout");
+	}
+	return dns_zoneset_answer(ctx, a, name, type);
+}
+
+/* A forward lookup that failed leaves FCrDNS unknown: no "not confirmed"
+ * finding, one DNS error that names the lookup. */
+Test(ptr, failed_forward_lookup_is_unknown)
+{
+	static const char zone[] =
+	    "$ORIGIN test.\n@ SOA ns h 1 2 3 4 5\ngood A 192.0.2.7\n"
+	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns.test. h 1 2 3 4 5\n"
+	    "7 PTR mail.slow.test.\n8 PTR mail.slow.test.\n8 PTR good.test.\n";
+	struct dns_zoneset *zs = dns_zoneset_create();
+	struct ip_addr seven = ip("192.0.2.7"), eight = ip("192.0.2.8");
+	struct ptr_result *r;
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
+	    &err), 0, "%s", err);
+	r = ptr_check(a, slow_lookup, zs, psl, &seven, NULL, NULL);
+	ptr_lint(a, r);
+	cr_assert_not(r->fcrdns);
+	cr_assert_not_null(r->failed);
+	cr_assert_str_eq(r->failed->name, "mail.slow.test");
+	cr_assert(finding_has(&r->findings, "ptr-dns-error"));
+	cr_assert_not(finding_has(&r->findings, "ptr-not-confirmed"));
+	cr_assert_not(finding_has(&r->findings, "ptr-name-mismatch"));
+	/* Another name that does not confirm: it is known, not unknown. */
+	r = ptr_check(a, slow_lookup, zs, psl, &eight, NULL, NULL);
+	ptr_lint(a, r);
+	cr_assert_not(r->fcrdns);
+	cr_assert_not_null(r->failed);
+	dns_zoneset_destroy(zs);
+}
