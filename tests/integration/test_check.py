@@ -11,7 +11,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, mailauth  # noqa: E402
+from harness import SLOWDOWN, FakeDNS, Knot, mailauth  # noqa: E402
 
 
 def requirements(doc):
@@ -28,14 +28,66 @@ def not_passing(doc):
             if q['status'] not in ('pass', 'info')}
 
 
+# The situations checked with the same options go through one --batch run
+# each (a line is "DOMAIN [IP ...]"): the same code as single runs, and far
+# fewer processes under valgrind. Single runs cover the text, the exit
+# status and the options a line cannot carry.
+BATCHES = {
+    'bl': (('--dnsbl', 'bl.test'), [
+        'home.check.test', 'noptr.check.test', 'badptr.check.test',
+        'ispptr.check.test', 'ispbad.check.test', 'nospf.check.test',
+        'nospf.check.test 203.0.113.5', 'aspf.check.test 198.51.100.48',
+        'nospfrec.check.test', 'longspf.check.test 198.51.100.25',
+        'overlimit.check.test', 'nodmarc.check.test', 'testing.check.test',
+        'listed.check.test', 'privmx.check.test',
+        'privmx.check.test 203.0.113.9', 'nullmx.check.test',
+        'nullmx.check.test 198.51.100.44', 'nope.check.test',
+        'v6noptr.check.test', 'home.check.test 198.51.100.25',
+        'home.check.test 192.0.2.200', 'nomx.check.test 198.51.100.25',
+        'mxnoaddr.check.test 198.51.100.25', 'dkcname.check.test',
+        'dkmissing.check.test 198.51.100.25',
+        'home.check.test 192.0.2.1 203.0.113.5 2001:db8::1',
+        'home.check.test 10.1.2.3', 'home.check.test 172.16.0.9',
+        'home.check.test 100.64.0.1', 'home.check.test 169.254.1.1',
+        'home.check.test fd12::5', 'home.check.test ::1',
+        'home.check.test fe80::1']),
+    'selector': (('--dnsbl', 'bl.test', '-s', 'default'), [
+        'dkmissing.check.test 198.51.100.25',
+        'dkrevoked.check.test 198.51.100.25',
+        'dkshort.check.test 198.51.100.25',
+        'dkbroken.check.test 198.51.100.25']),
+    'zen': (('--dnsbl', 'zen.spamhaus.org'), [
+        'pbl.check.test', 'home.check.test 198.51.100.42',
+        'home.check.test 198.51.100.43', 'home.check.test 198.51.100.25']),
+    'default': ((), ['home.check.test']),
+}
+
+
 class CheckAgainstKnot(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.knot = Knot().start()
+        cls.docs = {}
+        for name, (opts, lines) in BATCHES.items():
+            # A modest --concurrency: knotd on a loaded machine drops
+            # bursts of 512 questions, and a lost answer is a timeout.
+            r = mailauth(*cls.knot.args(), '--json', '--concurrency', '64',
+                         '--batch', '-', 'check', *opts,
+                         input_bytes=('\n'.join(lines) + '\n').encode())
+            out = [json.loads(line) for line in r.out.splitlines()]
+            assert len(out) == len(lines), (name, r.err)
+            for line, doc in zip(lines, out):
+                cls.docs[(name, line)] = doc
 
     @classmethod
     def tearDownClass(cls):
         cls.knot.stop()
+
+    def line(self, line, batch='bl'):
+        """The JSON of one batch line and its requirements by id."""
+        doc = self.docs[(batch, line)]
+        self.assertIsNone(doc['error'], doc)
+        return doc, requirements(doc)
 
     def check(self, domain, *args, dnsbl=('--dnsbl', 'bl.test')):
         r = mailauth(*self.knot.args(), '--json', 'check', *dnsbl, domain,
@@ -46,15 +98,15 @@ class CheckAgainstKnot(unittest.TestCase):
     def text(self, domain, *args, dnsbl=('--dnsbl', 'bl.test')):
         return mailauth(*self.knot.args(), 'check', *dnsbl, domain, *args)
 
-    def assertVerdict(self, r, doc, verdict, code):
-        self.assertEqual((doc['verdict'], r.code), (verdict, code),
-                         not_passing(doc))
+    def assertVerdict(self, doc, verdict):
+        self.assertEqual(doc['verdict'], verdict, not_passing(doc))
 
     # -- a domain that is ready ---------------------------------------
 
     def test_home_server_configured_right(self):
         r, doc, req = self.check('home.check.test', '--trace')
-        self.assertVerdict(r, doc, 'ready', 0)
+        self.assertEqual((doc['verdict'], r.code), ('ready', 0),
+                         not_passing(doc))
         self.assertEqual(doc['command'], 'check')
         self.assertTrue(doc['ips_from_mx'])
         self.assertEqual(doc['sending_ips'],
@@ -88,13 +140,16 @@ class CheckAgainstKnot(unittest.TestCase):
         asked = [(q['name'], q['type']) for q in doc['queries']]
         self.assertEqual(len(asked), len(set(asked)))
         self.assertEqual(doc['stats']['sent'], len(asked))
+        # The same line in a batch says the same.
+        self.assertEqual(self.line('home.check.test')[0]['requirements'],
+                         doc['requirements'])
 
     def test_default_blocklists_never_change_the_verdict(self):
         # The stand-in for ZEN answers 127.255.255.254 for 198.51.100.25,
         # as Spamhaus does to queries through public resolvers, and
         # bl.spamcop.net is REFUSED: information, and exit 0.
-        r, doc, req = self.check('home.check.test', dnsbl=())
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('home.check.test', 'default')
+        self.assertVerdict(doc, 'ready')
         q = req['dnsbl']
         self.assertEqual((q['status'], q['required'], q['code']),
                          ('unknown', False, 'dnsbl-error'))
@@ -124,15 +179,16 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertNotIn('── SPF', r.out)
         self.assertIn('? dnsbl', r.out)
         self.assertIn('Nothing to fix', lines[-1])
-        details = self.text('home.check.test', '--details')
-        for part in ('── SPF', '── DKIM', '── DMARC', '── PTR'):
+        details = self.text('home.check.test', '--details', '--ascii')
+        for part in ('-- SPF', '-- DKIM', '-- DMARC', '-- PTR'):
             self.assertIn(part, details.out)
+        self.assertIn('Nothing to fix', details.out.splitlines()[-1])
 
     # -- the verdict and the fixes ---------------------------------------
 
     def test_missing_ptr(self):
-        r, doc, req = self.check('noptr.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('noptr.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['ptr']
         self.assertEqual((q['status'], q['code']), ('fail', 'ptr-missing'))
         self.assertIn('26.100.51.198.in-addr.arpa', q['message'])
@@ -146,12 +202,13 @@ class CheckAgainstKnot(unittest.TestCase):
     def test_ptr_fix_uses_the_helo_name(self):
         r, doc, req = self.check('noptr.check.test', '--helo',
                                  'mail.noptr.check.test')
+        self.assertEqual(r.code, 1)
         self.assertIn('PTR mail.noptr.check.test.', records(req['ptr']))
         self.assertEqual(req['helo']['status'], 'pass')
 
     def test_ptr_not_forward_confirmed(self):
-        r, doc, req = self.check('badptr.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('badptr.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['ptr']
         self.assertEqual((q['status'], q['code']),
                          ('fail', 'ptr-not-confirmed'))
@@ -162,8 +219,8 @@ class CheckAgainstKnot(unittest.TestCase):
     def test_isp_pool_name_is_asked_of_the_provider(self):
         # Forward-confirmed, but the ISP's generic name: a warning that
         # never changes the verdict, and the fix is to ask the provider.
-        r, doc, req = self.check('ispptr.check.test')
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('ispptr.check.test')
+        self.assertVerdict(doc, 'ready')
         q = req['ptr']
         self.assertEqual((q['status'], q['code']), ('warn', 'ptr-generic'))
         self.assertIn('ask', q['fix'])
@@ -172,8 +229,8 @@ class CheckAgainstKnot(unittest.TestCase):
                          'PTR mail.ispptr.check.test.')
         # Not confirmed, and someone else's name: ask the provider to
         # change it; never "publish an A record for the ISP's name".
-        r, doc, req = self.check('ispbad.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('ispbad.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['ptr']
         self.assertEqual(q['code'], 'ptr-not-confirmed')
         self.assertIn('provider', q['fix'])
@@ -182,8 +239,8 @@ class CheckAgainstKnot(unittest.TestCase):
                          'PTR mail.ispbad.check.test.')
 
     def test_spf_fix_adds_the_mx_term_that_covers_the_ip(self):
-        r, doc, req = self.check('nospf.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('nospf.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['spf']
         self.assertEqual((q['status'], q['code']),
                          ('fail', 'spf-not-authorized'))
@@ -197,26 +254,25 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual(req['alignment']['status'], 'pass')
 
     def test_spf_fix_with_a_given_ip(self):
-        r, doc, req = self.check('nospf.check.test', '--ip', '203.0.113.5')
+        doc, req = self.line('nospf.check.test 203.0.113.5')
         self.assertEqual(records(req['spf']), 'nospf.check.test. TXT '
                          '"v=spf1 ip4:192.0.2.1 ip4:203.0.113.5 -all"')
         self.assertIn('0/10 DNS lookups', req['spf']['fix'])
-        r, doc, req = self.check('aspf.check.test', '--ip', '198.51.100.48')
+        doc, req = self.line('aspf.check.test 198.51.100.48')
         self.assertEqual(records(req['spf']), 'aspf.check.test. TXT '
                          '"v=spf1 mx a ~all"')
         self.assertIn("'a'", req['spf']['fix'])
 
     def test_spf_fix_for_a_domain_without_a_record(self):
-        r, doc, req = self.check('nospfrec.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('nospfrec.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['spf']
         self.assertEqual((q['status'], q['code']), ('fail', 'spf-missing'))
         self.assertEqual(records(q),
                          'nospfrec.check.test. TXT "v=spf1 mx -all"')
 
     def test_spf_fix_is_split_into_strings(self):
-        r, doc, req = self.check('longspf.check.test', '--ip',
-                                 '198.51.100.25')
+        doc, req = self.line('longspf.check.test 198.51.100.25')
         record = records(req['spf'])
         strings = re.findall(r'"([^"]*)"', record)
         self.assertEqual(len(strings), 2, record)
@@ -226,8 +282,8 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn("'mx'", req['spf']['fix'])
 
     def test_over_the_spf_lookup_limit(self):
-        r, doc, req = self.check('overlimit.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('overlimit.check.test')
+        self.assertVerdict(doc, 'not-ready')
         self.assertEqual((req['spf-lookups']['status'],
                           req['spf-lookups']['code']),
                          ('warn', 'spf-lookup-limit'))
@@ -237,8 +293,8 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIsNotNone(req['spf']['fix'])
 
     def test_no_dmarc(self):
-        r, doc, req = self.check('nodmarc.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('nodmarc.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['dmarc']
         self.assertEqual((q['status'], q['code']), ('fail', 'dmarc-missing'))
         self.assertEqual(q['gmail_codes'], ['4.7.31', '4.7.40', '5.7.40'])
@@ -247,8 +303,8 @@ class CheckAgainstKnot(unittest.TestCase):
                          'rua=mailto:postmaster@nodmarc.check.test"')
 
     def test_dkim_in_testing_mode_is_a_warning(self):
-        r, doc, req = self.check('testing.check.test')
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('testing.check.test')
+        self.assertVerdict(doc, 'ready')
         q = req['dkim']
         self.assertEqual((q['status'], q['code']), ('warn', 'dkim-testing'))
         self.assertIn('t=y', q['message'])
@@ -262,26 +318,26 @@ class CheckAgainstKnot(unittest.TestCase):
         }
         fixes = set()
         for name, (code, words) in cases.items():
-            r, doc, req = self.check(name + '.check.test', '-s', 'default',
-                                     '-i', '198.51.100.25')
-            self.assertVerdict(r, doc, 'not-ready', 1)
+            doc, req = self.line(name + '.check.test 198.51.100.25',
+                                 'selector')
+            self.assertVerdict(doc, 'not-ready')
             q = req['dkim']
             self.assertEqual((q['status'], q['code']), ('fail', code), q)
             self.assertIn(words, q['message'])
             self.assertIn('default._domainkey.%s.check.test' % name,
-                          q['fix'] + (records(q) or ''))
+                          q['fix'] + records(q))
             fixes.add(q['fix'])
         self.assertEqual(len(fixes), 4, fixes)
         r, doc, req = self.check('dkcname.check.test', '-s', 'selector1',
                                  '-i', '198.51.100.25')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        self.assertEqual((doc['verdict'], r.code), ('not-ready', 1))
         q = req['dkim']
         self.assertEqual(q['code'], 'dkim-cname-dangling')
         self.assertIn('not enabled', q['message'])
         # Without -s, the probe finds the CNAME too.
-        r, doc, req = self.check('dkcname.check.test')
+        doc, req = self.line('dkcname.check.test')
         self.assertEqual(req['dkim']['code'], 'dkim-cname-dangling')
-        r, doc, req = self.check('dkmissing.check.test')
+        doc, req = self.line('dkmissing.check.test 198.51.100.25')
         self.assertEqual(req['dkim']['code'], 'dkim-key-missing')
         self.assertIn('-s', req['dkim']['fix'])
 
@@ -303,17 +359,16 @@ class CheckAgainstKnot(unittest.TestCase):
     # -- blocklists --------------------------------------------------------
 
     def test_listed_on_a_blocklist_is_information(self):
-        r, doc, req = self.check('listed.check.test')
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('listed.check.test')
+        self.assertVerdict(doc, 'ready')
         q = req['dnsbl']
         self.assertEqual((q['status'], q['code'], q['required']),
                          ('warn', 'dnsbl-listed', False))
         self.assertIn('bl.test', q['message'])
 
     def test_pbl_listing_is_a_prominent_warning(self):
-        r, doc, req = self.check('pbl.check.test',
-                                 dnsbl=('--dnsbl', 'zen.spamhaus.org'))
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('pbl.check.test', 'zen')
+        self.assertVerdict(doc, 'ready')
         q = req['dnsbl']
         self.assertEqual((q['status'], q['code']),
                          ('warn', 'dnsbl-policy-listed'))
@@ -326,6 +381,7 @@ class CheckAgainstKnot(unittest.TestCase):
                          ('policy-listed', True, '127.0.0.10'))
         r = self.text('pbl.check.test', dnsbl=('--dnsbl',
                                                 'zen.spamhaus.org'))
+        self.assertEqual(r.code, 0)
         self.assertIn('! dnsbl', r.out)
         self.assertIn('550-5.7.1', r.out)
         self.assertIn('1. dnsbl', r.out)
@@ -334,8 +390,7 @@ class CheckAgainstKnot(unittest.TestCase):
         for ip, words in (('198.51.100.42', 'mistyped'),
                           ('198.51.100.43', 'too many queries'),
                           ('198.51.100.25', 'public')):
-            r, doc, req = self.check('home.check.test', '--ip', ip,
-                                     dnsbl=('--dnsbl', 'zen.spamhaus.org'))
+            doc, req = self.line('home.check.test ' + ip, 'zen')
             zen = doc['blocklists'][0]
             self.assertEqual((zen['status'], zen['listed']),
                              ('error', None), ip)
@@ -346,7 +401,7 @@ class CheckAgainstKnot(unittest.TestCase):
     def test_no_dnsbl(self):
         r, doc, req = self.check('home.check.test', '--trace',
                                  dnsbl=('--no-dnsbl',))
-        self.assertVerdict(r, doc, 'ready', 0)
+        self.assertEqual((doc['verdict'], r.code), ('ready', 0))
         self.assertNotIn('dnsbl', req)
         self.assertEqual(doc['blocklists'], [])
         self.assertFalse([q for q in doc['queries']
@@ -354,7 +409,7 @@ class CheckAgainstKnot(unittest.TestCase):
                           'spamcop' in q['name']])
 
     def test_bad_dnsbl_zones_are_usage_errors(self):
-        for bad in ('', 'bad..zone', '.', 'a' * 64 + '.example'):
+        for bad in ('', 'bad..zone'):
             r = mailauth(*self.knot.args(), 'check', '--dnsbl', bad,
                          'home.check.test')
             self.assertEqual(r.code, 2, bad)
@@ -364,36 +419,39 @@ class CheckAgainstKnot(unittest.TestCase):
     # -- home-server situations ----------------------------------------
 
     def test_non_public_ip_is_a_usage_error(self):
-        for ip in ('10.1.2.3', '172.16.0.9', '192.168.1.5', '100.64.0.1',
-                   '127.0.0.1', '169.254.1.1', 'fc00::1', 'fd12::5', '::1',
-                   'fe80::1'):
+        for ip in ('192.168.1.5', '127.0.0.1', 'fc00::1'):
             r = mailauth(*self.knot.args(), 'check', 'home.check.test',
                          '--ip', ip)
             self.assertEqual(r.code, 2, ip)
             self.assertIn(ip, r.err)
             self.assertIn('public address', r.err)
+        for ip in ('10.1.2.3', '172.16.0.9', '100.64.0.1', '169.254.1.1',
+                   'fd12::5', '::1', 'fe80::1'):
+            doc = self.docs[('bl', 'home.check.test ' + ip)]
+            self.assertIn(ip, doc['error'])
+            self.assertIn('public address', doc['error'])
         # Documentation ranges stay allowed: examples and tests use them.
-        for ip in ('192.0.2.1', '203.0.113.5', '2001:db8::1'):
-            r, doc, req = self.check('home.check.test', '--ip', ip)
-            self.assertIn(r.code, (0, 1, 3), ip)
-            self.assertEqual(doc['sending_ips'], [ip])
+        doc, req = self.line('home.check.test 192.0.2.1 203.0.113.5 '
+                             '2001:db8::1')
+        self.assertEqual(doc['sending_ips'],
+                         ['192.0.2.1', '203.0.113.5', '2001:db8::1'])
 
     def test_mx_address_not_public(self):
-        r, doc, req = self.check('privmx.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('privmx.check.test')
+        self.assertVerdict(doc, 'not-ready')
         q = req['mx']
         self.assertEqual((q['status'], q['code']),
                          ('fail', 'mx-address-not-public'))
         self.assertIn('192.168.1.10', q['message'])
         self.assertEqual(doc['sending_ips'], [])
-        r, doc, req = self.check('privmx.check.test', '--ip', '203.0.113.9')
+        doc, req = self.line('privmx.check.test 203.0.113.9')
         self.assertEqual(records(req['mx']),
                          'mail.privmx.check.test. A 203.0.113.9')
 
     def test_null_mx(self):
         # No --ip: said once, and the sender domain is the null-MX domain.
-        r, doc, req = self.check('nullmx.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('nullmx.check.test')
+        self.assertVerdict(doc, 'not-ready')
         self.assertIn('receives no mail', req['sending-ip']['message'])
         self.assertIn('--ip', req['sending-ip']['message'])
         self.assertEqual(req['sending-ip']['status'], 'unknown')
@@ -404,63 +462,62 @@ class CheckAgainstKnot(unittest.TestCase):
         r = self.text('nullmx.check.test')
         self.assertNotRegex(r.out, r'✗ spf +SPF of [^ ]+: *\n')
         # The sending IP, still postmaster@nullmx: not ready.
-        r, doc, req = self.check('nullmx.check.test', '--ip',
-                                 '198.51.100.44')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('nullmx.check.test 198.51.100.44')
+        self.assertVerdict(doc, 'not-ready')
         self.assertEqual(req['mx']['code'], 'mx-null-sender')
         # A bounce domain that receives mail: ready.
         r, doc, req = self.check('nullmx.check.test', '--ip',
                                  '198.51.100.44', '--sender',
                                  'bounces@bounce.nullmx.check.test')
-        self.assertVerdict(r, doc, 'ready', 0)
+        self.assertEqual((doc['verdict'], r.code), ('ready', 0),
+                         not_passing(doc))
         self.assertEqual(req['mx']['status'], 'info')
         self.assertIn('receives no mail', req['mx']['message'])
 
     def test_mx_missing_or_without_address(self):
-        r, doc, req = self.check('nomx.check.test', '--ip', '198.51.100.25')
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('nomx.check.test 198.51.100.25')
+        self.assertVerdict(doc, 'ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
                          ('warn', 'mx-missing'))
         self.assertEqual(records(req['mx']),
                          'nomx.check.test. MX 10 mail.nomx.check.test.\n'
                          'mail.nomx.check.test. A 198.51.100.25')
-        r, doc, req = self.check('mxnoaddr.check.test', '--ip',
-                                 '198.51.100.25')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('mxnoaddr.check.test 198.51.100.25')
+        self.assertVerdict(doc, 'not-ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
                          ('fail', 'mx-host-no-address'))
         self.assertIn('gone.mxnoaddr.check.test', req['mx']['message'])
 
     def test_domain_that_does_not_exist(self):
-        r, doc, req = self.check('nope.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
-        self.assertEqual([(q['id'], q['code']) for q in doc['requirements']
-                          if q['status'] != 'info'],
+        doc, req = self.line('nope.check.test')
+        self.assertVerdict(doc, 'not-ready')
+        self.assertEqual([(q['id'], q['code']) for q in doc['requirements']],
                          [('domain', 'domain-nxdomain')])
         r = self.text('nope.check.test')
+        self.assertEqual(r.code, 1)
         self.assertEqual(r.out.count('does not exist'), 1, r.out)
         self.assertNotIn('✗ spf', r.out)
 
     def test_helo_name(self):
-        ok = self.check('home.check.test', '--ip', '198.51.100.25',
-                        '--helo', 'mail.home.check.test')[2]['helo']
-        self.assertEqual((ok['status'], ok['code']), ('pass', None))
+        # The other HELO cases are unit tests (tests/unit/test_check.c).
+        r, doc, req = self.check('home.check.test', '--ip', '198.51.100.25',
+                                 '--helo', 'mail.home.check.test')
+        self.assertEqual((req['helo']['status'], req['helo']['code']),
+                         ('pass', None))
+        self.assertEqual(r.code, 0)
         for helo, code in (('localhost', 'helo-localhost'),
-                           ('198.51.100.25', 'helo-bare-ip'),
-                           ('[198.51.100.25]', 'helo-bare-ip'),
-                           ('elsewhere.check.test', 'helo-address-mismatch'),
-                           ('nothere.check.test', 'helo-no-address'),
-                           ('mailhost', 'helo-not-fqdn')):
+                           ('elsewhere.check.test',
+                            'helo-address-mismatch')):
             r, doc, req = self.check('home.check.test', '--ip',
                                      '198.51.100.25', '--helo', helo)
-            self.assertVerdict(r, doc, 'not-ready', 1)
+            self.assertEqual((doc['verdict'], r.code), ('not-ready', 1))
             self.assertEqual((req['helo']['status'], req['helo']['code']),
                              ('fail', code), helo)
             self.assertIsNotNone(req['helo']['fix'], helo)
 
     def test_ipv6_address_without_ptr(self):
-        r, doc, req = self.check('v6noptr.check.test')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('v6noptr.check.test')
+        self.assertVerdict(doc, 'not-ready')
         self.assertEqual(req['ptr']['status'], 'pass')
         q = req['ptr-ipv6']
         self.assertEqual((q['status'], q['code']), ('fail', 'ptr-missing'))
@@ -470,8 +527,8 @@ class CheckAgainstKnot(unittest.TestCase):
                       records(q))
 
     def test_only_ipv4_checked_says_so(self):
-        r, doc, req = self.check('home.check.test', '--ip', '198.51.100.25')
-        self.assertVerdict(r, doc, 'ready', 0)
+        doc, req = self.line('home.check.test 198.51.100.25')
+        self.assertVerdict(doc, 'ready')
         self.assertNotIn('ptr-ipv6', req)
         q = req['ipv6']
         self.assertEqual(q['status'], 'info')
@@ -482,14 +539,14 @@ class CheckAgainstKnot(unittest.TestCase):
         r, doc, req = self.check('nodmarc.check.test', '--ip',
                                  '198.51.100.30', '--all-senders')
         self.assertFalse(doc['ips_from_mx'])
-        self.assertVerdict(r, doc, 'ready', 0)
+        self.assertEqual((doc['verdict'], r.code), ('ready', 0))
         self.assertEqual(req['dmarc']['status'], 'warn')
         self.assertFalse(req['dmarc']['required'])
         self.assertEqual(req['authentication']['status'], 'pass')
 
     def test_another_ip_fails_ptr_and_spf(self):
-        r, doc, req = self.check('home.check.test', '-i', '192.0.2.200')
-        self.assertVerdict(r, doc, 'not-ready', 1)
+        doc, req = self.line('home.check.test 192.0.2.200')
+        self.assertVerdict(doc, 'not-ready')
         self.assertEqual(req['ptr']['status'], 'fail')
         self.assertEqual(req['spf']['status'], 'fail')
 
@@ -541,29 +598,35 @@ class CheckUnderDnsFailure(unittest.TestCase):
     """What DNS could not answer is unknown, never a failure: the verdict
     is unknown and the exit status 3, unless something known fails."""
 
-    def run_check(self, config, *args, delay_ms=0):
+    def run_check(self, config, *args, delay_ms=0, text=True):
+        """JSON (and text) of check slow.test. With a delay, answers come
+        after the 0.5 s timeout; without, they come at once, and the
+        timeout allows for a slow machine (valgrind)."""
         server = FakeDNS(config, delay_ms=delay_ms).start()
+        timeout = '0.5' if delay_ms else str(1.0 * SLOWDOWN)
         try:
-            base = server.args() + ['--timeout', '0.5', '--tries', '1']
+            base = server.args() + ['--timeout', timeout, '--tries', '1']
             js = mailauth(*base, '--json', 'check', '--no-dnsbl', '-s',
                           'default', 'slow.test', *args)
-            text = mailauth(*base, 'check', '--no-dnsbl', '-s', 'default',
-                            'slow.test', *args)
-            return js, js.json(), text
+            out = mailauth(*base, 'check', '--no-dnsbl', '-s', 'default',
+                           'slow.test', *args) if text else None
+            return js, js.json(), out
         finally:
             server.stop()
 
-    def assertNothingFails(self, doc, text):
+    def assertNothingFails(self, doc, text=None):
         failing = [q['id'] for q in doc['requirements']
                    if q['status'] == 'fail']
         self.assertEqual(failing, [])
-        self.assertNotIn('✗', text.out)
+        if text is not None:
+            self.assertNotIn('✗', text.out)
         for q in doc['requirements']:
             if q['status'] == 'unknown':
                 self.assertIsNotNone(q['code'], q)
 
     def test_the_fixture_is_ready(self):
-        js, doc, text = self.run_check(zone(), '--ip', '192.0.2.5')
+        js, doc, text = self.run_check(zone(), '--ip', '192.0.2.5',
+                                       text=False)
         self.assertEqual((doc['verdict'], js.code), ('ready', 0),
                          not_passing(doc))
 
@@ -584,9 +647,9 @@ class CheckUnderDnsFailure(unittest.TestCase):
 
     def test_given_ip_and_late_answers(self):
         js, doc, text = self.run_check(zone(), '--ip', '192.0.2.5',
-                                       delay_ms=2000)
+                                       delay_ms=2000, text=False)
         self.assertEqual((doc['verdict'], js.code), ('unknown', 3))
-        self.assertNothingFails(doc, text)
+        self.assertNothingFails(doc)
         req = requirements(doc)
         self.assertEqual(req['ptr']['status'], 'unknown')
         self.assertIn('5.2.0.192.in-addr.arpa', req['ptr']['message'])
@@ -597,7 +660,8 @@ class CheckUnderDnsFailure(unittest.TestCase):
             js, doc, text = self.run_check(zone({
                 'slow.test': {'*': bad}, '_dmarc.slow.test': {'*': bad},
                 'default._domainkey.slow.test': {'*': bad},
-                '5.2.0.192.in-addr.arpa': {'*': bad}}), '--ip', '192.0.2.5')
+                '5.2.0.192.in-addr.arpa': {'*': bad}}), '--ip', '192.0.2.5',
+                text=rcode == 'SERVFAIL')
             self.assertEqual((doc['verdict'], js.code), ('unknown', 3),
                              (rcode, not_passing(doc)))
             self.assertNothingFails(doc, text)
@@ -630,7 +694,8 @@ class CheckUnderDnsFailure(unittest.TestCase):
     def test_a_known_failure_beats_unknown(self):
         config = zone({'slow.test': {'TXT': {'action': 'timeout'}}})
         del config['records']['_dmarc.slow.test']
-        js, doc, text = self.run_check(config, '--ip', '192.0.2.5')
+        js, doc, text = self.run_check(config, '--ip', '192.0.2.5',
+                                       text=False)
         self.assertEqual((doc['verdict'], js.code), ('not-ready', 1))
         req = requirements(doc)
         self.assertEqual(req['spf']['status'], 'unknown')

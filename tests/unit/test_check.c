@@ -24,6 +24,7 @@ setup(void)
 	    "_dmarc.good TXT \"v=DMARC1; p=reject; aspf=s\"\n"
 	    "bounce.good TXT \"v=spf1 ip4:192.0.2.1 -all\"\n"
 	    "other TXT \"v=spf1 ip4:192.0.2.1 -all\"\n"
+	    "elsewhere A 192.0.2.99\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns h 1 2 3 4 5\n"
 	    "1 PTR mx.good.example.\n";
 	char *err = NULL;
@@ -83,6 +84,56 @@ run(const char *domain, const char *sender)
 	cr_assert_eq(r->pending, 0);
 	check_evaluate(a, r);
 	return r;
+}
+
+/* RFC 5321 §4.1.1.1: the HELO name is the client's host name; it must
+ * resolve to the sending IP, and be neither localhost nor an address. */
+Test(check, helo_names)
+{
+	static const struct {
+		const char *helo;
+		enum check_status status;
+		const char *code;
+	} rows[] = {
+		{ "mx.good.example", CHECK_PASS, NULL },
+		{ "MX.Good.Example.", CHECK_PASS, NULL },
+		{ "localhost", CHECK_FAIL, "helo-localhost" },
+		{ "localhost.localdomain", CHECK_FAIL, "helo-localhost" },
+		{ "box.localhost", CHECK_FAIL, "helo-localhost" },
+		{ "192.0.2.1", CHECK_FAIL, "helo-bare-ip" },
+		{ "[192.0.2.1]", CHECK_FAIL, "helo-bare-ip" },
+		{ "mailhost", CHECK_FAIL, "helo-not-fqdn" },
+		{ "nothere.example", CHECK_FAIL, "helo-no-address" },
+		{ "other.example", CHECK_FAIL, "helo-no-address" },
+		{ "elsewhere.example", CHECK_FAIL, "helo-address-mismatch" },
+	};
+	struct ip_addr ip;
+	size_t i;
+
+	cr_assert(ip_parse("192.0.2.1", &ip));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct check_input *in = arena_alloc(a, sizeof(*in));
+		const struct check_requirement *q;
+		struct check_result *r;
+
+		in->domain = "good.example";
+		in->helo = rows[i].helo;
+		in->ips = &ip;
+		in->nips = 1;
+		in->psl = psl;
+		r = check_run(a, zone_lookup, zs, in);
+		cr_assert_eq(r->pending, 0);
+		check_evaluate(a, r);
+		q = requirement(r, "helo");
+		cr_assert_eq(q->status, rows[i].status, "%s", rows[i].helo);
+		if (rows[i].code == NULL) {
+			cr_assert_null(q->code, "%s", rows[i].helo);
+		} else {
+			cr_assert_str_eq(q->code, rows[i].code, "%s",
+			    rows[i].helo);
+			cr_assert_not_null(q->fix, "%s", rows[i].helo);
+		}
+	}
 }
 
 Test(check, ips_come_from_the_mx_hosts)
