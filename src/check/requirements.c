@@ -238,16 +238,18 @@ helo_of_ip(struct arena *a, struct check_requirement *q,
 	if (dns_answer_has_addr(ans, ip)) {
 		return;
 	}
-	if (r->helo_a4->kind != DNS_ANS_RECORDS &&
-	    r->helo_a6->kind != DNS_ANS_RECORDS) {
-		if (!check_req_set(q, CHECK_FAIL, "helo-no-address",
-		    arena_printf(a, "the HELO name %s has no address record",
-		    helo))) {
-			return;
+	if (r->helo_a4->kind == DNS_ANS_RECORDS ||
+	    r->helo_a6->kind == DNS_ANS_RECORDS) {
+		/* The name is another host's: the server needs its own. */
+		if (check_req_set(q, CHECK_FAIL, "helo-address-mismatch",
+		    arena_printf(a, "the HELO name %s does not resolve to %s",
+		    helo, addr))) {
+			fix_helo(a, q, r, ip);
 		}
-	} else if (!check_req_set(q, CHECK_FAIL, "helo-address-mismatch",
-	    arena_printf(a, "the HELO name %s does not resolve to %s", helo,
-	    addr))) {
+		return;
+	}
+	if (!check_req_set(q, CHECK_FAIL, "helo-no-address", arena_printf(a,
+	    "the HELO name %s has no address record", helo))) {
 		return;
 	}
 	if (own_name(a, r, r->in->helo)) {
