@@ -289,7 +289,8 @@ const struct command cmd_check = {
 	.summary = "is a domain and its mail server ready for Gmail?",
 	.usage = "check [OPTIONS] DOMAIN",
 	.help =
-	    "  -i, --ip IP         a sending IP (repeatable; default: the\n"
+	    "  -i, --ip IP         the public IP the server sends from\n"
+	    "                      (repeatable; default: the public\n"
 	    "                      addresses of the domain's MX hosts)\n"
 	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
 	    "                      postmaster@DOMAIN)\n"
