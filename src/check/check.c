@@ -85,7 +85,7 @@ add_ip(struct runner *run, const struct ip_addr *ip, size_t *cap)
 		}
 	}
 	if (r->nips == *cap || r->nips >= CHECK_MAX_IPS ||
-	    ip_scope(ip) != IP_SCOPE_PUBLIC) {
+	    ip_addr_unreachable(ip) != NULL) {
 		return;	/* not what Gmail sees (the mx requirement says so) */
 	}
 	r->ips[r->nips++].ip = ip_unmap(ip);

@@ -372,16 +372,16 @@ mx_host(struct arena *a, struct check_requirement *q,
 		for (j = 0; both[k]->kind == DNS_ANS_RECORDS &&
 		    j < both[k]->count; j++) {
 			const struct ip_addr *ip = &both[k]->addrs[j];
-			enum ip_scope scope = ip_scope(ip);
+			const char *block = ip_addr_unreachable(ip);
 
 			strbuf_addf(&addrs, "%s%s", addrs.len ? ", " : "",
 			    check_ip_text(a, ip));
-			if (scope != IP_SCOPE_PUBLIC && check_req_set(q,
-			    CHECK_FAIL, "mx-address-not-public",
-			    arena_printf(a, "%s resolves to %s, %s: servers on "
-			    "the Internet cannot deliver to it",
+			if (block != NULL && check_req_set(q, CHECK_FAIL,
+			    "mx-address-not-public", arena_printf(a, "%s "
+			    "resolves to %s, not a public address (%s): servers "
+			    "on the Internet cannot deliver to it",
 			    safe_str(a, m->host), check_ip_text(a, ip),
-			    ip_scope_text(scope, ip->family)))) {
+			    block))) {
 				size_t i;
 
 				q->fix = "publish the public address of the "

@@ -118,18 +118,18 @@ check_step(void *arg)
 static int
 sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
 {
-	enum ip_scope scope;
+	const char *block;
 
 	if (!ip_parse(arg, ip)) {
 		return run_usage(rc, "invalid IP address '%s'",
 		    safe_str(rc->arena, arg));
 	}
-	scope = ip_scope(ip);
-	if (scope != IP_SCOPE_PUBLIC) {
-		return run_usage(rc, "--ip %s is %s: Gmail sees the public "
-		    "address your router or provider gives the server; give "
-		    "that public address instead", safe_str(rc->arena, arg),
-		    ip_scope_text(scope, ip_unmap(ip).family));
+	block = ip_addr_unreachable(ip);
+	if (block != NULL) {
+		return run_usage(rc, "--ip %s is not a public address (%s): "
+		    "Gmail sees the public address your router or provider "
+		    "gives the server; give that instead",
+		    safe_str(rc->arena, arg), block);
 	}
 	return 0;
 }

@@ -103,6 +103,81 @@ ip_net_contains(const struct ip_net *net, const struct ip_addr *ip)
 	    (0xff00u >> rest)) == 0;
 }
 
+/* No mail from these blocks reaches another network: the entries of the
+ * IANA Special-Purpose Address Registries (RFC 6890) whose "Globally
+ * Reachable" is False, and multicast. */
+static const struct {
+	const char *net;
+	unsigned prefix;
+	const char *what;
+	bool documentation;	/* RFC 5737, 3849, 9637: examples use them */
+} reserved[] = {
+	{ "0.0.0.0", 8, "\"this network\" (RFC 791)", false },
+	{ "10.0.0.0", 8, "private (RFC 1918)", false },
+	{ "100.64.0.0", 10, "shared carrier-grade NAT space (RFC 6598)",
+	    false },
+	{ "127.0.0.0", 8, "loopback (RFC 1122)", false },
+	{ "169.254.0.0", 16, "link-local (RFC 3927)", false },
+	{ "172.16.0.0", 12, "private (RFC 1918)", false },
+	{ "192.0.0.0", 24, "IETF protocol assignments (RFC 6890)", false },
+	{ "192.0.2.0", 24, "documentation (RFC 5737)", true },
+	{ "192.168.0.0", 16, "private (RFC 1918)", false },
+	{ "198.18.0.0", 15, "benchmarking (RFC 2544)", false },
+	{ "198.51.100.0", 24, "documentation (RFC 5737)", true },
+	{ "203.0.113.0", 24, "documentation (RFC 5737)", true },
+	{ "224.0.0.0", 4, "multicast (RFC 5771)", false },
+	{ "240.0.0.0", 4, "reserved (RFC 1112)", false },
+	{ "::", 128, "the unspecified address (RFC 4291)", false },
+	{ "::1", 128, "loopback (RFC 4291)", false },
+	{ "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)", false },
+	{ "64:ff9b:1::", 48, "local-use NAT64 (RFC 8215)", false },
+	{ "100::", 64, "discard-only (RFC 6666)", false },
+	{ "2001:db8::", 32, "documentation (RFC 3849)", true },
+	{ "3fff::", 20, "documentation (RFC 9637)", true },
+	{ "fc00::", 7, "unique local (RFC 4193)", false },
+	{ "fe80::", 10, "link-local (RFC 4291)", false },
+	{ "ff00::", 8, "multicast (RFC 4291)", false },
+};
+
+/* The block of the table that holds net, or NULL. */
+static const char *
+reserved_block(const struct ip_net *net, bool documentation)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		struct ip_addr addr;
+		struct ip_net block;
+
+		if ((reserved[i].documentation && !documentation) ||
+		    !ip_parse(reserved[i].net, &addr) ||
+		    addr.family != net->addr.family ||
+		    net->prefix < reserved[i].prefix) {
+			continue;
+		}
+		block = ip_net_make(&addr, reserved[i].prefix);
+		if (ip_net_contains(&block, &net->addr)) {
+			return reserved[i].what;
+		}
+	}
+	return NULL;
+}
+
+const char *
+ip_net_reserved(const struct ip_net *net)
+{
+	return reserved_block(net, true);
+}
+
+const char *
+ip_addr_unreachable(const struct ip_addr *ip)
+{
+	struct ip_addr plain = ip_unmap(ip);
+	struct ip_net net = ip_net_make(&plain, ip_bits(&plain));
+
+	return reserved_block(&net, false);
+}
+
 char *
 ip_net_format(const struct ip_net *net, char *buf)
 {
@@ -111,73 +186,4 @@ ip_net_format(const struct ip_net *net, char *buf)
 	snprintf(buf, IP_STRLEN + 4, "%s/%u", ip_format(&net->addr, addr),
 	    net->prefix);
 	return buf;
-}
-
-/* The special-purpose ranges that no server on the Internet can reach
- * (RFC 6890 and the registries it set up). */
-static const struct {
-	int family;
-	unsigned char prefix_bytes[16];
-	unsigned prefix;
-	enum ip_scope scope;
-} special[] = {
-	{ AF_INET, { 0 }, 8, IP_SCOPE_RESERVED },
-	{ AF_INET, { 10 }, 8, IP_SCOPE_PRIVATE },
-	{ AF_INET, { 100, 64 }, 10, IP_SCOPE_SHARED },
-	{ AF_INET, { 127 }, 8, IP_SCOPE_LOOPBACK },
-	{ AF_INET, { 169, 254 }, 16, IP_SCOPE_LINK_LOCAL },
-	{ AF_INET, { 172, 16 }, 12, IP_SCOPE_PRIVATE },
-	{ AF_INET, { 192, 168 }, 16, IP_SCOPE_PRIVATE },
-	{ AF_INET, { 224 }, 3, IP_SCOPE_RESERVED },	/* 224/4 and 240/4 */
-	{ AF_INET6, { 0 }, 127, IP_SCOPE_RESERVED },	/* :: (with ::1) */
-	{ AF_INET6, { 0xfc }, 7, IP_SCOPE_PRIVATE },
-	{ AF_INET6, { 0xfe, 0x80 }, 10, IP_SCOPE_LINK_LOCAL },
-	{ AF_INET6, { 0xff }, 8, IP_SCOPE_RESERVED },
-};
-
-enum ip_scope
-ip_scope(const struct ip_addr *ip)
-{
-	static const unsigned char loopback6[16] = { [15] = 1 };
-	struct ip_addr plain = ip_unmap(ip);
-	size_t i;
-
-	if (plain.family == AF_INET6 &&
-	    memcmp(plain.bytes, loopback6, 16) == 0) {
-		return IP_SCOPE_LOOPBACK;
-	}
-	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
-		struct ip_addr base;
-		struct ip_net net;
-
-		if (special[i].family != plain.family) {
-			continue;
-		}
-		memset(&base, 0, sizeof(base));
-		base.family = special[i].family;
-		memcpy(base.bytes, special[i].prefix_bytes, 16);
-		net = ip_net_make(&base, special[i].prefix);
-		if (ip_net_contains(&net, &plain)) {
-			return special[i].scope;
-		}
-	}
-	return IP_SCOPE_PUBLIC;
-}
-
-const char *
-ip_scope_text(enum ip_scope scope, int family)
-{
-	bool v4 = family == AF_INET;
-
-	switch (scope) {
-	case IP_SCOPE_PUBLIC: return "";
-	case IP_SCOPE_PRIVATE: return v4 ? "a private address (RFC 1918)" :
-	    "a unique local address (fc00::/7, RFC 4193)";
-	case IP_SCOPE_SHARED: return "a shared address of carrier-grade NAT "
-	    "(100.64.0.0/10, RFC 6598)";
-	case IP_SCOPE_LOOPBACK: return "a loopback address";
-	case IP_SCOPE_LINK_LOCAL: return "a link-local address";
-	case IP_SCOPE_RESERVED: return "a reserved address";
-	}
-	return "";
 }

@@ -17,19 +17,6 @@ struct ip_net {
 	unsigned prefix;	/* 0..32 or 0..128 */
 };
 
-/* Where an address can be reached from. */
-enum ip_scope {
-	IP_SCOPE_PUBLIC,	/* routed on the Internet; the documentation
-				 * ranges (RFC 5737, RFC 3849) count as public:
-				 * examples and tests use them */
-	IP_SCOPE_PRIVATE,	/* RFC 1918, fc00::/7 (RFC 4193) */
-	IP_SCOPE_SHARED,	/* 100.64.0.0/10, carrier-grade NAT (RFC 6598) */
-	IP_SCOPE_LOOPBACK,	/* 127.0.0.0/8, ::1 */
-	IP_SCOPE_LINK_LOCAL,	/* 169.254.0.0/16, fe80::/10 */
-	IP_SCOPE_RESERVED,	/* unspecified, "this network", multicast,
-				 * 240.0.0.0/4 */
-};
-
 /* Parses a literal IPv4 or IPv6 address; out is set only on success. */
 bool ip_parse(const char *s, struct ip_addr *out);
 /* Formats an address; buf must hold IP_STRLEN bytes. Returns buf. */
@@ -46,11 +33,17 @@ bool ip_equal(const struct ip_addr *a, const struct ip_addr *b);
 struct ip_net ip_net_make(const struct ip_addr *ip, unsigned prefix);
 /* True when ip lies inside net (same family required). */
 bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
+/* When net lies inside a special-purpose block that is not globally
+ * reachable (the IANA IPv4 and IPv6 Special-Purpose Address Registries,
+ * RFC 6890, and multicast), returns what the block is, e.g. "private
+ * (RFC 1918)"; else NULL. */
+const char *ip_net_reserved(const struct ip_net *net);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
-/* The scope of an address (IPv4-mapped ones as their IPv4 address). */
-enum ip_scope ip_scope(const struct ip_addr *ip);
-/* "a private address (RFC 1918)", ... for messages; "" for public. */
-const char *ip_scope_text(enum ip_scope scope, int family);
+/* When no server on the Internet can reach ip -- it lies in one of the
+ * blocks of ip_net_reserved() other than the documentation blocks, which
+ * examples and tests use as public addresses -- returns what the block
+ * is; else NULL. IPv4-mapped addresses are read as IPv4. */
+const char *ip_addr_unreachable(const struct ip_addr *ip);
 
 #endif

@@ -320,44 +320,54 @@ Test(check, blocklist_answers)
 	cr_assert(dnsbl_lists_family("bl.example", AF_INET6));
 }
 
-/* What Gmail cannot see: the inside of a NAT, loopback, link-local; the
- * documentation ranges count as public (examples use them). */
-Test(check, address_scopes)
+/* What Gmail cannot see: the inside of a NAT, loopback, link-local,
+ * reserved blocks; the documentation blocks count as public (examples and
+ * tests use them). */
+Test(check, unreachable_addresses)
 {
 	static const struct {
 		const char *ip;
-		enum ip_scope scope;
+		const char *block;	/* a word of what it is, or NULL */
 	} rows[] = {
-		{ "10.0.0.1", IP_SCOPE_PRIVATE },
-		{ "172.16.5.4", IP_SCOPE_PRIVATE },
-		{ "172.32.0.1", IP_SCOPE_PUBLIC },
-		{ "192.168.1.1", IP_SCOPE_PRIVATE },
-		{ "100.64.0.1", IP_SCOPE_SHARED },
-		{ "100.128.0.1", IP_SCOPE_PUBLIC },
-		{ "127.0.0.1", IP_SCOPE_LOOPBACK },
-		{ "169.254.3.4", IP_SCOPE_LINK_LOCAL },
-		{ "0.1.2.3", IP_SCOPE_RESERVED },
-		{ "224.0.0.1", IP_SCOPE_RESERVED },
-		{ "255.255.255.255", IP_SCOPE_RESERVED },
-		{ "192.0.2.1", IP_SCOPE_PUBLIC },
-		{ "198.51.100.7", IP_SCOPE_PUBLIC },
-		{ "203.0.113.9", IP_SCOPE_PUBLIC },
-		{ "8.8.8.8", IP_SCOPE_PUBLIC },
-		{ "fc00::1", IP_SCOPE_PRIVATE },
-		{ "fdab::1", IP_SCOPE_PRIVATE },
-		{ "fe80::1", IP_SCOPE_LINK_LOCAL },
-		{ "::1", IP_SCOPE_LOOPBACK },
-		{ "::", IP_SCOPE_RESERVED },
-		{ "ff02::1", IP_SCOPE_RESERVED },
-		{ "::ffff:192.168.0.1", IP_SCOPE_PRIVATE },
-		{ "2001:db8::1", IP_SCOPE_PUBLIC },
-		{ "2a00:1450::1", IP_SCOPE_PUBLIC },
+		{ "10.0.0.1", "private" },
+		{ "172.16.5.4", "private" },
+		{ "172.32.0.1", NULL },
+		{ "192.168.1.1", "private" },
+		{ "100.64.0.1", "shared" },
+		{ "100.128.0.1", NULL },
+		{ "127.0.0.1", "loopback" },
+		{ "169.254.3.4", "link-local" },
+		{ "0.1.2.3", "this network" },
+		{ "224.0.0.1", "multicast" },
+		{ "255.255.255.255", "reserved" },
+		{ "192.0.2.1", NULL },
+		{ "198.51.100.7", NULL },
+		{ "203.0.113.9", NULL },
+		{ "8.8.8.8", NULL },
+		{ "fc00::1", "unique local" },
+		{ "fdab::1", "unique local" },
+		{ "fe80::1", "link-local" },
+		{ "::1", "loopback" },
+		{ "::", "unspecified" },
+		{ "ff02::1", "multicast" },
+		{ "::ffff:192.168.0.1", "private" },
+		{ "2001:db8::1", NULL },
+		{ "2a00:1450::1", NULL },
 	};
 	struct ip_addr ip;
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *block;
+
 		cr_assert(ip_parse(rows[i].ip, &ip));
-		cr_assert_eq(ip_scope(&ip), rows[i].scope, "%s", rows[i].ip);
+		block = ip_addr_unreachable(&ip);
+		if (rows[i].block == NULL) {
+			cr_assert_null(block, "%s: %s", rows[i].ip, block);
+		} else {
+			cr_assert_not_null(block, "%s", rows[i].ip);
+			cr_assert(strstr(block, rows[i].block) != NULL, "%s: %s",
+			    rows[i].ip, block);
+		}
 	}
 }
