@@ -109,6 +109,17 @@ zone_lookup(void *ctx, const char *name, enum dns_type type)
 	return dns_zoneset_answer(ctx, a, name, type);
 }
 
+static struct dns_zoneset *
+load_zone(const char *text)
+{
+	struct dns_zoneset *zs = dns_zoneset_create();
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL, "z",
+	    &err), 0, "%s", err);
+	return zs;
+}
+
 Test(ptr, forward_confirmation)
 {
 	static const char zone[] =
@@ -116,13 +127,10 @@ Test(ptr, forward_confirmation)
 	    "good A 192.0.2.7\nbad A 192.0.2.8\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns.test. h 1 2 3 4 5\n"
 	    "7 PTR good.test.\n7 PTR bad.test.\n";
-	struct dns_zoneset *zs = dns_zoneset_create();
+	struct dns_zoneset *zs = load_zone(zone);
 	struct ip_addr v4 = ip("192.0.2.7"), other = ip("192.0.2.9");
 	struct ptr_result *r;
-	char *err = NULL;
 
-	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
-	    &err), 0, "%s", err);
 	r = ptr_check(a, zone_lookup, zs, psl, &v4, "good.test", "test");
 	cr_assert_eq(r->pending, 0);
 	cr_assert_eq(r->nnames, 2);
@@ -159,13 +167,10 @@ Test(ptr, failed_forward_lookup_is_unknown)
 	    "$ORIGIN test.\n@ SOA ns h 1 2 3 4 5\ngood A 192.0.2.7\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns.test. h 1 2 3 4 5\n"
 	    "7 PTR mail.slow.test.\n8 PTR mail.slow.test.\n8 PTR good.test.\n";
-	struct dns_zoneset *zs = dns_zoneset_create();
+	struct dns_zoneset *zs = load_zone(zone);
 	struct ip_addr seven = ip("192.0.2.7"), eight = ip("192.0.2.8");
 	struct ptr_result *r;
-	char *err = NULL;
 
-	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
-	    &err), 0, "%s", err);
 	r = ptr_check(a, slow_lookup, zs, psl, &seven, NULL, NULL);
 	ptr_lint(a, r);
 	cr_assert_not(r->fcrdns);
