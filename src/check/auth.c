@@ -423,12 +423,33 @@ require_dkim(struct arena *a, struct check_result *r, bool required)
 	return CHECK_PASS;
 }
 
+/* A TXT record at _dmarc that receivers ignore (RFC 9989 §4.7, §4.10):
+ * the lint's finding, or NULL. */
+static const struct finding *
+near_miss(const struct dmarc_result *d)
+{
+	static const char *const codes[] = { "dmarc-version-not-first",
+	    "dmarc-syntax", "dmarc-multiple-records" };
+	const struct finding *f;
+	size_t i;
+
+	for (f = d->findings.head; f != NULL; f = f->next) {
+		for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+			if (strcmp(f->code, codes[i]) == 0) {
+				return f;
+			}
+		}
+	}
+	return NULL;
+}
+
 static void
 require_dmarc(struct arena *a, struct check_result *r, bool required)
 {
 	struct check_requirement *q = check_req_add(r, "dmarc", required,
 	    codes_dmarc);
 	const struct dmarc_result *d = r->dmarc;
+	const struct finding *f;
 	const char *domain = safe_str(a, r->in->domain);
 	size_t i;
 
@@ -444,6 +465,11 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 			    "a DNS failure hid the DMARC policy");
 			q->fix = "retry, or ask another resolver (@SERVER)";
 		}
+	} else if (d->policy_step == NULL && (f = near_miss(d)) != NULL) {
+		/* A record receivers ignore: say why, not "none". */
+		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN, f->code,
+		    f->message);
+		q->fix = f->fix;
 	} else if (d->policy_step == NULL) {
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
 		    "dmarc-missing", arena_printf(a, "no DMARC record for %s",

@@ -45,6 +45,7 @@ BATCHES = {
         'v6noptr.check.test', 'home.check.test 198.51.100.25',
         'home.check.test 192.0.2.200', 'nomx.check.test 198.51.100.25',
         'mxnoaddr.check.test 198.51.100.25', 'dkcname.check.test',
+        'dmarcorder.check.test 198.51.100.25',
         'dkmissing.check.test 198.51.100.25',
         'home.check.test 192.0.2.1 203.0.113.5 2001:db8::1',
         'home.check.test 10.1.2.3', 'home.check.test 172.16.0.9',
@@ -301,6 +302,14 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual(records(q), '_dmarc.nodmarc.check.test. TXT '
                          '"v=DMARC1; p=none; '
                          'rua=mailto:postmaster@nodmarc.check.test"')
+
+    def test_dmarc_record_receivers_ignore(self):
+        doc, req = self.line('dmarcorder.check.test 198.51.100.25')
+        self.assertVerdict(doc, 'not-ready')
+        q = req['dmarc']
+        self.assertEqual((q['status'], q['code']),
+                         ('fail', 'dmarc-version-not-first'))
+        self.assertIn('v=DMARC1 first', q['fix'])
 
     def test_dkim_in_testing_mode_is_a_warning(self):
         doc, req = self.line('testing.check.test')
