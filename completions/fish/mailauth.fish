@@ -1,6 +1,6 @@
 # fish completion for mailauth(1)
 
-set -l commands spf dkim dmarc ptr check
+set -l commands spf dkim dmarc ptr check smtp
 
 complete -c mailauth -f
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
@@ -8,6 +8,7 @@ complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dkim -d "
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dmarc -d "find a domain's DMARC policy (RFC 9989 tree walk)"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a check -d "is a domain and its mail server ready for Gmail?"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a smtp -d "probe the MX hosts' port 25: STARTTLS, certificate, DANE, MTA-STS"
 
 complete -c mailauth -l server -r -d 'DNS server to ask'
 complete -c mailauth -s p -l port -r -d 'server port'
@@ -45,3 +46,8 @@ complete -c mailauth -n "__fish_seen_subcommand_from check" -l all-senders -d 'r
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l dnsbl -r -d 'DNS blocklist zone'
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l no-dnsbl -d 'ask no blocklist'
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l details -d 'also show the SPF, DKIM, DMARC and PTR sections'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l smtp -d 'probe the MX hosts for the tls line'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-port -r -d 'SMTP port to probe'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-timeout -r -d 'seconds each step may take'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp" -l ehlo -r -d 'our EHLO name'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l ca-file -r -F -d 'trust these CA certificates'

@@ -7,8 +7,11 @@
 #include "check/check.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/smtp.h"
 #include "dmarc/psl.h"
 #include "report/check.h"
+#include "report/smtp.h"
+#include "smtp/smtp.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -21,6 +24,7 @@ enum check_key {
 	OPT_DNSBL,
 	OPT_NO_DNSBL,
 	OPT_DETAILS,
+	OPT_SMTP,
 };
 
 /* Blocklists asked when --dnsbl is not given: the two that most
@@ -41,6 +45,8 @@ struct check_opts {
 	bool all_senders;
 	bool no_dnsbl;
 	bool details;
+	bool smtp;		/* --smtp: probe the MX hosts */
+	struct smtp_cli smtp_cli;
 };
 
 static const struct option check_longopts[] = {
@@ -53,6 +59,8 @@ static const struct option check_longopts[] = {
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "no-dnsbl", no_argument, NULL, OPT_NO_DNSBL },
 	{ "details", no_argument, NULL, OPT_DETAILS },
+	{ "smtp", no_argument, NULL, OPT_SMTP },
+	SMTP_CLI_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +97,10 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
 	case OPT_NO_DNSBL: o->no_dnsbl = true; return 0;
 	case OPT_DETAILS: o->details = true; return 0;
+	case OPT_SMTP: o->smtp = true; return 0;
+	}
+	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
+		return 0;
 	}
 	*err = "unknown option";
 	return -1;
@@ -100,6 +112,11 @@ struct check_state {
 	struct check_input in;
 	struct arena *arena;
 	struct check_result *result;
+	bool smtp;			/* --smtp */
+	struct smtp_input smtp_in;
+	struct smtp_probe_config smtp_cfg;
+	char ehlo[SMTP_CLI_EHLO_MAX];
+	struct smtp_result *smtp_result;
 };
 
 static bool
@@ -110,7 +127,51 @@ check_step(void *arg)
 	arena_destroy(st->arena);
 	st->arena = arena_create();
 	st->result = check_run(st->arena, run_lookup, st->rc->res, &st->in);
-	return st->result->pending == 0;
+	if (!st->smtp) {
+		return st->result->pending == 0;
+	}
+	/* --smtp asks its questions in the same pass, then probes the MX
+	 * hosts once every answer is in. */
+	st->smtp_result = smtp_gather(st->arena, run_lookup, st->rc->res,
+	    &st->smtp_in);
+	if (st->result->pending > 0 || st->smtp_result->pending > 0) {
+		return false;
+	}
+	smtp_cli_probe(st->arena, st->smtp_result, &st->smtp_cfg);
+	return true;
+}
+
+/* With --smtp, the tls line says what the probe found: the MX hosts'
+ * inbound STARTTLS, which predicts but does not prove the server's own
+ * outbound TLS. It stays information: the verdict does not change. */
+static void
+judge_tls(struct check_state *st)
+{
+	struct check_result *r = st->result;
+	size_t i;
+
+	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
+	for (i = 0; i < r->nreqs; i++) {
+		struct check_requirement *q = &r->reqs[i];
+
+		if (strcmp(q->id, "tls") != 0) {
+			continue;
+		}
+		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
+		    CHECK_PASS : st->smtp_result->verdict ==
+		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+		q->message = arena_printf(st->arena, "the MX hosts' inbound "
+		    "STARTTLS (it predicts, not proves, your server's "
+		    "outbound TLS): %s", smtp_summary(st->arena,
+		    st->smtp_result));
+		if (q->status != CHECK_PASS) {
+			q->code = q->status == CHECK_FAIL ? "tls-fail" :
+			    "tls-unknown";
+			q->fix = arena_printf(st->arena, "see mailauth smtp %s "
+			    "for each MX host", safe_str(st->arena,
+			    st->in.domain));
+		}
+	}
 }
 
 /* A sending IP as Gmail would see it: an address that is private,
@@ -211,7 +272,33 @@ check_conclude(void *state)
 	struct check_state *st = state;
 
 	check_evaluate(st->arena, st->result);
+	if (st->smtp) {
+		judge_tls(st);
+		st->result->verdict = check_verdict(st->result->reqs,
+		    st->result->nreqs);
+	}
 	return check_verdict_exit(st->result->verdict);
+}
+
+/* --smtp and the probe options that go with it. */
+static int
+smtp_start(struct run_ctx *rc, const struct check_opts *o,
+    struct check_state *st, const char *domain)
+{
+	const struct smtp_cli *c = &o->smtp_cli;
+
+	if (!o->smtp) {
+		return c->port || c->timeout || c->ca_file ? run_usage(rc,
+		    "--smtp-port, --smtp-timeout and --ca-file go with "
+		    "--smtp: add --smtp to probe the MX hosts") : 0;
+	}
+	st->smtp = true;
+	st->smtp_in.name = domain;
+	if (smtp_cli_config(rc, c, &st->smtp_cfg, st->ehlo) != 0) {
+		return EXIT_USAGE;
+	}
+	st->smtp_in.port = st->smtp_cfg.port;
+	return 0;
 }
 
 static int
@@ -232,7 +319,7 @@ check_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		return EXIT_USAGE;
 	}
 	st->in.psl = run_psl(rc);
-	return 0;
+	return smtp_start(rc, opts, st, domain);
 }
 
 /* A batch line is "DOMAIN [IP ...]". */
@@ -261,7 +348,22 @@ check_text(void *state)
 static cJSON *
 check_json(void *state)
 {
-	return report_check_json(((struct check_state *)state)->result);
+	struct check_state *st = state;
+	cJSON *obj = report_check_json(st->result);
+
+	if (st->smtp) {
+		cJSON_AddItemToObject(obj, "smtp",
+		    report_smtp_json(st->smtp_result));
+	}
+	return obj;
+}
+
+/* With --smtp, one line at a time (smtp_batch_lines). */
+static size_t
+check_batch_lines(const void *opts)
+{
+	return ((const struct check_opts *)opts)->smtp ?
+	    smtp_batch_lines(opts) : 0;
 }
 
 static void
@@ -282,6 +384,7 @@ static const struct command_ops check_ops = {
 	.text = check_text,
 	.json = check_json,
 	.release = check_release,
+	.batch_lines = check_batch_lines,
 };
 
 const struct command cmd_check = {
@@ -305,6 +408,10 @@ const struct command cmd_check = {
 	    "  --no-dnsbl          ask no blocklist\n"
 	    "  --details           also show the SPF, DKIM, DMARC and PTR\n"
 	    "                      sections in full\n"
+	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"
+	    "                      line (as mailauth smtp; information only)\n"
+	    "  --smtp-port N, --smtp-timeout SECONDS, --ca-file FILE\n"
+	    "                      as for mailauth smtp, with --smtp\n"
 	    "\n"
 	    "Verdict: ready (exit 0), not-ready (exit 1: a required item\n"
 	    "fails), unknown (exit 3: none fails, a required item could not\n"

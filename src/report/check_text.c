@@ -139,7 +139,8 @@ in_fix_list(const struct check_requirement *q, int round)
 	switch (round) {
 	case 0: return q->required && q->status == CHECK_FAIL;
 	case 1: return q->required && q->status == CHECK_UNKNOWN;
-	default: return q->status == CHECK_WARN && q->fix != NULL;
+	default: return (q->status == CHECK_WARN || (q->status ==
+	    CHECK_FAIL && !q->required)) && q->fix != NULL;
 	}
 }
 
