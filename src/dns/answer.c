@@ -93,6 +93,20 @@ dns_kind_is_failure(enum dns_kind kind)
 	    kind != DNS_ANS_BADNAME;
 }
 
+bool
+dns_answer_has_addr(const struct dns_answer *ans, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
+	    i < ans->count; i++) {
+		if (ip_equal(&ans->addrs[i], ip)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct dns_answer *
 dns_answer_without_response(struct arena *a, const char *name,
     enum dns_type type, enum dns_kind kind, const char *why)

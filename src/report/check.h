@@ -1,8 +1,10 @@
-/* Rendering `mailauth check`: the checklist, then each part as the single
- * commands show it; and the JSON of issue 6. */
+/* Rendering `mailauth check`: the verdict, the checklist, with --details
+ * each part as the single commands show it, and the fixes in order; and
+ * the JSON (man page, JSON OUTPUT). */
 #ifndef MAILAUTH_REPORT_CHECK_H
 #define MAILAUTH_REPORT_CHECK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
@@ -12,13 +14,13 @@
 struct check_result;
 
 void report_check_text(FILE *f, const struct text_style *style,
-    const struct check_result *r);
+    const struct check_result *r, bool details);
 /* Returns the object (the caller owns it). */
 cJSON *report_check_json(const struct check_result *r);
 
 /* --brief: the verdict, the checklist's counts (naming the items that do
- * not pass) and the first required item to fix. */
+ * not pass), the first required item to fix and its fix. */
 void report_check_brief(FILE *f, const struct text_style *style,
-    const char *verdict, const struct check_result *r);
+    const struct check_result *r);
 
 #endif

@@ -1,5 +1,5 @@
-/* --brief for check: the verdict, the checklist's counts, what to fix
- * first. */
+/* --brief for check: its verdict, the checklist's counts, what to fix
+ * first and how. */
 #include "report/check.h"
 
 #include "check/check.h"
@@ -43,19 +43,24 @@ print_counts(FILE *f, const struct check_result *r)
 
 void
 report_check_brief(FILE *f, const struct text_style *style,
-    const char *verdict, const struct check_result *r)
+    const struct check_result *r)
 {
 	struct arena *a = arena_create();
 	size_t i;
 
-	brief_verdict(f, style, safe_str(a, r->in->domain), verdict);
+	brief_verdict(f, style, safe_str(a, r->in->domain),
+	    check_verdict_name(r->verdict));
 	print_counts(f, r);
 	for (i = 0; i < r->nreqs; i++) {
 		const struct check_requirement *q = &r->reqs[i];
 
 		if (q->required && q->status != CHECK_PASS &&
 		    q->status != CHECK_INFO) {
-			fprintf(f, "first: %s %s\n", q->id, q->message);
+			fprintf(f, "first: %s %s\n", q->id, safe_str(a,
+			    q->message));
+			if (q->fix != NULL) {
+				fprintf(f, "fix: %s\n", safe_str(a, q->fix));
+			}
 			break;
 		}
 	}

@@ -256,7 +256,9 @@ class Brief(unittest.TestCase):
                      'temperror'),
                     (['dkim', 'input.test', '-s', 'sel'], 'unknown'),
                     (['dmarc', 'input.test'], 'unknown'),
-                    (['ptr', '192.0.2.1'], 'unknown')):
+                    (['ptr', '192.0.2.1'], 'unknown'),
+                    (['check', 'input.test', '--ip', '192.0.2.1'],
+                     'unknown')):
                 r = mailauth(*server.args(), '--timeout', '0.5', '+short',
                              *args)
                 self.assertEqual(r.code, 3, (args, r.out, r.err))
