@@ -41,28 +41,39 @@ print_counts(FILE *f, const struct check_result *r)
 	fputc('\n', f);
 }
 
+/* The first required item with the status, or NULL. */
+static const struct check_requirement *
+first_required(const struct check_result *r, enum check_status status)
+{
+	size_t i;
+
+	for (i = 0; i < r->nreqs; i++) {
+		if (r->reqs[i].required && r->reqs[i].status == status) {
+			return &r->reqs[i];
+		}
+	}
+	return NULL;
+}
+
 void
 report_check_brief(FILE *f, const struct text_style *style,
     const struct check_result *r)
 {
 	struct arena *a = arena_create();
-	size_t i;
+	const struct check_requirement *q = first_required(r, CHECK_FAIL);
 
 	brief_verdict(f, style, safe_str(a, r->in->domain),
 	    check_verdict_name(r->verdict));
 	print_counts(f, r);
-	for (i = 0; i < r->nreqs; i++) {
-		const struct check_requirement *q = &r->reqs[i];
-
-		if (q->required && q->status != CHECK_PASS &&
-		    q->status != CHECK_INFO) {
-			fprintf(f, "first: %s %s\n", q->id, safe_str(a,
-			    q->message));
-			if (q->fix != NULL) {
-				fprintf(f, "fix: %s\n", safe_str(a, q->fix));
-			}
-			break;
-		}
+	/* What decides the verdict: a failure, else an unknown item. */
+	if (q == NULL) {
+		q = first_required(r, CHECK_UNKNOWN);
+	}
+	if (q != NULL) {
+		fprintf(f, "first: %s %s\n", q->id, safe_str(a, q->message));
+	}
+	if (q != NULL && q->fix != NULL) {
+		fprintf(f, "fix: %s\n", safe_str(a, q->fix));
 	}
 	arena_destroy(a);
 }
