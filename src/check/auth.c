@@ -291,7 +291,8 @@ usable_key(const struct dkim_probe *p, bool *weak)
 		if (s->key != NULL && !s->key->revoked && s->key->bits > 0 &&
 		    (s->key->type != DKIM_KEY_RSA ||
 		    s->key->bits >= DKIM_RSA_MIN_BITS) &&
-		    dkim_key_allows_hash(s->key, "sha256")) {
+		    dkim_key_allows_hash(s->key, "sha256") &&
+		    dkim_key_for_email(s->key)) {
 			*weak = s->key->testing || (s->key->type ==
 			    DKIM_KEY_RSA && s->key->bits < DKIM_RSA_GOOD_BITS);
 			return s;
@@ -465,6 +466,14 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 			    "a DNS failure hid the DMARC policy");
 			q->fix = "retry, or ask another resolver (@SERVER)";
 		}
+	} else if (d->policy_step != NULL &&
+	    d->fallback == DMARC_FALLBACK_IGNORED) {
+		/* RFC 9989 §4.10.1: an invalid policy without a valid rua=
+		 * means no DMARC processing at all. */
+		f = finding_find(&d->findings, "dmarc-invalid-policy");
+		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
+		    "dmarc-invalid-policy", f->message);
+		q->fix = f->fix;
 	} else if (d->policy_step == NULL && (f = near_miss(d)) != NULL) {
 		/* A record receivers ignore: say why, not "none". */
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN, f->code,
