@@ -23,26 +23,6 @@ static const char *const codes_auth[] = { "5.7.26", "550-5.7.1", NULL };
 /* A placeholder in a DKIM key record: only the signer has the key. */
 #define DKIM_RECORD "v=DKIM1; k=rsa; p=PUBLIC-KEY-IN-BASE64"
 
-/* The first record of the walk that could not be read: the lookup
- * count is incomplete without it. */
-static const struct dns_answer *
-walk_failure(const struct spf_node *n)
-{
-	const struct dns_answer *f;
-	size_t i;
-
-	if (n->status == SPF_NODE_TEMPERROR) {
-		return n->answer;
-	}
-	for (i = 0; i < n->nterms; i++) {
-		if (n->terms[i].child != NULL &&
-		    (f = walk_failure(n->terms[i].child)) != NULL) {
-			return f;
-		}
-	}
-	return NULL;
-}
-
 /* The fix of the first error finding of the walk with code (NULL: any). */
 static const char *
 walk_fix(const struct spf_node *n, const struct finding_list *top,
@@ -152,7 +132,7 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	}
 	q->fix = arena_printf(a, "publish this SPF record at %s%s (%s%u/10 "
 	    "DNS lookups%s)", safe_str(a, r->sender_domain), rec ?
-	    ", in place of the current one" : "", walk_failure(w->root) ?
+	    ", in place of the current one" : "", w->failed ?
 	    "at least " : "", lookups, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
@@ -250,7 +230,7 @@ static void
 require_spf_lookups(struct arena *a, struct check_result *r)
 {
 	const struct spf_walk *w = r->spf_walk;
-	const struct dns_answer *failed = walk_failure(w->root);
+	const struct dns_answer *failed = w->failed;
 	unsigned voids = w->void4 > w->void6 ? w->void4 : w->void6;
 	struct check_requirement *q;
 	const char *counts;
@@ -291,7 +271,8 @@ usable_key(const struct dkim_probe *p, bool *weak)
 		if (s->key != NULL && !s->key->revoked && s->key->bits > 0 &&
 		    (s->key->type != DKIM_KEY_RSA ||
 		    s->key->bits >= DKIM_RSA_MIN_BITS) &&
-		    dkim_key_allows_hash(s->key, "sha256")) {
+		    dkim_key_allows_hash(s->key, "sha256") &&
+		    dkim_key_for_email(s->key)) {
 			*weak = s->key->testing || (s->key->type ==
 			    DKIM_KEY_RSA && s->key->bits < DKIM_RSA_GOOD_BITS);
 			return s;
@@ -465,6 +446,14 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 			    "a DNS failure hid the DMARC policy");
 			q->fix = "retry, or ask another resolver (@SERVER)";
 		}
+	} else if (d->policy_step != NULL &&
+	    d->fallback == DMARC_FALLBACK_IGNORED) {
+		/* RFC 9989 §4.10.1: an invalid policy without a valid rua=
+		 * means no DMARC processing at all. */
+		f = finding_find(&d->findings, "dmarc-invalid-policy");
+		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
+		    "dmarc-invalid-policy", f->message);
+		q->fix = f->fix;
 	} else if (d->policy_step == NULL && (f = near_miss(d)) != NULL) {
 		/* A record receivers ignore: say why, not "none". */
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN, f->code,

@@ -57,20 +57,11 @@ check_req_set(struct check_requirement *q, enum check_status status,
 	return true;
 }
 
-/* "the TXT lookup for NAME failed (timeout)": which lookup, and how. */
-static const char *
-failed_lookup(struct arena *a, const struct dns_answer *ans)
-{
-	return arena_printf(a, "the %s lookup for %s failed (%s)",
-	    dns_type_name(ans->type), safe_str(a, ans->name),
-	    dns_kind_name(ans->kind));
-}
-
 bool
 check_req_failed(struct arena *a, struct check_requirement *q,
     const char *code, const char *prefix, const struct dns_answer *ans)
 {
-	const char *what = failed_lookup(a, ans);
+	const char *what = dns_answer_failure(a, ans);
 
 	if (!check_req_set(q, CHECK_UNKNOWN, code, prefix ? arena_printf(a,
 	    "%s: %s", prefix, what) : what)) {

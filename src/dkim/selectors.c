@@ -199,8 +199,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, s, FINDING_ERROR, "dkim-dns-error",
 		    "check the domain's DNS servers",
-		    arena_printf(a, "the TXT lookup for %s failed (%s)",
-		    s->name, dns_kind_name(ans->kind)));
+		    dns_answer_failure(a, ans));
 		return;
 	}
 	if (s->txt == NULL) {

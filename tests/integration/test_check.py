@@ -46,6 +46,7 @@ BATCHES = {
         'home.check.test 192.0.2.200', 'nomx.check.test 198.51.100.25',
         'mxnoaddr.check.test 198.51.100.25', 'dkcname.check.test',
         'dmarcorder.check.test 198.51.100.25',
+        'dmarcbad.check.test 198.51.100.25',
         'dkmissing.check.test 198.51.100.25',
         'home.check.test 192.0.2.1 203.0.113.5 2001:db8::1',
         'home.check.test 10.1.2.3', 'home.check.test 172.16.0.9',
@@ -56,7 +57,8 @@ BATCHES = {
         'dkmissing.check.test 198.51.100.25',
         'dkrevoked.check.test 198.51.100.25',
         'dkshort.check.test 198.51.100.25',
-        'dkbroken.check.test 198.51.100.25']),
+        'dkbroken.check.test 198.51.100.25',
+        'dkservice.check.test 198.51.100.25']),
     'zen': (('--dnsbl', 'zen.spamhaus.org'), [
         'pbl.check.test', 'home.check.test 198.51.100.42',
         'home.check.test 198.51.100.43', 'home.check.test 198.51.100.25']),
@@ -310,6 +312,25 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual((q['status'], q['code']),
                          ('fail', 'dmarc-version-not-first'))
         self.assertIn('v=DMARC1 first', q['fix'])
+
+    def test_invalid_policy_without_rua_is_no_dmarc(self):
+        # RFC 9989 §4.10.1: receivers apply no DMARC to such a domain.
+        doc, req = self.line('dmarcbad.check.test 198.51.100.25')
+        self.assertVerdict(doc, 'not-ready')
+        q = req['dmarc']
+        self.assertEqual((q['status'], q['code']),
+                         ('fail', 'dmarc-invalid-policy'), q)
+        self.assertIn('no DMARC', q['message'])
+        self.assertIn('p=', q['fix'])
+
+    def test_key_not_for_mail_is_not_usable(self):
+        doc, req = self.line('dkservice.check.test 198.51.100.25',
+                             'selector')
+        self.assertVerdict(doc, 'not-ready')
+        q = req['dkim']
+        self.assertEqual((q['status'], q['code']),
+                         ('fail', 'dkim-key-broken'), q)
+        self.assertIn('s=', q['message'])
 
     def test_dkim_in_testing_mode_is_a_warning(self):
         doc, req = self.line('testing.check.test')
