@@ -26,6 +26,10 @@
 /* A message given to dkim --verify. */
 #define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
 
+/* Received fields of one message that are read: a message crosses a
+ * handful of hops, and RFC 5321 §6.3 has MTAs refuse one with about 100. */
+#define MESSAGE_MAX_RECEIVED 100
+
 /* DMARC report destinations whose authorization is checked: each costs
  * a query, and a record may list hundreds. */
 #define DMARC_MAX_DESTINATIONS 32

@@ -6,6 +6,7 @@
 
 #include "bounds.h"
 #include "check/check.h"
+#include "dmarc/align.h"
 #include "dns/name.h"
 #include "dns/txt.h"
 #include "spf/lint.h"
@@ -236,7 +237,7 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 	}
 }
 
-/* RFC 9989 §3.2.x: strict alignment wants the same domain, relaxed the
+/* RFC 9989 §3.2.10: strict alignment wants the same domain, relaxed the
  * same Organizational Domain. */
 static bool
 aligned(const struct check_result *r, const char *other, char mode)
@@ -246,10 +247,8 @@ aligned(const struct check_result *r, const char *other, char mode)
 	const char *other_org = r->sender_dmarc && r->sender_dmarc->org_domain ?
 	    r->sender_dmarc->org_domain : other;
 
-	if (dns_name_equal(other, r->in->domain)) {
-		return true;
-	}
-	return mode != 's' && dns_name_equal(org, other_org);
+	return dmarc_aligned(dmarc_alignment(r->in->domain, org, other,
+	    other_org), mode);
 }
 
 static void

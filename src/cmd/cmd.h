@@ -58,5 +58,6 @@ extern const struct command cmd_ptr;
 extern const struct command cmd_check;
 extern const struct command cmd_dmarc;
 extern const struct command cmd_dkim;
+extern const struct command cmd_message;
 
 #endif

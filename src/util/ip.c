@@ -103,6 +103,42 @@ ip_net_contains(const struct ip_net *net, const struct ip_addr *ip)
 	    (0xff00u >> rest)) == 0;
 }
 
+bool
+ip_is_internal(const struct ip_addr *ip)
+{
+	static const struct {
+		int family;
+		unsigned char bytes[16];
+		unsigned prefix;
+	} nets[] = {
+		{ AF_INET, { 0 }, 8 },
+		{ AF_INET, { 10 }, 8 },
+		{ AF_INET, { 100, 64 }, 10 },
+		{ AF_INET, { 127 }, 8 },
+		{ AF_INET, { 169, 254 }, 16 },
+		{ AF_INET, { 172, 16 }, 12 },
+		{ AF_INET, { 192, 168 }, 16 },
+		{ AF_INET6, { 0 }, 127 },	/* :: and ::1 */
+		{ AF_INET6, { 0xfc }, 7 },
+		{ AF_INET6, { 0xfe, 0x80 }, 10 },
+	};
+	struct ip_addr v = ip_unmap(ip);
+	size_t i;
+
+	for (i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
+		struct ip_net net;
+
+		memset(&net, 0, sizeof(net));
+		net.addr.family = nets[i].family;
+		memcpy(net.addr.bytes, nets[i].bytes, sizeof(net.addr.bytes));
+		net.prefix = nets[i].prefix;
+		if (ip_net_contains(&net, &v)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 char *
 ip_net_format(const struct ip_net *net, char *buf)
 {

@@ -33,6 +33,10 @@ bool ip_equal(const struct ip_addr *a, const struct ip_addr *b);
 struct ip_net ip_net_make(const struct ip_addr *ip, unsigned prefix);
 /* True when ip lies inside net (same family required). */
 bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
+/* True for addresses that never face the Internet: unspecified, loopback,
+ * private (RFC 1918), shared (RFC 6598), link-local and unique local
+ * (RFC 4193). A Received field from such a client is an internal hop. */
+bool ip_is_internal(const struct ip_addr *ip);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
 

@@ -1,0 +1,320 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "message/message.h"
+#include "report/dkim.h"
+#include "report/message.h"
+#include "report/spf.h"
+#include "util/arena.h"
+#include "util/color.h"
+#include "util/safe.h"
+#include "util/strbuf.h"
+
+struct out {
+	FILE *f;
+	const struct text_style *style;
+	struct arena *a;
+	struct tree t;
+};
+
+static const char *
+s(struct out *o, const char *text)
+{
+	return text ? safe_str(o->a, text) : "-";
+}
+
+static const char *
+source(enum message_source src)
+{
+	const char *name = message_source_name(src);
+
+	return name ? name : "not found";
+}
+
+static const char *
+verdict_color(struct out *o, const char *result)
+{
+	bool c = o->style->color;
+
+	if (result == NULL) {
+		return col_yellow(c);
+	}
+	if (strcmp(result, "pass") == 0) {
+		return col_green(c);
+	}
+	return strcmp(result, "none") == 0 || strcmp(result, "neutral") == 0 ?
+	    col_yellow(c) : col_red(c);
+}
+
+static void
+heading(struct out *o, const char *title, const char *result,
+    const char *rest)
+{
+	bool c = o->style->color;
+
+	fprintf(o->f, "\n%s%s%s", col_bold(c), title, col_reset(c));
+	if (result != NULL) {
+		fprintf(o->f, "  %s%s%s", verdict_color(o, result), result,
+		    col_reset(c));
+	}
+	fprintf(o->f, "%s\n", rest ? rest : "");
+}
+
+static void
+print_hop(struct out *o, const struct received *h)
+{
+	struct tree *t = &o->t;
+	char ip[IP_STRLEN];
+
+	tree_item(t, false, "%-10s from %s%s%s [%s] by %s%s%s", "hop",
+	    s(o, h->helo), h->rdns ? " rdns " : "", h->rdns ? s(o, h->rdns) :
+	    "", ip_format(&h->ip, ip), s(o, h->by), h->with ? " with " : "",
+	    h->with ? s(o, h->with) : "");
+	if (h->tls_version != NULL) {
+		tree_item(t, true, "%-10s %s%s%s (the sender's outbound TLS)",
+		    "TLS", s(o, h->tls_version), h->tls_cipher ? ", " : "",
+		    h->tls_cipher ? s(o, h->tls_cipher) : "");
+	} else {
+		tree_item(t, true, "%-10s %s", "TLS", h->tls ? "yes (the "
+		    "protocol says so; no version recorded)" : "none recorded");
+	}
+}
+
+static void
+print_context(struct out *o, const struct message_result *r)
+{
+	const struct message_context *c = &r->ctx;
+	const struct received *hop = message_context_hop(c);
+	struct tree *t = &o->t;
+	char ip[IP_STRLEN];
+
+	heading(o, "SMTP context", NULL, hop ? arena_printf(o->a, "  (Received "
+	    "%ld of %zu is the receiving boundary)", c->boundary + 1,
+	    c->nhops) : arena_printf(o->a, "  (no Received field of %zu has "
+	    "a public client address)", c->nhops));
+	tree_item(t, false, "%-10s %s  (%s)", "client IP", c->has_ip ?
+	    ip_format(&c->ip, ip) : "unknown", source(c->ip_source));
+	tree_item(t, false, "%-10s %s  (%s)", "HELO", s(o, c->helo),
+	    source(c->helo_source));
+	tree_item(t, hop == NULL, "%-10s %s  (%s)", "MAIL FROM", c->sender ==
+	    NULL ? "unknown" : c->sender[0] ? s(o, c->sender) : "<>",
+	    source(c->sender_source));
+	if (hop != NULL) {
+		print_hop(o, hop);
+	}
+}
+
+static void
+print_spf(struct out *o, const struct message_result *r)
+{
+	if (r->spf == NULL) {
+		heading(o, "SPF", NULL, r->spf_skip == MESSAGE_SPF_NO_IP ?
+		    "  not evaluated: the client IP is unknown (--ip)" :
+		    "  not evaluated: the MAIL FROM is unknown (--sender)");
+		return;
+	}
+	heading(o, "SPF", spf_result_name(r->spf->result), NULL);
+	report_spf_eval_text(o->f, o->style, &r->spf_input, r->spf, NULL);
+}
+
+static const char *
+alignment_text(struct out *o, const struct dmarc_ident *id)
+{
+	if (id->alignment == DMARC_ALIGN_UNKNOWN) {
+		return "alignment unknown (DNS failure)";
+	}
+	if (id->alignment == DMARC_ALIGN_NONE) {
+		return "not aligned (another organization)";
+	}
+	return arena_printf(o->a, "%s (%s)", id->aligned ? "aligned" :
+	    "not aligned: strict alignment wanted", dmarc_alignment_name(
+	    id->alignment));
+}
+
+static void
+print_dkim(struct out *o, const struct message_result *r)
+{
+	struct tree *t = &o->t;
+	size_t i;
+
+	heading(o, "DKIM", NULL, arena_printf(o->a, "  %zu signature%s",
+	    r->dkim->nsigs, r->dkim->nsigs == 1 ? "" : "s"));
+	for (i = 0; i < r->dkim->nsigs; i++) {
+		bool last = i + 1 == r->dkim->nsigs;
+
+		report_dkim_signature_text(t, o->a, &r->dkim->sigs[i], last);
+		tree_push(t, last);
+		if (r->author.domain != NULL) {
+			tree_note(t, "From %s: %s", s(o, r->author.domain),
+			    alignment_text(o, &r->dkim_idents[i]));
+		}
+		tree_pop(t);
+	}
+}
+
+static void
+print_policy(struct out *o, const struct message_result *r)
+{
+	const struct dmarc_result *d = r->dmarc;
+	const struct dmarc_eval *e = &r->eval;
+
+	if (d->policy_step == NULL) {
+		tree_item(&o->t, false, "%-11s %s", "policy", d->walk_failed ?
+		    "unknown (the DNS tree walk failed)" : "no DMARC record "
+		    "(DMARC does not apply)");
+		return;
+	}
+	tree_item(&o->t, false, "%-11s %s: %s=%s%s, adkim=%c, aspf=%c",
+	    "policy", s(o, d->policy_step->name), e->policy_tag,
+	    dmarc_policy_name(e->policy), e->testing ? " (t=y: one level "
+	    "lower)" : "", d->adkim, d->aspf);
+}
+
+static void
+print_dmarc(struct out *o, const struct message_result *r)
+{
+	const struct dmarc_eval *e = &r->eval;
+	struct tree *t = &o->t;
+	size_t i;
+
+	heading(o, "DMARC", dmarc_verdict_name(e->result), e->result ==
+	    DMARC_FAIL ? arena_printf(o->a, "  the policy asks for %s",
+	    dmarc_policy_name(e->disposition)) : NULL);
+	if (r->author.domain == NULL) {
+		tree_item(t, true, "%-11s %s", "From", s(o, r->author.error));
+		return;
+	}
+	tree_item(t, false, "%-11s %s (Organizational Domain %s)",
+	    "From domain", s(o, r->author.domain), s(o, r->dmarc->org_domain));
+	print_policy(o, r);
+	if (r->spf_ident.domain != NULL) {
+		tree_item(t, false, "%-11s %s: %s, %s", "SPF",
+		    s(o, r->spf_ident.domain), spf_result_name(r->spf->result),
+		    alignment_text(o, &r->spf_ident));
+	} else {
+		tree_item(t, false, "%-11s not evaluated", "SPF");
+	}
+	for (i = 0; i < r->dkim->nsigs; i++) {
+		tree_item(t, false, "%-11s d=%s: %s, %s", "DKIM",
+		    s(o, r->dkim->sigs[i].d), dkim_result_name(
+		    r->dkim->sigs[i].result), alignment_text(o,
+		    &r->dkim_idents[i]));
+	}
+	if (e->result_7489 == e->result) {
+		tree_item(t, true, "%-11s the same result (Public Suffix List "
+		    "Organizational Domain %s)", "RFC 7489",
+		    s(o, r->dmarc->org_domain_psl));
+	} else {
+		tree_item(t, true, "%-11s %s%s (Public Suffix List "
+		    "Organizational Domain %s)", "RFC 7489",
+		    dmarc_verdict_name(e->result_7489), e->result_7489 ==
+		    DMARC_FAIL ? arena_printf(o->a, ", %s", dmarc_policy_name(
+		    e->disposition_7489)) : "", s(o, r->dmarc->org_domain_psl));
+	}
+}
+
+static const char *
+results_line(struct out *o, const struct authres *ar)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < ar->nresults; i++) {
+		strbuf_addf(&sb, "%s%s=%s", i ? ", " : "",
+		    ar->results[i].method, ar->results[i].result);
+	}
+	out = s(o, sb.len ? strbuf_str(&sb) : "no results");
+	strbuf_finish(&sb);
+	return out;
+}
+
+static void
+print_receiver(struct out *o, const struct message_result *r)
+{
+	const struct receiver_view *v = &r->receiver;
+	struct tree *t = &o->t;
+	size_t i;
+
+	if (!v->found) {
+		heading(o, "Receiver", NULL, "  no Authentication-Results "
+		    "written by the receiver");
+		return;
+	}
+	heading(o, "Receiver", NULL, arena_printf(o->a, "  %s (%s)",
+	    s(o, v->authserv_id ? v->authserv_id : "no authserv-id"),
+	    s(o, v->matched_by)));
+	tree_item(t, v->ndiffs == 0, "%s%s%s", results_line(o, &v->results),
+	    v->disposition ? ", disposition " : "", v->disposition ?
+	    s(o, v->disposition) : "");
+	if (v->ndiffs == 0) {
+		return;
+	}
+	tree_item(t, true, "differs from mailauth");
+	tree_push(t, true);
+	for (i = 0; i < v->ndiffs; i++) {
+		const struct receiver_diff *d = &v->diffs[i];
+
+		tree_item(t, i + 1 == v->ndiffs, "%s%s%s: receiver %s, mailauth "
+		    "%s", d->method, d->subject ? " " : "", d->subject ?
+		    s(o, d->subject) : "", s(o, d->theirs ? d->theirs : "none"),
+		    s(o, d->ours ? d->ours : "none"));
+		tree_push(t, i + 1 == v->ndiffs);
+		tree_note(t, "likely: %s", s(o, d->cause));
+		tree_pop(t);
+	}
+	tree_pop(t);
+}
+
+/* Findings carry text from the message: made safe before printing. */
+static void
+print_findings(struct out *o, const struct finding_list *list,
+    struct finding_tally *tally)
+{
+	struct finding_list safe = { NULL, NULL, 0 };
+	const struct finding *f;
+
+	for (f = list->head; f != NULL; f = f->next) {
+		finding_add(o->a, &safe, f->severity, f->code, f->fix ?
+		    safe_str(o->a, f->fix) : NULL, "%s", safe_str(o->a,
+		    f->message));
+	}
+	text_findings(o->f, o->style, &safe);
+	finding_tally(list, tally);
+}
+
+void
+report_message_authres(FILE *f, const struct message_result *r)
+{
+	struct arena *a = arena_create();
+
+	fprintf(f, "Authentication-Results: %s\n", safe_str(a,
+	    message_authres_value(a, r, true)));
+	arena_destroy(a);
+}
+
+void
+report_message_text(FILE *f, const struct text_style *style,
+    const struct message_result *r)
+{
+	struct out o = { f, style, arena_create(), { 0 } };
+	struct finding_tally tally = { 0, 0, 0, false };
+
+	tree_init(&o.t, f, style);
+	fprintf(f, "%sFrom:%s %s\n", col_bold(style->color),
+	    col_reset(style->color), r->author.nboxes ? s(&o,
+	    r->author.boxes[0].addr) : "(none)");
+	print_context(&o, r);
+	print_spf(&o, r);
+	print_dkim(&o, r);
+	print_dmarc(&o, r);
+	print_receiver(&o, r);
+	fputc('\n', f);
+	report_message_authres(f, r);
+	fputc('\n', f);
+	print_findings(&o, &r->dkim->findings, &tally);
+	print_findings(&o, &r->findings, &tally);
+	text_verdict(f, style, tally.errors, tally.warnings, tally.infos);
+	tree_finish(&o.t);
+	arena_destroy(o.a);
+}
