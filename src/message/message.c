@@ -305,13 +305,6 @@ build_authres(struct arena *a, struct message_result *r)
 	authres_dmarc(a, r);
 }
 
-const char *
-message_authres_value(struct arena *a, const struct message_result *r,
-    bool fold)
-{
-	return authres_format(a, &r->ours, fold ? "\n\t" : " ");
-}
-
 void
 message_conclude(struct arena *a, struct message_result *r)
 {

@@ -76,9 +76,4 @@ struct message_result *message_run(struct arena *a, dkim_lookup_fn lookup,
 /* Decides a complete result: DMARC, the field mailauth adds, the
  * receiver's differences, findings. */
 void message_conclude(struct arena *a, struct message_result *r);
-/* The field's value on one line ("id; spf=pass ...; ..."), or folded
- * with "\n\t" when fold is set. */
-const char *message_authres_value(struct arena *a,
-    const struct message_result *r, bool fold);
-
 #endif

@@ -238,8 +238,8 @@ report_message_json(const struct message_result *r)
 	cJSON_AddItemToObject(root, "spf", spf_json(r));
 	cJSON_AddItemToObject(root, "dkim", dkim_json(r));
 	cJSON_AddItemToObject(root, "dmarc", dmarc_json(r));
-	json_add_str(root, "authentication_results",
-	    message_authres_value(a, r, false));
+	json_add_str(root, "authentication_results", authres_format(a,
+	    &r->ours, " "));
 	cJSON_AddItemToObject(root, "receiver", receiver_json(a, &r->receiver));
 	json_add_findings(findings, &r->dkim->findings);
 	json_add_findings(findings, &r->findings);

@@ -113,7 +113,9 @@ print_spf(struct out *o, const struct message_result *r)
 		    "  not evaluated: the MAIL FROM is unknown (--sender)");
 		return;
 	}
-	heading(o, "SPF", spf_result_name(r->spf->result), NULL);
+	/* The verdict starts on the next line, as spf --ip prints it. */
+	fprintf(o->f, "\n%sSPF%s", col_bold(o->style->color),
+	    col_reset(o->style->color));
 	report_spf_eval_text(o->f, o->style, &r->spf_input, r->spf, NULL);
 }
 
@@ -283,13 +285,45 @@ print_findings(struct out *o, const struct finding_list *list,
 	finding_tally(list, tally);
 }
 
+/* A copy of the field with every string made safe, so that only the
+ * folding mailauth adds is raw. */
+static struct authres
+safe_authres(struct arena *a, const struct authres *ar)
+{
+	struct authres out = *ar;
+	size_t i, k;
+
+	out.authserv_id = ar->authserv_id ? safe_str(a, ar->authserv_id) :
+	    NULL;
+	out.results = arena_calloc(a, ar->nresults + 1, sizeof(*out.results));
+	for (i = 0; i < ar->nresults; i++) {
+		const struct authres_result *r = &ar->results[i];
+		struct authres_result *c = &out.results[i];
+
+		c->method = safe_str(a, r->method);
+		c->result = safe_str(a, r->result);
+		c->reason = r->reason ? safe_str(a, r->reason) : NULL;
+		c->comment = r->comment ? safe_str(a, r->comment) : NULL;
+		c->props = arena_calloc(a, r->nprops + 1, sizeof(*c->props));
+		c->nprops = r->nprops;
+		for (k = 0; k < r->nprops; k++) {
+			c->props[k].ptype = safe_str(a, r->props[k].ptype);
+			c->props[k].property = safe_str(a,
+			    r->props[k].property);
+			c->props[k].value = safe_str(a, r->props[k].value);
+		}
+	}
+	return out;
+}
+
 void
 report_message_authres(FILE *f, const struct message_result *r)
 {
 	struct arena *a = arena_create();
+	struct authres safe = safe_authres(a, &r->ours);
 
-	fprintf(f, "Authentication-Results: %s\n", safe_str(a,
-	    message_authres_value(a, r, true)));
+	fprintf(f, "Authentication-Results: %s\n", authres_format(a, &safe,
+	    "\n\t"));
 	arena_destroy(a);
 }
 
