@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arc/arc.h"
 #include "dns/name.h"
 #include "message/lint.h"
 #include "util/arena.h"
@@ -189,6 +190,8 @@ message_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 		r->pending += r->dmarc->pending;
 	}
 	find_identifiers(&run);
+	r->arc = arc_validate(a, lookup, lookup_ctx, in->msg, in->now);
+	r->pending += r->arc->pending;
 	return r;
 }
 
@@ -293,6 +296,28 @@ authres_dmarc(struct arena *a, struct message_result *r)
 	}
 }
 
+/* RFC 8617 §10.1: arc=, with header.oldest-pass and smtp.remote-ip. */
+static void
+authres_arc(struct arena *a, struct message_result *r)
+{
+	const struct arc_result *arc = r->arc;
+	struct authres_result *res = add_result(a, &r->ours, "arc",
+	    arc_chain_name(arc->chain));
+	char ip[IP_STRLEN];
+
+	if (arc->chain == ARC_CHAIN_PASS && arc->oldest_pass >= 0) {
+		add_prop(res, "header", "oldest-pass", arena_printf(a, "%d",
+		    arc->oldest_pass));
+	}
+	if (arc->chain != ARC_CHAIN_NONE && r->ctx.has_ip) {
+		add_prop(res, "smtp", "remote-ip", arena_strdup(a,
+		    ip_format(&r->ctx.ip, ip)));
+	}
+	if (arc->reason != NULL) {
+		res->comment = arc->reason;
+	}
+}
+
 static void
 build_authres(struct arena *a, struct message_result *r)
 {
@@ -303,6 +328,7 @@ build_authres(struct arena *a, struct message_result *r)
 	authres_spf(a, r);
 	authres_dkim(a, r);
 	authres_dmarc(a, r);
+	authres_arc(a, r);
 }
 
 void

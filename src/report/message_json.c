@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "arc/arc.h"
 #include "message/message.h"
 #include "report/dkim.h"
 #include "report/dmarc.h"
@@ -203,6 +204,53 @@ results_json(struct arena *a, const struct authres *ar)
 }
 
 static cJSON *
+sig_json(const struct arc_sig *sig)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	json_add_str(o, "d", sig->d);
+	json_add_str(o, "s", sig->s);
+	json_add_str(o, "result", arc_check_name(sig->check));
+	json_add_str(o, "reason", sig->reason ? sig->reason : sig->error);
+	return o;
+}
+
+static cJSON *
+arc_json(struct arena *a, const struct arc_result *arc)
+{
+	cJSON *o = cJSON_CreateObject(), *sets = cJSON_CreateArray();
+	unsigned k;
+
+	json_add_str(o, "result", arc_chain_name(arc->chain));
+	json_add_str(o, "reason", arc->reason);
+	json_add_num(o, "instances", arc->n);
+	if (arc->oldest_pass >= 0) {
+		json_add_num(o, "oldest_pass", arc->oldest_pass);
+	} else {
+		cJSON_AddNullToObject(o, "oldest_pass");
+	}
+	for (k = 0; k < arc->n; k++) {
+		const struct arc_set *set = &arc->sets[k];
+		cJSON *so = cJSON_CreateObject(), *aar = cJSON_CreateObject();
+
+		json_add_num(so, "instance", k + 1);
+		json_add_str(so, "cv", set->seal.cv);
+		cJSON_AddItemToObject(so, "seal", sig_json(&set->seal));
+		cJSON_AddItemToObject(so, "message_signature",
+		    sig_json(&set->ams));
+		json_add_str(aar, "authserv_id", set->aar.authserv_id);
+		json_add_str(aar, "value", set->aar_header ?
+		    authres_format(a, &set->aar, " ") : NULL);
+		cJSON_AddItemToObject(aar, "results", results_json(a,
+		    &set->aar));
+		cJSON_AddItemToObject(so, "authentication_results", aar);
+		cJSON_AddItemToArray(sets, so);
+	}
+	cJSON_AddItemToObject(o, "sets", sets);
+	return o;
+}
+
+static cJSON *
 receiver_json(struct arena *a, const struct receiver_view *v)
 {
 	cJSON *o = cJSON_CreateObject(), *diffs = cJSON_CreateArray();
@@ -238,6 +286,7 @@ report_message_json(const struct message_result *r)
 	cJSON_AddItemToObject(root, "spf", spf_json(r));
 	cJSON_AddItemToObject(root, "dkim", dkim_json(r));
 	cJSON_AddItemToObject(root, "dmarc", dmarc_json(r));
+	cJSON_AddItemToObject(root, "arc", arc_json(a, r->arc));
 	json_add_str(root, "authentication_results", authres_format(a,
 	    &r->ours, " "));
 	cJSON_AddItemToObject(root, "receiver", receiver_json(a, &r->receiver));

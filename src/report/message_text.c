@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arc/arc.h"
 #include "message/message.h"
 #include "report/dkim.h"
 #include "report/message.h"
@@ -231,6 +232,51 @@ results_line(struct out *o, const struct authres *ar)
 	return out;
 }
 
+static const char *
+check_text(struct out *o, const struct arc_sig *sig)
+{
+	const char *name = arc_check_name(sig->check);
+
+	if (name == NULL) {
+		return "not checked";
+	}
+	return sig->reason ? arena_printf(o->a, "%s (%s)", name,
+	    s(o, sig->reason)) : name;
+}
+
+static void
+print_arc(struct out *o, const struct message_result *r)
+{
+	const struct arc_result *arc = r->arc;
+	struct tree *t = &o->t;
+	unsigned k;
+
+	heading(o, "ARC", arc_chain_name(arc->chain), arc->n == 0 ? NULL :
+	    arena_printf(o->a, "  %u instance%s%s", arc->n, arc->n == 1 ? "" :
+	    "s", arc->oldest_pass >= 0 ? arena_printf(o->a, ", oldest_pass "
+	    "%d", arc->oldest_pass) : ""));
+	if (arc->reason != NULL) {
+		tree_note(t, "why: %s", s(o, arc->reason));
+	}
+	for (k = arc->n; k >= 1; k--) {
+		const struct arc_set *set = &arc->sets[k - 1];
+		bool last = k == 1;
+
+		tree_item(t, last, "i=%u %s", k, s(o, set->aar.authserv_id ?
+		    set->aar.authserv_id : "(no ARC-Authentication-Results)"));
+		tree_push(t, last);
+		tree_note(t, "seal d=%s s=%s cv=%s: %s", s(o, set->seal.d),
+		    s(o, set->seal.s), s(o, set->seal.cv),
+		    check_text(o, &set->seal));
+		tree_note(t, "message signature d=%s s=%s: %s", s(o, set->ams.d),
+		    s(o, set->ams.s), check_text(o, &set->ams));
+		if (set->aar_header != NULL) {
+			tree_note(t, "it saw: %s", results_line(o, &set->aar));
+		}
+		tree_pop(t);
+	}
+}
+
 static void
 print_receiver(struct out *o, const struct message_result *r)
 {
@@ -342,6 +388,7 @@ report_message_text(FILE *f, const struct text_style *style,
 	print_spf(&o, r);
 	print_dkim(&o, r);
 	print_dmarc(&o, r);
+	print_arc(&o, r);
 	print_receiver(&o, r);
 	fputc('\n', f);
 	report_message_authres(f, r);
