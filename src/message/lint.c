@@ -3,8 +3,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arc/arc.h"
 #include "message/message.h"
 #include "util/arena.h"
+#include "util/safe.h"
 #include "util/strbuf.h"
 
 static void
@@ -86,6 +88,38 @@ lint_spf(struct arena *a, struct message_result *r)
 	}
 }
 
+/* A passing ARC chain whose first instance saw DKIM or DMARC pass: an
+ * intermediary changed the message after the sender's authentication
+ * held. Adds what it saw to why. */
+static bool
+forwarded(struct arena *a, const struct message_result *r,
+    struct strbuf *why)
+{
+	const struct arc_result *arc = r->arc;
+	const struct arc_set *first;
+	size_t i;
+
+	if (arc->chain != ARC_CHAIN_PASS) {
+		return false;
+	}
+	first = &arc->sets[0];
+	for (i = 0; i < first->aar.nresults; i++) {
+		const struct authres_result *res = &first->aar.results[i];
+
+		if ((strcmp(res->method, "dkim") == 0 || strcmp(res->method,
+		    "dmarc") == 0) && strcmp(res->result, "pass") == 0) {
+			strbuf_addf(why, "; the ARC chain passes, and %s (i=1) "
+			    "saw %s pass before the message was changed: a "
+			    "receiver that trusts its seal may deliver it",
+			    first->aar.authserv_id ? safe_str(a,
+			    first->aar.authserv_id) : "the first forwarder",
+			    res->method);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Why DMARC failed, and what would make it pass: one part for SPF and
  * one for DKIM, each with its fix. */
 static void
@@ -133,6 +167,12 @@ dmarc_fail(struct arena *a, struct message_result *r)
 		    "SELECTOR._domainkey.%s TXT \"v=DKIM1; k=rsa; p=...\" and "
 		    "turn on signing at the sending service", fix.len ?
 		    "; or " : "", author, author);
+	}
+	if (forwarded(a, r, &why)) {
+		strbuf_reset(&fix);
+		strbuf_addf(&fix, "the forwarder should rewrite From to its own "
+		    "domain, or the receiver trust its ARC seal; the sender "
+		    "can do nothing about a forwarder's changes");
 	}
 	finding_add(a, &r->findings, FINDING_ERROR, "message-dmarc-fail",
 	    strbuf_str(&fix), "DMARC fails for From %s (%s=%s asks for %s): "

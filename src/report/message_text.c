@@ -72,7 +72,7 @@ print_hop(struct out *o, const struct received *h)
 	    "", ip_format(&h->ip, ip), s(o, h->by), h->with ? " with " : "",
 	    h->with ? s(o, h->with) : "");
 	if (h->tls_version != NULL) {
-		tree_item(t, true, "%-10s %s%s%s (the sender's outbound TLS)",
+		tree_item(t, true, "%-10s %s%s%s (the client's outbound TLS)",
 		    "TLS", s(o, h->tls_version), h->tls_cipher ? ", " : "",
 		    h->tls_cipher ? s(o, h->tls_cipher) : "");
 	} else {

@@ -71,7 +71,7 @@ def run_case(port, tmp, name, case):
     with open(path, 'w', encoding='utf-8', newline='') as f:
         f.write(case['message'] or '')
     proc = subprocess.run(
-        [MAILAUTH, '@127.0.0.1', '-p', str(port), '--timeout', '2',
+        [MAILAUTH, '@127.0.0.1', '-p', str(port), '--timeout', '5',
          '--json', 'message', '--authserv-id', 'validator.test', path],
         capture_output=True, text=True, errors='surrogateescape',
         timeout=60)

@@ -375,8 +375,9 @@ class MessageAgainstKnot(unittest.TestCase):
         lines = r.out.splitlines()
         self.assertEqual(lines[0], 'Authentication-Results: mx.example.net;')
         self.assertTrue(all(x.startswith('\t') for x in lines[1:]), lines)
-        self.assertIn('\tdmarc=pass (p=reject) header.from=sender.test',
+        self.assertIn('\tdmarc=pass (p=reject) header.from=sender.test;',
                       lines)
+        self.assertEqual(lines[-1], '\tarc=none')
 
     def test_bare_lf_file_and_stdin(self):
         msg = (return_path(b'bounce@sender.test') +
@@ -415,6 +416,100 @@ class MessageAgainstKnot(unittest.TestCase):
         r, doc = self.run_json(two)
         self.assertEqual(doc['dmarc']['result'], 'permerror')
         self.assertIn('2 From fields', doc['dmarc']['from_error'])
+
+    def mailing_list(self, footer=b'-- \r\nlist@list.test\r\n'):
+        """Alice's signed message as the list received it, changed by
+        the list (subject tag, footer) and sealed by it."""
+        original = self.sign(body_message())
+        received = (b'Authentication-Results: list.test; spf=pass '
+                    b'smtp.mailfrom=bounce@sender.test; dkim=pass '
+                    b'header.d=sender.test header.s=sel; dmarc=pass '
+                    b'header.from=sender.test\r\n' +
+                    postfix(b'mail.sender.test', b'192.0.2.10',
+                            by=b'mx.list.test') + original)
+        changed = received.replace(b'Subject: Dinner',
+                                   b'Subject: [friends] Dinner') + footer
+        seal = dkim.arc_sign(changed, b'arc', b'list.test',
+                             self.keys.key['list'][0], b'list.test',
+                             include_headers=SIGNED, timestamp=1763812800)
+        return b''.join(seal) + changed
+
+    def delivered(self, msg, ip=b'198.51.100.20', helo=b'mail.list.test'):
+        return (return_path(b'friends-bounces@list.test') +
+                postfix(helo, ip) + msg)
+
+    def test_mailing_list_changed_and_sealed(self):
+        msg = self.delivered(self.mailing_list())
+        r, doc = self.run_json(msg)
+        self.assertEqual(r.code, 1)
+        self.assertEqual((doc['spf']['domain'], doc['spf']['result']),
+                         ('list.test', 'pass'))
+        sig = doc['dkim'][0]
+        self.assertEqual((sig['d'], sig['result'], sig['aligned']),
+                         ('sender.test', 'fail', True))
+        self.assertIn('body hash', sig['reason'])
+        self.assertEqual((doc['dmarc']['result'], doc['dmarc']['disposition']),
+                         ('fail', 'reject'))
+        arc = doc['arc']
+        self.assertEqual((arc['result'], arc['instances'], arc['oldest_pass']),
+                         ('pass', 1, 0))
+        aar = arc['sets'][0]['authentication_results']
+        self.assertEqual(aar['authserv_id'], 'list.test')
+        self.assertEqual({x['method']: x['result'] for x in aar['results']},
+                         {'spf': 'pass', 'dkim': 'pass', 'dmarc': 'pass'})
+        self.assertEqual(arc['sets'][0]['seal']['result'], 'pass')
+        self.assertIn('arc=pass header.oldest-pass=0 '
+                      'smtp.remote-ip=198.51.100.20',
+                      doc['authentication_results'])
+        text = mailauth(*self.knot.args(), 'message', '--authserv-id',
+                        'mx.receiver.test', self.save(msg)).out
+        self.assertIn('ARC  pass  1 instance, oldest_pass 0', text)
+        self.assertIn('it saw: spf=pass, dkim=pass, dmarc=pass', text)
+        fail = [f for f in doc['findings']
+                if f['code'] == 'message-dmarc-fail'][0]
+        self.assertIn('list.test (i=1) saw dkim pass', fail['message'])
+        self.assertIn('rewrite From', fail['fix'])
+
+    def test_arc_override_is_the_likely_cause(self):
+        msg = (b'Authentication-Results: mx.receiver.test; spf=pass '
+               b'smtp.mailfrom=friends-bounces@list.test; dkim=fail '
+               b'header.d=sender.test; dmarc=pass (p=REJECT dis=NONE) '
+               b'header.from=sender.test; arc=pass (i=1)\r\n' +
+               self.delivered(self.mailing_list()))
+        r, doc = self.run_json(msg)
+        diffs = {d['method']: d for d in doc['receiver']['differences']}
+        self.assertEqual((diffs['dmarc']['receiver'],
+                          diffs['dmarc']['mailauth']), ('pass', 'fail'))
+        self.assertIn('ARC override', diffs['dmarc']['cause'])
+        self.assertEqual(doc['receiver']['disposition'], 'NONE')
+
+    def test_arc_second_instance_and_oldest_pass(self):
+        """A forwarder changes the body again and seals i=2: the chain
+        still passes, and the list's signature no longer does."""
+        listed = self.mailing_list()
+        forwarded = (b'Authentication-Results: esp.test; arc=pass; '
+                     b'spf=pass smtp.mailfrom=friends-bounces@list.test\r\n'
+                     + listed + b'forwarded\r\n')
+        seal = dkim.arc_sign(forwarded, b'esp', b'esp.test',
+                             self.keys.key['esp'][0], b'esp.test',
+                             include_headers=SIGNED, timestamp=1763812900)
+        msg = self.delivered(b''.join(seal) + forwarded, b'203.0.113.30',
+                             b'out.esp.test')
+        r, doc = self.run_json(msg)
+        arc = doc['arc']
+        self.assertEqual((arc['result'], arc['instances'], arc['oldest_pass']),
+                         ('pass', 2, 2), arc)
+        self.assertEqual(arc['sets'][0]['message_signature']['result'],
+                         'fail')
+        self.assertEqual(arc['sets'][1]['cv'], 'pass')
+
+    def test_arc_tampered_seal_fails(self):
+        msg = self.delivered(self.mailing_list()).replace(
+            b'i=1; list.test; spf=pass', b'i=1; list.test; spf=fail')
+        r, doc = self.run_json(msg)
+        self.assertEqual(doc['arc']['result'], 'fail')
+        self.assertIn('ARC-Seal of instance 1', doc['arc']['reason'])
+        self.assertIn('arc=fail', doc['authentication_results'])
 
     def test_batch_of_files(self):
         good = self.save(self.sign(body_message()))
