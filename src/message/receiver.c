@@ -352,6 +352,25 @@ compare_dmarc(struct arena *a, const struct message_result *r,
 	add_diff(a, v, "dmarc", NULL, theirs->result, ours, cause);
 }
 
+static void
+compare_arc(struct arena *a, const struct message_result *r,
+    struct receiver_view *v)
+{
+	const struct authres_result *theirs = first(&v->results, "arc");
+	const struct authres_result *ours = first(&r->ours, "arc");
+
+	if (theirs == NULL || ours == NULL || same(theirs->result,
+	    ours->result)) {
+		return;
+	}
+	add_diff(a, v, "arc", NULL, theirs->result, ours->result,
+	    strcmp(theirs->result, "pass") == 0 ? "a sealer's key was "
+	    "rotated or removed since delivery, or the message changed after "
+	    "the receiver checked the chain" : "the receiver checked the "
+	    "chain with other keys or DNS answers (a lookup failed then, or "
+	    "a key was published since)");
+}
+
 void
 receiver_compare(struct arena *a, const struct message_result *r,
     struct receiver_view *v)
@@ -362,4 +381,5 @@ receiver_compare(struct arena *a, const struct message_result *r,
 	compare_spf(a, r, v);
 	compare_dkim(a, r, v);
 	compare_dmarc(a, r, v);
+	compare_arc(a, r, v);
 }
