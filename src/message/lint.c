@@ -220,6 +220,24 @@ lint_dmarc(struct arena *a, struct message_result *r)
 }
 
 static void
+lint_arc(struct arena *a, struct message_result *r)
+{
+	const struct arc_result *arc = r->arc;
+
+	if (arc->chain == ARC_CHAIN_FAIL) {
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "message-arc-fail", "the forwarders that sealed it should "
+		    "check their ARC signing and keys; receivers ignore a "
+		    "failed chain", "the ARC chain fails: %s", arc->reason);
+	} else if (arc->chain == ARC_CHAIN_TEMPERROR) {
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "message-arc-dns-error", "retry, or check the sealers' DNS "
+		    "servers", "a DNS failure left the ARC chain unknown: %s",
+		    arc->reason);
+	}
+}
+
+static void
 lint_receiver(struct arena *a, struct message_result *r)
 {
 	const struct receiver_view *v = &r->receiver;
@@ -253,5 +271,6 @@ message_lint(struct arena *a, struct message_result *r)
 	if (r->author.domain != NULL) {
 		lint_dmarc(a, r);
 	}
+	lint_arc(a, r);
 	lint_receiver(a, r);
 }
