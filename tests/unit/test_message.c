@@ -44,14 +44,17 @@ rcv(const char *value)
 	return r;
 }
 
+/* An address as text; has says whether there is one. */
 static const char *
-ipstr(const struct received *r)
+addr(bool has, const struct ip_addr *ip)
 {
 	char buf[IP_STRLEN];
 
-	cr_assert(r->has_ip);
-	return arena_strdup(a, ip_format(&r->ip, buf));
+	cr_assert(has);
+	return arena_strdup(a, ip_format(ip, buf));
 }
+
+#define ipstr(r) addr((r)->has_ip, &(r)->ip)
 
 Test(message, received_postfix)
 {
@@ -341,14 +344,7 @@ context(const char *text, const struct message_given *given)
 	return c;
 }
 
-static const char *
-ctx_ip(const struct message_context *c)
-{
-	char buf[IP_STRLEN];
-
-	cr_assert(c->has_ip);
-	return arena_strdup(a, ip_format(&c->ip, buf));
-}
+#define ctx_ip(c) addr((c)->has_ip, &(c)->ip)
 
 Test(message, context_gmail_layout)
 {
