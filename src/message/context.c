@@ -57,10 +57,15 @@ in_set(const char *const *set, size_t n, const char *org)
 	return false;
 }
 
+/* A client the Internet can reach: not in a special-purpose block
+ * (private, loopback, link-local, documentation, ...; util/ip.c). */
 static bool
 candidate(const struct received *r)
 {
-	return r->has_ip && !ip_is_internal(&r->ip);
+	struct ip_addr v = ip_unmap(&r->ip);
+	struct ip_net host = ip_net_make(&v, ip_bits(&v));
+
+	return r->has_ip && ip_net_reserved(&host) == NULL;
 }
 
 /* The receiving boundary: the first hop with a public client address,

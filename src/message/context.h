@@ -49,7 +49,8 @@ struct message_context {
 };
 
 /* Finds the context: the options first, then the topmost Received with a
- * public client address that is not a hop inside the receiving system
+ * client address the Internet can reach (not in a special-purpose block,
+ * util/ip.h ip_net_reserved) that is not a hop inside the receiving system
  * (one whose client and receiver both belong to organizations of the
  * receiving hops above it, when the chain goes on inside them below),
  * then Received-SPF and Authentication-Results; MAIL FROM from the

@@ -60,19 +60,19 @@ class Keys:
     def zones(self):
         return {
             'sender.test': zone('sender.test', [
-                '@ TXT "v=spf1 ip4:192.0.2.10 ip6:2001:db8:5::25 -all"',
-                'mail TXT "v=spf1 ip4:192.0.2.11 -all"',
+                '@ TXT "v=spf1 ip4:81.0.2.10 ip6:2a00:5:5::25 -all"',
+                'mail TXT "v=spf1 ip4:81.0.2.11 -all"',
                 '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@sender.test"',
                 'sel._domainkey TXT ' + self.record('sender')]),
             'list.test': zone('list.test', [
-                '@ TXT "v=spf1 ip4:198.51.100.20 -all"',
+                '@ TXT "v=spf1 ip4:81.0.100.20 -all"',
                 'arc._domainkey TXT ' + self.record('list')]),
             'esp.test': zone('esp.test', [
-                '@ TXT "v=spf1 ip4:203.0.113.30 -all"',
+                '@ TXT "v=spf1 ip4:81.0.113.30 -all"',
                 'esp._domainkey TXT ' + self.record('esp')]),
             'strict.test': zone('strict.test', [
                 '_dmarc TXT "v=DMARC1; p=quarantine; aspf=s; adkim=s"',
-                'mail TXT "v=spf1 ip4:192.0.2.40 -all"',
+                'mail TXT "v=spf1 ip4:81.0.2.40 -all"',
                 's1._domainkey.mail TXT ' + self.record('strict')]),
         }
 
@@ -134,14 +134,14 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_aligned_dkim_and_spf(self):
         msg = (return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') +
+               postfix(b'mail.sender.test', b'81.0.2.10') +
                self.sign(body_message()))
         r, doc = self.run_json(msg, '--authserv-id', 'mx.receiver.test')
         self.assertEqual(r.code, 0, doc['findings'])
         self.assertEqual(doc['command'], 'message')
         ctx = doc['context']
         self.assertEqual((ctx['ip'], ctx['helo'], ctx['sender']),
-                         ('192.0.2.10', 'mail.sender.test',
+                         ('81.0.2.10', 'mail.sender.test',
                           'bounce@sender.test'))
         self.assertEqual(ctx['sources'], {'ip': 'received', 'helo':
                                           'received', 'sender':
@@ -166,7 +166,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_neither_aligned(self):
         msg = (return_path(b'bounce@esp.test') +
-               postfix(b'out.esp.test', b'203.0.113.30') +
+               postfix(b'out.esp.test', b'81.0.113.30') +
                self.sign(body_message(), 'esp', b'esp.test', b'esp'))
         r, doc = self.run_json(msg)
         self.assertEqual(r.code, 1)
@@ -184,7 +184,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_spf_only_relaxed_alignment(self):
         msg = (return_path(b'bounce@mail.sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.11') + body_message())
+               postfix(b'mail.sender.test', b'81.0.2.11') + body_message())
         r, doc = self.run_json(msg)
         self.assertEqual(r.code, 0, doc['findings'])
         self.assertEqual(doc['dkim'], [])
@@ -197,7 +197,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_strict_alignment_failing(self):
         msg = (return_path(b'bounce@mail.strict.test') +
-               postfix(b'mail.strict.test', b'192.0.2.40') +
+               postfix(b'mail.strict.test', b'81.0.2.40') +
                self.sign(body_message(b'Carol <carol@strict.test>'),
                          'strict', b'mail.strict.test', b's1'))
         r, doc = self.run_json(msg)
@@ -215,7 +215,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_exim_received(self):
         msg = (return_path(b'bounce@sender.test') +
-               b'Received: from mail.sender.test ([192.0.2.10]:40312 '
+               b'Received: from mail.sender.test ([81.0.2.10]:40312 '
                b'helo=smtp.sender.test)\r\n\tby mx.receiver.test with esmtps '
                b'(TLS1.3) tls TLS_AES_256_GCM_SHA384\r\n\t(Exim 4.96)\r\n\t'
                b'(envelope-from <bounce@sender.test>)\r\n\tid 1qXyZ-0001\r\n'
@@ -225,7 +225,7 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertEqual(r.code, 0, doc['findings'])
         ctx = doc['context']
         self.assertEqual((ctx['ip'], ctx['helo']),
-                         ('192.0.2.10', 'smtp.sender.test'))
+                         ('81.0.2.10', 'smtp.sender.test'))
         self.assertEqual(ctx['received']['rdns'], 'mail.sender.test')
         self.assertEqual(ctx['received']['tls']['cipher'],
                          'TLS_AES_256_GCM_SHA384')
@@ -233,14 +233,14 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_ipv6_received(self):
         msg = (return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'2001:db8:5::25') +
+               postfix(b'mail.sender.test', b'2a00:5:5::25') +
                body_message())
         r, doc = self.run_json(msg)
         self.assertEqual(r.code, 0, doc['findings'])
-        self.assertEqual(doc['context']['ip'], '2001:db8:5::25')
+        self.assertEqual(doc['context']['ip'], '2a00:5:5::25')
         self.assertEqual(doc['spf']['result'], 'pass')
         self.assertEqual(doc['spf']['matched'][-1]['term'],
-                         'ip6:2001:db8:5::25')
+                         'ip6:2a00:5:5::25')
 
     def test_no_received(self):
         msg = self.sign(body_message())
@@ -259,8 +259,8 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_options_override_the_header(self):
         msg = (return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') + body_message())
-        r, doc = self.run_json(msg, '--ip', '203.0.113.30', '--sender',
+               postfix(b'mail.sender.test', b'81.0.2.10') + body_message())
+        r, doc = self.run_json(msg, '--ip', '81.0.113.30', '--sender',
                                'x@esp.test', '--helo', 'out.esp.test')
         self.assertEqual(doc['context']['sources'],
                          {'ip': 'option', 'helo': 'option',
@@ -269,7 +269,7 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertEqual(doc['spf']['result'], 'pass')
         self.assertEqual(doc['dmarc']['result'], 'fail')
         r, doc = self.run_json(msg, '--sender', '', '--helo',
-                               'mail.sender.test', '--ip', '192.0.2.10')
+                               'mail.sender.test', '--ip', '81.0.2.10')
         self.assertEqual(doc['spf']['domain'], 'mail.sender.test')
         self.assertIn('smtp.helo=mail.sender.test',
                       doc['authentication_results'])
@@ -284,18 +284,18 @@ class MessageAgainstKnot(unittest.TestCase):
                b'        ' + DATE + b'\r\n'
                b'Return-Path: <bounce@sender.test>\r\n'
                b'Received: from mail.sender.test (mail.sender.test. '
-               b'[192.0.2.10])\r\n        by mx.google.com with ESMTPS id '
+               b'[81.0.2.10])\r\n        by mx.google.com with ESMTPS id '
                b'z3si4.2026.11.22\r\n        for <bob@gmail.com>\r\n'
                b'        (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 '
                b'bits=256/256);\r\n        ' + DATE + b'\r\n'
                b'Received-SPF: pass (google.com: domain of bounce@sender.test'
-               b' designates 192.0.2.10 as permitted sender) '
-               b'client-ip=192.0.2.10;\r\n'
+               b' designates 81.0.2.10 as permitted sender) '
+               b'client-ip=81.0.2.10;\r\n'
                b'Authentication-Results: mx.google.com;\r\n'
                b'       dkim=pass header.i=@sender.test header.s=sel '
                b'header.b=' + sig_b.encode() + b';\r\n'
                b'       spf=pass (google.com: domain of bounce@sender.test '
-               b'designates 192.0.2.10 as permitted sender) '
+               b'designates 81.0.2.10 as permitted sender) '
                b'smtp.mailfrom=bounce@sender.test;\r\n'
                b'       dmarc=pass (p=REJECT sp=REJECT dis=NONE) '
                b'header.from=sender.test\r\n' + signed)
@@ -326,13 +326,13 @@ class MessageAgainstKnot(unittest.TestCase):
         changed = signed.replace(b'see you at eight', b'see you at nine')
         msg = (b'Authentication-Results: mx.receiver.test;\r\n'
                b'\tspf=pass (mx.receiver.test: domain of bounce@sender.test '
-               b'designates 192.0.2.10 as permitted sender) '
+               b'designates 81.0.2.10 as permitted sender) '
                b'smtp.mailfrom=bounce@sender.test;\r\n'
                b'\tdkim=pass header.d=sender.test header.s=sel header.b=' +
                sig_b + b';\r\n\tdmarc=pass header.from=sender.test\r\n' +
                return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') + changed)
-        r, doc = self.run_json(msg, '--ip', '203.0.113.99')
+               postfix(b'mail.sender.test', b'81.0.2.10') + changed)
+        r, doc = self.run_json(msg, '--ip', '81.0.113.99')
         self.assertEqual(r.code, 1)
         rc = doc['receiver']
         self.assertEqual(rc['matched_by'],
@@ -344,7 +344,7 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertIn('body changed after the receiver verified it',
                       diffs['dkim']['cause'])
         self.assertEqual(diffs['spf']['mailauth'], 'fail')
-        self.assertIn('receiver saw 192.0.2.10, mailauth used 203.0.113.99',
+        self.assertIn('receiver saw 81.0.2.10, mailauth used 81.0.113.99',
                       diffs['spf']['cause'])
         self.assertIn('message-receiver-differs', self.codes(doc))
 
@@ -352,7 +352,7 @@ class MessageAgainstKnot(unittest.TestCase):
         msg = (b'Authentication-Results: mx.receiver.test; spf=pass '
                b'smtp.mailfrom=bounce@sender.test\r\n' +
                return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') +
+               postfix(b'mail.sender.test', b'81.0.2.10') +
                b'Authentication-Results: list.test; dkim=fail '
                b'header.d=sender.test\r\n' + body_message())
         r, doc = self.run_json(msg)
@@ -367,7 +367,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_ar_prints_the_field_alone(self):
         msg = (return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') +
+               postfix(b'mail.sender.test', b'81.0.2.10') +
                self.sign(body_message()))
         r = mailauth(*self.knot.args(), 'message', '--ar', '--authserv-id',
                      'mx.example.net', '-', input_bytes=msg)
@@ -381,7 +381,7 @@ class MessageAgainstKnot(unittest.TestCase):
 
     def test_bare_lf_file_and_stdin(self):
         msg = (return_path(b'bounce@sender.test') +
-               postfix(b'mail.sender.test', b'192.0.2.10') +
+               postfix(b'mail.sender.test', b'81.0.2.10') +
                self.sign(body_message())).replace(b'\r\n', b'\n')
         r = mailauth(*self.knot.args(), '--json', 'message', '-',
                      input_bytes=msg)
@@ -425,7 +425,7 @@ class MessageAgainstKnot(unittest.TestCase):
                     b'smtp.mailfrom=bounce@sender.test; dkim=pass '
                     b'header.d=sender.test header.s=sel; dmarc=pass '
                     b'header.from=sender.test\r\n' +
-                    postfix(b'mail.sender.test', b'192.0.2.10',
+                    postfix(b'mail.sender.test', b'81.0.2.10',
                             by=b'mx.list.test') + original)
         changed = received.replace(b'Subject: Dinner',
                                    b'Subject: [friends] Dinner') + footer
@@ -434,7 +434,7 @@ class MessageAgainstKnot(unittest.TestCase):
                              include_headers=SIGNED, timestamp=1763812800)
         return b''.join(seal) + changed
 
-    def delivered(self, msg, ip=b'198.51.100.20', helo=b'mail.list.test'):
+    def delivered(self, msg, ip=b'81.0.100.20', helo=b'mail.list.test'):
         return (return_path(b'friends-bounces@list.test') +
                 postfix(helo, ip) + msg)
 
@@ -459,7 +459,7 @@ class MessageAgainstKnot(unittest.TestCase):
                          {'spf': 'pass', 'dkim': 'pass', 'dmarc': 'pass'})
         self.assertEqual(arc['sets'][0]['seal']['result'], 'pass')
         self.assertIn('arc=pass header.oldest-pass=0 '
-                      'smtp.remote-ip=198.51.100.20',
+                      'smtp.remote-ip=81.0.100.20',
                       doc['authentication_results'])
         text = mailauth(*self.knot.args(), 'message', '--authserv-id',
                         'mx.receiver.test', self.save(msg)).out
@@ -493,7 +493,7 @@ class MessageAgainstKnot(unittest.TestCase):
         seal = dkim.arc_sign(forwarded, b'esp', b'esp.test',
                              self.keys.key['esp'][0], b'esp.test',
                              include_headers=SIGNED, timestamp=1763812900)
-        msg = self.delivered(b''.join(seal) + forwarded, b'203.0.113.30',
+        msg = self.delivered(b''.join(seal) + forwarded, b'81.0.113.30',
                              b'out.esp.test')
         r, doc = self.run_json(msg)
         arc = doc['arc']
@@ -530,7 +530,7 @@ class MessageFaults(unittest.TestCase):
         cls.pem, pub = rsa_key()
         value = 'v=DKIM1; k=rsa; p=' + pub
         cls.records = {
-            'fault.test': [{'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.10 '
+            'fault.test': [{'type': 'TXT', 'data': 'v=spf1 ip4:81.0.2.10 '
                             '-all'}],
             '_dmarc.fault.test': [{'type': 'TXT',
                                    'data': 'v=DMARC1; p=reject'}],
@@ -539,7 +539,7 @@ class MessageFaults(unittest.TestCase):
         }
         msg = body_message(b'a@fault.test')
         cls.msg = (return_path(b'b@fault.test') +
-                   postfix(b'mail.fault.test', b'192.0.2.10') +
+                   postfix(b'mail.fault.test', b'81.0.2.10') +
                    dkim.sign(msg, b'sel', b'fault.test', cls.pem,
                              include_headers=SIGNED) + msg)
         cls.tmp = tempfile.mkdtemp(prefix='mailauth-message-fault-')

@@ -59,14 +59,14 @@ addr(bool has, const struct ip_addr *ip)
 Test(message, received_postfix)
 {
 	struct received r = rcv("from mail.example.com (mail-out.example.com "
-	    "[192.0.2.10]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	    "[81.0.2.10]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	    "(256/256 bits) key-exchange X25519) (No client certificate "
 	    "requested) by mx.example.net (Postfix) with ESMTPS id 4ABC for "
 	    "<bob@example.net>; Sun, 22 Nov 2026 12:00:01 +0000");
 
 	cr_assert_str_eq(r.helo, "mail.example.com");
 	cr_assert_str_eq(r.rdns, "mail-out.example.com");
-	cr_assert_str_eq(ipstr(&r), "192.0.2.10");
+	cr_assert_str_eq(ipstr(&r), "81.0.2.10");
 	cr_assert_str_eq(r.by, "mx.example.net");
 	cr_assert_str_eq(r.with, "ESMTPS");
 	cr_assert_str_eq(r.id, "4ABC");
@@ -78,18 +78,18 @@ Test(message, received_postfix)
 
 Test(message, received_postfix_unknown_rdns)
 {
-	struct received r = rcv("from helo.example (unknown [198.51.100.7]) "
+	struct received r = rcv("from helo.example (unknown [81.0.100.7]) "
 	    "by mx.example.net (Postfix) with ESMTP id 1; Sun, 1 Nov 2026");
 
 	cr_assert_str_eq(r.helo, "helo.example");
 	cr_assert_null(r.rdns);
-	cr_assert_str_eq(ipstr(&r), "198.51.100.7");
+	cr_assert_str_eq(ipstr(&r), "81.0.100.7");
 	cr_assert_not(r.tls);
 }
 
 Test(message, received_exim)
 {
-	struct received r = rcv("from mail.example.com ([192.0.2.20]:41234 "
+	struct received r = rcv("from mail.example.com ([81.0.2.20]:41234 "
 	    "helo=smtp.example.com) by mx.example.net with esmtps (TLS1.3) "
 	    "tls TLS_AES_256_GCM_SHA384 (Exim 4.96) (envelope-from "
 	    "<a@example.com>) id 1qXyZ-000 for b@example.net; Sun, 1 Nov "
@@ -97,7 +97,7 @@ Test(message, received_exim)
 
 	cr_assert_str_eq(r.helo, "smtp.example.com");
 	cr_assert_str_eq(r.rdns, "mail.example.com");
-	cr_assert_str_eq(ipstr(&r), "192.0.2.20");
+	cr_assert_str_eq(ipstr(&r), "81.0.2.20");
 	cr_assert_str_eq(r.by, "mx.example.net");
 	cr_assert_str_eq(r.tls_version, "TLS1.3");
 	cr_assert_str_eq(r.tls_cipher, "TLS_AES_256_GCM_SHA384");
@@ -106,13 +106,13 @@ Test(message, received_exim)
 
 Test(message, received_exim_without_rdns)
 {
-	struct received r = rcv("from [203.0.113.9] (helo=laptop) by "
+	struct received r = rcv("from [81.0.113.9] (helo=laptop) by "
 	    "mx.example.net with esmtpsa (TLS1.2:ECDHE-RSA-AES128-GCM-SHA256:"
 	    "128) (Exim 4.92) id 1; Sun, 1 Nov 2026");
 
 	cr_assert_str_eq(r.helo, "laptop");
 	cr_assert_null(r.rdns);
-	cr_assert_str_eq(ipstr(&r), "203.0.113.9");
+	cr_assert_str_eq(ipstr(&r), "81.0.113.9");
 	cr_assert_str_eq(r.tls_version, "TLS1.2");
 	cr_assert_str_eq(r.tls_cipher, "ECDHE-RSA-AES128-GCM-SHA256");
 }
@@ -120,13 +120,13 @@ Test(message, received_exim_without_rdns)
 Test(message, received_sendmail)
 {
 	struct received r = rcv("from client.example (user@host.example.org "
-	    "[192.0.2.44] (may be forged)) by mail.example.net (8.15.2/8.15.2) "
+	    "[81.0.2.44] (may be forged)) by mail.example.net (8.15.2/8.15.2) "
 	    "with ESMTPS id 5AB (version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 "
 	    "bits=256 verify=NOT); Sun, 1 Nov 2026");
 
 	cr_assert_str_eq(r.helo, "client.example");
 	cr_assert_str_eq(r.rdns, "host.example.org");
-	cr_assert_str_eq(ipstr(&r), "192.0.2.44");
+	cr_assert_str_eq(ipstr(&r), "81.0.2.44");
 	cr_assert_str_eq(r.tls_version, "TLSv1.3");
 	cr_assert_str_eq(r.tls_cipher, "TLS_AES_256_GCM_SHA384");
 }
@@ -152,11 +152,11 @@ Test(message, received_gmail)
 Test(message, received_gmail_tls_and_ipv6)
 {
 	struct received r = rcv("from mail.example.org (mail.example.org. "
-	    "[2001:db8:1::25]) by mx.google.com with ESMTPS id a1si2 for "
+	    "[2a00:5:1::25]) by mx.google.com with ESMTPS id a1si2 for "
 	    "<bob@gmail.com> (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 "
 	    "bits=256/256); Sun, 22 Nov 2026 04:00:00 -0800 (PST)");
 
-	cr_assert_str_eq(ipstr(&r), "2001:db8:1::25");
+	cr_assert_str_eq(ipstr(&r), "2a00:5:1::25");
 	cr_assert_eq(r.ip.family, AF_INET6);
 	cr_assert_str_eq(r.tls_version, "TLS1_3");
 	cr_assert_str_eq(r.tls_cipher, "TLS_AES_256_GCM_SHA384");
@@ -180,11 +180,11 @@ Test(message, received_microsoft)
 Test(message, received_ipv6_literal_and_lmtp)
 {
 	struct received r = rcv("from mx.example.net (mx.example.net "
-	    "[IPv6:2001:db8::5]) by mail.example.net (Postfix) with ESMTPS");
+	    "[IPv6:2a00:5::5]) by mail.example.net (Postfix) with ESMTPS");
 	struct received l = rcv("from mx.example.net by imap.example.net "
 	    "(Dovecot) with LMTP id abc; Sun, 1 Nov 2026");
 
-	cr_assert_str_eq(ipstr(&r), "2001:db8::5");
+	cr_assert_str_eq(ipstr(&r), "2a00:5::5");
 	cr_assert_not(l.has_ip);
 	cr_assert_str_eq(l.helo, "mx.example.net");
 	cr_assert_str_eq(l.with, "LMTP");
@@ -213,7 +213,7 @@ Test(message, authres_gmail)
 {
 	struct authres r = ar("mx.google.com; dkim=pass header.i=@example.com "
 	    "header.s=sel header.b=AbCdEf12; spf=pass (google.com: domain of "
-	    "x@example.com designates 192.0.2.1 as permitted sender) "
+	    "x@example.com designates 81.0.2.1 as permitted sender) "
 	    "smtp.mailfrom=x@example.com; dmarc=pass (p=NONE sp=NONE "
 	    "dis=NONE) header.from=example.com", false);
 
@@ -226,7 +226,7 @@ Test(message, authres_gmail)
 	cr_assert_str_eq(r.results[1].result, "pass");
 	cr_assert_str_eq(authres_prop(&r.results[1], "smtp", "mailfrom"),
 	    "x@example.com");
-	cr_assert(strstr(r.results[1].comment, "designates 192.0.2.1") !=
+	cr_assert(strstr(r.results[1].comment, "designates 81.0.2.1") !=
 	    NULL);
 	cr_assert_str_eq(r.results[2].comment, "p=NONE sp=NONE dis=NONE");
 }
@@ -314,7 +314,7 @@ Test(message, mailboxes)
 	cr_assert_str_eq(b[2].domain, "x.example");
 	cr_assert_str_eq(b[3].addr, "b@y.example");
 	cr_assert_eq(rfc5322_mailboxes(a, "undisclosed-recipients:;", &b), 0);
-	cr_assert_eq(rfc5322_mailboxes(a, "Bob <bob@[192.0.2.1]>", &b), 1);
+	cr_assert_eq(rfc5322_mailboxes(a, "Bob <bob@[81.0.2.1]>", &b), 1);
 	cr_assert_null(b[0].domain);
 	cr_assert_eq(rfc5322_mailboxes(a, "a@bücher.example", &b), 1);
 	cr_assert_str_eq(b[0].domain, "xn--bcher-kva.example");
@@ -353,17 +353,17 @@ Test(message, context_gmail_layout)
 	    "        Sun, 22 Nov 2026 04:00:01 -0800 (PST)\n"
 	    "X-Received: by 2002:a17:90a::2 with SMTP id y2;\n"
 	    "Return-Path: <bounce@example.com>\n"
-	    "Received: from mail.example.com (mail.example.com. [192.0.2.10])\n"
+	    "Received: from mail.example.com (mail.example.com. [81.0.2.10])\n"
 	    "        by mx.google.com with ESMTPS id z3\n"
 	    "        (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256);"
 	    "\n        Sun, 22 Nov 2026 04:00:00 -0800 (PST)\n"
 	    "Received-SPF: pass (google.com: domain of bounce@example.com "
-	    "designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10;\n"
+	    "designates 81.0.2.10 as permitted sender) client-ip=81.0.2.10;\n"
 	    "From: a@example.com\n\nbody\n", NULL);
 
 	cr_assert_eq(c.nhops, 2);
 	cr_assert_eq(c.boundary, 1);
-	cr_assert_str_eq(ctx_ip(&c), "192.0.2.10");
+	cr_assert_str_eq(ctx_ip(&c), "81.0.2.10");
 	cr_assert_eq(c.ip_source, MESSAGE_SRC_RECEIVED);
 	cr_assert_str_eq(c.helo, "mail.example.com");
 	cr_assert_str_eq(c.sender, "bounce@example.com");
@@ -390,19 +390,33 @@ Test(message, context_skips_internal_hops)
 	    "Microsoft SMTP Server; Sun, 22 Nov 2026\n"
 	    "From: a@gmail.com\n\nbody\n", NULL);
 	struct message_context lmtp = context(
-	    "Received: from mx.example.net (mx.example.net [198.51.100.5]) by "
+	    "Received: from mx.example.net (mx.example.net [81.0.100.5]) by "
 	    "imap.example.net (Dovecot) with LMTP id 1; Sun, 22 Nov 2026\n"
 	    "Received: from localhost (localhost [127.0.0.1]) by "
 	    "mx.example.net (amavis); Sun, 22 Nov 2026\n"
 	    "Received: from mail.sender.example (mail.sender.example "
-	    "[192.0.2.77]) by mx.example.net (Postfix) with ESMTP id 2; Sun\n"
+	    "[81.0.2.77]) by mx.example.net (Postfix) with ESMTP id 2; Sun\n"
 	    "From: a@sender.example\n\nbody\n", NULL);
 
 	cr_assert_eq(ms.boundary, 3);
 	cr_assert_str_eq(ctx_ip(&ms), "209.85.221.52");
 	cr_assert_str_eq(ms.helo, "mail-wr1-f52.google.com");
 	cr_assert_eq(lmtp.boundary, 2);
-	cr_assert_str_eq(ctx_ip(&lmtp), "192.0.2.77");
+	cr_assert_str_eq(ctx_ip(&lmtp), "81.0.2.77");
+}
+
+Test(message, context_skips_addresses_the_internet_cannot_reach)
+{
+	struct message_context c = context(
+	    "Received: from scanner (scanner [10.1.2.3]) by mx.example.net; Sun\n"
+	    "Received: from doc (doc [192.0.2.7]) by scanner.example.net; Sun\n"
+	    "Received: from fe (fe [IPv6:fe80::1]) by scanner.example.net; Sun\n"
+	    "Received: from mail.sender.example (mail.sender.example "
+	    "[81.0.2.77]) by scanner.example.net; Sun\n"
+	    "From: a@sender.example\n\nbody\n", NULL);
+
+	cr_assert_eq(c.boundary, 3);
+	cr_assert_str_eq(ctx_ip(&c), "81.0.2.77");
 }
 
 Test(message, context_same_provider_both_ends)
@@ -412,7 +426,7 @@ Test(message, context_same_provider_both_ends)
 	struct message_context c = context(
 	    "Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. "
 	    "[209.85.220.41]) by mx.google.com with SMTPS id 1; Sun\n"
-	    "Received: from laptop (pool.example.net. [203.0.113.9]) by "
+	    "Received: from laptop (pool.example.net. [81.0.113.9]) by "
 	    "smtp.gmail.com with ESMTPSA id 2; Sun\n"
 	    "From: a@gmail.com\n\nbody\n", NULL);
 
@@ -425,32 +439,32 @@ Test(message, context_fallbacks_and_options)
 	struct message_given given;
 	struct message_context spf = context(
 	    "Received-SPF: softfail (mx.example: transitioning) "
-	    "client-ip=192.0.2.99; envelope-from=\"x@example.com\"; "
+	    "client-ip=81.0.2.99; envelope-from=\"x@example.com\"; "
 	    "helo=mail.example.com;\n"
 	    "From: a@example.com\n\nbody\n", NULL);
 	struct message_context authres = context(
 	    "Authentication-Results: mx.example.net; iprev=pass "
-	    "policy.iprev=2001:db8::9; spf=pass smtp.mailfrom=b@example.org "
+	    "policy.iprev=2a00:5::9; spf=pass smtp.mailfrom=b@example.org "
 	    "smtp.helo=out.example.org\n"
 	    "From: a@example.org\n\nbody\n", NULL);
 	struct message_context given_ctx;
 
-	cr_assert_str_eq(ctx_ip(&spf), "192.0.2.99");
+	cr_assert_str_eq(ctx_ip(&spf), "81.0.2.99");
 	cr_assert_eq(spf.ip_source, MESSAGE_SRC_RECEIVED_SPF);
 	cr_assert_str_eq(spf.sender, "x@example.com");
 	cr_assert_str_eq(spf.helo, "mail.example.com");
 	cr_assert_eq(spf.boundary, -1);
-	cr_assert_str_eq(ctx_ip(&authres), "2001:db8::9");
+	cr_assert_str_eq(ctx_ip(&authres), "2a00:5::9");
 	cr_assert_eq(authres.ip_source, MESSAGE_SRC_AUTHRES);
 	cr_assert_str_eq(authres.sender, "b@example.org");
 	cr_assert_str_eq(authres.helo, "out.example.org");
 	memset(&given, 0, sizeof(given));
-	given.has_ip = ip_parse("198.51.100.1", &given.ip);
+	given.has_ip = ip_parse("81.0.100.1", &given.ip);
 	given.sender = "";
 	given_ctx = context("Return-Path: <x@example.com>\nReceived: from a "
-	    "(a [192.0.2.1]) by b.example\nFrom: a@example.com\n\nbody\n",
+	    "(a [81.0.2.1]) by b.example\nFrom: a@example.com\n\nbody\n",
 	    &given);
-	cr_assert_str_eq(ctx_ip(&given_ctx), "198.51.100.1");
+	cr_assert_str_eq(ctx_ip(&given_ctx), "81.0.100.1");
 	cr_assert_eq(given_ctx.ip_source, MESSAGE_SRC_OPTION);
 	cr_assert_str_eq(given_ctx.sender, "");
 	cr_assert_eq(given_ctx.sender_source, MESSAGE_SRC_OPTION);
