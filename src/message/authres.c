@@ -119,15 +119,20 @@ new_result(struct parser *ps)
 	return &ar->results[ar->nresults++];
 }
 
+/* The room for properties doubles whenever their number reaches a power
+ * of two, so a field with many of them costs linear memory. */
 static void
 add_prop(struct parser *ps, struct authres_result *r, char *ptype,
     char *property, char *value)
 {
-	struct authres_prop *more = arena_calloc(ps->a, r->nprops + 1,
-	    sizeof(*more));
+	struct authres_prop *more = r->props;
 
-	if (r->nprops > 0) {
-		memcpy(more, r->props, r->nprops * sizeof(*more));
+	if ((r->nprops & (r->nprops - 1)) == 0) {
+		more = arena_calloc(ps->a, r->nprops ? r->nprops * 2 : 2,
+		    sizeof(*more));
+		if (r->nprops > 0) {
+			memcpy(more, r->props, r->nprops * sizeof(*more));
+		}
 	}
 	more[r->nprops].ptype = lower(ptype);
 	more[r->nprops].property = lower(property);

@@ -29,22 +29,25 @@ matches_host(const char *id, const char *by)
 	    dns_name_is_under(id, dom);
 }
 
+/* Every result of the fields in ars, in one list. */
 static void
-merge(struct arena *a, struct authres *into, const struct authres *from)
+merge(struct arena *a, struct authres *into, const struct authres *ars,
+    size_t n)
 {
-	struct authres_result *all = arena_calloc(a, into->nresults +
-	    from->nresults + 1, sizeof(*all));
+	size_t i, total = 0;
 
-	if (into->nresults > 0) {
-		memcpy(all, into->results, into->nresults * sizeof(*all));
+	for (i = 0; i < n; i++) {
+		total += ars[i].nresults;
 	}
-	if (from->nresults > 0) {
-		memcpy(all + into->nresults, from->results, from->nresults *
-		    sizeof(*all));
+	into->results = arena_calloc(a, total + 1, sizeof(*into->results));
+	for (i = 0; i < n; i++) {
+		if (ars[i].nresults > 0) {
+			memcpy(into->results + into->nresults, ars[i].results,
+			    ars[i].nresults * sizeof(*into->results));
+		}
+		into->nresults += ars[i].nresults;
+		into->error = into->error ? into->error : ars[i].error;
 	}
-	into->results = all;
-	into->nresults += from->nresults;
-	into->error = into->error ? into->error : from->error;
 }
 
 /* "dis=QUARANTINE" in Gmail's DMARC comment, or Microsoft's action=. */
@@ -80,7 +83,9 @@ receiver_find(struct arena *a, const struct message_result *r,
 	const struct dkim_message *m = r->in->msg;
 	const struct received *hop = message_context_hop(&r->ctx);
 	size_t hop_field = hop ? r->ctx.hop_fields[r->ctx.boundary] : 0;
-	size_t i;
+	struct authres *theirs = arena_calloc(a, rfc5322_count_fields(m,
+	    "Authentication-Results") + 1, sizeof(*theirs));
+	size_t i, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->results.instance = -1;
@@ -111,8 +116,9 @@ receiver_find(struct arena *a, const struct message_result *r,
 			out->authserv_id = ar.authserv_id;
 			out->matched_by = why;
 		}
-		merge(a, &out->results, &ar);
+		theirs[n++] = ar;
 	}
+	merge(a, &out->results, theirs, n);
 	out->disposition = disposition(a, &out->results);
 }
 

@@ -16,7 +16,8 @@ import unittest
 import dkim
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, mailauth  # noqa: E402
+from harness import (FakeDNS, Knot, SLOWDOWN, WRAPPER,  # noqa: E402
+                     mailauth, mailauth_measured)
 
 DATE = b'Sun, 22 Nov 2026 12:00:00 +0000'
 SIGNED = [b'from', b'to', b'subject', b'date', b'message-id']
@@ -405,6 +406,22 @@ class MessageAgainstKnot(unittest.TestCase):
             self.assertEqual(r.code, 2, args)
             self.assertIn(text, r.err)
             self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+
+    def test_hostile_header_costs_linear_memory(self):
+        """Thousands of Authentication-Results fields of the receiver and
+        one with 50 000 properties: linear work, bounded memory."""
+        props = b' '.join(b'header.x%d=v' % i for i in range(50000))
+        msg = (postfix(b'mail.sender.test', b'81.0.2.10') +
+               b'Authentication-Results: mx.receiver.test; spf=pass\r\n'
+               * 5000 + b'Authentication-Results: mx.receiver.test; '
+               b'dkim=pass ' + props + b'\r\n' + body_message())
+        r = mailauth_measured(*self.knot.args(), '--json', 'message',
+                              self.save(msg))
+        self.assertEqual(r.code, 1, r.err)
+        self.assertEqual(len(r.json()['receiver']['results']), 5001)
+        self.assertLess(r.elapsed, 10 * SLOWDOWN)
+        if not WRAPPER:
+            self.assertLess(r.maxrss_kb, 200 * 1024)
 
     def test_from_problems_are_permerror(self):
         for from_line in (b'a@sender.test, b@esp.test', b'nobody'):
