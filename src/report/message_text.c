@@ -91,12 +91,13 @@ print_context(struct out *o, const struct message_result *r)
 
 	heading(o, "SMTP context", NULL, hop ? arena_printf(o->a, "  (Received "
 	    "%ld of %zu is the receiving boundary)", c->boundary + 1,
-	    c->nhops) : arena_printf(o->a, "  (no Received field of %zu has "
-	    "a public client address)", c->nhops));
+	    c->nhops) : c->nhops == 0 ? "  (the message has no Received "
+	    "field)" : arena_printf(o->a, "  (none of its %zu Received "
+	    "fields has a public client address)", c->nhops));
 	tree_item(t, false, "%-10s %s  (%s)", "client IP", c->has_ip ?
 	    ip_format(&c->ip, ip) : "unknown", source(c->ip_source));
-	tree_item(t, false, "%-10s %s  (%s)", "HELO", s(o, c->helo),
-	    source(c->helo_source));
+	tree_item(t, false, "%-10s %s  (%s)", "HELO", c->helo ? s(o, c->helo) :
+	    "unknown", source(c->helo_source));
 	tree_item(t, hop == NULL, "%-10s %s  (%s)", "MAIL FROM", c->sender ==
 	    NULL ? "unknown" : c->sender[0] ? s(o, c->sender) : "<>",
 	    source(c->sender_source));
@@ -140,8 +141,9 @@ print_dkim(struct out *o, const struct message_result *r)
 	struct tree *t = &o->t;
 	size_t i;
 
-	heading(o, "DKIM", NULL, arena_printf(o->a, "  %zu signature%s",
-	    r->dkim->nsigs, r->dkim->nsigs == 1 ? "" : "s"));
+	heading(o, "DKIM", NULL, r->dkim->nsigs == 0 ? "  no signature" :
+	    arena_printf(o->a, "  %zu signature%s", r->dkim->nsigs,
+	    r->dkim->nsigs == 1 ? "" : "s"));
 	for (i = 0; i < r->dkim->nsigs; i++) {
 		bool last = i + 1 == r->dkim->nsigs;
 
@@ -181,8 +183,10 @@ print_dmarc(struct out *o, const struct message_result *r)
 	size_t i;
 
 	heading(o, "DMARC", dmarc_verdict_name(e->result), e->result ==
-	    DMARC_FAIL ? arena_printf(o->a, "  the policy asks for %s",
-	    dmarc_policy_name(e->disposition)) : NULL);
+	    DMARC_FAIL ? arena_printf(o->a, "  the policy asks for %s%s",
+	    dmarc_policy_name(e->disposition), r->spf == NULL ? " (SPF was "
+	    "not evaluated: an aligned SPF pass would change this)" : "") :
+	    NULL);
 	if (r->author.domain == NULL) {
 		tree_item(t, true, "%-11s %s", "From", s(o, r->author.error));
 		return;
