@@ -88,6 +88,24 @@ lint_spf(struct arena *a, struct message_result *r)
 	}
 }
 
+/* What makes an aligned signature that fails pass again. */
+static const char *
+signature_fix(struct arena *a, const struct dkim_signature *sig)
+{
+	if (sig->key == NULL || sig->key->revoked || sig->key->error ||
+	    sig->key->key_error) {
+		return arena_printf(a, "publish the signing key at %s",
+		    sig->key_name ? sig->key_name : "s._domainkey.d");
+	}
+	if (!sig->body_hash_ok) {
+		return "sign after the last change to the body (a footer, a "
+		    "gateway's rewrite), or have the forwarder rewrite From "
+		    "and ARC-seal";
+	}
+	return "sign after the last change to the signed header fields (a "
+	    "subject tag, a rewritten To), or sign fewer of them";
+}
+
 /* A passing ARC chain whose first instance saw DKIM or DMARC pass: an
  * intermediary changed the message after the sender's authentication
  * held. Adds what it saw to why. */
@@ -156,10 +174,7 @@ dmarc_fail(struct arena *a, struct message_result *r)
 		strbuf_addf(&why, "; the aligned DKIM signature (d=%s) fails: "
 		    "%s", broken->d, broken->reason ? broken->reason : "?");
 		strbuf_addf(&fix, "%s%s", fix.len ? "; or " : "",
-		    broken->body_hash_ok || broken->key == NULL ?
-		    arena_printf(a, "publish the key at %s", broken->key_name) :
-		    "sign after the last change to the body, or have the "
-		    "forwarder (a mailing list) rewrite From and ARC-seal");
+		    signature_fix(a, broken));
 	} else {
 		strbuf_addf(&why, "; no DKIM signature has d= aligned with %s",
 		    author);
