@@ -89,4 +89,33 @@
 /* Queries outstanding at once on the channel. */
 #define DNS_MAX_IN_FLIGHT 512
 
+/* smtp: SMTP sessions open at once (one per address), in a single run and
+ * in a batch whatever --concurrency says: a diagnostic must never open
+ * hundreds of sessions to other people's servers. */
+#define SMTP_MAX_SESSIONS 8
+/* MX hosts probed for one domain, and addresses probed for one host: a
+ * sender tries a few (RFC 5321 §5.1 leaves the number to it). */
+#define SMTP_MAX_HOSTS 10
+#define SMTP_MAX_ADDRS_PER_HOST 4
+/* One SMTP reply: RFC 5321 §4.5.3.1.5 allows 512 octets a line; an EHLO
+ * reply lists a few dozen extensions. More than this is a hostile or
+ * broken server, reported, never buffered without end. */
+#define SMTP_MAX_REPLY_LINES 100
+#define SMTP_MAX_REPLY_BYTES (64 * 1024)
+/* The default for --smtp-timeout (seconds), and its ceiling. */
+#define SMTP_DEFAULT_TIMEOUT_S 10
+#define SMTP_MAX_TIMEOUT_S 300
+/* Certificates of a chain kept for DANE usage 2 (RFC 7671 §5.2.2); a
+ * real chain has 2 to 4. */
+#define SMTP_MAX_CHAIN 16
+/* TLSA records matched for one host. */
+#define SMTP_MAX_TLSA 16
+/* RFC 8461 §3.2: max_age is at most 31557600 seconds (about a year). */
+#define MTA_STS_MAX_AGE 31557600L
+/* An MTA-STS policy (RFC 8461 §3.2) is a few short lines; a body larger
+ * than this is refused rather than read. */
+#define MTA_STS_MAX_BODY (64 * 1024)
+/* mx: lines of one policy that are matched. */
+#define MTA_STS_MAX_MX 32
+
 #endif

@@ -6,8 +6,11 @@
 #include "check/check.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/smtp.h"
 #include "dmarc/psl.h"
 #include "report/check.h"
+#include "report/smtp.h"
+#include "smtp/smtp.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -18,6 +21,7 @@ enum check_key {
 	OPT_SELECTOR = 's',
 	OPT_ALL_SENDERS = 5000,
 	OPT_DNSBL,
+	OPT_SMTP,
 };
 
 /* Blocklists asked when --dnsbl is not given: the two that most
@@ -36,6 +40,8 @@ struct check_opts {
 	const char *sender;
 	const char *helo;
 	bool all_senders;
+	bool smtp;		/* --smtp: probe the MX hosts */
+	struct smtp_cli smtp_cli;
 };
 
 static const struct option check_longopts[] = {
@@ -46,6 +52,8 @@ static const struct option check_longopts[] = {
 	{ "selector", required_argument, NULL, OPT_SELECTOR },
 	{ "all-senders", no_argument, NULL, OPT_ALL_SENDERS },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ "smtp", no_argument, NULL, OPT_SMTP },
+	SMTP_CLI_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -80,6 +88,10 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
+	case OPT_SMTP: o->smtp = true; return 0;
+	}
+	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
+		return 0;
 	}
 	*err = "unknown option";
 	return -1;
@@ -90,6 +102,11 @@ struct check_state {
 	struct check_input in;
 	struct arena *arena;
 	struct check_result *result;
+	bool smtp;			/* --smtp */
+	struct smtp_input smtp_in;
+	struct smtp_probe_config smtp_cfg;
+	char ehlo[SMTP_CLI_EHLO_MAX];
+	struct smtp_result *smtp_result;
 };
 
 static bool
@@ -100,7 +117,44 @@ check_step(void *arg)
 	arena_destroy(st->arena);
 	st->arena = arena_create();
 	st->result = check_run(st->arena, run_lookup, st->rc->res, &st->in);
-	return st->result->pending == 0;
+	if (!st->smtp) {
+		return st->result->pending == 0;
+	}
+	/* --smtp asks its questions in the same pass, then probes the MX
+	 * hosts once every answer is in. */
+	st->smtp_result = smtp_gather(st->arena, run_lookup, st->rc->res,
+	    &st->smtp_in);
+	if (st->result->pending > 0 || st->smtp_result->pending > 0) {
+		return false;
+	}
+	smtp_cli_probe(st->arena, st->smtp_result, &st->smtp_cfg);
+	return true;
+}
+
+/* With --smtp, the tls line says what the probe found: the MX hosts'
+ * inbound STARTTLS, which predicts but does not prove the server's own
+ * outbound TLS. It stays information: the verdict does not change. */
+static void
+judge_tls(struct check_state *st)
+{
+	struct check_result *r = st->result;
+	size_t i;
+
+	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
+	for (i = 0; i < r->nreqs; i++) {
+		struct check_requirement *q = &r->reqs[i];
+
+		if (strcmp(q->id, "tls") != 0) {
+			continue;
+		}
+		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
+		    CHECK_PASS : st->smtp_result->verdict ==
+		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+		q->message = arena_printf(st->arena, "the MX hosts' inbound "
+		    "STARTTLS (it predicts, not proves, your server's "
+		    "outbound TLS): %s", smtp_summary(st->arena,
+		    st->smtp_result));
+	}
 }
 
 /* Fills the input from the options; a usage error names the input. */
@@ -155,6 +209,9 @@ check_conclude(void *state)
 	size_t i;
 
 	check_evaluate(st->arena, st->result);
+	if (st->smtp) {
+		judge_tls(st);
+	}
 	for (i = 0; i < r->nreqs; i++) {
 		const struct check_requirement *q = &r->reqs[i];
 
@@ -165,6 +222,27 @@ check_conclude(void *state)
 		unknown |= q->status == CHECK_UNKNOWN;
 	}
 	return failed ? EXIT_PROBLEMS : unknown ? EXIT_DNS : EXIT_CLEAN;
+}
+
+/* --smtp and the probe options that go with it. */
+static int
+smtp_start(struct run_ctx *rc, const struct check_opts *o,
+    struct check_state *st, const char *domain)
+{
+	const struct smtp_cli *c = &o->smtp_cli;
+
+	if (!o->smtp) {
+		return c->port || c->timeout || c->ca_file ? run_usage(rc,
+		    "--smtp-port, --smtp-timeout and --ca-file go with "
+		    "--smtp: add --smtp to probe the MX hosts") : 0;
+	}
+	st->smtp = true;
+	st->smtp_in.name = domain;
+	if (smtp_cli_config(rc, c, &st->smtp_cfg, st->ehlo) != 0) {
+		return EXIT_USAGE;
+	}
+	st->smtp_in.port = st->smtp_cfg.port;
+	return 0;
 }
 
 static int
@@ -184,7 +262,7 @@ check_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		return EXIT_USAGE;
 	}
 	st->in.psl = run_psl(rc);
-	return 0;
+	return smtp_start(rc, opts, st, domain);
 }
 
 /* A batch line is "DOMAIN [IP ...]". */
@@ -212,7 +290,22 @@ check_text(void *state)
 static cJSON *
 check_json(void *state)
 {
-	return report_check_json(((struct check_state *)state)->result);
+	struct check_state *st = state;
+	cJSON *obj = report_check_json(st->result);
+
+	if (st->smtp) {
+		cJSON_AddItemToObject(obj, "smtp",
+		    report_smtp_json(st->smtp_result));
+	}
+	return obj;
+}
+
+/* With --smtp, one line at a time (smtp_batch_lines). */
+static size_t
+check_batch_lines(const void *opts)
+{
+	return ((const struct check_opts *)opts)->smtp ?
+	    smtp_batch_lines(opts) : 0;
 }
 
 static void
@@ -233,6 +326,7 @@ static const struct command_ops check_ops = {
 	.text = check_text,
 	.json = check_json,
 	.release = check_release,
+	.batch_lines = check_batch_lines,
 };
 
 const struct command cmd_check = {
@@ -249,7 +343,11 @@ const struct command cmd_check = {
 	    "  --all-senders       Google's rules for all senders instead of\n"
 	    "                      those for bulk senders\n"
 	    "  --dnsbl ZONE        a DNS blocklist to ask (repeatable; default\n"
-	    "                      zen.spamhaus.org and bl.spamcop.net)\n",
+	    "                      zen.spamhaus.org and bl.spamcop.net)\n"
+	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"
+	    "                      line (as mailauth smtp; information only)\n"
+	    "  --smtp-port N, --smtp-timeout SECONDS, --ca-file FILE\n"
+	    "                      as for mailauth smtp, with --smtp\n",
 	.shortopts = "i:f:e:s:",
 	.longopts = check_longopts,
 	.opts_size = sizeof(struct check_opts),

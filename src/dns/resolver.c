@@ -210,11 +210,43 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	complete(res, (size_t)(e - res->entries), ans);
 }
 
+/* The query ares_query() would send (RD set, EDNS with our UDP size),
+ * with the AD bit set as well: RFC 6840 §5.7 lets a validating resolver
+ * set AD in the response only when the query had AD or DO, and the AD
+ * bit is what DANE (RFC 7672 §2.2) depends on. c-ares 1.18 has no flag
+ * for it, so the header is written here (RFC 1035 §4.1.1: byte 3). */
+static int
+build_query(ares_channel ch, const char *name, enum dns_type type,
+    unsigned char **qbuf, int *qlen)
+{
+	struct ares_options opts;
+	int mask, status, edns = DNS_EDNS_UDP_SIZE;
+
+	/* c-ares drops EDNS for the whole channel when a server answers
+	 * FORMERR to it (ares_process.c, 1.18); follow it as ares_query()
+	 * does. */
+	if (ares_save_options(ch, &opts, &mask) == ARES_SUCCESS) {
+		if ((opts.flags & ARES_FLAG_EDNS) == 0) {
+			edns = 0;
+		}
+		ares_destroy_options(&opts);
+	}
+	status = ares_create_query(name, C_IN, (int)type, 0, 1, qbuf, qlen,
+	    edns);
+
+	if (status == ARES_SUCCESS) {
+		(*qbuf)[3] |= 0x20;
+	}
+	return status;
+}
+
 static void
 send_query(struct dns_resolver *res, size_t idx)
 {
 	struct entry *e = &res->entries[idx];
 	struct query_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	unsigned char *qbuf = NULL;
+	int qlen = 0;
 
 	ctx->res = res;
 	ctx->idx = idx;
@@ -226,9 +258,15 @@ send_query(struct dns_resolver *res, size_t idx)
 	if (res->in_flight > res->max_in_flight) {
 		res->max_in_flight = res->in_flight;
 	}
-	/* The callback may run before ares_query returns (a bad name, no
-	 * memory): the counters above are already right for that. */
-	ares_query(res->ch.ares, e->name, C_IN, (int)e->type, on_reply, ctx);
+	/* The callback may run before ares_send returns (no memory): the
+	 * counters above are already right for that. */
+	if (build_query(res->ch.ares, e->name, e->type, &qbuf, &qlen) !=
+	    ARES_SUCCESS) {
+		on_reply(ctx, ARES_EBADNAME, 0, NULL, 0);
+		return;
+	}
+	ares_send(res->ch.ares, qbuf, qlen, on_reply, ctx);
+	ares_free_string(qbuf);
 }
 
 static void
