@@ -7,7 +7,6 @@
 
 #include "arc/arc.h"
 #include "dkim/hash.h"
-#include "dns/txt.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
@@ -15,30 +14,6 @@ static bool
 malformed(struct arc_sig *sig, const char *why)
 {
 	sig->error = why;
-	return false;
-}
-
-static const char *
-value(const struct arc_sig *sig, const char *name)
-{
-	const struct taglist_tag *t = taglist_find(&sig->tags, name);
-
-	return t ? t->value : NULL;
-}
-
-/* RFC 6376 §3.2: a tag-list with a tag twice is invalid as a whole. */
-static bool
-has_duplicate(const struct taglist *tl)
-{
-	size_t i, k;
-
-	for (i = 0; i < tl->n; i++) {
-		for (k = i + 1; k < tl->n; k++) {
-			if (strcmp(tl->tags[i].name, tl->tags[k].name) == 0) {
-				return true;
-			}
-		}
-	}
 	return false;
 }
 
@@ -86,81 +61,6 @@ domain_syntax(const char *s)
 	return label > 0;
 }
 
-static bool
-digits(const char *s)
-{
-	if (s == NULL || *s == '\0') {
-		return false;
-	}
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static enum dkim_alg
-algorithm(const char *a)
-{
-	if (strcmp(a, "rsa-sha256") == 0) {
-		return DKIM_ALG_RSA_SHA256;
-	}
-	if (strcmp(a, "ed25519-sha256") == 0) {
-		return DKIM_ALG_ED25519_SHA256;
-	}
-	return strcmp(a, "rsa-sha1") == 0 ? DKIM_ALG_RSA_SHA1 :
-	    DKIM_ALG_UNKNOWN;
-}
-
-/* c= of an AMS (RFC 6376 §3.5): header[/body], simple or relaxed. */
-static bool
-canonicalization(struct arc_sig *sig)
-{
-	const char *slash = strchr(sig->c, '/');
-	size_t hlen = slash ? (size_t)(slash - sig->c) : strlen(sig->c);
-
-	if ((hlen == 7 && strncmp(sig->c, "relaxed", 7) == 0) ||
-	    (hlen == 6 && strncmp(sig->c, "simple", 6) == 0)) {
-		sig->header_relaxed = hlen == 7;
-	} else {
-		return false;
-	}
-	if (slash == NULL || strcmp(slash + 1, "simple") == 0) {
-		return true;
-	}
-	sig->body_relaxed = strcmp(slash + 1, "relaxed") == 0;
-	return sig->body_relaxed;
-}
-
-static void
-split_h(struct arena *a, struct arc_sig *sig)
-{
-	size_t n = 1, k = 0;
-	const char *p;
-
-	for (p = sig->h; *p; p++) {
-		n += *p == ':';
-	}
-	sig->signed_headers = arena_calloc(a, n, sizeof(char *));
-	for (p = sig->h; k < n;) {
-		const char *colon = strchr(p, ':');
-		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		const char *s = p;
-
-		while (len > 0 && isspace((unsigned char)*s)) {
-			s++;
-			len--;
-		}
-		while (len > 0 && isspace((unsigned char)s[len - 1])) {
-			len--;
-		}
-		sig->signed_headers[k++] = arena_memdup(a, s, len);
-		p = colon ? colon + 1 : p + strlen(p);
-	}
-	sig->nsigned = k;
-}
-
 /* RFC 8617 §4.1.2: an AMS is a DKIM-Signature without v= and with the
  * instance in i=; it must not sign an ARC-Seal. */
 static bool
@@ -172,21 +72,19 @@ read_ams(struct arena *a, struct arc_sig *sig)
 		return malformed(sig, "an ARC-Message-Signature needs bh= and h= "
 		    "(RFC 8617 §4.1.2)");
 	}
-	sig->c = sig->c ? sig->c : "simple/simple";
-	if (!canonicalization(sig)) {
+	if (!dkim_canon_parse(sig->c, &sig->header_relaxed,
+	    &sig->body_relaxed)) {
 		return malformed(sig, "unknown canonicalization c=");
 	}
-	split_h(a, sig);
+	sig->c = sig->c ? sig->c : "simple/simple";
+	sig->nsigned = taglist_split_value(a, sig->h, &sig->signed_headers);
 	for (k = 0; k < sig->nsigned; k++) {
 		if (strcasecmp(sig->signed_headers[k], "ARC-Seal") == 0) {
 			return malformed(sig, "h= signs an ARC-Seal (RFC 8617 "
 			    "§4.1.2)");
 		}
 	}
-	sig->length = value(sig, "l") ? -2 : -1;
-	if (digits(value(sig, "l"))) {
-		sig->length = strtoll(value(sig, "l"), NULL, 10);
-	}
+	sig->length = dkim_tag_number(taglist_value(&sig->tags, "l"));
 	return sig->length != -2 ? true : malformed(sig, "bad l=");
 }
 
@@ -195,23 +93,23 @@ arc_sig_read(struct arena *a, struct arc_sig *sig, bool seal, long long now)
 {
 	const struct dkim_header *h = sig->header;
 	const char *t, *x;
+	size_t offset;
 
-	taglist_parse(a, h->value, h->rawlen - (size_t)(h->value - h->raw),
-	    &sig->tags);
-	if (sig->tags.error != NULL || has_duplicate(&sig->tags) ||
+
+	if (dkim_sig_tags(a, h, &sig->tags, &offset) != NULL ||
 	    has_empty_part(h->value, h->raw + h->rawlen)) {
 		return malformed(sig, "malformed tag list (RFC 6376 §3.2)");
 	}
-	sig->d = value(sig, "d");
-	sig->s = value(sig, "s");
-	sig->a = value(sig, "a");
-	sig->b = value(sig, "b");
-	sig->bh = value(sig, "bh");
-	sig->c = value(sig, "c");
-	sig->h = value(sig, "h");
-	sig->cv = value(sig, "cv");
-	t = value(sig, "t");
-	x = value(sig, "x");
+	sig->d = taglist_value(&sig->tags, "d");
+	sig->s = taglist_value(&sig->tags, "s");
+	sig->a = taglist_value(&sig->tags, "a");
+	sig->b = taglist_value(&sig->tags, "b");
+	sig->bh = taglist_value(&sig->tags, "bh");
+	sig->c = taglist_value(&sig->tags, "c");
+	sig->h = taglist_value(&sig->tags, "h");
+	sig->cv = taglist_value(&sig->tags, "cv");
+	t = taglist_value(&sig->tags, "t");
+	x = taglist_value(&sig->tags, "x");
 	if (!sig->d || !sig->s || !sig->a || !sig->b || !sig->d[0] ||
 	    !sig->s[0] || !sig->b[0]) {
 		return malformed(sig, "a=, b=, d= and s= are required");
@@ -219,13 +117,13 @@ arc_sig_read(struct arena *a, struct arc_sig *sig, bool seal, long long now)
 	if (!domain_syntax(sig->d) || !domain_syntax(sig->s)) {
 		return malformed(sig, "d= and s= must be domain names");
 	}
-	if ((t != NULL && !digits(t)) || (x != NULL && !digits(x))) {
+	if (dkim_tag_number(t) == -2 || dkim_tag_number(x) == -2) {
 		return malformed(sig, "t= and x= are decimal numbers");
 	}
-	if (x != NULL && strtoll(x, NULL, 10) < now) {
+	if (x != NULL && dkim_tag_number(x) < now) {
 		return malformed(sig, "expired (x= is in the past)");
 	}
-	sig->alg = algorithm(sig->a);
+	sig->alg = dkim_alg_parse(sig->a);
 	if (sig->alg == DKIM_ALG_RSA_SHA1) {
 		return malformed(sig, "rsa-sha1 is forbidden (RFC 8301 §3.1)");
 	}
@@ -249,43 +147,17 @@ refuse(struct arc_sig *sig, enum arc_check check, const char *why)
 	return false;
 }
 
-/* The key at s._domainkey.d, usable for this signature (RFC 6376
- * §6.1.2, RFC 8301 §3.2). */
+/* The key at s._domainkey.d, usable for this signature (dkim/verify.h
+ * checks it as for DKIM). */
 static bool
 check_key(struct arena *a, struct arc_sig *sig)
 {
-	const struct dns_answer *ans = sig->key_answer;
-	const struct dns_txt *txt;
-	const struct dkim_key *k;
-	const char *text;
-	bool several;
-	size_t len;
+	bool temporary;
+	const char *why = dkim_key_check(a, sig->key_answer, sig->key_name,
+	    sig->alg, &sig->key, &temporary);
 
-	if (dns_kind_is_failure(ans->kind)) {
-		return refuse(sig, ARC_CHECK_TEMPERROR, arena_printf(a, "key "
-		    "lookup failed (%s)", dns_kind_name(ans->kind)));
-	}
-	txt = dkim_key_txt(a, ans, &several);
-	if (txt == NULL) {
-		return refuse(sig, ARC_CHECK_FAIL, arena_printf(a, "key not "
-		    "found at %s", sig->key_name));
-	}
-	text = dns_txt_join(a, txt, &len);
-	sig->key = k = dkim_key_parse(a, text, len);
-	if (k->revoked || k->error != NULL || k->key_error != NULL) {
-		return refuse(sig, ARC_CHECK_FAIL, k->revoked ? "key revoked" :
-		    arena_printf(a, "key record unusable: %s", k->error ?
-		    k->error : k->key_error));
-	}
-	if ((k->type == DKIM_KEY_RSA) != (sig->alg == DKIM_ALG_RSA_SHA256) ||
-	    !dkim_key_allows_hash(k, "sha256")) {
-		return refuse(sig, ARC_CHECK_FAIL, "the key does not fit a=");
-	}
-	if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
-		return refuse(sig, ARC_CHECK_FAIL, arena_printf(a, "RSA key of "
-		    "%u bits, under the 1024 RFC 8301 requires", k->bits));
-	}
-	return true;
+	return why == NULL ? true : refuse(sig, temporary ?
+	    ARC_CHECK_TEMPERROR : ARC_CHECK_FAIL, why);
 }
 
 static void

@@ -269,7 +269,8 @@ authres_dkim(struct arena *a, struct message_result *r)
 		res->reason = sig->reason;
 		add_prop(res, "header", "d", sig->d);
 		add_prop(res, "header", "s", sig->s);
-		add_prop(res, "header", "i", sig->i);
+		add_prop(res, "header", "i", sig->identity ? sig->identity :
+		    sig->i);
 		add_prop(res, "header", "b", short_b(a, sig->b));
 	}
 }
