@@ -147,18 +147,22 @@ void
 dmarc_evaluate(const struct dmarc_result *r, struct dmarc_ident *spf,
     struct dmarc_ident *dkim, size_t ndkim, struct dmarc_eval *out)
 {
+	/* RFC 9989 §4.10.1: a record whose p=, sp= or np= is invalid and
+	 * that has no valid rua= is no DMARC record. */
+	bool applies = r->policy_step != NULL &&
+	    r->fallback != DMARC_FALLBACK_IGNORED;
 	bool pass = false, unknown = false, pass_7489 = false;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->pct = -1;
 	if (spf != NULL) {
-		judge(r, spf, r->policy_step ? r->aspf : 'r', &pass, &unknown,
+		judge(r, spf, applies ? r->aspf : 'r', &pass, &unknown,
 		    &pass_7489);
 	}
 	for (i = 0; i < ndkim; i++) {
-		judge(r, &dkim[i], r->policy_step ? r->adkim : 'r', &pass,
-		    &unknown, &pass_7489);
+		judge(r, &dkim[i], applies ? r->adkim : 'r', &pass, &unknown,
+		    &pass_7489);
 	}
 	choose_policy_7489(r, out);
 	out->result_7489 = r->record_domain_7489 == NULL ? DMARC_NONE :
@@ -167,7 +171,7 @@ dmarc_evaluate(const struct dmarc_result *r, struct dmarc_ident *spf,
 		out->result = DMARC_TEMPERROR;
 		return;
 	}
-	if (r->policy_step == NULL) {
+	if (!applies) {
 		out->result = DMARC_NONE;
 		return;
 	}

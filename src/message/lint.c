@@ -209,8 +209,11 @@ lint_dmarc(struct arena *a, struct message_result *r)
 		    "message-dmarc-none", arena_printf(a, "publish _dmarc.%s "
 		    "TXT \"v=DMARC1; p=none; rua=mailto:dmarc@%s\"",
 		    r->dmarc->org_domain_psl, r->dmarc->org_domain_psl),
-		    "no DMARC record for %s: receivers apply no policy, and "
-		    "Gmail requires one from bulk senders", r->author.domain);
+		    "%s for %s: receivers apply no policy, and Gmail "
+		    "requires one from bulk senders", r->dmarc->policy_step ?
+		    "the DMARC record has an invalid policy and no rua= "
+		    "(RFC 9989 §4.10.1)" : "no DMARC record",
+		    r->author.domain);
 		break;
 	case DMARC_FAIL:
 		dmarc_fail(a, r);

@@ -163,16 +163,19 @@ print_policy(struct out *o, const struct message_result *r)
 	const struct dmarc_result *d = r->dmarc;
 	const struct dmarc_eval *e = &r->eval;
 
-	if (d->policy_step == NULL) {
+	if (d->policy_step == NULL || d->fallback == DMARC_FALLBACK_IGNORED) {
 		tree_item(&o->t, false, "%-11s %s", "policy", d->walk_failed ?
-		    "unknown (the DNS tree walk failed)" : "no DMARC record "
-		    "(DMARC does not apply)");
+		    "unknown (the DNS tree walk failed)" : d->policy_step ?
+		    "the record's policy is invalid and it has no rua=: "
+		    "DMARC does not apply (RFC 9989 §4.10.1)" : "no DMARC "
+		    "record (DMARC does not apply)");
 		return;
 	}
-	tree_item(&o->t, false, "%-11s %s: %s=%s%s, adkim=%c, aspf=%c",
+	tree_item(&o->t, false, "%-11s %s: %s=%s%s%s, adkim=%c, aspf=%c",
 	    "policy", s(o, d->policy_step->name), e->policy_tag,
 	    dmarc_policy_name(e->policy), e->testing ? " (t=y: one level "
-	    "lower)" : "", d->adkim, d->aspf);
+	    "lower)" : "", d->fallback == DMARC_FALLBACK_NONE ? " (an invalid "
+	    "policy read as none, RFC 9989 §4.10.1)" : "", d->adkim, d->aspf);
 }
 
 static void

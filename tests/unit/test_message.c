@@ -624,3 +624,20 @@ Test(message, verdict_unknown_and_none)
 	dmarc_evaluate(r, &pass, NULL, 0, &e);
 	cr_assert_eq(e.result, DMARC_TEMPERROR);
 }
+
+Test(message, verdict_invalid_policy_without_rua_is_none)
+{
+	struct dmarc_result *r = discovery("example.com", "example.com",
+	    "v=DMARC1; p=bogus", true);
+	struct dmarc_ident other = ident("other.example", "other.example", 1);
+	struct dmarc_eval e;
+
+	r->fallback = DMARC_FALLBACK_IGNORED;
+	dmarc_evaluate(r, &other, NULL, 0, &e);
+	cr_assert_eq(e.result, DMARC_NONE);
+	r->fallback = DMARC_FALLBACK_NONE;
+	r->p_domain = DMARC_POLICY_NONE;
+	dmarc_evaluate(r, &other, NULL, 0, &e);
+	cr_assert_eq(e.result, DMARC_FAIL);
+	cr_assert_eq(e.disposition, DMARC_POLICY_NONE);
+}
