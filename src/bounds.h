@@ -49,6 +49,9 @@
 #define CHECK_MAX_IPS 16
 /* Blocklist zones asked for each sending IP. */
 #define CHECK_MAX_DNSBLS 8
+/* Requirements one check lists: each item of the checklist at most once
+ * (src/check/requirements.c and auth.c add 18 at most). */
+#define CHECK_MAX_REQUIREMENTS 18
 
 /* --batch: longer lines are errors (no input needs more than a few names
  * and an IP); the fields read from one line; lines in progress at once

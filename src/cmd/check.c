@@ -1,4 +1,5 @@
 /* mailauth check: is a domain and its mail server ready for Gmail? */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,8 @@ enum check_key {
 	OPT_SELECTOR = 's',
 	OPT_ALL_SENDERS = 5000,
 	OPT_DNSBL,
+	OPT_NO_DNSBL,
+	OPT_DETAILS,
 	OPT_SMTP,
 };
 
@@ -40,6 +43,8 @@ struct check_opts {
 	const char *sender;
 	const char *helo;
 	bool all_senders;
+	bool no_dnsbl;
+	bool details;
 	bool smtp;		/* --smtp: probe the MX hosts */
 	struct smtp_cli smtp_cli;
 };
@@ -52,6 +57,8 @@ static const struct option check_longopts[] = {
 	{ "selector", required_argument, NULL, OPT_SELECTOR },
 	{ "all-senders", no_argument, NULL, OPT_ALL_SENDERS },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ "no-dnsbl", no_argument, NULL, OPT_NO_DNSBL },
+	{ "details", no_argument, NULL, OPT_DETAILS },
 	{ "smtp", no_argument, NULL, OPT_SMTP },
 	SMTP_CLI_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
@@ -88,6 +95,8 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
+	case OPT_NO_DNSBL: o->no_dnsbl = true; return 0;
+	case OPT_DETAILS: o->details = true; return 0;
 	case OPT_SMTP: o->smtp = true; return 0;
 	}
 	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
@@ -99,6 +108,7 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 
 struct check_state {
 	struct run_ctx *rc;
+	bool details;
 	struct check_input in;
 	struct arena *arena;
 	struct check_result *result;
@@ -154,7 +164,57 @@ judge_tls(struct check_state *st)
 		    "STARTTLS (it predicts, not proves, your server's "
 		    "outbound TLS): %s", smtp_summary(st->arena,
 		    st->smtp_result));
+		if (q->status != CHECK_PASS) {
+			q->code = q->status == CHECK_FAIL ? "tls-fail" :
+			    "tls-unknown";
+			q->fix = arena_printf(st->arena, "see mailauth smtp %s "
+			    "for each MX host", safe_str(st->arena,
+			    st->in.domain));
+		}
 	}
+}
+
+/* A sending IP as Gmail would see it: an address that is private,
+ * shared, loopback or link-local is the inside of a NAT or a typo. */
+static int
+sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
+{
+	const char *block;
+
+	if (!ip_parse(arg, ip)) {
+		return run_usage(rc, "invalid IP address '%s'",
+		    safe_str(rc->arena, arg));
+	}
+	block = ip_addr_unreachable(ip);
+	if (block != NULL) {
+		return run_usage(rc, "--ip %s is not a public address (%s): "
+		    "Gmail sees the public address your router or provider "
+		    "gives the server; give that instead",
+		    safe_str(rc->arena, arg), block);
+	}
+	return 0;
+}
+
+/* A blocklist zone is a domain name; "" would ask for the bare reversed
+ * IP. Returns the zone to ask, or NULL with rc->error set. */
+static const char *
+dnsbl_zone(struct run_ctx *rc, const char *arg)
+{
+	const char *zone;
+
+	if (arg[0] == '\0') {
+		run_usage(rc, "empty --dnsbl zone: give a blocklist zone such "
+		    "as zen.spamhaus.org, or --no-dnsbl");
+		return NULL;
+	}
+	zone = run_domain_arg(rc, arg);
+	if (zone == NULL) {
+		char why[sizeof(rc->error)];
+
+		snprintf(why, sizeof(why), "%s", rc->error);
+		run_usage(rc, "--dnsbl: %s", why);
+	}
+	return zone;
 }
 
 /* Fills the input from the options; a usage error names the input. */
@@ -164,6 +224,8 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 {
 	struct ip_addr *ips = arena_calloc(rc->arena, o->nips + 1,
 	    sizeof(*ips));
+	const char **zones = arena_calloc(rc->arena, o->ndnsbls + 1,
+	    sizeof(*zones));
 	size_t i;
 
 	memset(in, 0, sizeof(*in));
@@ -173,9 +235,8 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
 	for (i = 0; i < o->nips; i++) {
-		if (!ip_parse(o->ips[i], &ips[i])) {
-			return run_usage(rc, "invalid IP address '%s'",
-			    safe_str(rc->arena, o->ips[i]));
+		if (sending_ip(rc, o->ips[i], &ips[i]) != 0) {
+			return EXIT_USAGE;
 		}
 	}
 	in->ips = ips;
@@ -187,9 +248,15 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
 	}
-	if (o->ndnsbls > 0) {
-		in->dnsbls = (const char *const *)arena_memdup(rc->arena,
-		    o->dnsbls, o->ndnsbls * sizeof(o->dnsbls[0]));
+	for (i = 0; i < o->ndnsbls; i++) {
+		if ((zones[i] = dnsbl_zone(rc, o->dnsbls[i])) == NULL) {
+			return EXIT_USAGE;
+		}
+	}
+	if (o->no_dnsbl) {
+		in->ndnsbls = 0;
+	} else if (o->ndnsbls > 0) {
+		in->dnsbls = zones;
 		in->ndnsbls = o->ndnsbls;
 	} else {
 		in->dnsbls = default_dnsbls;
@@ -198,30 +265,19 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	return 0;
 }
 
-/* Exit 0 only when every required item passes; a required item DNS
- * could not decide, and nothing failed, is exit 3. */
+/* The verdict decides: 0 ready, 1 not-ready, 3 unknown. */
 static int
 check_conclude(void *state)
 {
 	struct check_state *st = state;
-	const struct check_result *r = st->result;
-	bool failed = false, unknown = false;
-	size_t i;
 
 	check_evaluate(st->arena, st->result);
 	if (st->smtp) {
 		judge_tls(st);
+		st->result->verdict = check_verdict(st->result->reqs,
+		    st->result->nreqs);
 	}
-	for (i = 0; i < r->nreqs; i++) {
-		const struct check_requirement *q = &r->reqs[i];
-
-		if (!q->required) {
-			continue;
-		}
-		failed |= q->status == CHECK_FAIL || q->status == CHECK_WARN;
-		unknown |= q->status == CHECK_UNKNOWN;
-	}
-	return failed ? EXIT_PROBLEMS : unknown ? EXIT_DNS : EXIT_CLEAN;
+	return check_verdict_exit(st->result->verdict);
 }
 
 /* --smtp and the probe options that go with it. */
@@ -253,6 +309,7 @@ check_start(struct run_ctx *rc, void *opts, void *state, int argc,
 	const char *domain;
 
 	st->rc = rc;
+	st->details = ((struct check_opts *)opts)->details;
 	if (argc != 1) {
 		return run_usage(rc, argc == 0 ? "check: missing DOMAIN" :
 		    "check: expected one DOMAIN, got %d arguments", argc);
@@ -284,7 +341,8 @@ check_text(void *state)
 {
 	struct check_state *st = state;
 
-	report_check_text(st->rc->out, &st->rc->style, st->result);
+	report_check_text(st->rc->out, &st->rc->style, st->result,
+	    st->details);
 }
 
 static cJSON *
@@ -334,7 +392,8 @@ const struct command cmd_check = {
 	.summary = "is a domain and its mail server ready for Gmail?",
 	.usage = "check [OPTIONS] DOMAIN",
 	.help =
-	    "  -i, --ip IP         a sending IP (repeatable; default: the\n"
+	    "  -i, --ip IP         the public IP the server sends from\n"
+	    "                      (repeatable; default: the public\n"
 	    "                      addresses of the domain's MX hosts)\n"
 	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
 	    "                      postmaster@DOMAIN)\n"
@@ -343,11 +402,20 @@ const struct command cmd_check = {
 	    "  --all-senders       Google's rules for all senders instead of\n"
 	    "                      those for bulk senders\n"
 	    "  --dnsbl ZONE        a DNS blocklist to ask (repeatable; default\n"
-	    "                      zen.spamhaus.org and bl.spamcop.net)\n"
+	    "                      zen.spamhaus.org and bl.spamcop.net);\n"
+	    "                      blocklists are information, never the\n"
+	    "                      verdict\n"
+	    "  --no-dnsbl          ask no blocklist\n"
+	    "  --details           also show the SPF, DKIM, DMARC and PTR\n"
+	    "                      sections in full\n"
 	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"
 	    "                      line (as mailauth smtp; information only)\n"
 	    "  --smtp-port N, --smtp-timeout SECONDS, --ca-file FILE\n"
-	    "                      as for mailauth smtp, with --smtp\n",
+	    "                      as for mailauth smtp, with --smtp\n"
+	    "\n"
+	    "Verdict: ready (exit 0), not-ready (exit 1: a required item\n"
+	    "fails), unknown (exit 3: none fails, a required item could not\n"
+	    "be decided); warnings and information never change it.\n",
 	.shortopts = "i:f:e:s:",
 	.longopts = check_longopts,
 	.opts_size = sizeof(struct check_opts),

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "util/arena.h"
+#include "util/safe.h"
 
 /* Header bits c-ares 1.18 has no accessor for (RFC 1035 §4.1.1, RFC 4035
  * §3.2.3); TECH-NOTES.md §4.1 says to read them from the buffer. */
@@ -91,6 +92,29 @@ dns_kind_is_failure(enum dns_kind kind)
 {
 	return kind != DNS_ANS_RECORDS && !dns_kind_is_void(kind) &&
 	    kind != DNS_ANS_BADNAME;
+}
+
+const char *
+dns_answer_failure(struct arena *a, const struct dns_answer *ans)
+{
+	return arena_printf(a, "the %s lookup for %s failed (%s%s%s)",
+	    dns_type_name(ans->type), safe_str(a, ans->name),
+	    dns_kind_name(ans->kind), ans->error ? ": " : "",
+	    ans->error ? safe_str(a, ans->error) : "");
+}
+
+bool
+dns_answer_has_addr(const struct dns_answer *ans, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
+	    i < ans->count; i++) {
+		if (ip_equal(&ans->addrs[i], ip)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 struct dns_answer *

@@ -100,6 +100,12 @@ const char *dns_kind_name(enum dns_kind kind);
 bool dns_kind_is_void(enum dns_kind kind);
 /* A failure that says nothing about the data: SERVFAIL, timeout, ... */
 bool dns_kind_is_failure(enum dns_kind kind);
+/* "the TXT lookup for NAME failed (timeout: why)": which lookup failed
+ * and how, for a failed answer; made safe to print, in the arena. */
+const char *dns_answer_failure(struct arena *a, const struct dns_answer *ans);
+/* True when ans (A or AAAA records; NULL allowed) holds ip. */
+bool dns_answer_has_addr(const struct dns_answer *ans,
+    const struct ip_addr *ip);
 
 /* Classifies a response. status is the c-ares status given to the
  * callback; abuf may be NULL. The answer is built in the arena. Pure: no

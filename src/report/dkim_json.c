@@ -97,6 +97,8 @@ report_dkim_json(const char *domain, const struct dkim_probe *probe,
 	if (probe != NULL) {
 		json_add_bool(root, "probed", probe->probed);
 		json_add_num(root, "selectors_tried", (double)probe->tried);
+		json_add_num(root, "selectors_failed",
+		    (double)probe->nfailed);
 		for (i = 0; i < probe->nsels; i++) {
 			cJSON_AddItemToArray(arr, selector_json(a,
 			    &probe->sels[i]));

@@ -40,8 +40,8 @@ add_addrs(struct pass *p, struct smtp_addr *addrs, size_t *n,
 		struct smtp_addr *ad = &addrs[(*n)++];
 
 		ad->ip = ans->addrs[i];
-		ad->ptr = ptr_check(p->a, p->lookup, p->ctx, &ad->ip, NULL,
-		    NULL);
+		ad->ptr = ptr_check(p->a, p->lookup, p->ctx, NULL, &ad->ip,
+		    NULL, NULL);
 		p->pending += ad->ptr->pending;
 	}
 	return addrs;
@@ -217,7 +217,7 @@ smtp_gather(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 		r->hosts[0].naddrs = 1;
 		r->hosts[0].addrs[0].ip = in->ip;
 		r->hosts[0].addrs[0].ptr = ptr_check(a, lookup, lookup_ctx,
-		    &in->ip, NULL, NULL);
+		    NULL, &in->ip, NULL, NULL);
 		p.pending += r->hosts[0].addrs[0].ptr->pending;
 	} else {
 		gather_hosts(&p, r);
