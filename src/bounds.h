@@ -33,6 +33,13 @@
 /* A message given to dkim --verify. */
 #define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
 
+/* Received fields of one message that are read: a message crosses a
+ * handful of hops, and RFC 5321 §6.3 has MTAs refuse one with about 100. */
+#define MESSAGE_MAX_RECEIVED 100
+
+/* RFC 8617 §4.2.1, §5.2 step 1: at most 50 ARC Sets on a message. */
+#define ARC_MAX_INSTANCES 50
+
 /* DMARC report destinations whose authorization is checked: each costs
  * a query, and a record may list hundreds. */
 #define DMARC_MAX_DESTINATIONS 32

@@ -23,6 +23,7 @@ static const struct command *const commands[] = {
 	&cmd_ptr,
 	&cmd_check,
 	&cmd_smtp,
+	&cmd_message,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -6,6 +6,7 @@
 
 #include "check/fix.h"
 #include "check/req.h"
+#include "dmarc/align.h"
 #include "dns/name.h"
 #include "util/arena.h"
 #include "util/safe.h"
@@ -477,8 +478,8 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 	}
 }
 
-/* RFC 9989 §3.2.x: strict alignment wants the same domain, relaxed the
- * same Organizational Domain. */
+/* RFC 9989 §3.2.10: strict alignment wants the same domain, relaxed the
+ * same Organizational Domain (dmarc/align.h). */
 static bool
 aligned(const struct check_result *r, const char *other, char mode)
 {
@@ -487,10 +488,8 @@ aligned(const struct check_result *r, const char *other, char mode)
 	const char *other_org = r->sender_dmarc && r->sender_dmarc->org_domain ?
 	    r->sender_dmarc->org_domain : other;
 
-	if (dns_name_equal(other, r->in->domain)) {
-		return true;
-	}
-	return mode != 's' && dns_name_equal(org, other_org);
+	return dmarc_aligned(dmarc_alignment(r->in->domain, org, other,
+	    other_org), mode);
 }
 
 static void

@@ -66,5 +66,6 @@ extern const struct command cmd_check;
 extern const struct command cmd_dmarc;
 extern const struct command cmd_dkim;
 extern const struct command cmd_smtp;
+extern const struct command cmd_message;
 
 #endif

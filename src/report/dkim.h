@@ -9,7 +9,9 @@
 
 #include "report/text.h"
 
+struct arena;
 struct dkim_probe;
+struct dkim_signature;
 struct dkim_verification;
 
 void report_dkim_text(FILE *f, const struct text_style *style,
@@ -23,5 +25,14 @@ cJSON *report_dkim_json(const char *domain, const struct dkim_probe *probe,
 void report_dkim_brief(FILE *f, const struct text_style *style,
     const char *verdict, const char *domain, const struct dkim_probe *probe,
     const struct dkim_verification *v);
+/* "signatures: 2 (1 pass, 1 fail)", results in order of appearance, and a
+ * newline. */
+void report_dkim_signature_counts(FILE *f, const struct dkim_verification *v);
+
+/* One verified signature as an item of a tree (its result, why, key,
+ * signed fields), and as a JSON object (the caller owns it). */
+void report_dkim_signature_text(struct tree *t, struct arena *a,
+    const struct dkim_signature *sig, bool last);
+cJSON *report_dkim_signature_json(const struct dkim_signature *sig);
 
 #endif

@@ -42,9 +42,8 @@ print_keys(FILE *f, struct arena *a, const struct dkim_probe *p)
 	fputc('\n', f);
 }
 
-/* "signatures: 2 (1 pass, 1 fail)", results in order of appearance. */
-static void
-print_signatures(FILE *f, const struct dkim_verification *v)
+void
+report_dkim_signature_counts(FILE *f, const struct dkim_verification *v)
 {
 	const char *names[4];
 	size_t counts[4], n = 0, i, k;
@@ -87,7 +86,7 @@ report_dkim_brief(FILE *f, const struct text_style *style,
 		}
 	}
 	if (v != NULL) {
-		print_signatures(f, v);
+		report_dkim_signature_counts(f, v);
 		brief_tally_add(&t, &v->findings);
 	}
 	brief_findings(f, style, &t);

@@ -54,8 +54,8 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 	tree_pop(t);
 }
 
-static void
-print_signature(struct tree *t, struct arena *a,
+void
+report_dkim_signature_text(struct tree *t, struct arena *a,
     const struct dkim_signature *sig, bool last)
 {
 	bool c = t->style.color;
@@ -135,7 +135,8 @@ report_dkim_text(FILE *f, const struct text_style *style,
 		tree_note(&t, "message: %zu DKIM signature%s", v->nsigs,
 		    v->nsigs == 1 ? "" : "s");
 		for (i = 0; i < v->nsigs; i++) {
-			print_signature(&t, a, &v->sigs[i], i + 1 == v->nsigs);
+			report_dkim_signature_text(&t, a, &v->sigs[i],
+			    i + 1 == v->nsigs);
 		}
 		finding_tally(&v->findings, &tally);
 	}

@@ -11,8 +11,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (MAILAUTH, WRAPPER, FakeDNS, Knot,  # noqa: E402
-                     free_port, mailauth)
+from harness import (MAILAUTH, TESTS, WRAPPER, FakeDNS,  # noqa: E402
+                     Knot, free_port, mailauth)
 
 ZONE = '''$ORIGIN input.test.
 $TTL 300
@@ -258,7 +258,10 @@ class Brief(unittest.TestCase):
                     (['dmarc', 'input.test'], 'unknown'),
                     (['ptr', '192.0.2.1'], 'unknown'),
                     (['check', 'input.test', '--ip', '192.0.2.1'],
-                     'unknown')):
+                     'unknown'),
+                    (['message', os.path.join(TESTS, 'dkim',
+                                              'rfc6376.signed.msg')],
+                     'temperror')):
                 r = mailauth(*server.args(), '--timeout', '0.5', '+short',
                              *args)
                 self.assertEqual(r.code, 3, (args, r.out, r.err))
