@@ -1,0 +1,113 @@
+/* The renderers write to any FILE *: here into open_memstream(), from a
+ * walk built on examples/gmail.zone, compared with the golden file the
+ * integration suite compares the binary's output with
+ * (tests/integration/golden/). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dns/zonefile.h"
+#include "report/spf.h"
+#include "report/text.h"
+#include "spf/lint.h"
+#include "spf/walk.h"
+#include "util/arena.h"
+
+static struct arena *a;
+static struct dns_zoneset *zs;
+
+static void
+setup(void)
+{
+	char *err = NULL;
+
+	a = arena_create();
+	zs = dns_zoneset_create();
+	cr_assert_eq(dns_zoneset_load_file(zs, SOURCE_ROOT
+	    "/examples/gmail.zone", &err), 0, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	dns_zoneset_destroy(zs);
+	arena_destroy(a);
+}
+
+TestSuite(report, .init = setup, .fini = teardown);
+
+static const struct dns_answer *
+zone_lookup(void *ctx, const char *name, enum dns_type type)
+{
+	const struct dns_answer *ans = dns_zoneset_answer(ctx, a, name, type);
+
+	cr_assert_not_null(ans, "%s is outside the example zone", name);
+	return ans;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long len;
+
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = calloc((size_t)len + 1, 1);
+	cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+static struct spf_walk *
+gmail_walk(void)
+{
+	struct spf_walk *w = spf_walk_build(a, zone_lookup, zs, "gmail.com",
+	    NULL);
+
+	cr_assert_eq(w->pending, 0);
+	spf_lint(a, w);
+	return w;
+}
+
+Test(report, spf_tree_into_a_memory_stream)
+{
+	struct text_style style = { .color = false, .ascii = true };
+	char *out = NULL, *golden;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	report_spf_text(f, &style, gmail_walk());
+	cr_assert_eq(fclose(f), 0);
+	golden = slurp(SOURCE_ROOT "/tests/integration/golden/spf-gmail.txt");
+	cr_assert_str_eq(out, golden);
+	free(golden);
+	free(out);
+}
+
+/* The golden file is the JSON re-printed with an indent: printed alike,
+ * the two are the same document, key order included. */
+Test(report, spf_json_is_the_golden_document)
+{
+	cJSON *doc = report_spf_json("gmail.com", gmail_walk());
+	char *golden = slurp(SOURCE_ROOT
+	    "/tests/integration/golden/spf-tree-gmail.json");
+	cJSON *want = cJSON_Parse(golden);
+	char *got_text, *want_text;
+
+	cr_assert_not_null(want);
+	got_text = cJSON_PrintUnformatted(doc);
+	want_text = cJSON_PrintUnformatted(want);
+	cr_assert_str_eq(got_text, want_text);
+	cJSON_free(got_text);
+	cJSON_free(want_text);
+	cJSON_Delete(want);
+	cJSON_Delete(doc);
+	free(golden);
+}
