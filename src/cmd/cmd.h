@@ -11,7 +11,7 @@
 
 struct run_ctx;
 
-/* DESIGN.md §5. */
+/* The exit status (mailauth(1), EXIT STATUS). */
 enum exit_code {
 	EXIT_CLEAN = 0,		/* no errors (and "pass" with --ip) */
 	EXIT_PROBLEMS = 1,	/* errors found, or a verdict other than pass */

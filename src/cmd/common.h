@@ -73,8 +73,8 @@ int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
 int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
     size_t n);
 
-/* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
- * errors were found, else 0. */
+/* 3 when a DNS failure kept a check from a verdict, 1 when errors were
+ * found, else 0. */
 int run_exit_code(const struct finding_tally *t);
 
 /* The verdict word of --brief for an exit code: pass, fail, unknown. */

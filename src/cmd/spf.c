@@ -134,8 +134,8 @@ tally(const struct spf_node *node, struct finding_tally *t)
 	}
 }
 
-/* DESIGN.md §5: with --ip the verdict alone decides; without, errors and
- * DNS failures do. */
+/* With --ip the verdict alone decides; without, errors and DNS failures
+ * do. */
 static int
 exit_code(const struct spf_state *st)
 {

@@ -13,7 +13,8 @@
 #include "util/safe.h"
 
 /* Header bits c-ares 1.18 has no accessor for (RFC 1035 §4.1.1, RFC 4035
- * §3.2.3); TECH-NOTES.md §4.1 says to read them from the buffer. */
+ * §3.2.3): read from the buffer, which stays portable to later c-ares
+ * releases that drop <ares_dns.h>. */
 #define HDR_SIZE 12
 #define HDR_RCODE(h) ((h)[3] & 0x0f)
 #define HDR_AD(h) (((h)[3] & 0x20) != 0)
@@ -151,8 +152,8 @@ kind_from_status(int status)
 }
 
 /* Copies the character-strings of each TXT RR, keeping the split as
- * published (TECH-NOTES.md §4.2: one node per string, record_start marks
- * the first string of an RR). */
+ * published (ares_parse_txt_reply_ext() gives one node per string;
+ * record_start marks the first string of an RR). */
 static enum dns_kind
 take_txt(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
     int alen)
@@ -286,7 +287,7 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 		return DNS_ANS_MALFORMED;
 	}
 	/* Every PTR or NS name is in h_aliases; h_name is only the last one
-	 * seen (TECH-NOTES.md §4.2). */
+	 * seen (ares_parse_ptr_reply() in c-ares 1.18). */
 	while (host->h_aliases && host->h_aliases[n] != NULL) {
 		n++;
 	}
@@ -301,7 +302,7 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 }
 
 /* Skips one encoded name at p, returning its length in the message, or -1.
- * c-ares has no parser for CNAME RRs (TECH-NOTES.md §4.2), so the answer
+ * c-ares 1.18 has no parser for CNAME RRs, so the answer
  * section is read with ares_expand_name(). */
 static long
 skip_name(const unsigned char *p, const unsigned char *abuf, int alen,

@@ -1,4 +1,7 @@
-/* One DNS answer, classified once (DESIGN.md §2). Answers and everything they
+/* One DNS answer, classified once: records, NXDOMAIN, NODATA or one of the
+ * failures, with its rcode, AD bit, transport, size and round-trip time, so
+ * that the void lookups of RFC 7208 §4.6.4, temperror and the user's
+ * diagnosis all read the same facts. Answers and everything they
  * point to live in the resolver's arena: never free them, and do not keep
  * them past dns_resolver_destroy(). */
 #ifndef MAILAUTH_DNS_ANSWER_H

@@ -10,9 +10,10 @@
 
 #include "dns/resolver.h"
 
-/* RFC 8914-era practice (DNS flag day 2020): 1232 octets of EDNS payload
- * avoid IP fragmentation on every common path. A UDP answer is never
- * larger, so a larger one came over TCP. */
+/* RFC 6891 §6.2.5 leaves the EDNS payload size to the requestor; 1232
+ * octets, the size DNS Flag Day 2020 chose, avoid IP fragmentation on
+ * every common path. A UDP answer is never larger, so a larger one came
+ * over TCP. */
 #define DNS_EDNS_UDP_SIZE 1232
 
 struct dns_channel {

@@ -1,4 +1,4 @@
-/* The SPF tree walk (DESIGN.md §3): from a domain's record through every
+/* The SPF tree walk: from a domain's record through every
  * include and redirect, with what a, mx and exists point at, and the
  * lookup accounting of RFC 7208 §4.6.4.
  *

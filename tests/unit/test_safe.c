@@ -1,4 +1,4 @@
-/* Untrusted bytes made safe for terminals and JSON (DESIGN.md §5). */
+/* Untrusted bytes made safe for terminals and JSON (src/util/safe.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
