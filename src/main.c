@@ -60,7 +60,7 @@ static const char global_help[] =
     "\n"
     "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
     "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
-    "from a verdict.\n";
+    "from a verdict (an error that was seen decides: 1).\n";
 
 static void
 print_help(FILE *f, const struct command *cmd)

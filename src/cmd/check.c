@@ -158,9 +158,9 @@ judge_tls(struct check_state *st)
 		if (strcmp(q->id, "tls") != 0) {
 			continue;
 		}
-		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
+		q->status = st->smtp_result->verdict == VERDICT_PASS ?
 		    CHECK_PASS : st->smtp_result->verdict ==
-		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+		    VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
 		q->message = arena_printf(st->arena, "the MX hosts' inbound "
 		    "STARTTLS (it predicts, not proves, your server's "
 		    "outbound TLS): %s", smtp_summary(st->arena,
@@ -280,7 +280,7 @@ check_conclude(void *state)
 		st->result->verdict = check_verdict(st->result->reqs,
 		    st->result->nreqs);
 	}
-	return check_verdict_exit(st->result->verdict);
+	return run_exit_status(st->result->verdict);
 }
 
 /* --smtp and the probe options that go with it. */

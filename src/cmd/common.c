@@ -243,12 +243,14 @@ run_verdict(int code)
 }
 
 int
-run_exit_code(const struct finding_tally *t)
+run_exit_status(enum verdict v)
 {
-	if (t->dns_failure) {
-		return EXIT_DNS;
+	switch (v) {
+	case VERDICT_PASS: return EXIT_CLEAN;
+	case VERDICT_FAIL: return EXIT_PROBLEMS;
+	case VERDICT_UNKNOWN: return EXIT_DNS;
 	}
-	return t->errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
+	return EXIT_DNS;
 }
 
 int

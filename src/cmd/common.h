@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "report/text.h"
 
 struct arena;
@@ -73,9 +73,10 @@ int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
 int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
     size_t n);
 
-/* 3 when a DNS failure kept a check from a verdict, 1 when errors were
- * found, else 0. */
-int run_exit_code(const struct finding_tally *t);
+/* The exit status of a command's verdict (mailauth(1), EXIT STATUS): 0
+ * pass, 1 fail (a problem that was seen, whatever DNS left unknown), 3
+ * unknown (nothing fails, but DNS kept mailauth from a verdict). */
+int run_exit_status(enum verdict v);
 
 /* The verdict word of --brief for an exit code: pass, fail, unknown. */
 const char *run_verdict(int code);

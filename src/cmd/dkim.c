@@ -158,7 +158,7 @@ static int
 dkim_conclude(void *state)
 {
 	struct dkim_state *st = state;
-	struct finding_tally t = { 0, 0, 0, false };
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 	size_t i;
 
 	if (st->probe != NULL) {
@@ -172,7 +172,7 @@ dkim_conclude(void *state)
 		dkim_verify_lint(st->arena, st->verification);
 		finding_tally(&st->verification->findings, &t);
 	}
-	return run_exit_code(&t);
+	return run_exit_status(t.verdict);
 }
 
 static void

@@ -56,11 +56,11 @@ static int
 dmarc_conclude(void *state)
 {
 	struct dmarc_state *st = state;
-	struct finding_tally t = { 0, 0, 0, false };
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 
 	dmarc_lint(st->arena, st->result);
 	finding_tally(&st->result->findings, &t);
-	return run_exit_code(&t);
+	return run_exit_status(t.verdict);
 }
 
 static void

@@ -163,9 +163,9 @@ message_conclude_run(void *state)
 
 	message_conclude(st->arena, st->result);
 	switch (st->result->eval.result) {
-	case DMARC_PASS: return EXIT_CLEAN;
-	case DMARC_TEMPERROR: return EXIT_DNS;
-	default: return EXIT_PROBLEMS;
+	case DMARC_PASS: return run_exit_status(VERDICT_PASS);
+	case DMARC_TEMPERROR: return run_exit_status(VERDICT_UNKNOWN);
+	default: return run_exit_status(VERDICT_FAIL);
 	}
 }
 

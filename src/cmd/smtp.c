@@ -199,12 +199,7 @@ smtp_conclude(void *state)
 	struct smtp_state *st = state;
 
 	smtp_evaluate(st->arena, st->result, (long long)time(NULL));
-	switch (st->result->verdict) {
-	case SMTP_VERDICT_PASS: return EXIT_CLEAN;
-	case SMTP_VERDICT_FAIL: return EXIT_PROBLEMS;
-	case SMTP_VERDICT_UNKNOWN: return EXIT_DNS;
-	}
-	return EXIT_DNS;
+	return run_exit_status(st->result->verdict);
 }
 
 static void

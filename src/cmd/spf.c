@@ -134,23 +134,23 @@ tally(const struct spf_node *node, struct finding_tally *t)
 	}
 }
 
-/* With --ip the verdict alone decides; without, errors and DNS failures
- * do. */
-static int
-exit_code(const struct spf_state *st)
+/* With --ip the SPF result alone decides (temperror is unknown); without,
+ * the findings of the walk do. */
+static enum verdict
+spf_verdict(const struct spf_state *st)
 {
-	struct finding_tally t = { 0, 0, 0, false };
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 
 	if (st->eval != NULL) {
 		switch (st->eval->result) {
-		case SPF_RESULT_PASS: return EXIT_CLEAN;
-		case SPF_RESULT_TEMPERROR: return EXIT_DNS;
-		default: return EXIT_PROBLEMS;
+		case SPF_RESULT_PASS: return VERDICT_PASS;
+		case SPF_RESULT_TEMPERROR: return VERDICT_UNKNOWN;
+		default: return VERDICT_FAIL;
 		}
 	}
 	finding_tally(&st->walk->findings, &t);
 	tally(st->walk->root, &t);
-	return run_exit_code(&t);
+	return t.verdict;
 }
 
 /* Fills the check_host() input from the options (RFC 7208 §2.3, §4.1):
@@ -307,7 +307,7 @@ spf_conclude(void *state)
 {
 	struct spf_state *st = state;
 
-	int code;
+	enum verdict v;
 
 	if (st->walk != NULL) {
 		spf_lint(st->arena, st->walk);
@@ -315,13 +315,12 @@ spf_conclude(void *state)
 			st->flat = spf_flatten(st->arena, st->walk);
 		}
 	}
-	code = exit_code(st);
+	v = spf_verdict(st);
 	/* --flatten that cannot propose a record did not do its job. */
-	if (st->flat != NULL && st->flat->refused != NULL &&
-	    code == EXIT_CLEAN) {
-		code = EXIT_PROBLEMS;
+	if (st->flat != NULL && st->flat->refused != NULL) {
+		v = verdict_join(v, VERDICT_FAIL);
 	}
-	return code;
+	return run_exit_status(v);
 }
 
 static void

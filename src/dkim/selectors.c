@@ -199,7 +199,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, s, FINDING_ERROR, "dkim-dns-error",
 		    "check the domain's DNS servers",
-		    dns_answer_failure(a, ans));
+		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	if (s->txt == NULL) {
@@ -265,6 +265,7 @@ dkim_probe_lint(struct arena *a, struct dkim_probe *p)
 		    "selectors failed (%s): whether a key is published there "
 		    "is unknown", p->nfailed, p->tried, failures_by_cause(a, p));
 		f->domain = p->domain;
+		f->verdict = VERDICT_UNKNOWN;
 	} else if (p->probed && p->nsels == 0) {
 		f = finding_add(a, &p->findings, FINDING_ERROR,
 		    "dkim-none-found", "give the selector your mail server "

@@ -10,7 +10,7 @@
 
 #include "dkim/key.h"
 #include "dkim/verify.h"
-#include "report/finding.h"
+#include "finding.h"
 
 struct dkim_selector {
 	const char *selector;

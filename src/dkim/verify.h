@@ -12,7 +12,7 @@
 #include "dkim/message.h"
 #include "dkim/signature.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "util/taglist.h"
 
 struct arena;

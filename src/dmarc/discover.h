@@ -14,7 +14,7 @@
 
 #include "dmarc/record.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 
 struct arena;
 struct dmarc_psl;

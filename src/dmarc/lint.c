@@ -102,6 +102,7 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 			    arena_printf(a, "the lookup of %s failed (%s): the "
 			    "policy is unknown, not absent", s->name,
 			    dns_kind_name(s->answer->kind)));
+			f->verdict = VERDICT_UNKNOWN;
 		} else if (s->kind == DMARC_STEP_MULTIPLE) {
 			f = add(a, r, FINDING_ERROR, "dmarc-multiple-records",
 			    "keep exactly one v=DMARC1 record at the name",
@@ -437,6 +438,7 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 			    "(%s): unknown, not refused",
 			    safe_str(a, d->check_name),
 			    dns_kind_name(d->answer->kind)));
+			f->verdict = VERDICT_UNKNOWN;
 		}
 		if (f != NULL) {
 			f->term = uri;

@@ -62,7 +62,8 @@ lint_spf(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_ERROR,
 		    "message-spf-dns-error", "retry, or check the DNS servers "
 		    "of the domain", "SPF for %s: temperror (%s)", dom,
-		    e->reason ? e->reason : "a DNS failure");
+		    e->reason ? e->reason : "a DNS failure")->verdict =
+		    VERDICT_UNKNOWN;
 		break;
 	case SPF_RESULT_PERMERROR:
 		finding_add(a, &r->findings, FINDING_ERROR, "message-spf-fail",
@@ -222,7 +223,8 @@ lint_dmarc(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_ERROR,
 		    "message-dmarc-dns-error", "retry, or check the DNS "
 		    "servers of the domains involved", "a DNS failure kept "
-		    "DMARC for %s from pass or fail", r->author.domain);
+		    "DMARC for %s from pass or fail",
+		    r->author.domain)->verdict = VERDICT_UNKNOWN;
 		break;
 	default:
 		break;
@@ -251,7 +253,7 @@ lint_arc(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_WARNING,
 		    "message-arc-dns-error", "retry, or check the sealers' DNS "
 		    "servers", "a DNS failure left the ARC chain unknown: %s",
-		    arc->reason);
+		    arc->reason)->verdict = VERDICT_UNKNOWN;
 	}
 }
 

@@ -20,7 +20,7 @@
 #include "message/context.h"
 #include "message/receiver.h"
 #include "message/rfc5322.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "spf/eval.h"
 
 struct arc_result;

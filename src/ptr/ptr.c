@@ -247,7 +247,7 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 		    "provider that owns the IP) to fix its DNS servers",
 		    arena_printf(a, "the PTR lookup for %s failed (%s): "
 		    "receivers cannot check this sender", r->reverse_name,
-		    dns_kind_name(ans->kind)));
+		    dns_kind_name(ans->kind)))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
@@ -279,6 +279,7 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 		    "it resolves back to %s is unknown",
 		    dns_type_name(n->failed->type), name,
 		    dns_kind_name(n->failed->kind), ip));
+		f->verdict = VERDICT_UNKNOWN;
 	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "util/ip.h"
 
 struct arena;

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "report/finding.h"
+#include "finding.h"
 
 struct dns_answer;
 

@@ -301,7 +301,7 @@ report_smtp_json(const struct smtp_result *r)
 	} else {
 		json_add_str(root, "ip", ip_format(&r->in->ip, ip));
 	}
-	json_add_str(root, "result", smtp_verdict_name(r->verdict));
+	json_add_str(root, "result", verdict_name(r->verdict));
 	cJSON_AddItemToObject(root, "hosts", hosts_json(a, r));
 	if (r->in->name != NULL && r->sts.txt != NULL) {
 		cJSON_AddItemToObject(root, "mta_sts", sts_json(a, r));

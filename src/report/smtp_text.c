@@ -304,7 +304,7 @@ report_smtp_text(FILE *f, const struct text_style *style,
 	tree_finish(&t);
 	fputc('\n', f);
 	text_findings(f, style, &r->findings);
-	fprintf(f, "result: %s\n", smtp_verdict_name(r->verdict));
+	fprintf(f, "result: %s\n", verdict_name(r->verdict));
 	text_verdict(f, style, smtp_count(r, FINDING_ERROR),
 	    smtp_count(r, FINDING_WARNING), smtp_count(r, FINDING_INFO));
 	arena_destroy(a);

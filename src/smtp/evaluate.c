@@ -362,8 +362,9 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 	if (h->naddrs == 0) {
 		bool failed = dns_kind_is_failure(h->a4->kind) ||
 		    dns_kind_is_failure(h->a6->kind);
+		struct finding *f;
 
-		finding_add(a, &h->findings, failed ? FINDING_WARNING :
+		f = finding_add(a, &h->findings, failed ? FINDING_WARNING :
 		    FINDING_ERROR, failed ? "smtp-dns-error" : "smtp-no-address",
 		    failed ? NULL : "publish an A (and AAAA) record for the MX "
 		    "host, or point the MX at a host that has one", failed ?
@@ -371,6 +372,7 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 		    "%s)" : "%s has no A or AAAA record: mail cannot reach it",
 		    h->name, dns_kind_name(h->a4->kind),
 		    dns_kind_name(h->a6->kind));
+		f->verdict = failed ? VERDICT_UNKNOWN : f->verdict;
 	}
 	if (h->tlsa != NULL && h->tlsa->kind == DNS_ANS_RECORDS &&
 	    !h->tlsa->ad) {
@@ -451,7 +453,8 @@ evaluate_mx(struct arena *a, struct smtp_result *r)
 		finding_add(a, &r->findings, FINDING_WARNING, "smtp-dns-error",
 		    "retry, or ask another resolver (@SERVER)", "the MX "
 		    "records of %s could not be looked up (%s): nothing to "
-		    "probe", d, dns_kind_name(r->mx->kind));
+		    "probe", d, dns_kind_name(r->mx->kind))->verdict =
+		    VERDICT_UNKNOWN;
 		return false;
 	}
 	if (r->mx->kind == DNS_ANS_NXDOMAIN) {
@@ -501,11 +504,11 @@ smtp_evaluate(struct arena *a, struct smtp_result *r, long long now)
 		    "always answers)" : " (most home ISPs block it)");
 	}
 	if (smtp_count(r, FINDING_ERROR) > 0) {
-		r->verdict = SMTP_VERDICT_FAIL;
+		r->verdict = VERDICT_FAIL;
 	} else if (!mx_known || reach.silent > 0 || reach.dns_unknown) {
-		r->verdict = SMTP_VERDICT_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 	} else {
-		r->verdict = SMTP_VERDICT_PASS;
+		r->verdict = VERDICT_PASS;
 	}
 }
 
@@ -552,14 +555,14 @@ smtp_summary(struct arena *a, const struct smtp_result *r)
 	const struct finding *f;
 
 	switch (r->verdict) {
-	case SMTP_VERDICT_PASS:
+	case VERDICT_PASS:
 		return r->null_mx ? "the domain accepts no mail (null MX)" :
 		    "every MX host offers STARTTLS with a trusted, current "
 		    "certificate for its name";
-	case SMTP_VERDICT_FAIL:
+	case VERDICT_FAIL:
 		f = first_finding(r, FINDING_ERROR, NULL);
 		return f ? arena_strdup(a, f->message) : "an MX host failed";
-	case SMTP_VERDICT_UNKNOWN:
+	case VERDICT_UNKNOWN:
 		if ((f = first_finding(r, FINDING_WARNING,
 		    "smtp-port25-blocked")) != NULL ||
 		    (f = first_finding(r, FINDING_WARNING, NULL)) != NULL) {

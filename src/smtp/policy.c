@@ -42,7 +42,8 @@ sts_record(struct arena *a, struct smtp_result *r, const char *name)
 	if (dns_kind_is_failure(s->txt->kind)) {
 		finding_add(a, &s->findings, FINDING_WARNING,
 		    "mta-sts-dns-error", NULL, "the MTA-STS record at %s could "
-		    "not be looked up (%s)", name, dns_kind_name(s->txt->kind));
+		    "not be looked up (%s)", name,
+		    dns_kind_name(s->txt->kind))->verdict = VERDICT_UNKNOWN;
 		return false;
 	}
 	n = count_records(a, s->txt, mta_sts_record_is_sts);
@@ -86,7 +87,7 @@ sts_fetch(struct arena *a, struct smtp_result *r)
 		    : arena_printf(a, "publish an A record for %s", f->host),
 		    failed ? "the address of %s could not be looked up" :
 		    "%s has no address: the policy cannot be fetched",
-		    f->host);
+		    f->host)->verdict = failed ? VERDICT_UNKNOWN : VERDICT_PASS;
 		return false;
 	}
 	if (f->error != NULL || !f->transferred) {
@@ -217,7 +218,8 @@ smtp_evaluate_rpt(struct arena *a, struct smtp_result *r)
 	if (dns_kind_is_failure(t->txt->kind)) {
 		finding_add(a, &t->findings, FINDING_WARNING,
 		    "tls-rpt-dns-error", NULL, "the TLS-RPT record at %s could "
-		    "not be looked up (%s)", name, dns_kind_name(t->txt->kind));
+		    "not be looked up (%s)", name,
+		    dns_kind_name(t->txt->kind))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	n = count_records(a, t->txt, tls_rpt_record_is_rpt);

@@ -261,14 +261,3 @@ smtp_policy_fetch(struct smtp_result *r)
 {
 	return r->sts.fetching ? &r->sts.fetch : NULL;
 }
-
-const char *
-smtp_verdict_name(enum smtp_verdict v)
-{
-	switch (v) {
-	case SMTP_VERDICT_PASS: return "pass";
-	case SMTP_VERDICT_FAIL: return "fail";
-	case SMTP_VERDICT_UNKNOWN: return "unknown";
-	}
-	return "unknown";
-}

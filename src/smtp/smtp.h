@@ -16,7 +16,7 @@
 
 #include "dns/answer.h"
 #include "ptr/ptr.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "smtp/cert.h"
 #include "smtp/https.h"
 #include "smtp/mtasts.h"
@@ -85,11 +85,6 @@ struct smtp_tls_rpt {
 	struct finding_list findings;
 };
 
-enum smtp_verdict {
-	SMTP_VERDICT_PASS,
-	SMTP_VERDICT_FAIL,
-	SMTP_VERDICT_UNKNOWN,	/* DNS failed, or no host could be reached */
-};
 
 struct smtp_result {
 	const struct smtp_input *in;
@@ -103,7 +98,9 @@ struct smtp_result {
 	size_t pending;
 	bool probed;			/* the sessions ran */
 	struct finding_list findings;
-	enum smtp_verdict verdict;
+	/* fail: a host or an enforced policy fails; unknown: DNS failed,
+	 * or no host could be reached; else pass. */
+	enum verdict verdict;
 };
 
 /* Builds what the answers allow; complete when pending == 0. */
@@ -116,7 +113,6 @@ size_t smtp_sessions(struct arena *a, struct smtp_result *r,
 struct https_fetch *smtp_policy_fetch(struct smtp_result *r);
 /* Findings and the verdict; now is the time (seconds since 1970). */
 void smtp_evaluate(struct arena *a, struct smtp_result *r, long long now);
-const char *smtp_verdict_name(enum smtp_verdict v);
 /* Findings of a severity anywhere in the result. */
 size_t smtp_count(const struct smtp_result *r, enum finding_severity sev);
 /* One line for the verdict of an evaluated result: what passed, or the

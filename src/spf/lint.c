@@ -55,11 +55,12 @@ static struct finding *
 add_dns_failure(struct linter *l, struct spf_node *node,
     const struct dns_answer *ans, const char *fix)
 {
+	struct finding *f;
+
 	if (ans->kind == DNS_ANS_CNAME_LOOP) {
 		const char *name = safe_str(l->arena, ans->name);
 		const char *why = ans->error ? safe_str(l->arena, ans->error) :
 		    NULL;
-
 
 		return spf_lint_add(l, node, FINDING_ERROR, "spf-cname-loop",
 		    "point one of the CNAMEs at a name that holds the records, "
@@ -68,8 +69,10 @@ add_dns_failure(struct linter *l, struct spf_node *node,
 		    "resolvers give up on it (SERVFAIL) and receivers return "
 		    "temperror", dns_type_name(ans->type), name, why));
 	}
-	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error", fix,
+	f = spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error", fix,
 	    dns_answer_failure(l->arena, ans));
+	f->verdict = VERDICT_UNKNOWN;
+	return f;
 }
 
 static void

@@ -4,7 +4,7 @@
 #ifndef MAILAUTH_SPF_LINT_INTERNAL_H
 #define MAILAUTH_SPF_LINT_INTERNAL_H
 
-#include "report/finding.h"
+#include "finding.h"
 #include "spf/walk.h"
 #include "util/arena.h"
 

@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "spf/macro.h"
 #include "spf/record.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/finding.h"
+#include "finding.h"
 #include "report/text.h"
 #include "util/arena.h"
 #include "util/safe.h"

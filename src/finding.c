@@ -1,4 +1,4 @@
-#include "report/finding.h"
+#include "finding.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -14,7 +14,9 @@ finding_add(struct arena *a, struct finding_list *list,
 	va_list ap;
 
 	f->severity = severity;
+	f->verdict = severity == FINDING_ERROR ? VERDICT_FAIL : VERDICT_PASS;
 	f->code = code;
+	f->domain = list->domain;
 	f->fix = fix ? arena_strdup(a, fix) : NULL;
 	f->offset = -1;
 	va_start(ap, fmt);
@@ -28,6 +30,27 @@ finding_add(struct arena *a, struct finding_list *list,
 	list->tail = f;
 	list->count++;
 	return f;
+}
+
+enum verdict
+verdict_join(enum verdict a, enum verdict b)
+{
+	if (a == VERDICT_FAIL || b == VERDICT_FAIL) {
+		return VERDICT_FAIL;
+	}
+	return a == VERDICT_UNKNOWN || b == VERDICT_UNKNOWN ? VERDICT_UNKNOWN :
+	    VERDICT_PASS;
+}
+
+const char *
+verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS: return "pass";
+	case VERDICT_FAIL: return "fail";
+	case VERDICT_UNKNOWN: return "unknown";
+	}
+	return "unknown";
 }
 
 const char *
@@ -56,19 +79,13 @@ finding_count(const struct finding_list *list, enum finding_severity severity)
 void
 finding_tally(const struct finding_list *list, struct finding_tally *t)
 {
-	static const char dns_suffix[] = "-dns-error";
 	const struct finding *f;
 
 	for (f = list->head; f != NULL; f = f->next) {
-		size_t len = strlen(f->code);
-
 		t->errors += f->severity == FINDING_ERROR;
 		t->warnings += f->severity == FINDING_WARNING;
 		t->infos += f->severity == FINDING_INFO;
-		if (len >= sizeof(dns_suffix) - 1 && strcmp(f->code + len -
-		    (sizeof(dns_suffix) - 1), dns_suffix) == 0) {
-			t->dns_failure = true;
-		}
+		t->verdict = verdict_join(t->verdict, f->verdict);
 	}
 }
 

@@ -1,13 +1,28 @@
-/* Findings: what is wrong (or worth knowing), where, and how to fix it.
- * They are data produced by the protocol modules and printed by report/.
- * Findings and their strings live in the arena given to finding_add(). */
-#ifndef MAILAUTH_REPORT_FINDING_H
-#define MAILAUTH_REPORT_FINDING_H
+/* The result model below the protocols: findings (what is wrong, or worth
+ * knowing, where, and how to fix it) and the verdict they add up to. The
+ * protocol modules produce them, report/ prints them, cmd/ turns the
+ * verdict into the exit status. Findings and their strings live in the
+ * arena given to finding_add(). */
+#ifndef MAILAUTH_FINDING_H
+#define MAILAUTH_FINDING_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
+
+/* Three answers, never two: what a command concludes. */
+enum verdict {
+	VERDICT_PASS,		/* nothing that fails */
+	VERDICT_FAIL,		/* a problem that was seen */
+	VERDICT_UNKNOWN,	/* none seen, but DNS left a question open */
+};
+
+/* The one rule for joining verdicts: a known failure decides, whatever
+ * else is unknown; otherwise anything unknown leaves the whole unknown. */
+enum verdict verdict_join(enum verdict a, enum verdict b);
+/* "pass", "fail" or "unknown". */
+const char *verdict_name(enum verdict v);
 
 enum finding_severity {
 	FINDING_ERROR,
@@ -17,6 +32,11 @@ enum finding_severity {
 
 struct finding {
 	enum finding_severity severity;
+	/* What the finding makes of its command's verdict: FAIL for an
+	 * error that was seen, UNKNOWN for a lookup that failed (DNS could
+	 * not answer), PASS (no effect) for warnings and notes. finding_add()
+	 * derives it from the severity; a DNS failure sets UNKNOWN. */
+	enum verdict verdict;
 	const char *code;	/* stable identifier, e.g. "spf-lookup-limit" */
 	const char *message;	/* what is wrong, one sentence */
 	const char *fix;	/* how to fix it, or NULL */
@@ -29,10 +49,13 @@ struct finding {
 struct finding_list {
 	struct finding *head, *tail;
 	size_t count;
+	/* The name the findings of this list concern (finding->domain),
+	 * unless the caller sets another; NULL: none. */
+	const char *domain;
 };
 
 /* Appends a finding; message and fix are copied. Returns it so the caller
- * can set domain, term or offset. */
+ * can set domain, term, offset or verdict. */
 struct finding *finding_add(struct arena *a, struct finding_list *list,
     enum finding_severity severity, const char *code, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -41,13 +64,14 @@ const char *finding_severity_name(enum finding_severity s);
 /* Number of findings of the severity in the list. */
 size_t finding_count(const struct finding_list *list,
     enum finding_severity severity);
-/* What decides an exit code: errors, and DNS failures (codes ending in
- * "-dns-error") that kept a check from a verdict. */
+
+/* Findings counted by severity (as the text's last line shows them) and
+ * the verdict they add up to. Zero it, then add lists. */
 struct finding_tally {
 	size_t errors;
 	size_t warnings;
 	size_t infos;
-	bool dns_failure;
+	enum verdict verdict;
 };
 
 /* Adds the findings of list to *t. */
