@@ -24,9 +24,6 @@
 
 struct dmarc_psl;
 
-typedef const struct dns_answer *(*check_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
-
 struct check_input {
 	const char *domain;		/* the From domain */
 	const char *sender;		/* MAIL FROM, or NULL: postmaster@ */
@@ -113,7 +110,7 @@ struct check_result {
 	size_t pending;
 };
 
-struct check_result *check_run(struct arena *a, check_lookup_fn lookup,
+struct check_result *check_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct check_input *in);
 /* Lints every part of a complete result, builds the checklist and sets
  * the verdict. */

@@ -39,7 +39,7 @@ void run_ctx_finish(struct run_ctx *rc);
 int run_usage(struct run_ctx *rc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A lookup function for the pure builders (spf_lookup_fn and the like):
+/* The dns_lookup_fn of the pure builders in a run:
  * ctx is the run's resolver. */
 const struct dns_answer *run_lookup(void *ctx, const char *name,
     enum dns_type type);

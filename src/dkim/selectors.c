@@ -40,7 +40,7 @@ read_selector(struct arena *a, struct dkim_selector *s)
 }
 
 struct dkim_probe *
-dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+dkim_probe_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const char *domain, const char *const *selectors, size_t nselectors)
 {
 	struct dkim_probe *p = arena_alloc(a, sizeof(*p));

@@ -303,7 +303,7 @@ verify_one(struct arena *a, struct dkim_signature *sig,
 }
 
 struct dkim_verification *
-dkim_verify(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+dkim_verify(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dkim_message *msg, long long now)
 {
 	struct dkim_verification *v = arena_alloc(a, sizeof(*v));

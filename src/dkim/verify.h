@@ -17,9 +17,6 @@
 
 struct arena;
 
-typedef const struct dns_answer *(*dkim_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
-
 /* RFC 8601 §2.7.1 results. */
 enum dkim_result {
 	DKIM_RESULT_PASS,
@@ -59,7 +56,7 @@ struct dkim_verification {
 
 /* Checks every DKIM-Signature of msg as of the time now. Complete when
  * pending == 0. */
-struct dkim_verification *dkim_verify(struct arena *a, dkim_lookup_fn lookup,
+struct dkim_verification *dkim_verify(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dkim_message *msg, long long now);
 /* Adds the findings of a complete verification. */
 void dkim_verify_lint(struct arena *a, struct dkim_verification *v);

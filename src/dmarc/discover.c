@@ -79,7 +79,7 @@ dmarc_walk_targets(struct arena *a, const char *domain, const char ***out)
 }
 
 static const struct dns_answer *
-ask(dmarc_lookup_fn lookup, void *ctx, struct dmarc_result *r,
+ask(dns_lookup_fn lookup, void *ctx, struct dmarc_result *r,
     const char *name, enum dns_type type)
 {
 	const struct dns_answer *ans = lookup(ctx, name, type);
@@ -160,7 +160,7 @@ stops_walk(const struct dmarc_step *s)
 /* Asks every name of the walk at once (they do not depend on each other),
  * then reads them in order as a receiver would, stopping where it stops. */
 static void
-walk(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+walk(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const char **targets;
@@ -318,7 +318,7 @@ apply_policy(struct dmarc_result *r)
 /* RFC 7489 §6.6.3: _dmarc.<domain>, then _dmarc.<PSL organizational
  * domain>; a record there needs a valid p (or rua, then p=none). */
 static void
-compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+compare_rfc7489(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const char *names[2] = { r->domain, r->org_domain_psl };
@@ -351,7 +351,7 @@ compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 }
 
 static void
-check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+check_destinations(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const struct dmarc_record *rec = r->policy_step->record;
@@ -401,7 +401,7 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 }
 
 struct dmarc_result *
-dmarc_discover(struct arena *a, dmarc_lookup_fn lookup, void *lookup_ctx,
+dmarc_discover(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dmarc_psl *psl, const char *domain)
 {
 	struct dmarc_result *r = arena_alloc(a, sizeof(*r));

@@ -19,9 +19,6 @@
 struct arena;
 struct dmarc_psl;
 
-typedef const struct dns_answer *(*dmarc_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
-
 enum dmarc_step_kind {
 	DMARC_STEP_PENDING,	/* no answer yet */
 	DMARC_STEP_NONE,	/* no DMARC record at the name */
@@ -93,7 +90,7 @@ struct dmarc_result {
 };
 
 /* Builds what the answers allow; complete when pending == 0. */
-struct dmarc_result *dmarc_discover(struct arena *a, dmarc_lookup_fn lookup,
+struct dmarc_result *dmarc_discover(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dmarc_psl *psl, const char *domain);
 /* Adds the findings of a complete result. */
 void dmarc_lint(struct arena *a, struct dmarc_result *r);

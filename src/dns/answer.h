@@ -93,6 +93,13 @@ struct dns_answer {
 	const struct dns_tlsa *tlsa;	/* DNS_T_TLSA */
 };
 
+/* How the pure modules read DNS: the answer to (name, type), or NULL when
+ * it is not known yet (the question is then on its way: run the pass
+ * again once answers arrive). ctx is the lookup's own (the resolver, or
+ * a zone set in tests). */
+typedef const struct dns_answer *(*dns_lookup_fn)(void *ctx,
+    const char *name, enum dns_type type);
+
 /* Returns "TXT", "A", ... or "TYPE<n>". */
 const char *dns_type_name(enum dns_type type);
 /* Parses a type mnemonic (case-insensitive); false when unknown. */

@@ -18,7 +18,7 @@ struct walks {
 
 struct runner {
 	struct arena *a;
-	dkim_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *ctx;
 	struct message_result *r;
 	struct walks walks;
@@ -172,7 +172,7 @@ find_identifiers(struct runner *run)
 }
 
 struct message_result *
-message_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+message_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct message_input *in)
 {
 	struct message_result *r = arena_alloc(a, sizeof(*r));

@@ -71,7 +71,7 @@ struct message_result {
 	struct finding_list findings;
 };
 
-struct message_result *message_run(struct arena *a, dkim_lookup_fn lookup,
+struct message_result *message_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct message_input *in);
 /* Decides a complete result: DMARC, the field mailauth adds, the
  * receiver's differences, findings. */

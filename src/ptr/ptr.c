@@ -141,7 +141,7 @@ ptr_looks_generic(struct arena *a, const struct dmarc_psl *psl,
 }
 
 static const struct dns_answer *
-ask(ptr_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
+ask(dns_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
     enum dns_type type)
 {
 	const struct dns_answer *ans = lookup(ctx, name, type);
@@ -174,7 +174,7 @@ failed_forward(const struct ptr_name *n, int family)
 }
 
 struct ptr_result *
-ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
+ptr_check(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dmarc_psl *psl, const struct ip_addr *ip, const char *helo,
     const char *domain)
 {

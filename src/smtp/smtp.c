@@ -13,7 +13,7 @@
  * are not in yet. */
 struct pass {
 	struct arena *a;
-	ptr_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *ctx;
 	size_t pending;
 };
@@ -201,7 +201,7 @@ plan_fetch(struct arena *a, struct smtp_mta_sts *s)
 }
 
 struct smtp_result *
-smtp_gather(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
+smtp_gather(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct smtp_input *in)
 {
 	struct smtp_result *r = arena_alloc(a, sizeof(*r));

@@ -104,7 +104,7 @@ struct smtp_result {
 };
 
 /* Builds what the answers allow; complete when pending == 0. */
-struct smtp_result *smtp_gather(struct arena *a, ptr_lookup_fn lookup,
+struct smtp_result *smtp_gather(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct smtp_input *in);
 /* The sessions to run, one per address, in host order (pointers into r),
  * and the policy fetch (NULL when there is none to run). */

@@ -425,7 +425,7 @@ check_host(struct evaluator *ev, const char *domain)
 }
 
 struct spf_eval *
-spf_eval_run(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
+spf_eval_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct spf_eval_input *in)
 {
 	struct spf_eval *out = arena_alloc(a, sizeof(*out));

@@ -9,7 +9,7 @@
 
 struct walker {
 	struct arena *arena;
-	spf_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *lookup_ctx;
 	const struct spf_macro_ctx *base;
 	struct spf_walk *walk;
@@ -420,7 +420,7 @@ count_node(struct counter *c, struct spf_node *node)
 }
 
 struct spf_walk *
-spf_walk_build(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
+spf_walk_build(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const char *domain, const struct spf_macro_ctx *base)
 {
 	struct spf_walk *walk = arena_alloc(a, sizeof(*walk));

@@ -21,10 +21,6 @@
 
 struct arena;
 
-/* Returns the answer to (name, type), or NULL when it is not known yet. */
-typedef const struct dns_answer *(*spf_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
-
 enum spf_node_status {
 	SPF_NODE_PENDING,	/* the TXT answer is not in yet */
 	SPF_NODE_OK,		/* exactly one SPF record */
@@ -109,7 +105,7 @@ struct spf_walk {
 /* Builds as much of the tree as the known answers allow. base may give the
  * sender, IP and HELO for macros (NULL: unknown; the domain macro is set per
  * record). Complete when walk->pending == 0. */
-struct spf_walk *spf_walk_build(struct arena *a, spf_lookup_fn lookup,
+struct spf_walk *spf_walk_build(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const char *domain, const struct spf_macro_ctx *base);
 /* Returns "ok", "none", "multiple", ... for the node status. */
 const char *spf_node_status_name(enum spf_node_status status);
