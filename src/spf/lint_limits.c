@@ -56,25 +56,25 @@ lint_lookups(struct linter *l)
 	struct spf_walk *walk = l->walk;
 
 	if (walk->limit_term != NULL) {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-lookup-limit",
-		    "remove includes you do not use, replace a and mx with "
-		    "ip4:/ip6: for your own servers, or flatten a provider's "
-		    "include (mailauth spf --flatten)",
-		    LINT_MSG(l, "%u DNS lookups, over the limit of 10 (RFC "
-		    "7208 §4.6.4): lookup 11 is '%s' in %s, where receivers "
-		    "stop with permerror", walk->lookups,
-		    spf_lint_term(l, walk->limit_term),
-		    safe_str(l->arena, walk->limit_node->domain)));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-lookup-limit", "remove includes you do not use, "
+		    "replace a and mx with ip4:/ip6: for your own servers, or "
+		    "flatten a provider's include (mailauth spf --flatten)",
+		    "%u DNS lookups, over the limit of 10 (RFC 7208 §4.6.4): "
+		    "lookup 11 is '%s' in %s, where receivers stop with "
+		    "permerror", walk->lookups, spf_lint_term(l,
+		    walk->limit_term), safe_str(l->arena,
+		    walk->limit_node->domain));
 	} else if (walk->lookups >= SPF_LOOKUPS_NEAR) {
-		spf_lint_add(l, NULL, FINDING_WARNING, "spf-lookups-near-limit",
-		    "make room before a provider takes it: replace a and mx "
-		    "with ip4:/ip6: for your own servers, drop includes you "
-		    "no longer use, or flatten a static include (mailauth spf "
-		    "--flatten)",
-		    LINT_MSG(l, "%u DNS lookups: legal, but %u more gives "
-		    "permerror (RFC 7208 §4.6.4), and a provider can add a "
-		    "lookup to its include at any time", walk->lookups,
-		    SPF_LOOKUP_LIMIT + 1 - walk->lookups));
+		finding_add(l->arena, &l->walk->findings, FINDING_WARNING,
+		    "spf-lookups-near-limit", "make room before a provider "
+		    "takes it: replace a and mx with ip4:/ip6: for your own "
+		    "servers, drop includes you no longer use, or flatten a "
+		    "static include (mailauth spf --flatten)", "%u DNS "
+		    "lookups: legal, but %u more gives permerror (RFC 7208 "
+		    "§4.6.4), and a provider can add a lookup to its include "
+		    "at any time", walk->lookups, SPF_LOOKUP_LIMIT + 1 -
+		    walk->lookups);
 	}
 }
 
@@ -86,15 +86,14 @@ lint_voids_ipv6(struct linter *l, const char *where, const char *names,
 {
 	struct spf_walk *walk = l->walk;
 
-	spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
-	    LINT_MSG(l, "publish AAAA records for %s (their IPv6 "
-	    "addresses), or replace those a terms with ip4:/ip6: terms",
-	    names),
-	    LINT_MSG(l, "%u void lookups for an IPv6 sender, over the limit "
-	    "of 2 (RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' "
-	    "finds nothing for IPv6 senders (IPv4 senders: %u void "
-	    "lookups); void lookup 3 is %s", walk->void6, names,
-	    n == 1 ? "has" : "have", walk->void4, where));
+	finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+	    "spf-void-limit", LINT_MSG(l, "publish AAAA records for %s (their "
+	    "IPv6 addresses), or replace those a terms with ip4:/ip6: terms",
+	    names), "%u void lookups for an IPv6 sender, over the limit of 2 "
+	    "(RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' finds "
+	    "nothing for IPv6 senders (IPv4 senders: %u void lookups); void "
+	    "lookup 3 is %s", walk->void6, names, n == 1 ? "has" : "have",
+	    walk->void4, where);
 	spf_lint_differs(l, NULL, NULL, "postalsys mailauth counts a name "
 	    "as void only when both its A and AAAA lookups are empty: IPv6 "
 	    "senders do not reach the void limit there");
@@ -122,12 +121,12 @@ lint_voids(struct linter *l)
 	if (!v4 && names.len > 0) {
 		lint_voids_ipv6(l, where, strbuf_str(&names), nseen);
 	} else {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
-		    "remove the terms marked void in the tree, or publish the "
-		    "records they look for",
-		    LINT_MSG(l, "%u void lookups for an IPv4 sender and %u "
-		    "for an IPv6 one, over the limit of 2 (RFC 7208 §4.6.4): "
-		    "void lookup 3 is %s", walk->void4, walk->void6, where));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-void-limit", "remove the terms marked void in the "
+		    "tree, or publish the records they look for", "%u void "
+		    "lookups for an IPv4 sender and %u for an IPv6 one, over "
+		    "the limit of 2 (RFC 7208 §4.6.4): void lookup 3 is %s",
+		    walk->void4, walk->void6, where);
 	}
 	spf_lint_differs(l, NULL, NULL, "libspf2 (Debian's spfquery) has "
 	    "no void-lookup limit: there senders get the record's own "
@@ -141,10 +140,10 @@ spf_lint_limits(struct linter *l)
 	lint_lookups(l);
 	lint_voids(l);
 	if (l->walk->capped) {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-walk-limit",
-		    "simplify the include tree",
-		    LINT_MSG(l, "the include tree is larger than mailauth "
-		    "follows (%d records or %d levels); parts are not shown",
-		    SPF_WALK_MAX_RECORDS, SPF_WALK_MAX_DEPTH));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-walk-limit", "simplify the include tree", "the "
+		    "include tree is larger than mailauth follows (%d records "
+		    "or %d levels); parts are not shown", SPF_WALK_MAX_RECORDS,
+		    SPF_WALK_MAX_DEPTH);
 	}
 }

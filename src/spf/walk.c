@@ -264,6 +264,7 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 	const char *text;
 
 	node->domain = domain;
+	node->findings.domain = domain;
 	node->via = via;
 	node->depth = depth;
 	if (on_path(up, domain)) {
