@@ -121,25 +121,13 @@ add_draft(struct run_ctx *rc, const char *domain, const char *record)
 	return 0;
 }
 
-static void
-tally(const struct spf_node *node, struct finding_tally *t)
-{
-	size_t i;
-
-	finding_tally(&node->findings, t);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			tally(node->terms[i].child, t);
-		}
-	}
-}
-
 /* With --ip the SPF result alone decides (temperror is unknown); without,
  * the findings of the walk do. */
 static enum verdict
 spf_verdict(const struct spf_state *st)
 {
 	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
+	size_t i;
 
 	if (st->eval != NULL) {
 		switch (st->eval->result) {
@@ -149,7 +137,9 @@ spf_verdict(const struct spf_state *st)
 		}
 	}
 	finding_tally(&st->walk->findings, &t);
-	tally(st->walk->root, &t);
+	for (i = 0; i < st->walk->norder; i++) {
+		finding_tally(&st->walk->order[i]->findings, &t);
+	}
 	return t.verdict;
 }
 

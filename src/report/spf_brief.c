@@ -11,19 +11,6 @@
 #include "util/ip.h"
 #include "util/safe.h"
 
-static void
-tally_node(struct brief_tally *t, const struct spf_node *node)
-{
-	size_t i;
-
-	brief_tally_add(t, &node->findings);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			tally_node(t, node->terms[i].child);
-		}
-	}
-}
-
 /* "matched: _netblocks.google.com ip4:209.85.128.0/17", or why none. */
 static void
 print_match(FILE *f, struct arena *a, const struct spf_eval *eval)
@@ -47,6 +34,7 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 	struct arena *a = arena_create();
 	struct brief_tally t;
 	char ip[IP_STRLEN];
+	size_t i;
 
 	memset(&t, 0, sizeof(t));
 	if (eval != NULL) {
@@ -65,13 +53,14 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 	} else {
 		brief_verdict(f, style, safe_str(a, domain), verdict);
 		fprintf(f, "lookups %u/%d, void lookups %u/%d, records %zu, "
-		    "depth %u\n", walk->lookups, SPF_LOOKUP_LIMIT,
-		    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
+		    "depth %u\n", walk->lookups, SPF_LOOKUP_LIMIT, walk->voids,
 		    SPF_VOID_LIMIT, walk->records, walk->levels);
 	}
 	if (walk != NULL) {
 		brief_tally_add(&t, &walk->findings);
-		tally_node(&t, walk->root);
+		for (i = 0; i < walk->norder; i++) {
+			brief_tally_add(&t, &walk->order[i]->findings);
+		}
 		brief_findings(f, style, &t);
 	}
 	arena_destroy(a);

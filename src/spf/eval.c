@@ -8,6 +8,7 @@
 #include "dns/name.h"
 #include "spf/macro.h"
 #include "spf/record.h"
+#include "spf/strings.h"
 #include "dns/txt.h"
 #include "util/arena.h"
 
@@ -293,17 +294,10 @@ static enum outcome
 select_record(struct evaluator *ev, const char *domain,
     const struct dns_answer *ans, const struct spf_record **out)
 {
-	const struct dns_txt *found = NULL;
-	size_t i, len, n = 0;
+	const struct dns_txt **found;
+	size_t len, n = spf_txt_select(ev->a, ans, &found);
 	const char *text;
 
-	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		text = dns_txt_join(ev->a, &ans->txt[i], &len);
-		if (spf_is_record(text, len)) {
-			found = &ans->txt[i];
-			n++;
-		}
-	}
 	if (n == 0) {
 		ev->result = SPF_RESULT_NONE;
 		ev->reason = arena_printf(ev->a, "%s has no SPF record", domain);
@@ -313,7 +307,7 @@ select_record(struct evaluator *ev, const char *domain,
 		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "%s has %zu SPF records (RFC 7208 §4.5)", domain, n));
 	}
-	text = dns_txt_join(ev->a, found, &len);
+	text = dns_txt_join(ev->a, found[0], &len);
 	*out = spf_record_parse(ev->a, text, len);
 	if ((*out)->error != NULL) {
 		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,

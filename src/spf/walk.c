@@ -5,6 +5,7 @@
 #include "bounds.h"
 #include "dns/name.h"
 #include "dns/txt.h"
+#include "spf/strings.h"
 #include "util/arena.h"
 
 struct walker {
@@ -237,24 +238,6 @@ build_terms(struct walker *w, struct spf_node *node, const struct path *up)
 	}
 }
 
-/* RFC 7208 §4.5: of the TXT records, keep those that are SPF version 1. */
-static void
-select_records(struct walker *w, struct spf_node *node)
-{
-	const struct dns_answer *ans = node->answer;
-	size_t i;
-
-	node->spf = arena_calloc(w->arena, ans->count, sizeof(*node->spf));
-	for (i = 0; i < ans->count; i++) {
-		size_t len;
-		const char *text = dns_txt_join(w->arena, &ans->txt[i], &len);
-
-		if (spf_is_record(text, len)) {
-			node->spf[node->nspf++] = &ans->txt[i];
-		}
-	}
-}
-
 static struct spf_node *
 build_node(struct walker *w, const char *domain, enum spf_via via,
     unsigned depth, const struct path *up)
@@ -290,9 +273,7 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 		node->status = SPF_NODE_TEMPERROR;
 		return node;
 	}
-	if (node->answer->kind == DNS_ANS_RECORDS) {
-		select_records(w, node);
-	}
+	node->nspf = spf_txt_select(w->arena, node->answer, &node->spf);
 	if (node->nspf != 1) {
 		node->status = node->nspf ? SPF_NODE_MULTIPLE : SPF_NODE_NONE;
 		return node;
@@ -420,6 +401,26 @@ count_node(struct counter *c, struct spf_node *node)
 	node->lookups = c->lookups - before;
 }
 
+/* Stores node and the nodes below it, depth first, from order[0] (when
+ * order is not NULL); returns how many there are. */
+static size_t
+order_nodes(struct spf_node *node, struct spf_node **order)
+{
+	size_t i, n = 0;
+
+	if (order != NULL) {
+		order[n] = node;
+	}
+	n++;
+	for (i = 0; i < node->nterms; i++) {
+		if (node->terms[i].child != NULL) {
+			n += order_nodes(node->terms[i].child, order ?
+			    order + n : NULL);
+		}
+	}
+	return n;
+}
+
 struct spf_walk *
 spf_walk_build(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const char *domain, const struct spf_macro_ctx *base)
@@ -436,5 +437,9 @@ spf_walk_build(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
 	walk->lookups = c.lookups;
 	walk->void4 = c.void4;
 	walk->void6 = c.void6;
+	walk->voids = c.void4 > c.void6 ? c.void4 : c.void6;
+	walk->norder = order_nodes(walk->root, NULL);
+	walk->order = arena_calloc(a, walk->norder, sizeof(*walk->order));
+	order_nodes(walk->root, walk->order);
 	return walk;
 }

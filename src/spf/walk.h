@@ -91,6 +91,8 @@ struct spf_walk {
 	bool capped;		/* a walk limit was reached */
 	unsigned lookups;	/* RFC 7208 §4.6.4 count for the whole tree */
 	unsigned void4, void6;	/* void lookups for an IPv4/IPv6 sender */
+	unsigned voids;		/* the larger of the two: what the limit of
+				 * RFC 7208 §4.6.4 meets for some sender */
 	const struct spf_walk_term *limit_term;	/* lookup 11, or NULL */
 	const struct spf_node *limit_node;
 	const struct spf_walk_term *void4_term, *void6_term; /* void 3 */
@@ -100,6 +102,10 @@ struct spf_walk {
 	const struct dns_answer *failed;
 	const struct spf_node *void4_node, *void6_node;
 	struct finding_list findings;	/* filled by spf_lint() */
+	/* Every node of the tree, depth first in the order of the terms
+	 * (the root first): the order findings are reported in. */
+	struct spf_node **order;
+	size_t norder;
 };
 
 /* Builds as much of the tree as the known answers allow. base may give the
