@@ -55,10 +55,6 @@ static const struct option global_options[] = {
 };
 static const char global_short[] = "p:hV46";
 
-/* Limits on numbers given on the command line. */
-#define MAX_TIMEOUT_S 3600
-#define MAX_TRIES 10
-
 const struct command *
 cli_find_command(const char *name, const struct command *const *commands,
     size_t ncommands, char *err, size_t errlen)
@@ -192,7 +188,7 @@ parse_seconds(const char *s, unsigned *ms)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !(v > 0) ||
-	    v > MAX_TIMEOUT_S) {
+	    v > CLI_MAX_SECONDS) {
 		return -1;
 	}
 	*ms = (unsigned)ceil(v * 1000);
@@ -231,8 +227,8 @@ parse_shard(const char *s, struct global_opts *g)
 	}
 	memcpy(k, s, (size_t)(slash - s));
 	k[slash - s] = '\0';
-	if (parse_uint(k, 1, 1u << 20, &kv) != 0 ||
-	    parse_uint(slash + 1, 1, 1u << 20, &nv) != 0 || kv > nv) {
+	if (parse_uint(k, 1, CLI_MAX_SHARDS, &kv) != 0 ||
+	    parse_uint(slash + 1, 1, CLI_MAX_SHARDS, &nv) != 0 || kv > nv) {
 		return -1;
 	}
 	g->shard_index = kv;
@@ -298,14 +294,14 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 			snprintf(err, errlen, "invalid %s '%s': expected "
 			    "seconds, more than 0 and at most %d",
 			    key == OPT_TIMEOUT ? "timeout" : "deadline", arg,
-			    MAX_TIMEOUT_S);
+			    CLI_MAX_SECONDS);
 			return -1;
 		}
 		break;
 	case OPT_TRIES:
-		if (parse_uint(arg, 1, MAX_TRIES, &g->tries) != 0) {
+		if (parse_uint(arg, 1, CLI_MAX_TRIES, &g->tries) != 0) {
 			snprintf(err, errlen, "invalid tries '%s': expected a "
-			    "number from 1 to %d", arg, MAX_TRIES);
+			    "number from 1 to %d", arg, CLI_MAX_TRIES);
 			return -1;
 		}
 		break;

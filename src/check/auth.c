@@ -133,10 +133,10 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	if (*terms == '\0') {
 		return;
 	}
-	q->fix = arena_printf(a, "publish this SPF record at %s%s (%s%u/10 "
+	q->fix = arena_printf(a, "publish this SPF record at %s%s (%s%u/%d "
 	    "DNS lookups%s)", safe_str(a, r->sender_domain), rec ?
 	    ", in place of the current one" : "", w->failed ?
-	    "at least " : "", lookups, whys);
+	    "at least " : "", lookups, SPF_LOOKUP_LIMIT, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
 }

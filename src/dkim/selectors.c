@@ -98,11 +98,11 @@ lint_strings(struct arena *a, struct dkim_selector *s)
 		n = dns_txt_split(a, text, len, TXT_STRING_MAX, &parts);
 		finding_add(a, &s->findings, FINDING_ERROR,
 		    "dkim-string-too-long", arena_printf(a, "publish it as "
-		    "several strings of at most 255 octets in one TXT record: "
-		    "%s", safe_str(a, dns_txt_quote(a, parts, n))), "string "
-		    "%zu of the key record is %zu octets; a DNS "
-		    "character-string holds at most 255", i + 1,
-		    s->txt->strings[i].len);
+		    "several strings of at most %d octets in one TXT record: "
+		    "%s", TXT_STRING_MAX, safe_str(a, dns_txt_quote(a, parts,
+		    n))), "string %zu of the key record is %zu octets; a DNS "
+		    "character-string holds at most %d", i + 1,
+		    s->txt->strings[i].len, TXT_STRING_MAX);
 	}
 }
 
@@ -126,19 +126,21 @@ lint_key(struct arena *a, struct dkim_selector *s)
 	}
 	if (k->key_error != NULL) {
 		finding_add(a, &s->findings, FINDING_ERROR, "dkim-key-invalid",
-		    "publish the key again, copied whole from the key file "
-		    "(split it into strings of at most 255 octets)", "%s",
-		    k->key_error);
+		    arena_printf(a, "publish the key again, copied whole from "
+		    "the key file (split it into strings of at most %d "
+		    "octets)", TXT_STRING_MAX), "%s", k->key_error);
 	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
 		finding_add(a, &s->findings, FINDING_ERROR,
-		    "dkim-key-too-short", "generate a 2048-bit key", "the RSA "
-		    "key has %u bits: receivers refuse keys under 1024 (RFC "
-		    "8301)", k->bits);
+		    "dkim-key-too-short", arena_printf(a, "generate a %d-bit "
+		    "key", DKIM_RSA_GOOD_BITS), "the RSA key has %u bits: "
+		    "receivers refuse keys under %d (RFC 8301)", k->bits,
+		    DKIM_RSA_MIN_BITS);
 	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_GOOD_BITS) {
 		finding_add(a, &s->findings, FINDING_WARNING, "dkim-key-weak",
-		    "generate a 2048-bit key and rotate to it", "the RSA key "
-		    "has %u bits; 2048 is the norm and 1024 is the minimum",
-		    k->bits);
+		    arena_printf(a, "generate a %d-bit key and rotate to it",
+		    DKIM_RSA_GOOD_BITS), "the RSA key has %u bits; %d is the "
+		    "norm and %d is the minimum", k->bits, DKIM_RSA_GOOD_BITS,
+		    DKIM_RSA_MIN_BITS);
 	}
 	if (k->testing) {
 		finding_add(a, &s->findings, FINDING_WARNING, "dkim-testing",

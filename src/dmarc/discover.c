@@ -370,13 +370,13 @@ check_destinations(struct arena *a, dns_lookup_fn lookup, void *ctx,
 
 		d->tag = rua ? "rua" : "ruf";
 		d->uri = rua ? &rec->rua[i] : &rec->ruf[i - rec->nrua];
-		d->authorized = -1;
+		d->authorized = VERDICT_UNKNOWN;
 		if (d->uri->host == NULL) {
 			continue;
 		}
 		d->external = !dns_name_is_under(d->uri->host, r->org_domain);
 		if (!d->external) {
-			d->authorized = 1;
+			d->authorized = VERDICT_PASS;
 			continue;
 		}
 		/* RFC 9989 §4.8 (RFC 7489 §7.1): the destination says it
@@ -387,13 +387,13 @@ check_destinations(struct arena *a, dns_lookup_fn lookup, void *ctx,
 		if (ans == NULL || dns_kind_is_failure(ans->kind)) {
 			continue;
 		}
-		d->authorized = 0;
+		d->authorized = VERDICT_FAIL;
 		for (j = 0; ans->kind == DNS_ANS_RECORDS && j < ans->count;
 		    j++) {
 			const char *text = dns_txt_join(a, &ans->txt[j], &len);
 
 			if (dmarc_is_record(text, len)) {
-				d->authorized = 1;
+				d->authorized = VERDICT_PASS;
 			}
 		}
 	}

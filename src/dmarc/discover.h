@@ -59,7 +59,7 @@ struct dmarc_destination {
 	bool external;		/* outside the Organizational Domain */
 	const char *check_name;	/* <record domain>._report._dmarc.<host> */
 	const struct dns_answer *answer;
-	int authorized;		/* 1, 0, or -1 unknown (no answer / error) */
+	enum verdict authorized;	/* unknown: no answer, or an error */
 };
 
 struct dmarc_result {

@@ -411,7 +411,7 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 		if (!d->external) {
 			continue;
 		}
-		if (d->authorized == 0) {
+		if (d->authorized == VERDICT_FAIL) {
 			f = finding_add(a, &r->findings, FINDING_WARNING,
 			    "dmarc-report-unauthorized", arena_printf(a, "ask "
 			    "the operator of %s to publish TXT \"v=DMARC1\" at "
@@ -420,7 +420,8 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 			    safe_str(a, d->uri->host)), "%s is outside %s and "
 			    "has not authorized reports for it: receivers will "
 			    "not send them", uri, r->org_domain);
-		} else if (d->authorized < 0 && d->answer != NULL) {
+		} else if (d->authorized == VERDICT_UNKNOWN &&
+		    d->answer != NULL) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
 			    "dmarc-dns-error",
 			    "retry, or check the destination's DNS servers",

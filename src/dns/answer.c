@@ -354,16 +354,7 @@ chain_push(struct arena *a, struct cname_chain *c, const char *name)
 	for (i = 0; i < c->n; i++) {
 		c->loops |= strcasecmp(c->names[i], name) == 0;
 	}
-	if (c->n == c->cap) {
-		const char **bigger;
-
-		c->cap = c->cap ? c->cap * 2 : 4;
-		bigger = arena_calloc(a, c->cap, sizeof(*bigger));
-		if (c->n > 0) {
-			memcpy(bigger, c->names, c->n * sizeof(*bigger));
-		}
-		c->names = bigger;
-	}
+	c->names = array_grow(a, c->names, c->n, &c->cap, sizeof(*c->names));
 	c->names[c->n++] = arena_strdup(a, name);
 }
 

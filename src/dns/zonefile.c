@@ -62,11 +62,8 @@ push_token(struct reader *r, const char *text, size_t len, bool quoted,
 {
 	struct token *t;
 
-	if (r->ntokens == r->captokens) {
-		r->captokens = r->captokens ? r->captokens * 2 : 16;
-		r->tokens = xreallocarray(r->tokens, r->captokens,
-		    sizeof(*r->tokens));
-	}
+	r->tokens = array_grow(NULL, r->tokens, r->ntokens, &r->captokens,
+	    sizeof(*r->tokens));
 	t = &r->tokens[r->ntokens++];
 	t->text = arena_memdup(r->zs->arena, text, len);
 	t->len = len;

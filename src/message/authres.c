@@ -14,7 +14,8 @@ struct parser {
 	const char *p;
 	const char *comment;	/* the first comment skipped since reset */
 	struct authres *out;
-	size_t cap;
+	size_t cap;		/* room in out->results */
+	size_t capprops;	/* room in the props of the last result */
 };
 
 static void
@@ -106,38 +107,23 @@ new_result(struct parser *ps)
 {
 	struct authres *ar = ps->out;
 
-	if (ar->nresults == ps->cap) {
-		struct authres_result *more;
-
-		ps->cap = ps->cap ? ps->cap * 2 : 8;
-		more = arena_calloc(ps->a, ps->cap, sizeof(*more));
-		if (ar->nresults > 0) {
-			memcpy(more, ar->results, ar->nresults * sizeof(*more));
-		}
-		ar->results = more;
-	}
+	ar->results = array_grow(ps->a, ar->results, ar->nresults, &ps->cap,
+	    sizeof(*ar->results));
+	ps->capprops = 0;
 	return &ar->results[ar->nresults++];
 }
 
-/* The room for properties doubles whenever their number reaches a power
- * of two, so a field with many of them costs linear memory. */
+/* The room for properties doubles, so a field with many of them costs
+ * linear memory. */
 static void
 add_prop(struct parser *ps, struct authres_result *r, char *ptype,
     char *property, char *value)
 {
-	struct authres_prop *more = r->props;
-
-	if ((r->nprops & (r->nprops - 1)) == 0) {
-		more = arena_calloc(ps->a, r->nprops ? r->nprops * 2 : 2,
-		    sizeof(*more));
-		if (r->nprops > 0) {
-			memcpy(more, r->props, r->nprops * sizeof(*more));
-		}
-	}
-	more[r->nprops].ptype = lower(ptype);
-	more[r->nprops].property = lower(property);
-	more[r->nprops].value = value;
-	r->props = more;
+	r->props = array_grow(ps->a, r->props, r->nprops, &ps->capprops,
+	    sizeof(*r->props));
+	r->props[r->nprops].ptype = lower(ptype);
+	r->props[r->nprops].property = lower(property);
+	r->props[r->nprops].value = value;
 	r->nprops++;
 }
 
@@ -258,7 +244,7 @@ void
 authres_parse(struct arena *a, const char *value, bool arc,
     struct authres *out)
 {
-	struct parser ps = { a, value, NULL, out, 0 };
+	struct parser ps = { a, value, NULL, out, 0, 0 };
 	const char *start;
 	char *id;
 

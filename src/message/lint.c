@@ -153,7 +153,7 @@ dmarc_fail(struct arena *a, struct message_result *r)
 
 	if (s->domain == NULL) {
 		strbuf_adds(&why, "SPF was not evaluated");
-	} else if (s->authenticated == 1) {
+	} else if (s->authenticated == VERDICT_PASS) {
 		strbuf_addf(&why, "SPF passes for %s, which is not aligned "
 		    "with %s", s->domain, author);
 		strbuf_addf(&fix, "send with a MAIL FROM (Return-Path) under "

@@ -182,8 +182,8 @@ size_t
 rfc5322_mailboxes(struct arena *a, const char *value,
     struct rfc5322_mailbox **out)
 {
-	size_t n = 0, cap = 4;
-	struct rfc5322_mailbox *boxes = arena_calloc(a, cap, sizeof(*boxes));
+	size_t n = 0, cap = 0;
+	struct rfc5322_mailbox *boxes = NULL;
 	const char *p = value, *start = value;
 	int angle = 0;
 
@@ -195,15 +195,8 @@ rfc5322_mailboxes(struct arena *a, const char *value,
 			const char *addr = mailbox_addr(a, start, p);
 
 			if (addr[0] != '\0') {
-				if (n == cap) {
-					struct rfc5322_mailbox *more;
-
-					more = arena_calloc(a, cap * 2,
-					    sizeof(*more));
-					memcpy(more, boxes, n * sizeof(*more));
-					boxes = more;
-					cap *= 2;
-				}
+				boxes = array_grow(a, boxes, n, &cap,
+				    sizeof(*boxes));
 				boxes[n].addr = addr;
 				boxes[n].domain = rfc5322_addr_domain(a, addr);
 				n++;

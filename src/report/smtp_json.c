@@ -74,11 +74,7 @@ cert_json(const struct smtp_addr *ad)
 	json_add_bool(o, "self_signed", ad->cert.self_signed);
 	json_add_bool(o, "chain_verified", ad->chain_verified);
 	json_add_str(o, "verify_error", ad->session.verify_error);
-	if (ad->name_matches < 0) {
-		cJSON_AddNullToObject(o, "name_matches");
-	} else {
-		json_add_bool(o, "name_matches", ad->name_matches == 1);
-	}
+	json_add_verdict(o, "name_matches", ad->name_matches);
 	json_add_num(o, "chain_length", (double)ad->session.nchain);
 	return o;
 }
@@ -262,11 +258,7 @@ sts_json(struct arena *a, const struct smtp_result *r)
 	} else {
 		cJSON_AddNullToObject(o, "max_age");
 	}
-	if (s->mx_match < 0) {
-		cJSON_AddNullToObject(o, "mx_match");
-	} else {
-		json_add_bool(o, "mx_match", s->mx_match == 1);
-	}
+	json_add_verdict(o, "mx_match", s->mx_match);
 	json_add_findings(cJSON_AddArrayToObject(o, "findings"), &s->findings);
 	return o;
 }

@@ -234,11 +234,12 @@ check_cert(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		return;
 	}
 	ad->chain_verified = s->verify_code == X509_V_OK;
-	ad->name_matches = h->name == NULL ? -1 :
-	    smtp_cert_matches_host(&s->chain[0], h->name);
+	ad->name_matches = h->name == NULL ? VERDICT_UNKNOWN :
+	    smtp_cert_matches_host(&s->chain[0], h->name) ? VERDICT_PASS :
+	    VERDICT_FAIL;
 	ad->days_left = (c->not_after_epoch - now) / 86400;
 	ad->expired = c->not_after_epoch < now;
-	ad->sts_valid = ad->chain_verified && ad->name_matches == 1 &&
+	ad->sts_valid = ad->chain_verified && ad->name_matches == VERDICT_PASS &&
 	    !ad->expired;
 	if (ad->expired) {
 		finding_add(a, &ad->findings, FINDING_ERROR,
@@ -262,7 +263,7 @@ check_cert(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		    "%s: the certificate is not trusted: %s", at,
 		    safe_str(a, s->verify_error ? s->verify_error : "?"));
 	}
-	if (ad->name_matches == 0) {
+	if (ad->name_matches == VERDICT_FAIL) {
 		const char *names = NULL;
 		size_t i;
 

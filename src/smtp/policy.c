@@ -153,17 +153,19 @@ sts_hosts(struct arena *a, struct smtp_result *r)
 	if (s->policy.mode == MTA_STS_MODE_INVALID) {
 		return;
 	}
-	s->mx_match = 1;
+	s->mx_match = VERDICT_PASS;
 	for (i = 0; i < r->nhosts; i++) {
 		struct smtp_host *h = &r->hosts[i];
 
-		h->sts_match = 0;
-		for (j = 0; j < s->policy.nmx && !h->sts_match; j++) {
-			h->sts_match = mta_sts_mx_match(s->policy.mx[j],
-			    h->name);
+		h->sts_match = VERDICT_FAIL;
+		for (j = 0; j < s->policy.nmx && h->sts_match == VERDICT_FAIL;
+		    j++) {
+			if (mta_sts_mx_match(s->policy.mx[j], h->name)) {
+				h->sts_match = VERDICT_PASS;
+			}
 		}
-		if (!h->sts_match) {
-			s->mx_match = 0;
+		if (h->sts_match == VERDICT_FAIL) {
+			s->mx_match = VERDICT_FAIL;
 			finding_add(a, &s->findings, sev,
 			    "mta-sts-mx-mismatch", arena_printf(a, "add "
 			    "\"mx: %s\" to the policy, then change the id "

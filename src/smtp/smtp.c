@@ -58,7 +58,7 @@ gather_host(struct pass *p, struct smtp_host *h)
 	    sizeof(*h->addrs));
 	add_addrs(p, h->addrs, &h->naddrs, h->a4);
 	add_addrs(p, h->addrs, &h->naddrs, h->a6);
-	h->sts_match = -1;
+	h->sts_match = VERDICT_UNKNOWN;
 }
 
 static int
@@ -156,7 +156,7 @@ gather_policy(struct pass *p, struct smtp_result *r)
 	struct smtp_mta_sts *s = &r->sts;
 	size_t count;
 
-	s->mx_match = -1;
+	s->mx_match = VERDICT_UNKNOWN;
 	s->txt = ask(p, arena_printf(p->a, "_mta-sts.%s", domain),
 	    DNS_T_TXT);
 	r->rpt.txt = ask(p, arena_printf(p->a, "_smtp._tls.%s", domain),
@@ -211,7 +211,7 @@ smtp_gather(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
 	if (in->name == NULL) {
 		r->hosts = arena_calloc(a, 1, sizeof(*r->hosts));
 		r->nhosts = 1;
-		r->hosts[0].sts_match = -1;
+		r->hosts[0].sts_match = VERDICT_UNKNOWN;
 		r->hosts[0].addrs = arena_calloc(a, 1,
 		    sizeof(*r->hosts[0].addrs));
 		r->hosts[0].naddrs = 1;

@@ -44,7 +44,7 @@ struct smtp_addr {
 	bool have_cert;
 	struct smtp_cert_info cert;	/* the server's certificate */
 	bool chain_verified;		/* by the CA store */
-	int name_matches;		/* 1, 0, or -1 (no host name) */
+	enum verdict name_matches;	/* unknown: no host name to match */
 	bool expired;
 	long long days_left;
 	struct tlsa_check *tlsa;	/* one per record of the host */
@@ -60,7 +60,8 @@ struct smtp_host {
 	const struct dns_answer *tlsa;	/* _25._tcp.NAME */
 	struct smtp_addr *addrs;
 	size_t naddrs;
-	int sts_match;		/* MTA-STS mx pattern: 1, 0, -1 (none) */
+	enum verdict sts_match;	/* an MTA-STS mx pattern matches; unknown:
+				 * no policy */
 	struct finding_list findings;
 };
 
@@ -73,7 +74,8 @@ struct smtp_mta_sts {
 	bool fetching;			/* fetch is to be run */
 	bool have_policy;		/* fetched, 200 text/plain */
 	struct mta_sts_policy policy;
-	int mx_match;			/* every MX matches: 1, 0, -1 */
+	enum verdict mx_match;		/* every MX matches; unknown: no
+					 * policy */
 	struct finding_list findings;
 };
 

@@ -50,16 +50,8 @@ spf_eval_sender(struct arena *a, const char *sender, const char *domain)
 static void
 push_step(struct evaluator *ev, const char *domain, const char *term)
 {
-	if (ev->nsteps == ev->capsteps) {
-		struct spf_eval_step *bigger;
-
-		ev->capsteps = ev->capsteps ? ev->capsteps * 2 : 8;
-		bigger = arena_calloc(ev->a, ev->capsteps, sizeof(*bigger));
-		if (ev->nsteps > 0) {
-			memcpy(bigger, ev->steps, ev->nsteps * sizeof(*bigger));
-		}
-		ev->steps = bigger;
-	}
+	ev->steps = array_grow(ev->a, ev->steps, ev->nsteps, &ev->capsteps,
+	    sizeof(*ev->steps));
 	ev->steps[ev->nsteps].domain = domain;
 	ev->steps[ev->nsteps].term = term;
 	ev->nsteps++;

@@ -82,15 +82,15 @@ lint_strings(struct linter *l, struct spf_node *node)
 		    &parts);
 		if (draft) {
 			fix = LINT_MSG(l, "publish it as several strings of at most "
-			    "255 octets in one TXT record: %s",
+			    "%d octets in one TXT record: %s", TXT_STRING_MAX,
 			    safe_str(l->arena, dns_txt_quote(l->arena, parts,
 			    nparts)));
 		}
 		finding_add(l->arena, &node->findings, FINDING_ERROR,
 		    "spf-string-too-long", fix, "string %zu of the record is "
-		    "%zu octets; a DNS character-string holds at most 255 (RFC "
+		    "%zu octets; a DNS character-string holds at most %d (RFC "
 		    "1035 §3.3), so this record cannot be published as written",
-		    i + 1, rr->strings[i].len);
+		    i + 1, rr->strings[i].len, TXT_STRING_MAX);
 	}
 	n = spf_txt_glued(rr, glued, sizeof(glued) / sizeof(glued[0]));
 	for (i = 0; i < n && i < sizeof(glued) / sizeof(glued[0]); i++) {
@@ -113,9 +113,10 @@ lint_strings(struct linter *l, struct spf_node *node)
 	} else if (node->answer->size > SPF_ANSWER_UDP_MAX) {
 		finding_add(l->arena, &node->findings, FINDING_WARNING,
 		    "spf-answer-too-large", ANSWER_FIX, "the TXT answer for %s "
-		    "is %zu octets, over the 512 a plain UDP reply holds (RFC "
+		    "is %zu octets, over the %d a plain UDP reply holds (RFC "
 		    "7208 §3.4): receivers need EDNS or TCP, and some give up",
-		    safe_str(l->arena, node->domain), node->answer->size);
+		    safe_str(l->arena, node->domain), node->answer->size,
+		    SPF_ANSWER_UDP_MAX);
 	}
 }
 
@@ -276,12 +277,13 @@ lint_mx_names(struct linter *l, struct spf_node *node,
 	}
 	f = finding_add(l->arena, &node->findings, FINDING_ERROR,
 	    "spf-mx-too-many", "list the mail servers with ip4:/ip6: instead",
-	    "'%s' finds %zu MX names; receivers look up at most 10 and return "
+	    "'%s' finds %zu MX names; receivers look up at most %d and return "
 	    "permerror beyond (RFC 7208 §4.6.4)", spf_lint_term(l, wt),
-	    wt->mx->count);
+	    wt->mx->count, SPF_MX_NAME_LIMIT);
 	f->term = spf_lint_term(l, wt);
-	spf_lint_differs(l, node, wt, "Mail::SPF looks at the first 10 MX "
-	    "names instead of returning permerror");
+	spf_lint_differs(l, node, wt, LINT_MSG(l, "Mail::SPF looks at the "
+	    "first %d MX names instead of returning permerror",
+	    SPF_MX_NAME_LIMIT));
 }
 
 static void

@@ -60,11 +60,11 @@ lint_lookups(struct linter *l)
 		    "spf-lookup-limit", "remove includes you do not use, "
 		    "replace a and mx with ip4:/ip6: for your own servers, or "
 		    "flatten a provider's include (mailauth spf --flatten)",
-		    "%u DNS lookups, over the limit of 10 (RFC 7208 §4.6.4): "
-		    "lookup 11 is '%s' in %s, where receivers stop with "
-		    "permerror", walk->lookups, spf_lint_term(l,
-		    walk->limit_term), safe_str(l->arena,
-		    walk->limit_node->domain));
+		    "%u DNS lookups, over the limit of %d (RFC 7208 §4.6.4): "
+		    "lookup %d is '%s' in %s, where receivers stop with "
+		    "permerror", walk->lookups, SPF_LOOKUP_LIMIT,
+		    SPF_LOOKUP_LIMIT + 1, spf_lint_term(l, walk->limit_term),
+		    safe_str(l->arena, walk->limit_node->domain));
 	} else if (walk->lookups >= SPF_LOOKUPS_NEAR) {
 		finding_add(l->arena, &l->walk->findings, FINDING_WARNING,
 		    "spf-lookups-near-limit", "make room before a provider "
@@ -89,11 +89,11 @@ lint_voids_ipv6(struct linter *l, const char *where, const char *names,
 	finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
 	    "spf-void-limit", LINT_MSG(l, "publish AAAA records for %s (their "
 	    "IPv6 addresses), or replace those a terms with ip4:/ip6: terms",
-	    names), "%u void lookups for an IPv6 sender, over the limit of 2 "
+	    names), "%u void lookups for an IPv6 sender, over the limit of %d "
 	    "(RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' finds "
 	    "nothing for IPv6 senders (IPv4 senders: %u void lookups); void "
-	    "lookup 3 is %s", walk->void6, names, n == 1 ? "has" : "have",
-	    walk->void4, where);
+	    "lookup %d is %s", walk->void6, SPF_VOID_LIMIT, names, n == 1 ?
+	    "has" : "have", walk->void4, SPF_VOID_LIMIT + 1, where);
 	spf_lint_differs(l, NULL, NULL, "postalsys mailauth counts a name "
 	    "as void only when both its A and AAAA lookups are empty: IPv6 "
 	    "senders do not reach the void limit there");
@@ -125,8 +125,9 @@ lint_voids(struct linter *l)
 		    "spf-void-limit", "remove the terms marked void in the "
 		    "tree, or publish the records they look for", "%u void "
 		    "lookups for an IPv4 sender and %u for an IPv6 one, over "
-		    "the limit of 2 (RFC 7208 §4.6.4): void lookup 3 is %s",
-		    walk->void4, walk->void6, where);
+		    "the limit of %d (RFC 7208 §4.6.4): void lookup %d is %s",
+		    walk->void4, walk->void6, SPF_VOID_LIMIT,
+		    SPF_VOID_LIMIT + 1, where);
 	}
 	spf_lint_differs(l, NULL, NULL, "libspf2 (Debian's spfquery) has "
 	    "no void-lookup limit: there senders get the record's own "
