@@ -65,34 +65,35 @@ static const struct option check_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Appends arg to a bounded list of options. */
+/* Appends arg to a bounded list of options ("too many OPTION"). */
 static int
 push(const char **list, size_t *n, size_t max, const char *arg,
-    const char *err_msg, const char **err)
+    const char *option, struct error *err)
 {
 	if (*n == max) {
-		*err = err_msg;
-		return -1;
+		return error_set(err, "too many %s (at most %zu)", option,
+		    max);
 	}
 	list[(*n)++] = arg;
 	return 0;
 }
 
 static int
-check_set_option(void *opts, int key, const char *arg, const char **err)
+check_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct check_opts *o = opts;
 
 	switch (key) {
 	case OPT_IP:
-		return push(o->ips, &o->nips, CHECK_MAX_IPS, arg,
-		    "too many --ip (at most 16)", err);
+		return push(o->ips, &o->nips, CHECK_MAX_IPS, arg, "--ip",
+		    err);
 	case OPT_SELECTOR:
 		return push(o->selectors, &o->nselectors, DKIM_MAX_SELECTORS,
-		    arg, "too many -s selectors (at most 32)", err);
+		    arg, "-s selectors", err);
 	case OPT_DNSBL:
 		return push(o->dnsbls, &o->ndnsbls, CHECK_MAX_DNSBLS, arg,
-		    "too many --dnsbl (at most 8)", err);
+		    "--dnsbl", err);
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
@@ -103,8 +104,7 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct check_state {

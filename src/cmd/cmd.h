@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+struct error;
 struct run_ctx;
 
 /* The exit status (mailauth(1), EXIT STATUS). */
@@ -17,6 +18,7 @@ enum exit_code {
 	EXIT_PROBLEMS = 1,	/* errors found, or a verdict other than pass */
 	EXIT_USAGE = 2,		/* bad command line or input */
 	EXIT_DNS = 3,		/* a DNS failure kept us from a verdict */
+	EXIT_OUTPUT = 4,	/* the output could not be written */
 };
 
 /* How a command runs, in steps shared by a single run and a batch: start
@@ -53,10 +55,10 @@ struct command {
 	const char *shortopts;	/* getopt letters of the command */
 	const struct option *longopts;	/* ends with a zeroed entry */
 	size_t opts_size;	/* bytes of the command's option struct */
-	/* Stores one option; returns 0, or -1 with *err (static text).
-	 * NULL for a command with no options of its own. */
+	/* Stores one option; returns 0, or -1 with err set. NULL for a
+	 * command with no options of its own. */
 	int (*set_option)(void *opts, int key, const char *arg,
-	    const char **err);
+	    struct error *err);
 	const struct command_ops *ops;
 };
 

@@ -38,13 +38,11 @@ load_zones(struct run_ctx *rc)
 	}
 	rc->zones = dns_zoneset_create();
 	for (i = 0; i < rc->g->nzones; i++) {
-		char *err = NULL;
+		struct error err;
 
 		if (dns_zoneset_load_file(rc->zones, rc->g->zones[i],
 		    &err) != 0) {
-			snprintf(rc->error, sizeof(rc->error), "%s", err ? err :
-			    "cannot read zone file");
-			free(err);
+			snprintf(rc->error, sizeof(rc->error), "%s", err.msg);
 			return -1;
 		}
 	}
@@ -291,7 +289,7 @@ run_command(struct run_ctx *rc, const struct command_ops *ops, void *opts,
 	} else if (!rc->g->json) {
 		ops->text(state);
 	} else if (run_emit_json(rc, ops->json(state)) != 0) {
-		code = EXIT_DNS;
+		code = EXIT_OUTPUT;
 	}
 	run_trace_summary(rc);
 	ops->release(state);

@@ -34,15 +34,16 @@ static const struct option dkim_longopts[] = {
 };
 
 static int
-dkim_set_option(void *opts, int key, const char *arg, const char **err)
+dkim_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct dkim_opts *o = opts;
 
 	switch (key) {
 	case OPT_SELECTOR:
 		if (o->nselectors == DKIM_MAX_SELECTORS) {
-			*err = "too many -s selectors (at most 32)";
-			return -1;
+			return error_set(err, "too many -s selectors (at most "
+			    "%d)", DKIM_MAX_SELECTORS);
 		}
 		o->selectors[o->nselectors++] = arg;
 		return 0;
@@ -50,8 +51,7 @@ dkim_set_option(void *opts, int key, const char *arg, const char **err)
 		o->verify = arg;
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct dkim_state {

@@ -42,7 +42,8 @@ static const struct option message_longopts[] = {
 };
 
 static int
-message_set_option(void *opts, int key, const char *arg, const char **err)
+message_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct message_opts *o = opts;
 
@@ -54,8 +55,7 @@ message_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_RECEIVER_ID: o->receiver_id = arg; return 0;
 	case OPT_AR: o->ar = true; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct message_state {

@@ -24,7 +24,8 @@ static const struct option ptr_longopts[] = {
 };
 
 static int
-ptr_set_option(void *opts, int key, const char *arg, const char **err)
+ptr_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct ptr_opts *o = opts;
 
@@ -32,8 +33,7 @@ ptr_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_DOMAIN: o->domain = arg; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct ptr_state {

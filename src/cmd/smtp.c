@@ -31,7 +31,8 @@ static const struct option smtp_longopts[] = {
 };
 
 static int
-smtp_set_option(void *opts, int key, const char *arg, const char **err)
+smtp_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct smtp_opts *o = opts;
 
@@ -41,8 +42,7 @@ smtp_set_option(void *opts, int key, const char *arg, const char **err)
 	if (smtp_cli_set(&o->cli, key, arg) == 0) {
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct smtp_state {

@@ -45,7 +45,8 @@ static const struct option spf_longopts[] = {
 };
 
 static int
-spf_set_option(void *opts, int key, const char *arg, const char **err)
+spf_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct spf_opts *o = opts;
 
@@ -56,8 +57,7 @@ spf_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_FLATTEN: o->flatten = true; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 /* What a run works on between passes. Each pass rebuilds the walk and the

@@ -10,6 +10,7 @@
 #include "dmarc/psl.h"
 #include "dns/zonefile.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -28,13 +29,13 @@ setup(void)
 	    "elsewhere A 192.0.2.99\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns h 1 2 3 4 5\n"
 	    "1 PTR mx.good.example.\n";
-	char *err = NULL;
+	struct error err;
 
 	a = arena_create();
 	zs = dns_zoneset_create();
 	psl = dmarc_psl_create();
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
-	    &err), 0, "%s", err);
+	    &err), 0, "%s", err.msg);
 }
 
 static void

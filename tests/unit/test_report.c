@@ -15,6 +15,7 @@
 #include "spf/lint.h"
 #include "spf/walk.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -22,12 +23,12 @@ static struct dns_zoneset *zs;
 static void
 setup(void)
 {
-	char *err = NULL;
+	struct error err;
 
 	a = arena_create();
 	zs = dns_zoneset_create();
 	cr_assert_eq(dns_zoneset_load_file(zs, SOURCE_ROOT
-	    "/examples/gmail.zone", &err), 0, "%s", err);
+	    "/examples/gmail.zone", &err), 0, "%s", err.msg);
 }
 
 static void
