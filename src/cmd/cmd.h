@@ -6,11 +6,14 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
+struct cmd_state;
 struct error;
 struct run_ctx;
+struct text_style;
 
 /* The exit status (mailauth(1), EXIT STATUS). */
 enum exit_code {
@@ -23,24 +26,30 @@ enum exit_code {
 
 /* How a command runs, in steps shared by a single run and a batch: start
  * from the arguments, step (a pure pass over the answers so far) until
- * complete, conclude (findings, exit code), then render. */
+ * complete, conclude (findings, exit code), then render. The state is the
+ * command's own struct, zeroed for each run or batch line, whose first
+ * member is a struct cmd_state (cmd/common.h): the functions below take
+ * that head and reach the rest from it. */
 struct command_ops {
-	size_t state_size;	/* zeroed for each run or batch line */
-	/* Sets the state up from the arguments; returns 0, or EXIT_USAGE
-	 * with rc->error set. */
-	int (*start)(struct run_ctx *rc, void *opts, void *state, int argc,
-	    char **argv);
+	size_t state_size;
+	/* Sets the state up from the arguments (run_begin() first);
+	 * returns 0, or EXIT_USAGE with rc->error set. */
+	int (*start)(struct run_ctx *rc, const void *opts, void *state,
+	    int argc, char **argv);
 	/* The same for one line of a batch, split into fields. */
-	int (*batch_start)(struct run_ctx *rc, void *opts, void *state,
+	int (*batch_start)(struct run_ctx *rc, const void *opts, void *state,
 	    int nfields, char **fields);
-	bool (*step)(void *state);	/* true once complete */
-	int (*conclude)(void *state);	/* returns the exit code */
-	void (*text)(void *state);	/* prints to rc->out */
+	bool (*step)(struct cmd_state *s);	/* true once complete */
+	int (*conclude)(struct cmd_state *s);	/* returns the exit code */
+	void (*text)(const struct cmd_state *s, FILE *f,
+	    const struct text_style *style);
 	/* --brief: the verdict and the counts, at most five lines, for a
 	 * conclusion that gave this exit code. */
-	void (*brief)(void *state, int code);
-	cJSON *(*json)(void *state);	/* the caller owns the object */
-	void (*release)(void *state);	/* frees what the state holds */
+	void (*brief)(const struct cmd_state *s, FILE *f,
+	    const struct text_style *style, int code);
+	cJSON *(*json)(const struct cmd_state *s); /* the caller owns it */
+	/* run_release(), for the batch. */
+	void (*release)(void *state);
 	/* Lines of a batch in progress at once with these options,
 	 * whatever --concurrency says; 0: no bound of the command's own.
 	 * NULL: none. */

@@ -64,34 +64,31 @@ spf_set_option(void *opts, int key, const char *arg,
  * evaluation from the answers so far in a fresh arena: cheap next to a
  * network round trip, and it keeps both pure. */
 struct spf_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	const char *domain;		/* NULL when the walk is skipped */
 	const struct spf_eval_input *input;	/* NULL without --ip */
 	struct spf_eval_input input_storage;
 	bool flatten;
 	struct spf_macro_ctx macros;	/* sender, IP and HELO for the walk */
-	struct arena *arena;
 	struct spf_walk *walk;
 	struct spf_eval *eval;
 	struct spf_flat *flat;		/* --flatten */
 };
 
 static bool
-spf_step(void *arg)
+spf_step(struct cmd_state *s)
 {
-	struct spf_state *st = arg;
+	struct spf_state *st = (struct spf_state *)s;
+	struct arena *a = run_pass(s);
 	size_t pending = 0;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
 	if (st->domain != NULL) {
-		st->walk = spf_walk_build(st->arena, run_lookup, st->rc->res,
+		st->walk = spf_walk_build(a, run_lookup, s->rc->res,
 		    st->domain, st->input ? &st->macros : NULL);
 		pending += st->walk->pending;
 	}
 	if (st->input != NULL) {
-		st->eval = spf_eval_run(st->arena, run_lookup, st->rc->res,
-		    st->input);
+		st->eval = spf_eval_run(a, run_lookup, s->rc->res, st->input);
 		pending += st->eval->pending;
 	}
 	return pending == 0;
@@ -101,23 +98,23 @@ spf_step(void *arg)
  * zone file's TXT data ("a" "b") it keeps its strings; plain text is one
  * string, as the user typed it. */
 static int
-add_draft(struct run_ctx *rc, const char *domain, const char *record)
+add_draft(struct cmd_state *s, const char *domain, const char *record)
 {
 	struct dns_bytes one, *strings = &one;
 	const char *err = NULL;
 	int n = 1;
 
 	if (record[0] == '"') {
-		n = dns_zone_parse_strings(rc->arena, record, &strings, &err);
+		n = dns_zone_parse_strings(s->arena, record, &strings, &err);
 		if (n < 0) {
-			return run_usage(rc, "cannot parse --record '%s': %s",
-			    safe_str(rc->arena, record), err);
+			return run_usage(s->rc, "cannot parse --record '%s': "
+			    "%s", safe_str(s->arena, record), err);
 		}
 	} else {
 		one.data = (const unsigned char *)record;
 		one.len = strlen(record);
 	}
-	dns_resolver_add_draft_txt(rc->res, domain, strings, (size_t)n);
+	dns_resolver_add_draft_txt(s->rc->res, domain, strings, (size_t)n);
 	return 0;
 }
 
@@ -145,38 +142,37 @@ spf_verdict(const struct spf_state *st)
 
 /* Fills the check_host() input from the options (RFC 7208 §2.3, §4.1):
  * the domain is DOMAIN, else the sender's; an empty sender checks the
- * HELO identity. Returns the domain for the walk, or NULL with a usage
- * error in rc->error. */
+ * HELO identity. Returns 0, or EXIT_USAGE with the run's error set. */
 static int
-evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
+evaluation_input(struct cmd_state *s, const struct spf_opts *o,
     const char *domain_arg, struct spf_eval_input *in)
 {
 	struct ip_addr ip;
 	const char *at, *sender;
 
-	if (run_ip_arg(rc, o->ip, &ip) != 0) {
+	if (run_ip_arg(s, o->ip, &ip) != 0) {
 		return EXIT_USAGE;
 	}
 	memset(in, 0, sizeof(*in));
 	in->ip = ip_unmap(&ip);
 	in->helo = o->helo;
 	in->now = (long long)time(NULL);
-	sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
+	sender = o->sender ? input_sender(s->arena, o->sender) : NULL;
 	if (sender != NULL && sender[0] == '\0') {
 		if (o->helo == NULL) {
-			return run_usage(rc, "an empty --sender checks the HELO "
-			    "identity: give --helo");
+			return run_usage(s->rc, "an empty --sender checks the "
+			    "HELO identity: give --helo");
 		}
 		in->domain = o->helo;
-		in->sender = spf_eval_sender(rc->arena, NULL, o->helo);
+		in->sender = spf_eval_sender(s->arena, NULL, o->helo);
 		return 0;
 	}
 	at = sender ? strrchr(sender, '@') : NULL;
 	in->domain = domain_arg ? domain_arg : at ? at + 1 : sender;
 	if (in->domain == NULL) {
-		return run_usage(rc, "spf: missing DOMAIN (or --sender)");
+		return run_usage(s->rc, "spf: missing DOMAIN (or --sender)");
 	}
-	in->sender = spf_eval_sender(rc->arena, sender, in->domain);
+	in->sender = spf_eval_sender(s->arena, sender, in->domain);
 	return 0;
 }
 
@@ -188,7 +184,7 @@ set_walk_macros(struct spf_state *st)
 
 	memset(&st->macros, 0, sizeof(st->macros));
 	st->macros.sender = in->sender;
-	st->macros.local_part = arena_memdup(st->rc->arena, in->sender,
+	st->macros.local_part = arena_memdup(st->head.arena, in->sender,
 	    (size_t)(at - in->sender));
 	st->macros.sender_domain = at + 1;
 	st->macros.ip = &in->ip;
@@ -197,9 +193,9 @@ set_walk_macros(struct spf_state *st)
 }
 
 static cJSON *
-spf_json(void *state)
+spf_json(const struct cmd_state *s)
 {
-	struct spf_state *st = state;
+	const struct spf_state *st = (const struct spf_state *)s;
 	cJSON *root = report_spf_json(st->input ? st->input->domain :
 	    st->domain, st->walk);
 
@@ -213,50 +209,49 @@ spf_json(void *state)
 }
 
 static void
-spf_text(void *state)
+spf_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct spf_state *st = state;
-	struct run_ctx *rc = st->rc;
+	const struct spf_state *st = (const struct spf_state *)s;
 
 	if (st->walk != NULL) {
-		report_spf_text(rc->out, &rc->style, st->walk);
+		report_spf_text(f, style, st->walk);
 	}
 	if (st->eval != NULL) {
-		report_spf_eval_text(rc->out, &rc->style, st->input, st->eval,
-		    st->walk);
+		report_spf_eval_text(f, style, st->input, st->eval, st->walk);
 	}
 	if (st->flat != NULL) {
-		report_spf_flat_text(rc->out, &rc->style, st->flat);
+		report_spf_flat_text(f, style, st->flat);
 	}
 }
 
 static void
-spf_brief(void *state, int code)
+spf_brief(const struct cmd_state *s, FILE *f, const struct text_style *style,
+    int code)
 {
-	struct spf_state *st = state;
+	const struct spf_state *st = (const struct spf_state *)s;
 
-	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
-	    st->domain, st->walk, st->input, st->eval);
+	report_spf_brief(f, style, run_verdict(code), st->domain, st->walk,
+	    st->input, st->eval);
 }
 
 static int
-spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
+spf_start(struct run_ctx *rc, const void *opts, void *state, int argc,
+    char **argv)
 {
-	struct spf_opts *o = opts;
-	struct spf_state *st = state;
+	const struct spf_opts *o = opts;
+	struct spf_state *st = run_begin(state, rc);
 	struct spf_eval_input *in = &st->input_storage;
 
-	st->rc = rc;
 	st->flatten = o->flatten;
 	if (argc > 1) {
-		return run_usage(rc, "spf: expected one DOMAIN, got %d "
-		    "arguments", argc);
+		return run_one_argument(&st->head, argc, "spf", "DOMAIN", "");
 	}
 	if (o->ip != NULL) {
 		const char *domain = NULL;
 
-		if ((argc == 1 && (domain = run_domain_arg(rc, argv[0])) ==
-		    NULL) || evaluation_input(rc, o, domain, in) != 0) {
+		if ((argc == 1 && (domain = run_domain_arg(&st->head,
+		    argv[0])) == NULL) || evaluation_input(&st->head, o, domain,
+		    in) != 0) {
 			return EXIT_USAGE;
 		}
 		st->input = in;
@@ -266,13 +261,13 @@ spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		 * line is checked above); there is nothing to walk then. */
 		st->domain = spf_domain_is_valid(in->domain) ? in->domain :
 		    NULL;
-	} else if (argc == 0) {
-		return run_usage(rc, "spf: missing DOMAIN");
-	} else if ((st->domain = run_domain_arg(rc, argv[0])) == NULL) {
+	} else if (run_one_argument(&st->head, argc, "spf", "DOMAIN",
+	    "") != 0 || (st->domain = run_domain_arg(&st->head,
+	    argv[0])) == NULL) {
 		return EXIT_USAGE;
 	}
 	if (o->record != NULL && st->domain != NULL &&
-	    add_draft(rc, st->domain, o->record) != 0) {
+	    add_draft(&st->head, st->domain, o->record) != 0) {
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -280,10 +275,10 @@ spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 
 /* A batch line is "DOMAIN" or "DOMAIN IP" (evaluation for that IP). */
 static int
-spf_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+spf_batch_start(struct run_ctx *rc, const void *opts, void *state, int n,
     char **fields)
 {
-	struct spf_opts copy = *(struct spf_opts *)opts;
+	struct spf_opts copy = *(const struct spf_opts *)opts;
 
 	if (n == 2) {
 		copy.ip = fields[1];
@@ -293,16 +288,15 @@ spf_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
 }
 
 static int
-spf_conclude(void *state)
+spf_conclude(struct cmd_state *s)
 {
-	struct spf_state *st = state;
-
+	struct spf_state *st = (struct spf_state *)s;
 	enum verdict v;
 
 	if (st->walk != NULL) {
-		spf_lint(st->arena, st->walk);
+		spf_lint(s->pass, st->walk);
 		if (st->flatten) {
-			st->flat = spf_flatten(st->arena, st->walk);
+			st->flat = spf_flatten(s->pass, st->walk);
 		}
 	}
 	v = spf_verdict(st);
@@ -311,15 +305,6 @@ spf_conclude(void *state)
 		v = verdict_join(v, VERDICT_FAIL);
 	}
 	return run_exit_status(v);
-}
-
-static void
-spf_release(void *state)
-{
-	struct spf_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
 }
 
 static const struct command_ops spf_ops = {
@@ -331,7 +316,7 @@ static const struct command_ops spf_ops = {
 	.text = spf_text,
 	.brief = spf_brief,
 	.json = spf_json,
-	.release = spf_release,
+	.release = run_release,
 };
 
 const struct command cmd_spf = {
