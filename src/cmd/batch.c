@@ -1,6 +1,7 @@
 #include "cmd/batch.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "bounds.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/resume.h"
 #include "dns/resolver.h"
 #include "report/json.h"
 #include "util/arena.h"
@@ -28,7 +30,9 @@ struct job {
 	char *input;		/* the line as read (heap) */
 	struct arena *arena;	/* everything the command allocates for it */
 	void *state;		/* the command's state (heap) */
-	double deadline;	/* monotonic ms */
+	double deadline;	/* monotonic ms; runs from the line's first
+				 * question on the wire (INFINITY before) */
+	unsigned tries;		/* most tries one of its answers took */
 	bool queued;		/* on the list of jobs to step */
 };
 
@@ -42,6 +46,8 @@ struct batch {
 	const struct command *cmd;
 	void *opts;
 	FILE *in;
+	FILE *out;		/* stdout, or the --resume file */
+	struct batch_resume resume;
 	bool eof;
 	unsigned long lineno;
 	struct job *jobs;	/* slots */
@@ -53,6 +59,7 @@ struct batch {
 	size_t window_size, next_order, printed;
 	int worst;
 	size_t done;
+	size_t answered, dns_failures, input_errors, skipped;
 	double start_ms, last_progress;
 	bool progress;
 	off_t input_size;	/* of a regular file, for the ETA; else 0 */
@@ -92,14 +99,23 @@ print_ready_lines(struct batch *b)
 			}
 			/* Unordered lines were printed as they came. */
 		} else {
-			fputs(p->json, b->rc->out);
-			fputc('\n', b->rc->out);
+			fputs(p->json, b->out);
+			fputc('\n', b->out);
 			free(p->json);
 			p->json = NULL;
 		}
 		b->printed++;
 	}
-	fflush(b->rc->out);
+	fflush(b->out);
+}
+
+static size_t
+stats_window(const struct batch *b)
+{
+	struct dns_stats st;
+
+	dns_resolver_stats(b->rc->res, &st);
+	return st.window;
 }
 
 /* The share of the input read so far, from the file offset: lines vary
@@ -126,8 +142,8 @@ progress(struct batch *b, bool last)
 	b->last_progress = now;
 	elapsed = now - b->start_ms + 1;
 	rate = b->done * 1000.0 / elapsed;
-	fprintf(stderr, "\r%zu done, %zu in progress, %.0f/s", b->done,
-	    b->active, rate);
+	fprintf(stderr, "\r%zu done, %zu in progress, window %zu, %.0f/s",
+	    b->done, b->active, stats_window(b), rate);
 	share = input_fraction(b);
 	if (!last && share > 0 && share < 1) {
 		fprintf(stderr, ", %.0f%%, ETA %.0f s", share * 100,
@@ -136,9 +152,11 @@ progress(struct batch *b, bool last)
 	fputs(last ? "\n" : "   ", stderr);
 }
 
-/* Adds "input", "line" and "error" to a line's object and queues it. */
+/* Adds "input", "line", "error", "tries" and "exit_code" to a line's
+ * object and queues it; code is the line's own exit code. */
 static void
-emit(struct batch *b, struct job *j, cJSON *obj, const char *error)
+emit(struct batch *b, struct job *j, cJSON *obj, const char *error,
+    int code)
 {
 	char *text;
 
@@ -149,11 +167,21 @@ emit(struct batch *b, struct job *j, cJSON *obj, const char *error)
 	cJSON_AddItemToObject(obj, "input", json_str(j->input));
 	json_add_num(obj, "line", (double)j->line);
 	json_add_str(obj, "error", error);
+	json_add_num(obj, "tries", j->tries);
+	json_add_num(obj, "exit_code", code);
 	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
+	b->worst = worse(b->worst, code);
+	if (code == EXIT_DNS) {
+		b->dns_failures++;
+	} else if (error != NULL) {
+		b->input_errors++;
+	} else {
+		b->answered++;
+	}
 	if (b->rc->g->unordered) {
-		fputs(text, b->rc->out);
-		fputc('\n', b->rc->out);
+		fputs(text, b->out);
+		fputc('\n', b->out);
 		cJSON_free(text);
 	} else {
 		b->window[j->order % b->window_size].json = text;
@@ -191,8 +219,7 @@ finish(struct batch *b, struct job *j)
 	code = b->cmd->ops->conclude(j->state);
 	obj = b->cmd->ops->json(j->state);
 	b->rc->arena = saved;
-	b->worst = worse(b->worst, code);
-	emit(b, j, obj, NULL);
+	emit(b, j, obj, NULL, code);
 	release(b, j);
 }
 
@@ -299,6 +326,10 @@ next_line(struct batch *b, char **out, enum line_fault *fault)
 		    !in_my_shard(b, p)) {
 			continue;
 		}
+		if (batch_resume_done(&b->resume, b->lineno)) {
+			b->skipped++;
+			continue;
+		}
 		*out = xstrdup(p);
 		return true;
 	}
@@ -335,7 +366,8 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	j->input = input;
 	j->arena = arena_create();
 	j->state = xcalloc(1, b->cmd->ops->state_size);
-	j->deadline = clock_ms() + b->rc->deadline_ms;
+	j->deadline = INFINITY;
+	j->tries = 0;
 	b->active++;
 	copy = arena_strdup(j->arena, input);
 	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
@@ -356,8 +388,7 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	}
 	b->rc->arena = saved;
 	if (code != 0) {
-		b->worst = worse(b->worst, EXIT_PROBLEMS);
-		emit(b, j, NULL, b->rc->error);
+		emit(b, j, NULL, b->rc->error, EXIT_PROBLEMS);
 		release(b, j);
 		return;
 	}
@@ -375,10 +406,42 @@ expire(struct batch *b)
 		struct job *j = &b->jobs[i];
 
 		if (j->busy && now >= j->deadline) {
-			b->worst = worse(b->worst, EXIT_DNS);
 			emit(b, j, NULL, "the deadline passed before every "
-			    "answer arrived");
+			    "answer arrived", EXIT_DNS);
 			release(b, j);
+		}
+	}
+}
+
+/* The busy job a token stands for, or NULL (its line has ended). */
+static struct job *
+job_of(struct batch *b, const void *token, size_t *slot)
+{
+	uintptr_t t = (uintptr_t)token - 1;
+	struct job *j;
+
+	*slot = t & ((1u << 20) - 1);
+	if (*slot >= b->njobs) {
+		return NULL;
+	}
+	j = &b->jobs[*slot];
+	return j->busy && j->seq == (unsigned)(t >> 20) ? j : NULL;
+}
+
+/* A line's deadline runs from when its first question goes out, so that
+ * lines waiting behind a small window or a --qps cap never expire. */
+static void
+start_clocks(struct batch *b)
+{
+	void *const *tokens;
+	size_t n = dns_resolver_take_started(b->rc->res, &tokens), i, slot;
+	double now = clock_ms();
+
+	for (i = 0; i < n; i++) {
+		struct job *j = job_of(b, tokens[i], &slot);
+
+		if (j != NULL && isinf(j->deadline)) {
+			j->deadline = now + b->rc->deadline_ms;
 		}
 	}
 }
@@ -386,20 +449,20 @@ expire(struct batch *b)
 static void
 step_woken(struct batch *b)
 {
-	void **tokens;
-	size_t n = dns_resolver_take_ready(b->rc->res, &tokens), i;
+	const struct dns_wake *wakes;
+	size_t n = dns_resolver_take_ready(b->rc->res, &wakes), i, slot;
 
 	b->nrunnable = 0;
 	for (i = 0; i < n; i++) {
-		uintptr_t t = (uintptr_t)tokens[i] - 1;
-		size_t slot = t & ((1u << 20) - 1);
-		struct job *j;
+		struct job *j = job_of(b, wakes[i].token, &slot);
 
-		if (slot >= b->njobs) {
+		if (j == NULL) {
 			continue;
 		}
-		j = &b->jobs[slot];
-		if (j->busy && j->seq == (unsigned)(t >> 20) && !j->queued) {
+		if (wakes[i].tries > j->tries) {
+			j->tries = wakes[i].tries;
+		}
+		if (!j->queued) {
 			j->queued = true;
 			b->runnable[b->nrunnable++] = slot;
 		}
@@ -429,9 +492,11 @@ fill(struct batch *b)
 
 	while (!b->eof && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
+	    dns_resolver_wants_more(b->rc->res) &&
 	    next_line(b, &input, &fault)) {
 		start_job(b, input, fault);
 	}
+	start_clocks(b);
 }
 
 static void
@@ -444,12 +509,14 @@ loop(struct batch *b)
 				break;
 			}
 			if (!dns_resolver_idle(b->rc->res)) {
-				void **stale;
+				const struct dns_wake *stale;
+				void *const *unused;
 
 				/* Answers for lines that ended at their
 				 * deadline; nobody waits for them. */
 				dns_resolver_wait(b->rc->res);
 				dns_resolver_take_ready(b->rc->res, &stale);
+				dns_resolver_take_started(b->rc->res, &unused);
 			} else if (cache_full(b)) {
 				dns_resolver_clear(b->rc->res);
 			}
@@ -466,6 +533,7 @@ loop(struct batch *b)
 				}
 			}
 		}
+		start_clocks(b);
 		step_woken(b);
 		expire(b);
 		if (cache_full(b) && b->active == 0 &&
@@ -475,25 +543,79 @@ loop(struct batch *b)
 	}
 }
 
+/* The summary on stderr: what became of the lines, and what it took. */
+static void
+summarize(const struct batch *b)
+{
+	struct dns_stats st;
+
+	dns_resolver_stats(b->rc->res, &st);
+	fprintf(stderr, "mailauth: %zu lines: %zu answered, %zu DNS "
+	    "failures, %zu input errors", b->done, b->answered,
+	    b->dns_failures, b->input_errors);
+	if (b->rc->g->resume != NULL) {
+		fprintf(stderr, ", %zu skipped (answered before)", b->skipped);
+	}
+	fprintf(stderr, "; %zu queries, %zu retries; window %zu-%zu; "
+	    "%.1f s\n", st.sent + st.retries, st.retries, st.smallest_window,
+	    st.largest_window, (clock_ms() - b->start_ms) / 1000);
+}
+
+/* Opens the input, and the --resume file as the output. */
+static int
+open_files(struct batch *b)
+{
+	const char *path = b->rc->g->batch, *resume = b->rc->g->resume;
+
+	b->out = b->rc->out;
+	if (resume != NULL && batch_resume_open(&b->resume, resume,
+	    &b->out) != 0) {
+		return run_usage(b->rc, "cannot use resume file '%s': %s",
+		    safe_str(b->rc->arena, resume), strerror(errno));
+	}
+	b->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (b->in == NULL) {
+		return run_usage(b->rc, "cannot read batch file '%s': %s",
+		    safe_str(b->rc->arena, path), strerror(errno));
+	}
+	return 0;
+}
+
+/* Closes what open_files() opened; a failed write to the --resume file
+ * is reported like one to stdout (main.c). */
+static int
+close_files(struct batch *b, int code)
+{
+	if (b->in != NULL && b->in != stdin) {
+		fclose(b->in);
+	}
+	if (b->out != b->rc->out && (fflush(b->out) != 0 || ferror(b->out) ||
+	    fclose(b->out) != 0)) {
+		fprintf(stderr, "mailauth: error writing '%s': %s\n",
+		    safe_str(b->rc->arena, b->rc->g->resume), strerror(errno));
+		code = code == EXIT_CLEAN ? EXIT_DNS : code;
+	}
+	batch_resume_finish(&b->resume);
+	return code;
+}
+
 int
 batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 {
 	struct batch b;
-	const char *path = rc->g->batch;
 	struct stat st;
 	size_t i;
+	int code;
 
 	memset(&b, 0, sizeof(b));
 	b.rc = rc;
 	b.cmd = cmd;
 	b.opts = opts;
-	b.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (b.in == NULL) {
-		return run_usage(rc, "cannot read batch file '%s': %s",
-		    safe_str(rc->arena, path), strerror(errno));
+	if ((code = open_files(&b)) != 0) {
+		return close_files(&b, code);
 	}
-	b.njobs = rc->g->concurrency ? rc->g->concurrency :
-	    BATCH_DEFAULT_CONCURRENCY;
+	b.njobs = BATCH_LINES_PER_SLOT * (rc->g->concurrency ?
+	    rc->g->concurrency : BATCH_DEFAULT_CONCURRENCY);
 	b.jobs = xcalloc(b.njobs, sizeof(*b.jobs));
 	b.runnable = xcalloc(b.njobs, sizeof(*b.runnable));
 	b.window_size = b.njobs * 4;
@@ -506,14 +628,12 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	loop(&b);
 	print_ready_lines(&b);
 	progress(&b, true);
+	summarize(&b);
 	for (i = 0; i < b.window_size; i++) {
 		free(b.window[i].json);
 	}
 	free(b.window);
 	free(b.runnable);
 	free(b.jobs);
-	if (b.in != stdin) {
-		fclose(b.in);
-	}
-	return b.worst;
+	return close_files(&b, b.worst);
 }

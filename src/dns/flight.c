@@ -1,0 +1,513 @@
+#include "dns/flight.h"
+
+#include <ares.h>
+#include <arpa/nameser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/channel.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+/* RFC 1035 §4.2.1: UDP messages without EDNS are at most 512 octets. */
+#define PLAIN_UDP_SIZE 512
+/* The retransmission timeout's floor: a DNS answer from a resolver
+ * nearby takes a millisecond or two, one from across the world a few
+ * hundred; RFC 6298's one second would leave a lost question idle for
+ * dozens of round trips. */
+#define RTO_FLOOR_MS 50.0
+
+/*
+ * Retransmission with c-ares 1.18. The channel can neither cancel one
+ * query nor time each query on its own (its timeout and tries are
+ * channel-wide), and a resend by c-ares keeps the query ID, so an answer
+ * cannot tell which try it answers. In a batch the channel is therefore
+ * opened with one try per query and a timeout of --timeout, and each
+ * question is timed here: when its retransmission timeout (dns/flow.h,
+ * from the measured round trips) passes, a new query with a new ID is
+ * sent. The older query stays with c-ares until its own timeout, and
+ * whichever try is answered first answers the question (later answers
+ * are dropped). Each try has its own callback argument and send time, so
+ * every round-trip sample is exact: Karn's rule (RFC 6298 §3) without
+ * giving up the samples of retransmitted questions. A SERVFAIL or
+ * REFUSED to the latest try waits out a backoff (the timeout of that
+ * try) and is asked again; only a failure that persists through every
+ * try is the answer.
+ */
+
+enum q_state { Q_IDLE, Q_QUEUED, Q_WIRE, Q_HELD, Q_DONE };
+
+struct flight_question {
+	const char *name;		/* the resolver's */
+	enum dns_type type;
+	enum q_state state;
+	unsigned tries;			/* sent so far */
+	double due;			/* WIRE: give up on the latest try;
+					 * HELD: ask again */
+	struct flight_try *cur;		/* the latest try, while c-ares
+					 * holds it */
+	struct flight_try *suspect;	/* the try before, given up on but
+					 * not yet counted lost */
+};
+
+/* One query: c-ares' callback argument, freed in the callback. */
+struct flight_try {
+	struct dns_flight *f;
+	size_t idx;
+	uint32_t generation;
+	unsigned number;		/* 1 for the first try */
+	uint32_t tag;			/* its round in the flow control */
+	double sent_at;
+	unsigned tcp_seq;		/* TCP sockets opened before it */
+	bool judged;			/* its outcome went to the flow */
+};
+
+static void
+push_timer(struct dns_flight *f, const struct flight_question *q,
+    double due, bool suspect)
+{
+	struct flight_timer t = { due, (size_t)(q - f->qs), q->tries,
+	    f->generation, suspect };
+	size_t i;
+
+	if (f->ntimers == f->captimers) {
+		f->captimers = f->captimers ? f->captimers * 2 : 64;
+		f->timers = xreallocarray(f->timers, f->captimers,
+		    sizeof(*f->timers));
+	}
+	i = f->ntimers++;
+	while (i > 0 && f->timers[(i - 1) / 2].due > t.due) {
+		f->timers[i] = f->timers[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	f->timers[i] = t;
+}
+
+static struct flight_timer
+pop_timer(struct dns_flight *f)
+{
+	struct flight_timer top = f->timers[0], last = f->timers[--f->ntimers];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < f->ntimers) {
+		if (c + 1 < f->ntimers && f->timers[c + 1].due <
+		    f->timers[c].due) {
+			c++;
+		}
+		if (f->timers[c].due >= last.due) {
+			break;
+		}
+		f->timers[i] = f->timers[c];
+		i = c;
+	}
+	if (f->ntimers > 0) {
+		f->timers[i] = last;
+	}
+	return top;
+}
+
+/* Adds question idx to the queue: at the back when new, at the front
+ * when it is asked again (its line has waited longest). */
+static void
+enqueue(struct dns_flight *f, size_t idx, bool front)
+{
+	if (f->qlen == f->qcap) {
+		size_t newcap = f->qcap ? f->qcap * 2 : 64, i;
+		size_t *q = xcalloc(newcap, sizeof(*q));
+
+		for (i = 0; i < f->qlen; i++) {
+			q[i] = f->queue[(f->qhead + i) % f->qcap];
+		}
+		free(f->queue);
+		f->queue = q;
+		f->qhead = 0;
+		f->qcap = newcap;
+	}
+	if (front) {
+		f->qhead = (f->qhead + f->qcap - 1) % f->qcap;
+		f->queue[f->qhead] = idx;
+	} else {
+		f->queue[(f->qhead + f->qlen) % f->qcap] = idx;
+	}
+	f->qlen++;
+	f->qs[idx].state = Q_QUEUED;
+	f->waiting++;
+}
+
+static void
+leave_state(struct dns_flight *f, struct flight_question *q)
+{
+	if (q->state == Q_WIRE) {
+		f->in_flight--;
+	} else if (q->state == Q_HELD) {
+		f->held--;
+	} else if (q->state == Q_QUEUED) {
+		f->waiting--;
+	}
+}
+
+static void
+done(struct dns_flight *f, struct flight_question *q, struct dns_answer *ans)
+{
+	leave_state(f, q);
+	q->state = Q_DONE;
+	ans->tries = q->tries;
+	f->owner.answered(f->owner.ctx, (size_t)(q - f->qs), ans);
+}
+
+/* What a c-ares status says about the server, for the flow control. */
+static enum dns_flow_outcome
+outcome_of(int status)
+{
+	switch (status) {
+	case ARES_ETIMEOUT:
+	case ARES_ECANCELLED:
+	case ARES_EDESTRUCTION:
+		return DNS_FLOW_LOST;
+	case ARES_ESERVFAIL:
+	case ARES_EREFUSED:
+	case ARES_ECONNREFUSED:
+		return DNS_FLOW_REFUSED;
+	default:
+		return DNS_FLOW_ANSWERED;
+	}
+}
+
+static void
+judge_lost(struct dns_flight *f, struct flight_try *t, double now)
+{
+	if (t != NULL && !t->judged) {
+		t->judged = true;
+		dns_flow_outcome(&f->flow, t->tag, DNS_FLOW_LOST, 0, now);
+	}
+}
+
+/* The latest try of q went unanswered: ask again, or end with a timeout
+ * once every try is spent. The try given up on counts as lost for the
+ * flow control only if it is still unanswered after as long again: an
+ * answer that was merely late is a delay, not a loss (as F-RTO tells
+ * them apart for TCP, RFC 5682). */
+static void
+expire(struct dns_flight *f, struct flight_question *q, double now)
+{
+	char why[64];
+
+	judge_lost(f, q->suspect, now);
+	q->suspect = NULL;
+	if (q->tries < f->cfg.tries && q->cur != NULL) {
+		q->suspect = q->cur;
+		push_timer(f, q, now + dns_rtt_timeout(&f->flow.rtt, q->tries),
+		    true);
+	} else {
+		judge_lost(f, q->cur, now);
+	}
+	if (q->tries < f->cfg.tries) {
+		leave_state(f, q);
+		enqueue(f, (size_t)(q - f->qs), true);
+		return;
+	}
+	snprintf(why, sizeof(why), "no answer after %u tries", q->tries);
+	done(f, q, dns_answer_without_response(*f->arena, q->name, q->type,
+	    DNS_ANS_TIMEOUT, why));
+}
+
+/* Whether the outcome of try t ends question q. A failure of an older
+ * try does not: the latest may still be answered. A failure of the
+ * latest try with tries left asks again: at once after a loss (its
+ * timeout was the wait), after a backoff after SERVFAIL or REFUSED. */
+static bool
+settled(struct dns_flight *f, struct flight_question *q,
+    const struct flight_try *t, enum dns_flow_outcome outcome, double now)
+{
+	if (outcome == DNS_FLOW_ANSWERED) {
+		return true;
+	}
+	if (t->number != q->tries || q->state != Q_WIRE) {
+		return false;
+	}
+	if (outcome == DNS_FLOW_LOST) {
+		expire(f, q, now);
+		return false;
+	}
+	if (q->tries >= f->cfg.tries) {
+		return true;
+	}
+	leave_state(f, q);
+	q->state = Q_HELD;
+	f->held++;
+	q->due = now + dns_rtt_timeout(&f->flow.rtt, q->tries);
+	push_timer(f, q, q->due, false);
+	return false;
+}
+
+static void
+finish(struct dns_flight *f, struct flight_question *q,
+    const struct flight_try *t, int status, const unsigned char *abuf,
+    int alen, double now)
+{
+	struct dns_answer *ans = dns_answer_from_wire(*f->arena, q->name,
+	    q->type, status, abuf, alen);
+
+	ans->rtt_ms = now - t->sent_at;
+	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
+		ans->error = "the run's deadline passed";
+	}
+	/* c-ares 1.18 does not say which transport carried an answer: one
+	 * longer than any UDP answer could be, or one over 512 octets after
+	 * c-ares opened a TCP socket for it, came over TCP. */
+	ans->tcp = f->cfg.tcp || (size_t)alen > DNS_EDNS_UDP_SIZE ||
+	    ((size_t)alen > PLAIN_UDP_SIZE && f->ch->tcp_sockets > t->tcp_seq);
+	if (abuf == NULL) {
+		ans->tcp = f->cfg.tcp;
+	}
+	done(f, q, ans);
+}
+
+static void
+on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct flight_try *t = arg;
+	struct dns_flight *f = t->f;
+	struct flight_question *q = NULL;
+	enum dns_flow_outcome outcome = outcome_of(status);
+	double now = clock_ms();
+
+	(void)timeouts;
+	if (f->closing) {
+		free(t);
+		return;
+	}
+	if (!t->judged && !f->cancelling) {
+		/* A status from c-ares itself (a bad name, no memory) says
+		 * nothing about the round trip. */
+		bool local = outcome == DNS_FLOW_ANSWERED && abuf == NULL;
+
+		t->judged = true;
+		dns_flow_outcome(&f->flow, t->tag, outcome, local ? -1 :
+		    now - t->sent_at, now);
+	}
+	if (t->generation == f->generation && t->idx < f->capqs) {
+		q = &f->qs[t->idx];
+		if (q->cur == t) {
+			q->cur = NULL;
+		}
+		if (q->suspect == t) {
+			q->suspect = NULL;
+		}
+	}
+	if (q != NULL && q->state != Q_DONE && q->state != Q_IDLE &&
+	    (!f->cfg.retransmit || f->cancelling ||
+	    settled(f, q, t, outcome, now))) {
+		finish(f, q, t, status, abuf, alen, now);
+	}
+	free(t);
+}
+
+static void
+send_try(struct dns_flight *f, struct flight_question *q, double now)
+{
+	struct flight_try *t = xcalloc(1, sizeof(*t));
+
+	t->f = f;
+	t->idx = (size_t)(q - f->qs);
+	t->generation = f->generation;
+	t->number = ++q->tries;
+	t->sent_at = now;
+	t->tcp_seq = f->ch->tcp_sockets;
+	leave_state(f, q);
+	q->cur = t;
+	q->state = Q_WIRE;
+	f->in_flight++;
+	f->stats.tries++;
+	if (t->number > 1) {
+		f->stats.retries++;
+	}
+	if (f->in_flight > f->stats.max_in_flight) {
+		f->stats.max_in_flight = f->in_flight;
+	}
+	t->tag = dns_flow_sent(&f->flow, f->in_flight, now);
+	if (f->cfg.retransmit) {
+		q->due = now + dns_rtt_timeout(&f->flow.rtt, q->tries);
+		push_timer(f, q, q->due, false);
+	}
+	if (t->number == 1 && f->owner.first_sent != NULL) {
+		f->owner.first_sent(f->owner.ctx, t->idx);
+	}
+	/* The callback may run before ares_query returns (a bad name, no
+	 * memory): the state above is already right for that. */
+	ares_query(f->ch->ares, q->name, C_IN, (int)q->type, on_try, t);
+}
+
+/* Sends queued questions while the window and the pacing allow. */
+static void
+drain(struct dns_flight *f, double now)
+{
+	while (f->qlen > 0 && !f->cancelling &&
+	    f->in_flight < dns_flow_window(&f->flow) &&
+	    dns_flow_next_send(&f->flow, now) <= now) {
+		size_t idx = f->queue[f->qhead];
+
+		f->qhead = (f->qhead + 1) % f->qcap;
+		f->qlen--;
+		/* A question answered by an older try while it waited is
+		 * left in the queue; skip it. */
+		if (f->qs[idx].state == Q_QUEUED) {
+			send_try(f, &f->qs[idx], now);
+		}
+	}
+}
+
+static void
+run_timers(struct dns_flight *f, double now)
+{
+	while (f->ntimers > 0 && f->timers[0].due <= now) {
+		struct flight_timer e = pop_timer(f);
+		struct flight_question *q = &f->qs[e.idx];
+
+		if (e.generation != f->generation) {
+			continue;
+		}
+		if (e.suspect) {
+			if (q->suspect != NULL && q->suspect->number == e.tries) {
+				judge_lost(f, q->suspect, now);
+				q->suspect = NULL;
+			}
+			continue;
+		}
+		if (q->tries != e.tries || q->due != e.due) {
+			continue;
+		}
+		if (q->state == Q_WIRE) {
+			expire(f, q, now);
+		} else if (q->state == Q_HELD) {
+			leave_state(f, q);
+			enqueue(f, e.idx, true);
+		}
+	}
+}
+
+void
+dns_flight_init(struct dns_flight *f, const struct dns_flight_config *cfg,
+    struct dns_channel *ch, struct arena **arena,
+    const struct dns_flight_owner *owner)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	if (f->cfg.tries == 0) {
+		f->cfg.tries = 1;
+	}
+	f->ch = ch;
+	f->arena = arena;
+	f->owner = *owner;
+	dns_flow_init(&f->flow, &cfg->flow, RTO_FLOOR_MS,
+	    (double)cfg->timeout_ms, clock_ms());
+}
+
+void
+dns_flight_finish(struct dns_flight *f)
+{
+	dns_flow_finish(&f->flow);
+	free(f->qs);
+	free(f->queue);
+	free(f->timers);
+	f->qs = NULL;
+	f->queue = NULL;
+	f->timers = NULL;
+}
+
+void
+dns_flight_ask(struct dns_flight *f, size_t idx, const char *name,
+    enum dns_type type)
+{
+	struct flight_question *q;
+
+	if (idx >= f->capqs) {
+		size_t cap = f->capqs ? f->capqs : 64;
+
+		while (cap <= idx) {
+			cap *= 2;
+		}
+		f->qs = xreallocarray(f->qs, cap, sizeof(*f->qs));
+		memset(f->qs + f->capqs, 0, (cap - f->capqs) * sizeof(*f->qs));
+		f->capqs = cap;
+	}
+	q = &f->qs[idx];
+	memset(q, 0, sizeof(*q));
+	q->name = name;
+	q->type = type;
+	enqueue(f, idx, false);
+	drain(f, clock_ms());
+}
+
+bool
+dns_flight_was_sent(const struct dns_flight *f, size_t idx)
+{
+	return idx < f->capqs && f->qs[idx].tries > 0;
+}
+
+void
+dns_flight_poll(struct dns_flight *f, double deadline)
+{
+	double now = clock_ms(), wake = deadline;
+
+	run_timers(f, now);
+	drain(f, now);
+	if (f->ntimers > 0 && f->timers[0].due < wake) {
+		wake = f->timers[0].due;
+	}
+	if (f->qlen > 0 && f->in_flight < dns_flow_window(&f->flow)) {
+		double next = dns_flow_next_send(&f->flow, now);
+
+		wake = next < wake ? next : wake;
+	}
+	dns_channel_poll(f->ch, wake);
+	now = clock_ms();
+	run_timers(f, now);
+	drain(f, now);
+}
+
+bool
+dns_flight_idle(const struct dns_flight *f)
+{
+	return f->in_flight == 0 && f->held == 0 && f->waiting == 0;
+}
+
+void
+dns_flight_cancel(struct dns_flight *f, const char *why)
+{
+	size_t i;
+
+	f->cancelling = true;
+	ares_cancel(f->ch->ares);
+	for (i = 0; i < f->capqs; i++) {
+		struct flight_question *q = &f->qs[i];
+
+		if (q->state == Q_QUEUED || q->state == Q_HELD) {
+			done(f, q, dns_answer_without_response(*f->arena,
+			    q->name, q->type, DNS_ANS_TIMEOUT, why));
+		}
+	}
+	f->qlen = 0;
+	f->ntimers = 0;
+	f->cancelling = false;
+}
+
+void
+dns_flight_forget(struct dns_flight *f)
+{
+	f->generation++;
+	f->waiting = 0;
+	f->qlen = 0;
+	f->qhead = 0;
+	f->ntimers = 0;
+}
+
+void
+dns_flight_get_stats(const struct dns_flight *f, struct dns_flight_stats *out)
+{
+	*out = f->stats;
+	out->window = dns_flow_window(&f->flow);
+	out->smallest = f->flow.smallest;
+	out->largest = f->flow.largest;
+}

@@ -1,0 +1,420 @@
+#include "dns/flow.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/* RFC 6298 §2.1 and §2.3: the first RTO before any sample, and the
+ * gains of the smoothed RTT (1/8) and of its variation (1/4). */
+#define INITIAL_RTO_MS 1000.0
+#define RTT_ALPHA 0.125
+#define RTT_BETA 0.25
+#define RTT_K 4.0
+/* RFC 6298 §2.3's clock granularity G. */
+#define CLOCK_GRANULARITY_MS 1.0
+/* A server that answers each burst together gives round trips that vary
+ * little from one to the next but drift as its load grows: the RTO stays
+ * at least twice the smoothed round trip, so that an answer merely later
+ * than the last ones is not asked again. */
+#define RTO_SRTT_FACTOR 2.0
+
+/*
+ * The window controller. A DNS server shows overload in three ways: its
+ * answers come later (a queue builds in its socket buffer or in the
+ * resolver), questions go unanswered (a full buffer, a query limit, a
+ * rate limit that drops), or it answers SERVFAIL or REFUSED (a resolver
+ * out of recursion slots, a rate limit that refuses). A network or a
+ * server may also lose a steady share of questions whatever the load, and
+ * some names always fail; halving the window on every such loss, as TCP
+ * Reno would, keeps it far below what the server can take.
+ *
+ * So the controller judges rounds: the tries sent in one stretch (about
+ * half a window) under one window, once every one of them has an outcome
+ * (answered, refused, or lost at its timeout). A round is congested when
+ *   - its median round trip is more than twice the lowest median seen in
+ *     the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP Vegas
+ *     reads it), or
+ *   - its share of lost and refused tries exceeds the ambient share (an
+ *     average of that share over past rounds) by more than chance allows.
+ * A congested round shrinks the window: by the excess share of failures
+ * (which brings a window that overran a hard limit back to it at once),
+ * at least to CUT_LOSS_MAX of it and at most to CUT_LOSS_MIN; a delay
+ * shrinks it to CUT_DELAY. Random loss raises the ambient share with it,
+ * so it stops counting as congestion after a few rounds instead of
+ * collapsing the window. A round that was not congested and filled the
+ * window grows it: doubling until the first congestion (startup), then by
+ * an eighth. Rounds sent under an older window are not judged: their
+ * outcomes say nothing about the new one.
+ */
+#define START_WINDOW 32.0
+#define MIN_WINDOW 4.0
+#define ROUND_MIN_TRIES 16
+#define JUDGE_MIN_OUTCOMES 8
+#define GROWTH 1.125
+#define GROWTH_NEAR 1.03
+#define NEAR_SHARE 0.9
+#define CUT_DELAY 0.85
+#define CUT_LOSS_MAX 0.85
+#define CUT_LOSS_MIN 0.5
+#define DELAY_FACTOR 2.0
+#define DELAY_SLACK_MS 5.0
+#define LOSS_MARGIN 0.03
+#define AMBIENT_GAIN 0.25
+#define UNDO_SHARE 0.75
+#define BASE_PERIOD_MS 10000.0
+
+/* Pacing spreads the window's tries over a round trip, so that a server
+ * with an ordinary socket buffer does not see the whole window in one
+ * burst: PACE_GAIN times the window per smoothed RTT, with a burst of an
+ * eighth of the window. A --qps bucket holds PACE_QPS_BURST_MS of
+ * tries. */
+#define PACE_GAIN 1.5
+#define PACE_STARTUP_GAIN 2.5
+#define PACE_MIN_BURST 8.0
+#define PACE_QPS_BURST_MS 20.0
+
+static double
+clamp(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+void
+dns_rtt_init(struct dns_rtt *r, double floor_ms, double ceiling_ms)
+{
+	memset(r, 0, sizeof(*r));
+	r->floor_ms = floor_ms;
+	r->ceiling_ms = ceiling_ms > floor_ms ? ceiling_ms : floor_ms;
+	r->rto = clamp(INITIAL_RTO_MS, r->floor_ms, r->ceiling_ms);
+}
+
+/* RFC 6298 §2.2 and §2.3. */
+void
+dns_rtt_sample(struct dns_rtt *r, double rtt_ms)
+{
+	if (rtt_ms < 0) {
+		return;
+	}
+	if (!r->measured) {
+		r->srtt = rtt_ms;
+		r->rttvar = rtt_ms / 2;
+		r->measured = true;
+	} else {
+		r->rttvar = (1 - RTT_BETA) * r->rttvar +
+		    RTT_BETA * fabs(r->srtt - rtt_ms);
+		r->srtt = (1 - RTT_ALPHA) * r->srtt + RTT_ALPHA * rtt_ms;
+	}
+	r->rto = clamp(fmax(r->srtt + fmax(CLOCK_GRANULARITY_MS,
+	    RTT_K * r->rttvar), RTO_SRTT_FACTOR * r->srtt), r->floor_ms,
+	    r->ceiling_ms);
+}
+
+double
+dns_rtt_timeout(const struct dns_rtt *r, unsigned tries)
+{
+	double t = r->rto;
+	unsigned i;
+
+	for (i = 1; i < tries && t < r->ceiling_ms; i++) {
+		t *= 2;
+	}
+	return t < r->ceiling_ms ? t : r->ceiling_ms;
+}
+
+void
+dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
+    double floor_ms, double ceiling_ms, double now)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	if (f->cfg.ceiling < 1) {
+		f->cfg.ceiling = 1;
+	}
+	dns_rtt_init(&f->rtt, floor_ms, ceiling_ms);
+	f->window = cfg->adapt ? clamp(START_WINDOW, 1,
+	    (double)f->cfg.ceiling) : (double)f->cfg.ceiling;
+	f->startup = cfg->adapt;
+	f->base_rtt = f->next_base_rtt = INFINITY;
+	f->base_since = now;
+	f->refilled_at = now;
+	f->pace_tokens = PACE_MIN_BURST;
+	f->qps_tokens = 1;
+	f->smallest = f->largest = (size_t)f->window;
+	/* Round ids start at 1: 0 marks a round already judged. */
+	f->next_round = 1;
+	f->rounds[1].id = 1;
+	f->rounds[1].opened_at = now;
+}
+
+void
+dns_flow_finish(struct dns_flow *f)
+{
+	size_t i;
+
+	for (i = 0; i < DNS_FLOW_ROUNDS; i++) {
+		free(f->rounds[i].rtts);
+		f->rounds[i].rtts = NULL;
+	}
+}
+
+size_t
+dns_flow_window(const struct dns_flow *f)
+{
+	return (size_t)f->window;
+}
+
+static double
+pace_rate(const struct dns_flow *f)
+{
+	if (!f->cfg.adapt || !f->rtt.measured) {
+		return 0;
+	}
+	return (f->startup ? PACE_STARTUP_GAIN : PACE_GAIN) * f->window /
+	    fmax(f->rtt.srtt, CLOCK_GRANULARITY_MS) * 1000;
+}
+
+static void
+refill(struct dns_flow *f, double now)
+{
+	double dt = (now - f->refilled_at) / 1000, rate = pace_rate(f);
+
+	if (dt <= 0) {
+		return;
+	}
+	f->refilled_at = now;
+	if (rate > 0) {
+		f->pace_tokens = fmin(fmax(PACE_MIN_BURST, f->window / 8),
+		    f->pace_tokens + dt * rate);
+	}
+	if (f->cfg.qps > 0) {
+		f->qps_tokens = fmin(fmax(1, f->cfg.qps * PACE_QPS_BURST_MS /
+		    1000), f->qps_tokens + dt * f->cfg.qps);
+	}
+}
+
+double
+dns_flow_next_send(struct dns_flow *f, double now)
+{
+	double at = now, rate = pace_rate(f);
+
+	refill(f, now);
+	if (rate > 0 && f->pace_tokens < 1) {
+		at = fmax(at, now + (1 - f->pace_tokens) / rate * 1000);
+	}
+	if (f->cfg.qps > 0 && f->qps_tokens < 1) {
+		at = fmax(at, now + (1 - f->qps_tokens) / f->cfg.qps * 1000);
+	}
+	return at;
+}
+
+static struct dns_flow_round *
+round_of(struct dns_flow *f, uint32_t id)
+{
+	struct dns_flow_round *r = &f->rounds[id % DNS_FLOW_ROUNDS];
+
+	return r->id == id ? r : NULL;
+}
+
+static void
+set_window(struct dns_flow *f, double w)
+{
+	size_t before = (size_t)f->window;
+
+	f->window = clamp(w, fmin(MIN_WINDOW, (double)f->cfg.ceiling),
+	    (double)f->cfg.ceiling);
+	if ((size_t)f->window != before) {
+		f->epoch++;
+	}
+	if ((size_t)f->window < f->smallest) {
+		f->smallest = (size_t)f->window;
+	}
+	if ((size_t)f->window > f->largest) {
+		f->largest = (size_t)f->window;
+	}
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Whether the round's median round trip shows a queue; keeps the lowest
+ * median of the last BASE_PERIOD_MS (in two buckets, so that a low
+ * reading ages out). */
+static bool
+delayed(struct dns_flow *f, struct dns_flow_round *r, double now)
+{
+	double median;
+
+	if (r->nrtts < JUDGE_MIN_OUTCOMES / 2) {
+		return false;
+	}
+	qsort(r->rtts, r->nrtts, sizeof(*r->rtts), cmp_double);
+	median = r->rtts[r->nrtts / 2];
+	if (now - f->base_since > BASE_PERIOD_MS) {
+		f->base_rtt = f->next_base_rtt;
+		f->next_base_rtt = INFINITY;
+		f->base_since = now;
+	}
+	f->base_rtt = fmin(f->base_rtt, median);
+	f->next_base_rtt = fmin(f->next_base_rtt, median);
+	return median > f->base_rtt * DELAY_FACTOR + DELAY_SLACK_MS;
+}
+
+/* After a cut for failures, the next round tells whether they tracked
+ * the load: if the smaller window fails as often, the failures are
+ * ambient (random loss, names that always fail) and the cut is undone. */
+static bool
+undo_cut(struct dns_flow *f, double bad, double margin)
+{
+	double share = f->cut_share;
+
+	f->cut_share = 0;
+	if (share <= 0 || bad < UNDO_SHARE * share ||
+	    bad <= f->ambient + margin) {
+		return false;
+	}
+	f->ambient = fmin(bad, share);
+	set_window(f, f->cut_from);
+	return true;
+}
+
+/* Near the window of the last cut for failures, growth slows down, as
+ * CUBIC's does (RFC 9438 §4.2): the server's limit is probably there. */
+static bool
+near_congestion(const struct dns_flow *f)
+{
+	return f->window > f->congested_at * NEAR_SHARE &&
+	    f->window * NEAR_SHARE < f->congested_at;
+}
+
+static void
+judge(struct dns_flow *f, struct dns_flow_round *r, double now)
+{
+	size_t n = r->answered + r->refused + r->lost;
+	double bad, margin;
+	bool slow;
+
+	if (r->epoch != f->epoch || n < JUDGE_MIN_OUTCOMES) {
+		return;
+	}
+	bad = (double)(r->refused + r->lost) / (double)n;
+	/* Three standard deviations of a binomial share over n tries. */
+	margin = fmax(LOSS_MARGIN, 3 * sqrt(fmax(f->ambient, 0.01) *
+	    (1 - f->ambient) / (double)n));
+	slow = delayed(f, r, now);
+	if (getenv("FLOWDEBUG")) fprintf(stderr, "judge t=%.0f w=%.0f n=%zu bad=%.3f amb=%.3f med=%.1f base=%.1f srtt=%.1f rto=%.1f slow=%d busiest=%zu\n", now, f->window, n, bad, f->ambient, r->nrtts ? r->rtts[r->nrtts/2] : -1.0, f->base_rtt, f->rtt.srtt, f->rtt.rto, slow, r->busiest);
+	if (undo_cut(f, bad, margin)) {
+		return;
+	}
+	if (bad > f->ambient + margin) {
+		f->startup = false;
+		f->cut_share = bad;
+		f->cut_from = f->congested_at = f->window;
+		set_window(f, f->window * clamp(1 - (bad - f->ambient),
+		    CUT_LOSS_MIN, CUT_LOSS_MAX));
+		return;
+	}
+	f->ambient += (bad - f->ambient) * AMBIENT_GAIN;
+	if (slow) {
+		f->startup = false;
+		set_window(f, f->window * CUT_DELAY);
+	} else if ((double)r->busiest + 1 >= f->window) {
+		set_window(f, f->window * (f->startup ? 2 :
+		    near_congestion(f) ? GROWTH_NEAR : GROWTH));
+	}
+}
+
+/* Judges round `id` once every try of it has its outcome and no more
+ * tries join it. */
+static void
+settle(struct dns_flow *f, uint32_t id, double now)
+{
+	struct dns_flow_round *r = round_of(f, id);
+
+	if (r != NULL && id != f->next_round &&
+	    r->answered + r->refused + r->lost >= r->sent) {
+		judge(f, r, now);
+		r->id = 0;
+	}
+}
+
+static void
+open_round(struct dns_flow *f, double now)
+{
+	struct dns_flow_round *r;
+	uint32_t old = f->next_round;
+	double *rtts;
+	size_t cap;
+
+	f->next_round++;
+	settle(f, old, now);
+	r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
+	rtts = r->rtts;
+	cap = r->caprtts;
+	memset(r, 0, sizeof(*r));
+	r->rtts = rtts;
+	r->caprtts = cap;
+	r->id = f->next_round;
+	r->epoch = f->epoch;
+	r->opened_at = now;
+}
+
+uint32_t
+dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
+{
+	struct dns_flow_round *r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
+	double span = f->rtt.measured ? f->rtt.srtt : INITIAL_RTO_MS;
+
+	refill(f, now);
+	if (pace_rate(f) > 0) {
+		f->pace_tokens -= 1;
+	}
+	if (f->cfg.qps > 0) {
+		f->qps_tokens -= 1;
+	}
+	if (r->epoch != f->epoch || r->sent >= fmax(ROUND_MIN_TRIES,
+	    f->window / 2) || (r->sent > 0 && now - r->opened_at > span)) {
+		open_round(f, now);
+		r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
+	}
+	r->sent++;
+	if (in_flight > r->busiest) {
+		r->busiest = in_flight;
+	}
+	return r->id;
+}
+
+void
+dns_flow_outcome(struct dns_flow *f, uint32_t tag,
+    enum dns_flow_outcome outcome, double rtt_ms, double now)
+{
+	struct dns_flow_round *r;
+
+	if (outcome != DNS_FLOW_LOST) {
+		dns_rtt_sample(&f->rtt, rtt_ms);
+	}
+	if (!f->cfg.adapt || (r = round_of(f, tag)) == NULL) {
+		return;
+	}
+	if (outcome == DNS_FLOW_ANSWERED) {
+		r->answered++;
+		if (r->nrtts == r->caprtts) {
+			r->caprtts = r->caprtts ? r->caprtts * 2 : 64;
+			r->rtts = xreallocarray(r->rtts, r->caprtts,
+			    sizeof(*r->rtts));
+		}
+		r->rtts[r->nrtts++] = rtt_ms;
+	} else if (outcome == DNS_FLOW_REFUSED) {
+		r->refused++;
+	} else {
+		r->lost++;
+	}
+	settle(f, tag, now);
+}

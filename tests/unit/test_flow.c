@@ -1,0 +1,334 @@
+/* dns/flow.c: RFC 6298 timeouts, and the window controller against
+ * simulated servers: each simulated try is answered, refused or lost as
+ * a server of that kind would, and the controller must settle where the
+ * server works best. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/flow.h"
+
+Test(rtt, first_sample_and_smoothing_follow_rfc6298)
+{
+	struct dns_rtt r;
+
+	dns_rtt_init(&r, 50, 5000);
+	cr_assert_float_eq(r.rto, 1000, 1e-9);	/* §2.1 */
+	dns_rtt_sample(&r, 100);		/* §2.2 */
+	cr_assert_float_eq(r.srtt, 100, 1e-9);
+	cr_assert_float_eq(r.rttvar, 50, 1e-9);
+	cr_assert_float_eq(r.rto, 300, 1e-9);
+	dns_rtt_sample(&r, 200);		/* §2.3 */
+	cr_assert_float_eq(r.rttvar, 0.75 * 50 + 0.25 * 100, 1e-9);
+	cr_assert_float_eq(r.srtt, 0.875 * 100 + 0.125 * 200, 1e-9);
+	cr_assert_float_eq(r.rto, r.srtt + 4 * r.rttvar, 1e-9);
+}
+
+Test(rtt, floor_ceiling_and_backoff)
+{
+	struct dns_rtt r;
+
+	dns_rtt_init(&r, 50, 800);
+	cr_assert_float_eq(r.rto, 800, 1e-9);	/* initial, capped */
+	dns_rtt_sample(&r, 1);
+	dns_rtt_sample(&r, 1);
+	cr_assert_float_eq(r.rto, 50, 1e-9);	/* the DNS floor */
+	cr_assert_float_eq(dns_rtt_timeout(&r, 1), 50, 1e-9);
+	cr_assert_float_eq(dns_rtt_timeout(&r, 2), 100, 1e-9);
+	cr_assert_float_eq(dns_rtt_timeout(&r, 4), 400, 1e-9);
+	cr_assert_float_eq(dns_rtt_timeout(&r, 5), 800, 1e-9);
+	cr_assert_float_eq(dns_rtt_timeout(&r, 30), 800, 1e-9);
+	dns_rtt_sample(&r, 10000);
+	cr_assert_float_eq(r.rto, 800, 1e-9);	/* --timeout */
+}
+
+/* -- a discrete-event simulation ------------------------------------ */
+
+enum server_kind { PLAIN, QUEUE_LIMIT, RATE_LIMIT, CPU_BOUND };
+
+struct server {
+	enum server_kind kind;
+	double delay_ms;	/* every answer waits this long */
+	double loss;		/* share lost at random, whatever the load */
+	double limit;		/* QUEUE_LIMIT: questions held at once;
+				 * RATE_LIMIT: answers per second;
+				 * CPU_BOUND: questions per second */
+	size_t held;
+	double tokens, refilled_at, busy_until;
+};
+
+enum ev_kind { EV_OUTCOME, EV_RELEASE, EV_WAKE };
+
+struct event {
+	double at;
+	enum ev_kind kind;
+	enum dns_flow_outcome outcome;
+	uint32_t tag;
+	double sent_at;
+};
+
+struct sim {
+	struct event *heap;
+	size_t n, cap;
+	struct dns_flow flow;
+	struct server srv;
+	size_t in_flight;
+	double now;
+	unsigned seed;
+	/* measured over the second half */
+	double window_sum;
+	size_t window_samples, answered, failed;
+	double rtt_sum;
+};
+
+static void
+push(struct sim *s, struct event e)
+{
+	size_t i;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->heap = realloc(s->heap, s->cap * sizeof(*s->heap));
+	}
+	i = s->n++;
+	while (i > 0 && s->heap[(i - 1) / 2].at > e.at) {
+		s->heap[i] = s->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->heap[i] = e;
+}
+
+static struct event
+pop(struct sim *s)
+{
+	struct event top = s->heap[0], last = s->heap[--s->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= s->n) {
+			break;
+		}
+		if (c + 1 < s->n && s->heap[c + 1].at < s->heap[c].at) {
+			c++;
+		}
+		if (s->heap[c].at >= last.at) {
+			break;
+		}
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->n > 0) {
+		s->heap[i] = last;
+	}
+	return top;
+}
+
+static double
+chance(struct sim *s)
+{
+	return (double)rand_r(&s->seed) / ((double)RAND_MAX + 1);
+}
+
+/* What the server does with a question sent now: the outcome and when
+ * the client learns it. */
+static void
+serve(struct sim *s, uint32_t tag)
+{
+	struct server *v = &s->srv;
+	struct event e = { .tag = tag, .sent_at = s->now,
+	    .kind = EV_OUTCOME, .outcome = DNS_FLOW_ANSWERED };
+	double reply = s->now + v->delay_ms;
+
+	if (chance(s) < v->loss) {
+		e.outcome = DNS_FLOW_LOST;
+	} else if (v->kind == QUEUE_LIMIT) {
+		if ((double)v->held >= v->limit) {
+			e.outcome = DNS_FLOW_LOST;
+		} else {
+			v->held++;
+			push(s, (struct event){ .at = reply,
+			    .kind = EV_RELEASE });
+		}
+	} else if (v->kind == RATE_LIMIT) {
+		v->tokens = fmin(v->limit / 50, v->tokens +
+		    (s->now - v->refilled_at) * v->limit / 1000);
+		v->refilled_at = s->now;
+		if (v->tokens < 1) {
+			e.outcome = DNS_FLOW_REFUSED;
+		} else {
+			v->tokens -= 1;
+		}
+	} else if (v->kind == CPU_BOUND) {
+		v->busy_until = fmax(v->busy_until, s->now) + 1000 / v->limit;
+		reply = v->busy_until + v->delay_ms;
+	}
+	e.at = e.outcome == DNS_FLOW_LOST ? s->now +
+	    dns_rtt_timeout(&s->flow.rtt, 1) : reply;
+	push(s, e);
+}
+
+/* Runs the client, which always has questions to ask, for ms. */
+static void
+simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
+{
+	struct dns_flow_config cfg = { .ceiling = ceiling, .adapt = adapt };
+
+	s->seed = 1;
+	dns_flow_init(&s->flow, &cfg, 50, 5000, 0);
+	push(s, (struct event){ .at = 0, .kind = EV_WAKE });
+	while (s->n > 0) {
+		struct event e = pop(s);
+		double next = s->now;
+
+		s->now = e.at;
+		if (s->now > ms) {
+			break;
+		}
+		if (e.kind == EV_RELEASE) {
+			s->srv.held--;
+		} else if (e.kind == EV_OUTCOME) {
+			s->in_flight--;
+			dns_flow_outcome(&s->flow, e.tag, e.outcome,
+			    s->now - e.sent_at, s->now);
+			if (s->now > ms / 2) {
+				if (e.outcome == DNS_FLOW_ANSWERED) {
+					s->answered++;
+					s->rtt_sum += s->now - e.sent_at;
+				} else {
+					s->failed++;
+				}
+			}
+		}
+		while (s->in_flight < dns_flow_window(&s->flow) &&
+		    (next = dns_flow_next_send(&s->flow, s->now)) <= s->now) {
+			s->in_flight++;
+			serve(s, dns_flow_sent(&s->flow, s->in_flight,
+			    s->now));
+		}
+		if (s->in_flight < dns_flow_window(&s->flow)) {
+			push(s, (struct event){ .at = fmax(next, s->now + 0.01),
+			    .kind = EV_WAKE });
+		}
+		if (s->now > ms / 2) {
+			s->window_sum += (double)dns_flow_window(&s->flow);
+			s->window_samples++;
+		}
+	}
+	dns_flow_finish(&s->flow);
+	free(s->heap);
+}
+
+static double
+mean_window(const struct sim *s)
+{
+	return s->window_sum / (double)s->window_samples;
+}
+
+static double
+failed_share(const struct sim *s)
+{
+	return (double)s->failed / (double)(s->answered + s->failed);
+}
+
+Test(flow, random_loss_does_not_collapse_the_window)
+{
+	struct sim s = { .srv = { .kind = PLAIN, .delay_ms = 30,
+	    .loss = 0.05 } };
+
+	simulate(&s, 20000, 512, true);
+	cr_assert_gt(mean_window(&s), 0.8 * 512, "mean window %.0f",
+	    mean_window(&s));
+}
+
+Test(flow, heavy_random_loss_does_not_collapse_the_window)
+{
+	struct sim s = { .srv = { .kind = PLAIN, .delay_ms = 30,
+	    .loss = 0.2 } };
+
+	simulate(&s, 20000, 512, true);
+	cr_assert_gt(mean_window(&s), 0.7 * 512, "mean window %.0f",
+	    mean_window(&s));
+}
+
+Test(flow, a_queue_limit_is_found_and_little_is_lost)
+{
+	struct sim s = { .srv = { .kind = QUEUE_LIMIT, .delay_ms = 30,
+	    .limit = 100 } };
+
+	simulate(&s, 20000, 512, true);
+	cr_assert(mean_window(&s) > 70 && mean_window(&s) < 140,
+	    "mean window %.0f", mean_window(&s));
+	cr_assert_lt(failed_share(&s), 0.08, "lost %.3f", failed_share(&s));
+}
+
+Test(flow, a_queue_limit_under_random_loss)
+{
+	struct sim s = { .srv = { .kind = QUEUE_LIMIT, .delay_ms = 30,
+	    .limit = 200, .loss = 0.05 } };
+
+	simulate(&s, 20000, 512, true);
+	cr_assert(mean_window(&s) > 140 && mean_window(&s) < 280,
+	    "mean window %.0f", mean_window(&s));
+	cr_assert_lt(failed_share(&s), 0.15, "lost %.3f", failed_share(&s));
+}
+
+Test(flow, a_rate_limit_that_refuses_is_found)
+{
+	struct sim s = { .srv = { .kind = RATE_LIMIT, .delay_ms = 30,
+	    .limit = 2000 } };
+	double rate;
+
+	simulate(&s, 20000, 512, true);
+	rate = (double)s.answered / 10;
+	cr_assert_gt(rate, 0.8 * 2000, "%.0f answers/s", rate);
+	cr_assert_lt(failed_share(&s), 0.1, "refused %.3f",
+	    failed_share(&s));
+}
+
+Test(flow, a_queue_in_the_server_is_kept_short)
+{
+	struct sim s = { .srv = { .kind = CPU_BOUND, .delay_ms = 30,
+	    .limit = 5000 } };
+	double rate;
+
+	simulate(&s, 20000, 512, true);
+	rate = (double)s.answered / 10;
+	cr_assert_gt(rate, 0.9 * 5000, "%.0f answers/s", rate);
+	cr_assert_lt(s.rtt_sum / (double)s.answered, 2.5 * 30,
+	    "mean round trip %.1f ms", s.rtt_sum / (double)s.answered);
+}
+
+Test(flow, no_adapt_holds_the_window)
+{
+	struct sim s = { .srv = { .kind = QUEUE_LIMIT, .delay_ms = 30,
+	    .limit = 100 } };
+
+	simulate(&s, 5000, 256, false);
+	cr_assert_float_eq(mean_window(&s), 256, 1e-9);
+}
+
+Test(flow, qps_caps_the_rate)
+{
+	struct dns_flow f;
+	struct dns_flow_config cfg = { .ceiling = 512, .adapt = false,
+	    .qps = 100 };
+	double now = 0;
+	size_t sent = 0;
+
+	dns_flow_init(&f, &cfg, 50, 5000, 0);
+	while (now < 10000) {
+		double next = dns_flow_next_send(&f, now);
+
+		if (next <= now) {
+			dns_flow_sent(&f, 1, now);
+			sent++;
+		} else {
+			now = next;
+		}
+	}
+	dns_flow_finish(&f);
+	cr_assert(sent >= 990 && sent <= 1010, "%zu sent in 10 s", sent);
+}
