@@ -47,8 +47,6 @@ struct flight_question {
 					 * HELD: ask again */
 	struct flight_try *cur;		/* the latest try, while c-ares
 					 * holds it */
-	struct flight_try *suspect;	/* the try before, given up on but
-					 * not yet counted lost */
 };
 
 /* One query: c-ares' callback argument, freed in the callback. */
@@ -60,15 +58,16 @@ struct flight_try {
 	uint32_t tag;			/* its round in the flow control */
 	double sent_at;
 	unsigned tcp_seq;		/* TCP sockets opened before it */
-	bool judged;			/* its outcome went to the flow */
 };
 
+/* How a try ended. */
+enum try_end { TRY_ANSWERED, TRY_REFUSED, TRY_LOST };
+
 static void
-push_timer(struct dns_flight *f, const struct flight_question *q,
-    double due, bool suspect)
+push_timer(struct dns_flight *f, const struct flight_question *q)
 {
-	struct flight_timer t = { due, (size_t)(q - f->qs), q->tries,
-	    f->generation, suspect };
+	struct flight_timer t = { q->due, (size_t)(q - f->qs), q->tries,
+	    f->generation };
 	size_t i;
 
 	if (f->ntimers == f->captimers) {
@@ -156,52 +155,31 @@ done(struct dns_flight *f, struct flight_question *q, struct dns_answer *ans)
 	f->owner.answered(f->owner.ctx, (size_t)(q - f->qs), ans);
 }
 
-/* What a c-ares status says about the server, for the flow control. */
-static enum dns_flow_outcome
-outcome_of(int status)
+/* What a c-ares status says about the server. */
+static enum try_end
+end_of(int status)
 {
 	switch (status) {
 	case ARES_ETIMEOUT:
 	case ARES_ECANCELLED:
 	case ARES_EDESTRUCTION:
-		return DNS_FLOW_LOST;
+		return TRY_LOST;
 	case ARES_ESERVFAIL:
 	case ARES_EREFUSED:
 	case ARES_ECONNREFUSED:
-		return DNS_FLOW_REFUSED;
+		return TRY_REFUSED;
 	default:
-		return DNS_FLOW_ANSWERED;
-	}
-}
-
-static void
-judge_lost(struct dns_flight *f, struct flight_try *t, double now)
-{
-	if (t != NULL && !t->judged) {
-		t->judged = true;
-		dns_flow_outcome(&f->flow, t->tag, DNS_FLOW_LOST, 0, now);
+		return TRY_ANSWERED;
 	}
 }
 
 /* The latest try of q went unanswered: ask again, or end with a timeout
- * once every try is spent. The try given up on counts as lost for the
- * flow control only if it is still unanswered after as long again: an
- * answer that was merely late is a delay, not a loss (as F-RTO tells
- * them apart for TCP, RFC 5682). */
+ * once every try is spent. */
 static void
-expire(struct dns_flight *f, struct flight_question *q, double now)
+expire(struct dns_flight *f, struct flight_question *q)
 {
 	char why[64];
 
-	judge_lost(f, q->suspect, now);
-	q->suspect = NULL;
-	if (q->tries < f->cfg.tries && q->cur != NULL) {
-		q->suspect = q->cur;
-		push_timer(f, q, now + dns_rtt_timeout(&f->flow.rtt, q->tries),
-		    true);
-	} else {
-		judge_lost(f, q->cur, now);
-	}
 	if (q->tries < f->cfg.tries) {
 		leave_state(f, q);
 		enqueue(f, (size_t)(q - f->qs), true);
@@ -218,16 +196,16 @@ expire(struct dns_flight *f, struct flight_question *q, double now)
  * timeout was the wait), after a backoff after SERVFAIL or REFUSED. */
 static bool
 settled(struct dns_flight *f, struct flight_question *q,
-    const struct flight_try *t, enum dns_flow_outcome outcome, double now)
+    const struct flight_try *t, enum try_end end, double now)
 {
-	if (outcome == DNS_FLOW_ANSWERED) {
+	if (end == TRY_ANSWERED) {
 		return true;
 	}
 	if (t->number != q->tries || q->state != Q_WIRE) {
 		return false;
 	}
-	if (outcome == DNS_FLOW_LOST) {
-		expire(f, q, now);
+	if (end == TRY_LOST) {
+		expire(f, q);
 		return false;
 	}
 	if (q->tries >= f->cfg.tries) {
@@ -237,7 +215,7 @@ settled(struct dns_flight *f, struct flight_question *q,
 	q->state = Q_HELD;
 	f->held++;
 	q->due = now + dns_rtt_timeout(&f->flow.rtt, q->tries);
-	push_timer(f, q, q->due, false);
+	push_timer(f, q);
 	return false;
 }
 
@@ -270,7 +248,7 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct flight_try *t = arg;
 	struct dns_flight *f = t->f;
 	struct flight_question *q = NULL;
-	enum dns_flow_outcome outcome = outcome_of(status);
+	enum try_end end = end_of(status);
 	double now = clock_ms();
 
 	(void)timeouts;
@@ -278,27 +256,23 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		free(t);
 		return;
 	}
-	if (!t->judged && !f->cancelling) {
+	if (end != TRY_LOST && !f->cancelling) {
 		/* A status from c-ares itself (a bad name, no memory) says
 		 * nothing about the round trip. */
-		bool local = outcome == DNS_FLOW_ANSWERED && abuf == NULL;
+		bool local = end == TRY_ANSWERED && abuf == NULL;
 
-		t->judged = true;
-		dns_flow_outcome(&f->flow, t->tag, outcome, local ? -1 :
-		    now - t->sent_at, now);
+		dns_flow_answered(&f->flow, t->tag, end == TRY_REFUSED,
+		    local ? -1 : now - t->sent_at, now);
 	}
 	if (t->generation == f->generation && t->idx < f->capqs) {
 		q = &f->qs[t->idx];
 		if (q->cur == t) {
 			q->cur = NULL;
 		}
-		if (q->suspect == t) {
-			q->suspect = NULL;
-		}
 	}
 	if (q != NULL && q->state != Q_DONE && q->state != Q_IDLE &&
 	    (!f->cfg.retransmit || f->cancelling ||
-	    settled(f, q, t, outcome, now))) {
+	    settled(f, q, t, end, now))) {
 		finish(f, q, t, status, abuf, alen, now);
 	}
 	free(t);
@@ -329,7 +303,7 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	t->tag = dns_flow_sent(&f->flow, f->in_flight, now);
 	if (f->cfg.retransmit) {
 		q->due = now + dns_rtt_timeout(&f->flow.rtt, q->tries);
-		push_timer(f, q, q->due, false);
+		push_timer(f, q);
 	}
 	if (t->number == 1 && f->owner.first_sent != NULL) {
 		f->owner.first_sent(f->owner.ctx, t->idx);
@@ -365,21 +339,12 @@ run_timers(struct dns_flight *f, double now)
 		struct flight_timer e = pop_timer(f);
 		struct flight_question *q = &f->qs[e.idx];
 
-		if (e.generation != f->generation) {
-			continue;
-		}
-		if (e.suspect) {
-			if (q->suspect != NULL && q->suspect->number == e.tries) {
-				judge_lost(f, q->suspect, now);
-				q->suspect = NULL;
-			}
-			continue;
-		}
-		if (q->tries != e.tries || q->due != e.due) {
+		if (e.generation != f->generation || q->tries != e.tries ||
+		    q->due != e.due) {
 			continue;
 		}
 		if (q->state == Q_WIRE) {
-			expire(f, q, now);
+			expire(f, q);
 		} else if (q->state == Q_HELD) {
 			leave_state(f, q);
 			enqueue(f, e.idx, true);
@@ -452,6 +417,7 @@ dns_flight_poll(struct dns_flight *f, double deadline)
 	double now = clock_ms(), wake = deadline;
 
 	run_timers(f, now);
+	dns_flow_tick(&f->flow, now);
 	drain(f, now);
 	if (f->ntimers > 0 && f->timers[0].due < wake) {
 		wake = f->timers[0].due;
@@ -464,6 +430,7 @@ dns_flight_poll(struct dns_flight *f, double deadline)
 	dns_channel_poll(f->ch, wake);
 	now = clock_ms();
 	run_timers(f, now);
+	dns_flow_tick(&f->flow, now);
 	drain(f, now);
 }
 

@@ -42,14 +42,12 @@ struct dns_flight_stats {
 	size_t window, smallest, largest;
 };
 
-/* A timer: question idx is due at `due` for its try number `tries`
- * (suspect: that try counts as lost if still unanswered). */
+/* A timer: question idx is due at `due` for its try number `tries`. */
 struct flight_timer {
 	double due;
 	size_t idx;
 	unsigned tries;
 	uint32_t generation;
-	bool suspect;
 };
 
 struct dns_flight {

@@ -31,9 +31,11 @@
  * some names always fail; halving the window on every such loss, as TCP
  * Reno would, keeps it far below what the server can take.
  *
- * So the controller judges rounds: the tries sent in one stretch (about
- * half a window) under one window, once every one of them has an outcome
- * (answered, refused, or lost at its timeout). A round is congested when
+ * So the controller judges rounds: the tries sent in one stretch of time
+ * (a round trip, or an eighth of the RTO if that is longer) under one
+ * window, in the order they were sent, once an RTO has passed since the
+ * last of them went out; a try not answered by then counts as lost. A
+ * round is congested when
  *   - its median round trip is more than twice the lowest median seen in
  *     the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP Vegas
  *     reads it), or
@@ -41,17 +43,20 @@
  *     average of that share over past rounds) by more than chance allows.
  * A congested round shrinks the window: by the excess share of failures
  * (which brings a window that overran a hard limit back to it at once),
- * at least to CUT_LOSS_MAX of it and at most to CUT_LOSS_MIN; a delay
- * shrinks it to CUT_DELAY. Random loss raises the ambient share with it,
- * so it stops counting as congestion after a few rounds instead of
- * collapsing the window. A round that was not congested and filled the
- * window grows it: doubling until the first congestion (startup), then by
- * an eighth. Rounds sent under an older window are not judged: their
- * outcomes say nothing about the new one.
+ * to between CUT_LOSS_MIN and CUT_LOSS_MAX of it; a delay shrinks it to
+ * CUT_DELAY. If the round after a cut for failures fails as often, the
+ * failures did not track the load: they become the ambient share and the
+ * cut is undone, so random loss never collapses the window. A round that
+ * was not congested and filled the window grows it: doubling until the
+ * first congestion (startup), then by an eighth, and by 3% near the
+ * window of the last cut (where the limit probably is, as CUBIC assumes,
+ * RFC 9438 §4.2). Rounds sent under an older window are not judged:
+ * their outcomes say nothing about the new one.
  */
 #define START_WINDOW 32.0
 #define MIN_WINDOW 4.0
 #define ROUND_MIN_TRIES 16
+#define ROUND_RTO_SHARE 8.0
 #define JUDGE_MIN_OUTCOMES 8
 #define GROWTH 1.125
 #define GROWTH_NEAR 1.03
@@ -144,7 +149,7 @@ dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
 	f->qps_tokens = 1;
 	f->smallest = f->largest = (size_t)f->window;
 	/* Round ids start at 1: 0 marks a round already judged. */
-	f->next_round = 1;
+	f->next_round = f->oldest = 1;
 	f->rounds[1].id = 1;
 	f->rounds[1].opened_at = now;
 }
@@ -208,14 +213,6 @@ dns_flow_next_send(struct dns_flow *f, double now)
 		at = fmax(at, now + (1 - f->qps_tokens) / f->cfg.qps * 1000);
 	}
 	return at;
-}
-
-static struct dns_flow_round *
-round_of(struct dns_flow *f, uint32_t id)
-{
-	struct dns_flow_round *r = &f->rounds[id % DNS_FLOW_ROUNDS];
-
-	return r->id == id ? r : NULL;
 }
 
 static void
@@ -297,14 +294,15 @@ near_congestion(const struct dns_flow *f)
 static void
 judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 {
-	size_t n = r->answered + r->refused + r->lost;
+	size_t n = r->sent;
 	double bad, margin;
 	bool slow;
 
 	if (r->epoch != f->epoch || n < JUDGE_MIN_OUTCOMES) {
 		return;
 	}
-	bad = (double)(r->refused + r->lost) / (double)n;
+	/* Tries unanswered by now are lost; late answers do not count. */
+	bad = 1 - (double)r->answered / (double)n;
 	/* Three standard deviations of a binomial share over n tries. */
 	margin = fmax(LOSS_MARGIN, 3 * sqrt(fmax(f->ambient, 0.01) *
 	    (1 - f->ambient) / (double)n));
@@ -331,17 +329,30 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 	}
 }
 
-/* Judges round `id` once every try of it has its outcome and no more
- * tries join it. */
-static void
-settle(struct dns_flow *f, uint32_t id, double now)
+static struct dns_flow_round *
+round_of(struct dns_flow *f, uint32_t id)
 {
-	struct dns_flow_round *r = round_of(f, id);
+	struct dns_flow_round *r = &f->rounds[id % DNS_FLOW_ROUNDS];
 
-	if (r != NULL && id != f->next_round &&
-	    r->answered + r->refused + r->lost >= r->sent) {
-		judge(f, r, now);
-		r->id = 0;
+	return r->id == id ? r : NULL;
+}
+
+/* Judges, oldest first, the rounds whose tries have all had an RTO to be
+ * answered. */
+static void
+judge_due(struct dns_flow *f, double now)
+{
+	while (f->oldest != f->next_round) {
+		struct dns_flow_round *r = round_of(f, f->oldest);
+
+		if (r != NULL) {
+			if (now < r->last_sent + f->rtt.rto) {
+				return;
+			}
+			judge(f, r, now);
+			r->id = 0;
+		}
+		f->oldest++;
 	}
 }
 
@@ -349,12 +360,10 @@ static void
 open_round(struct dns_flow *f, double now)
 {
 	struct dns_flow_round *r;
-	uint32_t old = f->next_round;
 	double *rtts;
 	size_t cap;
 
 	f->next_round++;
-	settle(f, old, now);
 	r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
 	rtts = r->rtts;
 	cap = r->caprtts;
@@ -366,11 +375,33 @@ open_round(struct dns_flow *f, double now)
 	r->opened_at = now;
 }
 
+/* A round lasts a round trip, and at least an eighth of the RTO so that
+ * the rounds waiting to be judged fit in the ring. */
+static double
+round_span(const struct dns_flow *f)
+{
+	return f->rtt.measured ? fmax(f->rtt.srtt, f->rtt.rto /
+	    ROUND_RTO_SHARE) : f->rtt.rto / ROUND_RTO_SHARE;
+}
+
+void
+dns_flow_tick(struct dns_flow *f, double now)
+{
+	struct dns_flow_round *r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
+
+	if (!f->cfg.adapt) {
+		return;
+	}
+	if (r->sent > 0 && now - r->opened_at >= round_span(f)) {
+		open_round(f, now);
+	}
+	judge_due(f, now);
+}
+
 uint32_t
 dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
 {
 	struct dns_flow_round *r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
-	double span = f->rtt.measured ? f->rtt.srtt : INITIAL_RTO_MS;
 
 	refill(f, now);
 	if (pace_rate(f) > 0) {
@@ -379,12 +410,13 @@ dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
 	if (f->cfg.qps > 0) {
 		f->qps_tokens -= 1;
 	}
-	if (r->epoch != f->epoch || r->sent >= fmax(ROUND_MIN_TRIES,
-	    f->window / 2) || (r->sent > 0 && now - r->opened_at > span)) {
+	if (r->epoch != f->epoch || (r->sent >= ROUND_MIN_TRIES &&
+	    now - r->opened_at >= round_span(f))) {
 		open_round(f, now);
 		r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
 	}
 	r->sent++;
+	r->last_sent = now;
 	if (in_flight > r->busiest) {
 		r->busiest = in_flight;
 	}
@@ -392,29 +424,29 @@ dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
 }
 
 void
-dns_flow_outcome(struct dns_flow *f, uint32_t tag,
-    enum dns_flow_outcome outcome, double rtt_ms, double now)
+dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
+    double rtt_ms, double now)
 {
 	struct dns_flow_round *r;
 
-	if (outcome != DNS_FLOW_LOST) {
+	if (rtt_ms >= 0) {
 		dns_rtt_sample(&f->rtt, rtt_ms);
 	}
 	if (!f->cfg.adapt || (r = round_of(f, tag)) == NULL) {
 		return;
 	}
-	if (outcome == DNS_FLOW_ANSWERED) {
-		r->answered++;
-		if (r->nrtts == r->caprtts) {
-			r->caprtts = r->caprtts ? r->caprtts * 2 : 64;
-			r->rtts = xreallocarray(r->rtts, r->caprtts,
-			    sizeof(*r->rtts));
-		}
-		r->rtts[r->nrtts++] = rtt_ms;
-	} else if (outcome == DNS_FLOW_REFUSED) {
+	if (refused) {
 		r->refused++;
 	} else {
-		r->lost++;
+		r->answered++;
+		if (rtt_ms >= 0) {
+			if (r->nrtts == r->caprtts) {
+				r->caprtts = r->caprtts ? r->caprtts * 2 : 64;
+				r->rtts = xreallocarray(r->rtts, r->caprtts,
+				    sizeof(*r->rtts));
+			}
+			r->rtts[r->nrtts++] = rtt_ms;
+		}
 	}
-	settle(f, tag, now);
+	dns_flow_tick(f, now);
 }

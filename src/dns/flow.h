@@ -30,13 +30,6 @@ void dns_rtt_sample(struct dns_rtt *r, double rtt_ms);
  * doubled for each earlier try (RFC 6298 §5.5), at most the ceiling. */
 double dns_rtt_timeout(const struct dns_rtt *r, unsigned tries);
 
-/* What happened to one try. */
-enum dns_flow_outcome {
-	DNS_FLOW_ANSWERED,	/* an answer the server could give */
-	DNS_FLOW_REFUSED,	/* SERVFAIL or REFUSED: maybe overloaded */
-	DNS_FLOW_LOST,		/* no answer within its timeout */
-};
-
 struct dns_flow_config {
 	size_t ceiling;		/* --concurrency: the largest window */
 	bool adapt;		/* false (--no-adapt): the window stays at
@@ -45,13 +38,13 @@ struct dns_flow_config {
 };
 
 /* The tries sent in one stretch of time, judged together once each has
- * its outcome. */
+ * had its time to be answered. */
 struct dns_flow_round {
-	uint32_t id;
+	uint32_t id;		/* 0: judged */
 	uint32_t epoch;		/* the window they were sent under */
-	size_t sent, answered, refused, lost;
+	size_t sent, answered, refused;
 	size_t busiest;		/* most tries on the wire while sending */
-	double opened_at;
+	double opened_at, last_sent;
 	double *rtts;		/* samples of the answers, for the median */
 	size_t nrtts, caprtts;
 };
@@ -65,6 +58,7 @@ struct dns_flow {
 	bool startup;		/* doubling until the first congestion */
 	uint32_t epoch;		/* counts changes of the window */
 	uint32_t next_round;	/* id of the round being filled */
+	uint32_t oldest;	/* id of the oldest round not judged */
 	struct dns_flow_round rounds[DNS_FLOW_ROUNDS];
 	double ambient;		/* share of tries lost or refused whatever
 				 * the load (random loss, broken names) */
@@ -90,9 +84,14 @@ double dns_flow_next_send(struct dns_flow *f, double now);
 /* Records a try sent while in_flight questions (this one included) are
  * on the wire; returns the tag to give with its outcome. */
 uint32_t dns_flow_sent(struct dns_flow *f, size_t in_flight, double now);
-/* The one outcome of the try tagged `tag`; rtt_ms is its round trip
- * (ignored for DNS_FLOW_LOST). */
-void dns_flow_outcome(struct dns_flow *f, uint32_t tag,
-    enum dns_flow_outcome outcome, double rtt_ms, double now);
+/* The try tagged `tag` was answered after rtt_ms (negative: not a round
+ * trip, c-ares answered itself); refused: with SERVFAIL or REFUSED,
+ * which an overloaded server gives. A try never answered needs no call:
+ * its round counts it lost when judged. */
+void dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
+    double rtt_ms, double now);
+/* Lets time pass: judges the rounds that are due. Call it at least every
+ * RTO while tries are on the wire. */
+void dns_flow_tick(struct dns_flow *f, double now);
 
 #endif

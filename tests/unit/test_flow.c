@@ -58,12 +58,13 @@ struct server {
 	double tokens, refilled_at, busy_until;
 };
 
-enum ev_kind { EV_OUTCOME, EV_RELEASE, EV_WAKE };
+/* A reply reaches the client, a question held by the server is done
+ * with, the client gives up on a lost question, or may send again. */
+enum ev_kind { EV_ANSWER, EV_REFUSAL, EV_RELEASE, EV_GIVE_UP, EV_WAKE };
 
 struct event {
 	double at;
 	enum ev_kind kind;
-	enum dns_flow_outcome outcome;
 	uint32_t tag;
 	double sent_at;
 };
@@ -139,14 +140,14 @@ serve(struct sim *s, uint32_t tag)
 {
 	struct server *v = &s->srv;
 	struct event e = { .tag = tag, .sent_at = s->now,
-	    .kind = EV_OUTCOME, .outcome = DNS_FLOW_ANSWERED };
+	    .kind = EV_ANSWER };
 	double reply = s->now + v->delay_ms;
 
 	if (chance(s) < v->loss) {
-		e.outcome = DNS_FLOW_LOST;
+		e.kind = EV_GIVE_UP;
 	} else if (v->kind == QUEUE_LIMIT) {
 		if ((double)v->held >= v->limit) {
-			e.outcome = DNS_FLOW_LOST;
+			e.kind = EV_GIVE_UP;
 		} else {
 			v->held++;
 			push(s, (struct event){ .at = reply,
@@ -157,7 +158,7 @@ serve(struct sim *s, uint32_t tag)
 		    (s->now - v->refilled_at) * v->limit / 1000);
 		v->refilled_at = s->now;
 		if (v->tokens < 1) {
-			e.outcome = DNS_FLOW_REFUSED;
+			e.kind = EV_REFUSAL;
 		} else {
 			v->tokens -= 1;
 		}
@@ -165,7 +166,7 @@ serve(struct sim *s, uint32_t tag)
 		v->busy_until = fmax(v->busy_until, s->now) + 1000 / v->limit;
 		reply = v->busy_until + v->delay_ms;
 	}
-	e.at = e.outcome == DNS_FLOW_LOST ? s->now +
+	e.at = e.kind == EV_GIVE_UP ? s->now +
 	    dns_rtt_timeout(&s->flow.rtt, 1) : reply;
 	push(s, e);
 }
@@ -189,19 +190,21 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 		}
 		if (e.kind == EV_RELEASE) {
 			s->srv.held--;
-		} else if (e.kind == EV_OUTCOME) {
+		} else if (e.kind != EV_WAKE) {
 			s->in_flight--;
-			dns_flow_outcome(&s->flow, e.tag, e.outcome,
-			    s->now - e.sent_at, s->now);
-			if (s->now > ms / 2) {
-				if (e.outcome == DNS_FLOW_ANSWERED) {
-					s->answered++;
-					s->rtt_sum += s->now - e.sent_at;
-				} else {
-					s->failed++;
-				}
+			if (e.kind != EV_GIVE_UP) {
+				dns_flow_answered(&s->flow, e.tag,
+				    e.kind == EV_REFUSAL, s->now - e.sent_at,
+				    s->now);
+			}
+			if (s->now > ms / 2 && e.kind == EV_ANSWER) {
+				s->answered++;
+				s->rtt_sum += s->now - e.sent_at;
+			} else if (s->now > ms / 2) {
+				s->failed++;
 			}
 		}
+		dns_flow_tick(&s->flow, s->now);
 		while (s->in_flight < dns_flow_window(&s->flow) &&
 		    (next = dns_flow_next_send(&s->flow, s->now)) <= s->now) {
 			s->in_flight++;
