@@ -142,7 +142,8 @@ class Knot:
 
 
 class FakeDNS:
-    """tests/fakedns.py with a JSON configuration (a dict)."""
+    """tests/fakedns.py with a JSON configuration (a dict). After stop(),
+    summary holds the server's counts (queries, dropped, refused, ...)."""
 
     def __init__(self, config, delay_ms=0):
         self.dir = tempfile.mkdtemp(prefix='mailauth-fake-')
@@ -152,10 +153,12 @@ class FakeDNS:
         self.delay_ms = delay_ms
         self.proc = None
         self.port = None
+        self.stats = os.path.join(self.dir, 'stats.json')
+        self.summary = None
 
     def start(self):
         cmd = [PYTHON, os.path.join(TESTS, 'fakedns.py'), '--port', '0',
-               '--config', self.config]
+               '--config', self.config, '--stats', self.stats]
         if self.delay_ms:
             cmd += ['--delay-ms', str(self.delay_ms)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
@@ -178,6 +181,9 @@ class FakeDNS:
         for stream in (self.proc.stdout, self.proc.stderr) if self.proc \
                 else ():
             stream.close()
+        if os.path.exists(self.stats):
+            with open(self.stats) as f:
+                self.summary = json.load(f)['summary']
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def args(self):
