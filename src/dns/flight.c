@@ -302,7 +302,11 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	}
 	t->tag = dns_flow_sent(&f->flow, f->in_flight, now);
 	if (f->cfg.retransmit) {
-		q->due = now + dns_rtt_timeout(&f->flow.rtt, q->tries);
+		/* The last try waits as long as c-ares would: nothing comes
+		 * after it. */
+		q->due = now + (q->tries < f->cfg.tries ?
+		    dns_rtt_timeout(&f->flow.rtt, q->tries) :
+		    (double)f->cfg.timeout_ms);
 		push_timer(f, q);
 	}
 	if (t->number == 1 && f->owner.first_sent != NULL) {
