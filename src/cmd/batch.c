@@ -6,19 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "cmd/cmd.h"
+#include "cmd/batch_input.h"
 #include "cmd/common.h"
-#include "cmd/resume.h"
 #include "dns/resolver.h"
 #include "report/json.h"
 #include "util/arena.h"
 #include "util/clock.h"
-#include "util/safe.h"
 #include "util/xalloc.h"
 
 /* One input line in progress. */
@@ -45,11 +42,7 @@ struct batch {
 	struct run_ctx *rc;
 	const struct command *cmd;
 	void *opts;
-	FILE *in;
-	FILE *out;		/* stdout, or the --resume file */
-	struct batch_resume resume;
-	bool eof;
-	unsigned long lineno;
+	struct batch_input input;
 	struct job *jobs;	/* slots */
 	size_t njobs;
 	size_t active;
@@ -59,23 +52,10 @@ struct batch {
 	size_t window_size, next_order, printed;
 	int worst;
 	size_t done;
-	size_t answered, dns_failures, input_errors, skipped;
+	size_t answered, dns_failures, input_errors;
 	double start_ms, last_progress;
 	bool progress;
-	off_t input_size;	/* of a regular file, for the ETA; else 0 */
 };
-
-/* FNV-1a: the line's shard must not depend on the machine. */
-static uint32_t
-line_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	}
-	return h;
-}
 
 static int
 worse(int a, int b)
@@ -99,14 +79,14 @@ print_ready_lines(struct batch *b)
 			}
 			/* Unordered lines were printed as they came. */
 		} else {
-			fputs(p->json, b->out);
-			fputc('\n', b->out);
+			fputs(p->json, b->input.out);
+			fputc('\n', b->input.out);
 			free(p->json);
 			p->json = NULL;
 		}
 		b->printed++;
 	}
-	fflush(b->out);
+	fflush(b->input.out);
 }
 
 static size_t
@@ -116,19 +96,6 @@ stats_window(const struct batch *b)
 
 	dns_resolver_stats(b->rc->res, &st);
 	return st.window;
-}
-
-/* The share of the input read so far, from the file offset: lines vary
- * little in cost, so bytes are a fair measure of the work done. */
-static double
-input_fraction(const struct batch *b)
-{
-	off_t at;
-
-	if (b->input_size <= 0 || (at = ftello(b->in)) <= 0) {
-		return 0;
-	}
-	return (double)at / (double)b->input_size;
 }
 
 static void
@@ -144,7 +111,7 @@ progress(struct batch *b, bool last)
 	rate = b->done * 1000.0 / elapsed;
 	fprintf(stderr, "\r%zu done, %zu in progress, window %zu, %.0f/s",
 	    b->done, b->active, stats_window(b), rate);
-	share = input_fraction(b);
+	share = batch_input_fraction(&b->input);
 	if (!last && share > 0 && share < 1) {
 		fprintf(stderr, ", %.0f%%, ETA %.0f s", share * 100,
 		    elapsed * (1 - share) / share / 1000);
@@ -180,8 +147,8 @@ emit(struct batch *b, struct job *j, cJSON *obj, const char *error,
 		b->answered++;
 	}
 	if (b->rc->g->unordered) {
-		fputs(text, b->out);
-		fputc('\n', b->out);
+		fputs(text, b->input.out);
+		fputc('\n', b->input.out);
 		cJSON_free(text);
 	} else {
 		b->window[j->order % b->window_size].json = text;
@@ -247,96 +214,6 @@ step(struct batch *b, size_t slot)
 	}
 }
 
-/* Splits a line into fields at blanks; '#' starts a comment. */
-static int
-split_fields(char *line, char **fields, int max)
-{
-	int n = 0;
-	char *p = strchr(line, '#'), *save = NULL, *tok;
-
-	if (p != NULL) {
-		*p = '\0';
-	}
-	for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL && n < max;
-	    tok = strtok_r(NULL, " \t\r\n", &save)) {
-		fields[n++] = tok;
-	}
-	return n;
-}
-
-static bool
-in_my_shard(const struct batch *b, const char *line)
-{
-	const struct global_opts *g = b->rc->g;
-
-	return g->shard_count == 0 ||
-	    line_hash(line) % g->shard_count == g->shard_index - 1;
-}
-
-/* What makes a line unusable as it was read. */
-enum line_fault { LINE_OK, LINE_TOO_LONG, LINE_NUL };
-
-/* Reads one line into buf (BATCH_MAX_LINE + 2 bytes) without its newline
- * or the CR of a CRLF; the rest of an over-long line is read and dropped,
- * so memory stays bounded whatever the input. False at the end. */
-static bool
-read_line(FILE *in, char *buf, enum line_fault *fault)
-{
-	size_t len = 0;
-	bool dropped = false, nul = false;
-	int c;
-
-	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-		if (len == BATCH_MAX_LINE + 1) {
-			dropped = true;
-			continue;
-		}
-		nul = nul || c == '\0';
-		buf[len++] = (char)c;
-	}
-	if (!dropped && len > 0 && buf[len - 1] == '\r') {
-		len--;
-	}
-	if (dropped || len > BATCH_MAX_LINE) {
-		*fault = LINE_TOO_LONG;
-		len = BATCH_MAX_LINE;
-	} else {
-		*fault = nul ? LINE_NUL : LINE_OK;
-	}
-	buf[len] = '\0';
-	return c != EOF || len > 0 || dropped;
-}
-
-/* Reads the next line that is this run's to do; false at the end. A line
- * that is too long or holds a NUL keeps what can be shown of it and its
- * fault, so that it becomes an error line rather than another input. */
-static bool
-next_line(struct batch *b, char **out, enum line_fault *fault)
-{
-	char line[BATCH_MAX_LINE + 2];
-
-	while (read_line(b->in, line, fault)) {
-		char *p = line;
-
-		b->lineno++;
-		while (*p == ' ' || *p == '\t') {
-			p++;
-		}
-		if ((*fault == LINE_OK && *p == '\0') || *p == '#' ||
-		    !in_my_shard(b, p)) {
-			continue;
-		}
-		if (batch_resume_done(&b->resume, b->lineno)) {
-			b->skipped++;
-			continue;
-		}
-		*out = xstrdup(p);
-		return true;
-	}
-	b->eof = true;
-	return false;
-}
-
 static size_t
 free_slot(const struct batch *b)
 {
@@ -361,7 +238,7 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	int n, code;
 
 	j->busy = true;
-	j->line = b->lineno;
+	j->line = b->input.lineno;
 	j->order = b->next_order++;
 	j->input = input;
 	j->arena = arena_create();
@@ -370,7 +247,7 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	j->tries = 0;
 	b->active++;
 	copy = arena_strdup(j->arena, input);
-	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
+	n = batch_split_fields(copy, fields, BATCH_MAX_FIELDS);
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
 	if (fault == LINE_TOO_LONG) {
@@ -490,10 +367,10 @@ fill(struct batch *b)
 	char *input;
 	enum line_fault fault;
 
-	while (!b->eof && b->active < b->njobs &&
+	while (!b->input.eof && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
 	    dns_resolver_wants_more(b->rc->res) &&
-	    next_line(b, &input, &fault)) {
+	    batch_input_next(&b->input, &input, &fault)) {
 		start_job(b, input, fault);
 	}
 	start_clocks(b);
@@ -505,7 +382,7 @@ loop(struct batch *b)
 	for (;;) {
 		fill(b);
 		if (b->active == 0) {
-			if (b->eof) {
+			if (b->input.eof) {
 				break;
 			}
 			if (!dns_resolver_idle(b->rc->res)) {
@@ -554,56 +431,18 @@ summarize(const struct batch *b)
 	    "failures, %zu input errors", b->done, b->answered,
 	    b->dns_failures, b->input_errors);
 	if (b->rc->g->resume != NULL) {
-		fprintf(stderr, ", %zu skipped (answered before)", b->skipped);
+		fprintf(stderr, ", %zu skipped (answered before)",
+		    b->input.skipped);
 	}
 	fprintf(stderr, "; %zu queries, %zu retries; window %zu-%zu; "
 	    "%.1f s\n", st.sent + st.retries, st.retries, st.smallest_window,
 	    st.largest_window, (clock_ms() - b->start_ms) / 1000);
 }
 
-/* Opens the input, and the --resume file as the output. */
-static int
-open_files(struct batch *b)
-{
-	const char *path = b->rc->g->batch, *resume = b->rc->g->resume;
-
-	b->out = b->rc->out;
-	if (resume != NULL && batch_resume_open(&b->resume, resume,
-	    &b->out) != 0) {
-		return run_usage(b->rc, "cannot use resume file '%s': %s",
-		    safe_str(b->rc->arena, resume), strerror(errno));
-	}
-	b->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (b->in == NULL) {
-		return run_usage(b->rc, "cannot read batch file '%s': %s",
-		    safe_str(b->rc->arena, path), strerror(errno));
-	}
-	return 0;
-}
-
-/* Closes what open_files() opened; a failed write to the --resume file
- * is reported like one to stdout (main.c). */
-static int
-close_files(struct batch *b, int code)
-{
-	if (b->in != NULL && b->in != stdin) {
-		fclose(b->in);
-	}
-	if (b->out != b->rc->out && (fflush(b->out) != 0 || ferror(b->out) ||
-	    fclose(b->out) != 0)) {
-		fprintf(stderr, "mailauth: error writing '%s': %s\n",
-		    safe_str(b->rc->arena, b->rc->g->resume), strerror(errno));
-		code = code == EXIT_CLEAN ? EXIT_DNS : code;
-	}
-	batch_resume_finish(&b->resume);
-	return code;
-}
-
 int
 batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 {
 	struct batch b;
-	struct stat st;
 	size_t i;
 	int code;
 
@@ -611,8 +450,8 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.rc = rc;
 	b.cmd = cmd;
 	b.opts = opts;
-	if ((code = open_files(&b)) != 0) {
-		return close_files(&b, code);
+	if ((code = batch_input_open(&b.input, rc)) != 0) {
+		return batch_input_close(&b.input, code);
 	}
 	b.njobs = BATCH_LINES_PER_SLOT * (rc->g->concurrency ?
 	    rc->g->concurrency : BATCH_DEFAULT_CONCURRENCY);
@@ -622,9 +461,6 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
 	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
-	if (fstat(fileno(b.in), &st) == 0 && S_ISREG(st.st_mode)) {
-		b.input_size = st.st_size;
-	}
 	loop(&b);
 	print_ready_lines(&b);
 	progress(&b, true);
@@ -635,5 +471,5 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	free(b.window);
 	free(b.runnable);
 	free(b.jobs);
-	return close_files(&b, b.worst);
+	return batch_input_close(&b.input, b.worst);
 }

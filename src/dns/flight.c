@@ -300,7 +300,7 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	if (f->in_flight > f->stats.max_in_flight) {
 		f->stats.max_in_flight = f->in_flight;
 	}
-	t->tag = dns_flow_sent(&f->flow, f->in_flight, now);
+	t->tag = dns_flow_sent(&f->flow, f->in_flight + f->waiting, now);
 	if (f->cfg.retransmit) {
 		/* The last try waits as long as c-ares would: nothing comes
 		 * after it. */

@@ -33,9 +33,9 @@
  *
  * So the controller judges rounds: the tries sent in one stretch of time
  * (a round trip, or an eighth of the RTO if that is longer) under one
- * window, in the order they were sent, once an RTO has passed since the
- * last of them went out; a try not answered by then counts as lost. A
- * round is congested when
+ * window, in the order they were sent, once each is answered or an RTO
+ * has passed since the last of them went out; a try not answered by
+ * then counts as lost. A round is congested when
  *   - its median round trip is more than twice the lowest median seen in
  *     the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP Vegas
  *     reads it), or
@@ -61,6 +61,7 @@
 #define GROWTH 1.125
 #define GROWTH_NEAR 1.03
 #define NEAR_SHARE 0.9
+#define FULL_SHARE 0.9
 #define CUT_DELAY 0.85
 #define CUT_LOSS_MAX 0.85
 #define CUT_LOSS_MIN 0.5
@@ -323,7 +324,7 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 	if (slow) {
 		f->startup = false;
 		set_window(f, f->window * CUT_DELAY);
-	} else if ((double)r->busiest + 1 >= f->window) {
+	} else if ((double)r->busiest >= f->window * FULL_SHARE) {
 		set_window(f, f->window * (f->startup ? 2 :
 		    near_congestion(f) ? GROWTH_NEAR : GROWTH));
 	}
@@ -346,7 +347,8 @@ judge_due(struct dns_flow *f, double now)
 		struct dns_flow_round *r = round_of(f, f->oldest);
 
 		if (r != NULL) {
-			if (now < r->last_sent + f->rtt.rto) {
+			if (now < r->last_sent + f->rtt.rto &&
+			    r->answered + r->refused < r->sent) {
 				return;
 			}
 			judge(f, r, now);
@@ -399,7 +401,7 @@ dns_flow_tick(struct dns_flow *f, double now)
 }
 
 uint32_t
-dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
+dns_flow_sent(struct dns_flow *f, size_t demand, double now)
 {
 	struct dns_flow_round *r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
 
@@ -417,8 +419,8 @@ dns_flow_sent(struct dns_flow *f, size_t in_flight, double now)
 	}
 	r->sent++;
 	r->last_sent = now;
-	if (in_flight > r->busiest) {
-		r->busiest = in_flight;
+	if (demand > r->busiest) {
+		r->busiest = demand;
 	}
 	return r->id;
 }

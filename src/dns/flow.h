@@ -43,7 +43,7 @@ struct dns_flow_round {
 	uint32_t id;		/* 0: judged */
 	uint32_t epoch;		/* the window they were sent under */
 	size_t sent, answered, refused;
-	size_t busiest;		/* most tries on the wire while sending */
+	size_t busiest;		/* most questions wanting the wire */
 	double opened_at, last_sent;
 	double *rtts;		/* samples of the answers, for the median */
 	size_t nrtts, caprtts;
@@ -81,9 +81,10 @@ void dns_flow_finish(struct dns_flow *f);
 size_t dns_flow_window(const struct dns_flow *f);
 /* When pacing and --qps let the next try go out: now or later. */
 double dns_flow_next_send(struct dns_flow *f, double now);
-/* Records a try sent while in_flight questions (this one included) are
- * on the wire; returns the tag to give with its outcome. */
-uint32_t dns_flow_sent(struct dns_flow *f, size_t in_flight, double now);
+/* Records a try sent while `demand` questions (this one included) are
+ * on the wire or waiting for the window; returns the tag to give with
+ * its answer. */
+uint32_t dns_flow_sent(struct dns_flow *f, size_t demand, double now);
 /* The try tagged `tag` was answered after rtt_ms (negative: not a round
  * trip, c-ares answered itself); refused: with SERVFAIL or REFUSED,
  * which an overloaded server gives. A try never answered needs no call:
