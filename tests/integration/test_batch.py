@@ -262,12 +262,12 @@ class BatchUnderLoad(Loaded):
 
     def test_qps_stays_under_a_rate_limit(self):
         lines = 200
-        r, stats = self.run_against({'rate': 300}, '--qps', '250',
+        r, stats = self.run_against({'rate': 300}, '--qps', '150',
                                     lines=lines)
         self.assert_all_answered(r, lines)
         self.assertEqual(stats['refused'], 0)
-        # 210 questions at 250 a second.
-        self.assertGreater(r.elapsed, 0.7)
+        # 210 questions at 150 a second, after a burst of 3.
+        self.assertGreater(r.elapsed, 207 / 150)
 
     def test_no_adapt_holds_the_window(self):
         r, stats = self.run_against({}, '--no-adapt', '--concurrency', '16',
