@@ -17,8 +17,8 @@ import dns.message
 import dns.query
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FakeDNS, Knot, WRAPPER, free_port,  # noqa: E402
-                     mailauth)
+from harness import (FakeDNS, Knot, ROOT, WRAPPER,  # noqa: E402
+                     free_port, mailauth)
 
 SPF_INPUT = ('# SPF walks and one evaluation\n'
              'gmail.com\n'
@@ -74,6 +74,29 @@ class BatchAgainstKnot(unittest.TestCase):
         r = mailauth('spf', '--batch', '-', '--shard', '4/3')
         self.assertEqual(r.code, 2)
         self.assertIn("'4/3'", r.err)
+
+    def test_the_readme_merges_shards_by_line_number(self):
+        with open(os.path.join(ROOT, 'README.md')) as f:
+            readme = f.read()
+        start = readme.index("jq -r '")
+        recipe = readme[start:readme.index('```', start)]
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        for k in (1, 2, 3):
+            with open(os.path.join(d, 'part%d.ndjson' % k), 'w') as f:
+                f.write(self.batch('spf', '--shard', '%d/3' % k).out)
+        # A line answered twice (--resume): the last one wins.
+        part1 = os.path.join(d, 'part1.ndjson')
+        with open(part1) as f:
+            first = json.loads(f.readline())
+        with open(part1, 'a') as f:
+            f.write(json.dumps(dict(first, tries=99)) + '\n')
+        subprocess.run(['sh', '-c', recipe], cwd=d, check=True)
+        with open(os.path.join(d, 'merged.ndjson')) as f:
+            merged = [json.loads(x) for x in f]
+        self.assertEqual([x['line'] for x in merged], [2, 4, 5, 6, 7])
+        self.assertEqual([x['tries'] for x in merged
+                          if x['line'] == first['line']], [99])
 
     def test_crlf_lines_are_the_same_lines(self):
         crlf = SPF_INPUT.replace('\n', '\r\n')
