@@ -316,6 +316,9 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 		f->startup = false;
 		f->cut_share = bad;
 		f->cut_from = f->congested_at = f->window;
+		f->cut_round = r->id;
+		f->cut_lost = n - r->answered - r->refused;
+		f->late = 0;
 		set_window(f, f->window * clamp(1 - (bad - f->ambient),
 		    CUT_LOSS_MIN, CUT_LOSS_MAX));
 		return;
@@ -425,6 +428,24 @@ dns_flow_sent(struct dns_flow *f, size_t demand, double now)
 	return r->id;
 }
 
+/* A late answer to a try of the round that caused the last cut: when
+ * half of what that round counted lost was only late, the server paused
+ * rather than dropped (as the Eifel response undoes a spurious cut for
+ * TCP, RFC 4015): the window goes back to what a delay would have left. */
+static void
+late_answer(struct dns_flow *f)
+{
+	if (++f->late * 2 < f->cut_lost) {
+		return;
+	}
+	f->cut_round = 0;
+	f->cut_share = 0;
+	f->congested_at = 0;
+	if (f->window < f->cut_from * CUT_DELAY) {
+		set_window(f, f->cut_from * CUT_DELAY);
+	}
+}
+
 void
 dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
     double rtt_ms, double now)
@@ -434,7 +455,13 @@ dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
 	if (rtt_ms >= 0) {
 		dns_rtt_sample(&f->rtt, rtt_ms);
 	}
-	if (!f->cfg.adapt || (r = round_of(f, tag)) == NULL) {
+	if (!f->cfg.adapt) {
+		return;
+	}
+	if ((r = round_of(f, tag)) == NULL) {
+		if (tag != 0 && tag == f->cut_round && !refused) {
+			late_answer(f);
+		}
 		return;
 	}
 	if (refused) {

@@ -67,6 +67,9 @@ struct dns_flow {
 	double cut_from;	/* the window before that cut */
 	double congested_at;	/* the window of the last cut for failures:
 				 * growth slows near it */
+	uint32_t cut_round;	/* the round that caused that cut */
+	size_t cut_lost, late;	/* its tries counted lost; of those,
+				 * answered late since */
 	double base_rtt, next_base_rtt;	/* lowest round median, ms */
 	double base_since;	/* when next_base_rtt started collecting */
 	double pace_tokens, qps_tokens, refilled_at;

@@ -45,7 +45,7 @@ Test(rtt, floor_ceiling_and_backoff)
 
 /* -- a discrete-event simulation ------------------------------------ */
 
-enum server_kind { PLAIN, QUEUE_LIMIT, RATE_LIMIT, CPU_BOUND };
+enum server_kind { PLAIN, QUEUE_LIMIT, RATE_LIMIT, CPU_BOUND, STALLING };
 
 struct server {
 	enum server_kind kind;
@@ -53,14 +53,18 @@ struct server {
 	double loss;		/* share lost at random, whatever the load */
 	double limit;		/* QUEUE_LIMIT: questions held at once;
 				 * RATE_LIMIT: answers per second;
-				 * CPU_BOUND: questions per second */
+				 * CPU_BOUND: questions per second;
+				 * STALLING: ms of every second it
+				 * answers nothing (and then all) */
 	size_t held;
 	double tokens, refilled_at, busy_until;
 };
 
 /* A reply reaches the client, a question held by the server is done
- * with, the client gives up on a lost question, or may send again. */
-enum ev_kind { EV_ANSWER, EV_REFUSAL, EV_RELEASE, EV_GIVE_UP, EV_WAKE };
+ * with, the client gives up on a lost question, may send again, or
+ * wakes up as a client's timers wake it. */
+enum ev_kind { EV_ANSWER, EV_REFUSAL, EV_RELEASE, EV_GIVE_UP, EV_WAKE,
+    EV_TICK };
 
 struct event {
 	double at;
@@ -165,6 +169,8 @@ serve(struct sim *s, uint32_t tag)
 	} else if (v->kind == CPU_BOUND) {
 		v->busy_until = fmax(v->busy_until, s->now) + 1000 / v->limit;
 		reply = v->busy_until + v->delay_ms;
+	} else if (v->kind == STALLING && fmod(reply, 1000) < v->limit) {
+		reply += v->limit - fmod(reply, 1000);
 	}
 	e.at = e.kind == EV_GIVE_UP ? s->now +
 	    dns_rtt_timeout(&s->flow.rtt, 1) : reply;
@@ -180,6 +186,7 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 	s->seed = 1;
 	dns_flow_init(&s->flow, &cfg, 50, 5000, 0);
 	push(s, (struct event){ .at = 0, .kind = EV_WAKE });
+	push(s, (struct event){ .at = 0, .kind = EV_TICK });
 	while (s->n > 0) {
 		struct event e = pop(s);
 		double next = s->now;
@@ -190,6 +197,9 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 		}
 		if (e.kind == EV_RELEASE) {
 			s->srv.held--;
+		} else if (e.kind == EV_TICK) {
+			push(s, (struct event){ .at = s->now + 5,
+			    .kind = EV_TICK });
 		} else if (e.kind != EV_WAKE) {
 			s->in_flight--;
 			if (e.kind != EV_GIVE_UP) {
@@ -302,6 +312,18 @@ Test(flow, a_queue_in_the_server_is_kept_short)
 	cr_assert_gt(rate, 0.9 * 5000, "%.0f answers/s", rate);
 	cr_assert_lt(s.rtt_sum / (double)s.answered, 2.5 * 30,
 	    "mean round trip %.1f ms", s.rtt_sum / (double)s.answered);
+}
+
+Test(flow, a_pause_is_not_a_loss)
+{
+	struct sim s = { .srv = { .kind = STALLING, .delay_ms = 30,
+	    .limit = 150 } };
+	/* The full window's rate, for the 85% of the time it answers. */
+	double best = 512 / 30.0 * 1000 * 0.85, rate;
+
+	simulate(&s, 20000, 512, true);
+	rate = (double)s.answered / 10;
+	cr_assert_gt(rate, 0.9 * best, "%.0f answers/s", rate);
 }
 
 Test(flow, no_adapt_holds_the_window)
