@@ -1,7 +1,6 @@
 #include "dns/flow.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,7 +307,6 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 	margin = fmax(LOSS_MARGIN, 3 * sqrt(fmax(f->ambient, 0.01) *
 	    (1 - f->ambient) / (double)n));
 	slow = delayed(f, r, now);
-	if (getenv("FLOWDEBUG")) fprintf(stderr, "judge t=%.0f w=%.0f n=%zu bad=%.3f amb=%.3f med=%.1f base=%.1f srtt=%.1f rto=%.1f slow=%d busiest=%zu\n", now, f->window, n, bad, f->ambient, r->nrtts ? r->rtts[r->nrtts/2] : -1.0, f->base_rtt, f->rtt.srtt, f->rtt.rto, slow, r->busiest);
 	if (undo_cut(f, bad, margin)) {
 		return;
 	}
