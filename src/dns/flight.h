@@ -68,7 +68,9 @@ struct dns_flight {
 	struct dns_flight_stats stats;
 	uint32_t generation;		/* changes when questions are
 					 * forgotten */
-	bool cancelling, closing;
+	bool cancelling;		/* inside dns_flight_cancel() */
+	bool closing;			/* set before the channel closes:
+					 * callbacks then only free */
 };
 
 /* Sets f up; *arena is where answers are built (it may be replaced

@@ -45,7 +45,9 @@
  * to between CUT_LOSS_MIN and CUT_LOSS_MAX of it; a delay shrinks it to
  * CUT_DELAY. If the round after a cut for failures fails as often, the
  * failures did not track the load: they become the ambient share and the
- * cut is undone, so random loss never collapses the window. A round that
+ * cut is undone, so random loss never collapses the window; if half the
+ * tries it counted lost are answered later after all, the server paused
+ * rather than dropped, and the cut becomes one for a delay. A round that
  * was not congested and filled the window grows it: doubling until the
  * first congestion (startup), then by an eighth, and by 3% near the
  * window of the last cut (where the limit probably is, as CUBIC assumes,
@@ -433,7 +435,7 @@ dns_flow_sent(struct dns_flow *f, size_t demand, double now)
 static void
 late_answer(struct dns_flow *f)
 {
-	if (++f->late * 2 < f->cut_lost) {
+	if (f->cut_lost == 0 || ++f->late * 2 < f->cut_lost) {
 		return;
 	}
 	f->cut_round = 0;

@@ -1,7 +1,5 @@
 #include "dns/resolver.h"
 
-#include <ares.h>
-#include <arpa/nameser.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,8 +546,8 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	res->arena = arena_create();
 	start_flight(res);
 	res->created_at = clock_ms();
-	/* A batch bounds each input, not the run: c-ares' timeout and
-	 * tries bound every query. */
+	/* A batch bounds each input, not the run: every question ends
+	 * after its tries (dns/flight.c). */
 	res->deadline_at = cfg->no_deadline ? 1e300 : clock_ms() +
 	    res->cfg.deadline_ms;
 	table_grow(res);
