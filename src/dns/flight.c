@@ -151,7 +151,9 @@ done(struct dns_flight *f, struct flight_question *q, struct dns_answer *ans)
 {
 	leave_state(f, q);
 	q->state = Q_DONE;
-	ans->tries = q->tries;
+	if (ans->tries == 0) {
+		ans->tries = q->tries;
+	}
 	f->owner.answered(f->owner.ctx, (size_t)(q - f->qs), ans);
 }
 
@@ -219,15 +221,18 @@ settled(struct dns_flight *f, struct flight_question *q,
 	return false;
 }
 
+/* The answer to q from try t; timeouts: c-ares' own tries that timed
+ * out before it (when c-ares asks again, outside a batch). */
 static void
 finish(struct dns_flight *f, struct flight_question *q,
     const struct flight_try *t, int status, const unsigned char *abuf,
-    int alen, double now)
+    int alen, int timeouts, double now)
 {
 	struct dns_answer *ans = dns_answer_from_wire(*f->arena, q->name,
 	    q->type, status, abuf, alen);
 
 	ans->rtt_ms = now - t->sent_at;
+	ans->tries = q->tries + (unsigned)(timeouts > 0 ? timeouts : 0);
 	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
 		ans->error = "the run's deadline passed";
 	}
@@ -251,7 +256,6 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	enum try_end end = end_of(status);
 	double now = clock_ms();
 
-	(void)timeouts;
 	if (f->closing) {
 		free(t);
 		return;
@@ -273,7 +277,8 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	if (q != NULL && q->state != Q_DONE && q->state != Q_IDLE &&
 	    (!f->cfg.retransmit || f->cancelling ||
 	    settled(f, q, t, end, now))) {
-		finish(f, q, t, status, abuf, alen, now);
+		finish(f, q, t, status, abuf, alen,
+		    f->cfg.retransmit ? 0 : timeouts, now);
 	}
 	free(t);
 }
