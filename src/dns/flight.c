@@ -8,6 +8,7 @@
 
 #include "dns/channel.h"
 #include "util/clock.h"
+#include "util/heap.h"
 #include "util/xalloc.h"
 
 /* RFC 1035 §4.2.1: UDP messages without EDNS are at most 512 octets. */
@@ -66,44 +67,10 @@ enum try_end { TRY_ANSWERED, TRY_REFUSED, TRY_LOST };
 static void
 push_timer(struct dns_flight *f, const struct flight_question *q)
 {
-	struct flight_timer t = { q->due, (size_t)(q - f->qs), q->tries,
-	    f->generation };
-	size_t i;
+	struct flight_timer t = { (size_t)(q - f->qs), q->tries,
+	    f->generation, q->due };
 
-	if (f->ntimers == f->captimers) {
-		f->captimers = f->captimers ? f->captimers * 2 : 64;
-		f->timers = xreallocarray(f->timers, f->captimers,
-		    sizeof(*f->timers));
-	}
-	i = f->ntimers++;
-	while (i > 0 && f->timers[(i - 1) / 2].due > t.due) {
-		f->timers[i] = f->timers[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	f->timers[i] = t;
-}
-
-static struct flight_timer
-pop_timer(struct dns_flight *f)
-{
-	struct flight_timer top = f->timers[0], last = f->timers[--f->ntimers];
-	size_t i = 0, c;
-
-	while ((c = 2 * i + 1) < f->ntimers) {
-		if (c + 1 < f->ntimers && f->timers[c + 1].due <
-		    f->timers[c].due) {
-			c++;
-		}
-		if (f->timers[c].due >= last.due) {
-			break;
-		}
-		f->timers[i] = f->timers[c];
-		i = c;
-	}
-	if (f->ntimers > 0) {
-		f->timers[i] = last;
-	}
-	return top;
+	heap_push(&f->timers, q->due, &t);
 }
 
 /* Adds question idx to the queue: at the back when new, at the front
@@ -344,10 +311,12 @@ drain(struct dns_flight *f, double now)
 static void
 run_timers(struct dns_flight *f, double now)
 {
-	while (f->ntimers > 0 && f->timers[0].due <= now) {
-		struct flight_timer e = pop_timer(f);
-		struct flight_question *q = &f->qs[e.idx];
+	while (f->timers.n > 0 && heap_min(&f->timers) <= now) {
+		struct flight_timer e;
+		struct flight_question *q;
 
+		heap_pop(&f->timers, &e);
+		q = &f->qs[e.idx];
 		if (e.generation != f->generation || q->tries != e.tries ||
 		    q->due != e.due) {
 			continue;
@@ -374,6 +343,7 @@ dns_flight_init(struct dns_flight *f, const struct dns_flight_config *cfg,
 	f->ch = ch;
 	f->arena = arena;
 	f->owner = *owner;
+	heap_init(&f->timers, sizeof(struct flight_timer));
 	dns_flow_init(&f->flow, &cfg->flow, RTO_FLOOR_MS,
 	    (double)cfg->timeout_ms, clock_ms());
 }
@@ -382,12 +352,11 @@ void
 dns_flight_finish(struct dns_flight *f)
 {
 	dns_flow_finish(&f->flow);
+	heap_finish(&f->timers);
 	free(f->qs);
 	free(f->queue);
-	free(f->timers);
 	f->qs = NULL;
 	f->queue = NULL;
-	f->timers = NULL;
 }
 
 void
@@ -428,8 +397,8 @@ dns_flight_poll(struct dns_flight *f, double deadline)
 	run_timers(f, now);
 	dns_flow_tick(&f->flow, now);
 	drain(f, now);
-	if (f->ntimers > 0 && f->timers[0].due < wake) {
-		wake = f->timers[0].due;
+	if (f->timers.n > 0 && heap_min(&f->timers) < wake) {
+		wake = heap_min(&f->timers);
 	}
 	if (f->qlen > 0 && f->in_flight < dns_flow_window(&f->flow)) {
 		double next = dns_flow_next_send(&f->flow, now);
@@ -465,7 +434,7 @@ dns_flight_cancel(struct dns_flight *f, const char *why)
 		}
 	}
 	f->qlen = 0;
-	f->ntimers = 0;
+	f->timers.n = 0;
 	f->cancelling = false;
 }
 
@@ -476,7 +445,7 @@ dns_flight_forget(struct dns_flight *f)
 	f->waiting = 0;
 	f->qlen = 0;
 	f->qhead = 0;
-	f->ntimers = 0;
+	f->timers.n = 0;
 }
 
 void

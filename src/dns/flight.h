@@ -12,6 +12,7 @@
 
 #include "dns/answer.h"
 #include "dns/flow.h"
+#include "util/heap.h"
 
 struct arena;
 struct dns_channel;
@@ -44,10 +45,10 @@ struct dns_flight_stats {
 
 /* A timer: question idx is due at `due` for its try number `tries`. */
 struct flight_timer {
-	double due;
 	size_t idx;
 	unsigned tries;
 	uint32_t generation;
+	double due;
 };
 
 struct dns_flight {
@@ -59,8 +60,7 @@ struct dns_flight {
 	size_t capqs;
 	size_t *queue;			/* ring: waiting for the window */
 	size_t qhead, qlen, qcap;
-	struct flight_timer *timers;	/* min-heap by due */
-	size_t ntimers, captimers;
+	struct heap timers;		/* of struct flight_timer, by due */
 	struct dns_flow flow;
 	size_t in_flight;		/* questions on the wire */
 	size_t held;			/* waiting out a backoff */

@@ -6,19 +6,14 @@ line answered correctly with the default settings; --resume, --qps."""
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
-import dns.message
-import dns.query
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FakeDNS, Knot, ROOT, WRAPPER,  # noqa: E402
-                     free_port, mailauth)
+from harness import (FakeDNS, Knot, ROOT, Unbound,  # noqa: E402
+                     WRAPPER, mailauth)
 
 SPF_INPUT = ('# SPF walks and one evaluation\n'
              'gmail.com\n'
@@ -300,84 +295,15 @@ class BatchUnderLoad(Loaded):
         self.assertIn('window 16-16', r.err)
 
 
-class Unbound:
-    """Debian's unbound on a free loopback port, forwarding load.test to
-    a fixture server, with a cold cache."""
-
-    def __init__(self, forward_port):
-        self.dir = tempfile.mkdtemp(prefix='mailauth-unbound-')
-        self.port = free_port()
-        self.conf = os.path.join(self.dir, 'unbound.conf')
-        with open(self.conf, 'w') as f:
-            f.write('\n'.join([
-                'server:',
-                '    interface: 127.0.0.1',
-                '    port: %d' % self.port,
-                '    do-ip6: no',
-                '    access-control: 127.0.0.0/8 allow',
-                '    do-not-query-localhost: no',
-                '    username: ""',
-                '    chroot: ""',
-                '    directory: "%s"' % self.dir,
-                '    pidfile: "%s"' % os.path.join(self.dir, 'pid'),
-                '    use-syslog: no',
-                '    logfile: ""',
-                '    verbosity: 0',
-                '    num-threads: 1',
-                '    module-config: "iterator"',
-                '    qname-minimisation: no',
-                # RFC 6761 names are answered locally by default.
-                '    local-zone: "test." nodefault',
-                'remote-control:',
-                '    control-enable: no',
-                'forward-zone:',
-                '    name: "load.test"',
-                '    forward-addr: 127.0.0.1@%d' % forward_port, '']))
-        self.proc = None
-
-    def start(self):
-        unbound = shutil.which('unbound') or '/usr/sbin/unbound'
-        self.proc = subprocess.Popen([unbound, '-d', '-c', self.conf],
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError('unbound exited: %s' %
-                                   self.proc.stderr.read().decode())
-            try:
-                q = dns.message.make_query('_p0.load.test', 'TXT')
-                if dns.query.udp(q, '127.0.0.1', port=self.port,
-                                 timeout=0.3).answer:
-                    return self
-            except Exception:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('unbound did not answer on port %d' % self.port)
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc is not None:
-            self.proc.stderr.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 class BatchThroughUnbound(Loaded):
     def test_every_line_through_a_cold_resolver(self):
         server = FakeDNS(load_zone({'ordinary_buffers': True}),
                          delay_ms=20).start()
         self.addCleanup(server.stop)
-        resolver = Unbound(server.port).start()
+        resolver = Unbound('load.test', server.port).start('_p0.load.test')
         self.addCleanup(resolver.stop)
-        r = mailauth('@127.0.0.1', '-p', str(resolver.port), '--batch',
-                     '-', 'spf', input_bytes=load_input(), timeout=300)
+        r = mailauth(*resolver.args(), '--batch', '-', 'spf',
+                     input_bytes=load_input(), timeout=300)
         self.assert_all_answered(r)
 
 

@@ -1,13 +1,14 @@
 /* dns/flow.c: RFC 6298 timeouts, and the window controller against
  * simulated servers: each simulated try is answered, refused or lost as
  * a server of that kind would, and the controller must settle where the
- * server works best. */
+ * server works best. Also util/heap.c, which orders the events. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns/flow.h"
+#include "util/heap.h"
 
 Test(rtt, first_sample_and_smoothing_follow_rfc6298)
 {
@@ -74,8 +75,7 @@ struct event {
 };
 
 struct sim {
-	struct event *heap;
-	size_t n, cap;
+	struct heap events;
 	struct dns_flow flow;
 	struct server srv;
 	size_t in_flight;
@@ -90,45 +90,7 @@ struct sim {
 static void
 push(struct sim *s, struct event e)
 {
-	size_t i;
-
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->heap = realloc(s->heap, s->cap * sizeof(*s->heap));
-	}
-	i = s->n++;
-	while (i > 0 && s->heap[(i - 1) / 2].at > e.at) {
-		s->heap[i] = s->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	s->heap[i] = e;
-}
-
-static struct event
-pop(struct sim *s)
-{
-	struct event top = s->heap[0], last = s->heap[--s->n];
-	size_t i = 0;
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= s->n) {
-			break;
-		}
-		if (c + 1 < s->n && s->heap[c + 1].at < s->heap[c].at) {
-			c++;
-		}
-		if (s->heap[c].at >= last.at) {
-			break;
-		}
-		s->heap[i] = s->heap[c];
-		i = c;
-	}
-	if (s->n > 0) {
-		s->heap[i] = last;
-	}
-	return top;
+	heap_push(&s->events, e.at, &e);
 }
 
 static double
@@ -184,13 +146,15 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 	struct dns_flow_config cfg = { .ceiling = ceiling, .adapt = adapt };
 
 	s->seed = 1;
+	heap_init(&s->events, sizeof(struct event));
 	dns_flow_init(&s->flow, &cfg, 50, 5000, 0);
 	push(s, (struct event){ .at = 0, .kind = EV_WAKE });
 	push(s, (struct event){ .at = 0, .kind = EV_TICK });
-	while (s->n > 0) {
-		struct event e = pop(s);
+	while (s->events.n > 0) {
+		struct event e;
 		double next = s->now;
 
+		heap_pop(&s->events, &e);
 		s->now = e.at;
 		if (s->now > ms) {
 			break;
@@ -231,7 +195,7 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 		}
 	}
 	dns_flow_finish(&s->flow);
-	free(s->heap);
+	heap_finish(&s->events);
 }
 
 static double
@@ -333,6 +297,28 @@ Test(flow, no_adapt_holds_the_window)
 
 	simulate(&s, 5000, 256, false);
 	cr_assert_float_eq(mean_window(&s), 256, 1e-9);
+}
+
+Test(heap, pops_in_key_order)
+{
+	struct heap h;
+	unsigned seed = 7, i, item, last = 0;
+	double key;
+
+	heap_init(&h, sizeof(item));
+	for (i = 0; i < 1000; i++) {
+		item = (unsigned)rand_r(&seed) % 500;
+		heap_push(&h, item, &item);
+	}
+	for (i = 0; i < 1000; i++) {
+		key = heap_min(&h);
+		heap_pop(&h, &item);
+		cr_assert_float_eq((double)item, key, 0);
+		cr_assert_geq(item, last);
+		last = item;
+	}
+	cr_assert_eq(h.n, 0);
+	heap_finish(&h);
 }
 
 Test(flow, qps_caps_the_rate)
