@@ -299,7 +299,8 @@ class Unbound:
                 'remote-control:', '    control-enable: no',
                 'forward-zone:', '    name: "bench"',
                 '    forward-addr: %s@53' % SERVER, '']))
-        self.proc = subprocess.Popen(['unbound', '-d', '-c', conf])
+        self.proc = subprocess.Popen(['unbound', '-d', '-c', conf],
+                                     stderr=subprocess.DEVNULL)
         import dns.message
         import dns.query
         for _ in range(100):

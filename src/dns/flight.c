@@ -46,8 +46,6 @@ struct flight_question {
 	unsigned tries;			/* sent so far */
 	double due;			/* WIRE: give up on the latest try;
 					 * HELD: ask again */
-	struct flight_try *cur;		/* the latest try, while c-ares
-					 * holds it */
 };
 
 /* One query: c-ares' callback argument, freed in the callback. */
@@ -237,9 +235,6 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	if (t->generation == f->generation && t->idx < f->capqs) {
 		q = &f->qs[t->idx];
-		if (q->cur == t) {
-			q->cur = NULL;
-		}
 	}
 	if (q != NULL && q->state != Q_DONE && q->state != Q_IDLE &&
 	    (!f->cfg.retransmit || f->cancelling ||
@@ -262,7 +257,6 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	t->sent_at = now;
 	t->tcp_seq = f->ch->tcp_sockets;
 	leave_state(f, q);
-	q->cur = t;
 	q->state = Q_WIRE;
 	f->in_flight++;
 	f->stats.tries++;
