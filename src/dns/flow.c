@@ -35,9 +35,9 @@
  * window, in the order they were sent, once each is answered or an RTO
  * has passed since the last of them went out; a try not answered by
  * then counts as lost. A round is congested when
- *   - its median round trip is more than twice the lowest median seen in
- *     the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP Vegas
- *     reads it), or
+ *   - its median round trip exceeds DELAY_FACTOR times the lowest median
+ *     of the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP
+ *     Vegas reads it), or
  *   - its share of lost and refused tries exceeds the ambient share (an
  *     average of that share over past rounds) by more than chance allows.
  * A congested round shrinks the window: by the excess share of failures
@@ -66,7 +66,7 @@
 #define CUT_DELAY 0.85
 #define CUT_LOSS_MAX 0.85
 #define CUT_LOSS_MIN 0.5
-#define DELAY_FACTOR 2.0
+#define DELAY_FACTOR 1.5
 #define DELAY_SLACK_MS 5.0
 #define LOSS_MARGIN 0.03
 #define AMBIENT_GAIN 0.25
