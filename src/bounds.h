@@ -11,6 +11,13 @@
 #define SPF_MX_NAME_LIMIT 10
 #define SPF_PTR_NAME_LIMIT 10
 
+/* RFC 7208 §3.4: SPF answers should fit a 512-octet UDP reply; larger
+ * ones need EDNS or TCP and some receivers give up. */
+#define SPF_ANSWER_UDP_MAX 512
+/* --flatten keeps each record's text to this, leaving room in a 512-octet
+ * answer for the question, the RR header and the string lengths. */
+#define SPF_FLAT_RECORD_MAX 450
+
 /* PTR names whose addresses are looked up for one IP: receivers check a
  * handful, and a hostile reverse zone may publish thousands. */
 #define PTR_MAX_NAMES 10

@@ -24,7 +24,9 @@ on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}};
      "behaviors": {"name": {"TXT" or "*": {"action": ACTION, ...}}},
      "load": {LOAD...}}
   Names not listed under a zone are NXDOMAIN; listed names (and names with
-  names below them) without the type asked are NODATA. TXT strings may
+  names below them) without the type asked are NODATA. CNAMEs are followed
+  inside the zones (8 links at most, then SERVFAIL); a CNAME loop is
+  answered NOERROR with its CNAMEs, as Knot does. TXT strings may
   carry \\xNN escapes (JSON "\\\\x00") or be {"hex": "..."}.
   ACTIONs (see BEHAVIORS below): timeout, rcode (with "rcode": "SERVFAIL",
   "REFUSED", "FORMERR", "NOTIMP", "NXDOMAIN" or a number), delay (with
@@ -248,7 +250,13 @@ class Server:
             reply.header.rcode = RCODE.REFUSED
             return reply
         owner = q.qname     # answers keep the question's case
+        seen = set()
         for _ in range(MAX_CHAIN):
+            # A CNAME loop ends the chase with what it has, NOERROR, as
+            # Knot answers one inside its zone.
+            if key in seen:
+                return reply
+            seen.add(key)
             if key in self.zone.timeouts and \
                     q.qtype not in self.zone.timeouts[key]:
                 return None

@@ -34,7 +34,7 @@ complete -c mailauth -n "__fish_seen_subcommand_from spf" -l record -r -d 'test 
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -s i -l ip -l client-ip -r -d 'evaluate for this client IP'
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -s f -l sender -r -d 'MAIL FROM address'
 complete -c mailauth -n "__fish_seen_subcommand_from spf" -s e -l helo -r -d 'HELO name'
-complete -c mailauth -n "__fish_seen_subcommand_from spf" -l flatten -d 'print an equivalent ip4/ip6 record'
+complete -c mailauth -n "__fish_seen_subcommand_from spf" -l flatten -d 'print records with includes flattened to ip4/ip6'
 
 complete -c mailauth -n "__fish_seen_subcommand_from ptr" -s e -l helo -r -d 'HELO name to compare'
 complete -c mailauth -n "__fish_seen_subcommand_from ptr" -l domain -r -d 'the sending domain'

@@ -293,13 +293,21 @@ spf_conclude(void *state)
 {
 	struct spf_state *st = state;
 
+	int code;
+
 	if (st->walk != NULL) {
 		spf_lint(st->arena, st->walk);
 		if (st->flatten) {
 			st->flat = spf_flatten(st->arena, st->walk);
 		}
 	}
-	return exit_code(st);
+	code = exit_code(st);
+	/* --flatten that cannot propose a record did not do its job. */
+	if (st->flat != NULL && st->flat->refused != NULL &&
+	    code == EXIT_CLEAN) {
+		code = EXIT_PROBLEMS;
+	}
+	return code;
 }
 
 static void
@@ -335,8 +343,8 @@ const struct command cmd_spf = {
 	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
 	    "                      postmaster@DOMAIN; '' checks the HELO)\n"
 	    "  -e, --helo NAME     the HELO/EHLO name (for %{h} and '' senders)\n"
-	    "  --flatten           print an equivalent record of ip4:/ip6: terms\n"
-	    "                      only, split for a zone file\n",
+	    "  --flatten           print equivalent records with includes, a and\n"
+	    "                      mx replaced by ip4:/ip6: terms, as a zone file\n",
 	.shortopts = "i:f:e:",
 	.longopts = spf_longopts,
 	.opts_size = sizeof(struct spf_opts),

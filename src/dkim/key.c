@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/arena.h"
 
@@ -132,22 +131,21 @@ decode_key(struct arena *a, struct dkim_key *k)
 	EVP_PKEY_free(pkey);
 }
 
-static const char *
-tag_value(const struct taglist *tl, const char *name)
-{
-	const struct taglist_tag *t = taglist_find(tl, name);
-
-	return t ? t->value : NULL;
-}
-
 static void
 read_tags(struct arena *a, struct dkim_key *k)
 {
 	static const char *const known[] = {
 		"v", "k", "h", "s", "t", "n", "p", "g",
 	};
+
+	const struct taglist_tag *dup = taglist_duplicate(&k->tags);
 	size_t i, j;
 
+	/* RFC 6376 §3.2: a duplicate tag voids the whole list. */
+	if (dup != NULL && k->error == NULL) {
+		k->error = "a tag appears twice";
+		k->error_offset = dup->offset;
+	}
 	k->unknown = arena_calloc(a, k->tags.n, sizeof(*k->unknown));
 	for (i = 0; i < k->tags.n; i++) {
 		const char *name = k->tags.tags[i].name;
@@ -156,41 +154,17 @@ read_tags(struct arena *a, struct dkim_key *k)
 		for (j = 0; j < sizeof(known) / sizeof(known[0]); j++) {
 			found |= strcmp(known[j], name) == 0;
 		}
-		for (j = 0; j < i; j++) {
-			if (strcmp(k->tags.tags[j].name, name) == 0 &&
-			    k->error == NULL) {
-				/* RFC 6376 §3.2: a duplicate tag voids the
-				 * whole list. */
-				k->error = "a tag appears twice";
-				k->error_offset = k->tags.tags[i].offset;
-			}
-		}
 		if (!found) {
 			k->unknown[k->nunknown++] = name;
 		}
 	}
-	k->v = tag_value(&k->tags, "v");
-	k->k = tag_value(&k->tags, "k");
-	k->h = tag_value(&k->tags, "h");
-	k->s = tag_value(&k->tags, "s");
-	k->t = tag_value(&k->tags, "t");
-	k->n = tag_value(&k->tags, "n");
-	k->p = tag_value(&k->tags, "p");
-}
-
-/* t= is a colon-separated list of flags (RFC 6376 §3.6.1). */
-static bool
-has_flag(const char *list, char flag)
-{
-	const char *p;
-
-	for (p = list; p && *p; p++) {
-		if (*p == flag && (p == list || p[-1] == ':' || is_fws(p[-1])) &&
-		    (p[1] == '\0' || p[1] == ':' || is_fws(p[1]))) {
-			return true;
-		}
-	}
-	return false;
+	k->v = taglist_value(&k->tags, "v");
+	k->k = taglist_value(&k->tags, "k");
+	k->h = taglist_value(&k->tags, "h");
+	k->s = taglist_value(&k->tags, "s");
+	k->t = taglist_value(&k->tags, "t");
+	k->n = taglist_value(&k->tags, "n");
+	k->p = taglist_value(&k->tags, "p");
 }
 
 struct dkim_key *
@@ -218,8 +192,8 @@ dkim_key_parse(struct arena *a, const char *text, size_t len)
 	k->type = k->k == NULL || strcmp(k->k, "rsa") == 0 ? DKIM_KEY_RSA :
 	    strcmp(k->k, "ed25519") == 0 ? DKIM_KEY_ED25519 :
 	    DKIM_KEY_UNKNOWN;
-	k->testing = has_flag(k->t, 'y');
-	k->strict = has_flag(k->t, 's');
+	k->testing = taglist_value_has(k->t, "y");
+	k->strict = taglist_value_has(k->t, "s");
 	if (k->p == NULL) {
 		k->key_error = "the record has no p= tag";
 		return k;
@@ -243,23 +217,12 @@ dkim_key_parse(struct arena *a, const char *text, size_t len)
 bool
 dkim_key_allows_hash(const struct dkim_key *k, const char *hash)
 {
-	const char *p = k->h;
-	size_t n = strlen(hash);
+	return k->h == NULL || taglist_value_has(k->h, hash);
+}
 
-	if (p == NULL) {
-		return true;
-	}
-	while (*p) {
-		while (*p == ':' || is_fws(*p)) {
-			p++;
-		}
-		if (strncasecmp(p, hash, n) == 0 && (p[n] == '\0' ||
-		    p[n] == ':' || is_fws(p[n]))) {
-			return true;
-		}
-		while (*p && *p != ':') {
-			p++;
-		}
-	}
-	return false;
+bool
+dkim_key_for_email(const struct dkim_key *k)
+{
+	return k->s == NULL || taglist_value_has(k->s, "email") ||
+	    taglist_value_has(k->s, "*");
 }

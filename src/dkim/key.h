@@ -51,6 +51,9 @@ struct dkim_key *dkim_key_parse(struct arena *a, const char *text,
     size_t len);
 /* True when the key allows the hash ("sha256"), by h= (RFC 6376 §3.6.1). */
 bool dkim_key_allows_hash(const struct dkim_key *k, const char *hash);
+/* True when the key serves mail: s= absent, or listing "email" or "*"
+ * (RFC 6376 §3.6.1; verifiers ignore a key of other services). */
+bool dkim_key_for_email(const struct dkim_key *k);
 /* The key as an OpenSSL object for verification, or NULL. The caller
  * frees it with EVP_PKEY_free(). */
 struct evp_pkey_st *dkim_key_load(const struct dkim_key *k);

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -44,7 +45,7 @@ read_headers(struct arena *a, struct dkim_message *m, const char *s,
 	size_t pos = 0, cap = 0;
 
 	while (pos + 1 < len && !(s[pos] == '\r' && s[pos + 1] == '\n')) {
-		size_t start = pos, end;
+		size_t start = pos, end, nlen;
 		const char *colon;
 		struct dkim_header *h;
 
@@ -80,8 +81,13 @@ read_headers(struct arena *a, struct dkim_message *m, const char *s,
 		h->raw = s + start;
 		h->rawlen = end - start;
 		h->value = colon + 1;
-		h->name = arena_memdup(a, s + start, (size_t)(colon - s -
-		    start));
+		/* RFC 5322 §4.5 (obs-optional): blanks may stand before
+		 * the colon; they are no part of the name h= matches. */
+		nlen = (size_t)(colon - s - start);
+		while (nlen > 0 && is_wsp(s[start + nlen - 1])) {
+			nlen--;
+		}
+		h->name = arena_memdup(a, s + start, nlen);
 		pos = end + 2;
 	}
 	return pos + 2 <= len ? pos + 2 : len;
@@ -101,6 +107,17 @@ dkim_message_parse(struct arena *a, const char *data, size_t len)
 	m->body = s + body;
 	m->bodylen = n - body;
 	return m;
+}
+
+size_t
+dkim_message_count(const struct dkim_message *m, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nheaders; i++) {
+		n += strcasecmp(m->headers[i].name, name) == 0;
+	}
+	return n;
 }
 
 void

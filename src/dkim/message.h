@@ -11,7 +11,8 @@ struct arena;
 struct strbuf;
 
 struct dkim_header {
-	const char *name;	/* NUL-terminated copy of the field name */
+	const char *name;	/* NUL-terminated copy of the field name,
+				 * without blanks before the colon */
 	const char *raw;	/* the whole field, folding kept, no final
 				 * CRLF */
 	size_t rawlen;
@@ -30,6 +31,9 @@ struct dkim_message {
  * saved to a file) are read as CRLF. NULL when there is no header. */
 struct dkim_message *dkim_message_parse(struct arena *a, const char *data,
     size_t len);
+
+/* The number of header fields named name (case-insensitive). */
+size_t dkim_message_count(const struct dkim_message *m, const char *name);
 
 /* RFC 6376 §3.4.1/§3.4.2: appends the canonical form of one header field
  * (name and value as in raw) to out, with its CRLF. */

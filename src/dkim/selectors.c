@@ -153,6 +153,13 @@ lint_key(struct arena *a, struct dkim_selector *s)
 		    "h= allows only sha1, which RFC 8301 forbids: no signature "
 		    "with this key can pass");
 	}
+	if (!dkim_key_for_email(k)) {
+		add(a, s, FINDING_ERROR, "dkim-key-not-for-mail",
+		    "remove s= or make it s=email",
+		    "s= lists neither email nor *: receivers ignore the key "
+		    "for mail, so no signature with it can pass (RFC 6376 "
+		    "§3.6.1)");
+	}
 	if (k->p_whitespace) {
 		add(a, s, FINDING_INFO, "dkim-key-whitespace", NULL,
 		    "the key has whitespace inside p=: legal (it is ignored), "

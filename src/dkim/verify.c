@@ -1,12 +1,10 @@
 #include "dkim/verify.h"
 
-#include <ctype.h>
-#include <openssl/evp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bounds.h"
+#include "dkim/hash.h"
 #include "dns/name.h"
 #include "dns/txt.h"
 #include "util/arena.h"
@@ -19,131 +17,144 @@ dkim_result_name(enum dkim_result r)
 	switch (r) {
 	case DKIM_RESULT_PASS: return "pass";
 	case DKIM_RESULT_FAIL: return "fail";
+	case DKIM_RESULT_PERMERROR: return "permerror";
 	case DKIM_RESULT_TEMPERROR: return "temperror";
 	}
 	return "fail";
 }
 
-static const char *
-tag(const struct dkim_signature *sig, const char *name)
+/* The first reason a signature does not pass is the one kept. */
+static bool
+conclude(struct dkim_signature *sig, enum dkim_result result,
+    const char *reason)
 {
-	const struct taglist_tag *t = taglist_find(&sig->tags, name);
-
-	return t ? t->value : NULL;
+	if (sig->reason == NULL) {
+		sig->result = result;
+		sig->reason = reason;
+	}
+	return false;
 }
 
-static long long
-number(const char *s)
+static bool
+unusable(struct dkim_signature *sig, const char *reason)
 {
-	char *end;
-	long long v;
-
-	if (s == NULL || !isdigit((unsigned char)*s)) {
-		return -1;
-	}
-	v = strtoll(s, &end, 10);
-	return *end == '\0' ? v : -2;
-}
-
-/* h= is a colon-separated list of field names (RFC 6376 §3.5). */
-static void
-split_headers(struct arena *a, struct dkim_signature *sig)
-{
-	size_t n = 1, k = 0;
-	const char *p;
-
-	for (p = sig->h; *p; p++) {
-		n += *p == ':';
-	}
-	sig->signed_headers = arena_calloc(a, n, sizeof(char *));
-	for (p = sig->h; k < n;) {
-		const char *colon = strchr(p, ':');
-		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-
-		while (len > 0 && isspace((unsigned char)*p)) {
-			p++;
-			len--;
-		}
-		while (len > 0 && isspace((unsigned char)p[len - 1])) {
-			len--;
-		}
-		sig->signed_headers[k++] = arena_memdup(a, p, len);
-		p = colon ? colon + 1 : p + len;
-	}
-	sig->nsigned = k;
+	return conclude(sig, DKIM_RESULT_PERMERROR, reason);
 }
 
 static bool
 fail(struct dkim_signature *sig, const char *reason)
 {
-	if (sig->reason == NULL) {
-		sig->result = DKIM_RESULT_FAIL;
-		sig->reason = reason;
+	return conclude(sig, DKIM_RESULT_FAIL, reason);
+}
+
+static void
+read_tags(struct dkim_signature *sig)
+{
+	const struct taglist *tl = &sig->tags;
+	const char *c = taglist_value(tl, "c");
+
+	sig->d = taglist_value(tl, "d");
+	sig->s = taglist_value(tl, "s");
+	sig->a = taglist_value(tl, "a");
+	sig->i = taglist_value(tl, "i");
+	sig->q = taglist_value(tl, "q");
+	sig->bh = taglist_value(tl, "bh");
+	sig->b = taglist_value(tl, "b");
+	sig->h = taglist_value(tl, "h");
+	sig->c = c ? c : "simple/simple";
+	sig->length = dkim_tag_number(taglist_value(tl, "l"));
+	sig->timestamp = dkim_tag_number(taglist_value(tl, "t"));
+	sig->expires = dkim_tag_number(taglist_value(tl, "x"));
+}
+
+/* RFC 6376 §3.5: q= lists query methods; those a verifier does not know
+ * are ignored, and dns/txt is the only one there is. */
+static bool
+check_query_methods(struct dkim_signature *sig)
+{
+	if (sig->q == NULL) {
+		return true;
 	}
-	return false;
+	if (!taglist_value_has(sig->q, "dns/txt")) {
+		return unusable(sig, "q= does not list dns/txt, the only key "
+		    "query method (RFC 6376 §3.5)");
+	}
+	sig->q_differs = strcmp(sig->q, "dns/txt") != 0;
+	return true;
+}
+
+/* RFC 6376 §3.5: i= is dkim-quoted-printable; its domain is d= or a
+ * subdomain of it. */
+static bool
+check_identity(struct arena *a, struct dkim_signature *sig)
+{
+	const char *at;
+
+	if (sig->i == NULL) {
+		return true;
+	}
+	sig->identity = dkim_qp_decode(a, sig->i);
+	if (sig->identity == NULL) {
+		return unusable(sig, "i= is not valid dkim-quoted-printable "
+		    "(RFC 6376 §2.11)");
+	}
+	at = strrchr(sig->identity, '@');
+	if (at == NULL || !dns_name_is_under(at + 1, sig->d)) {
+		return unusable(sig, "i= is not within d= (RFC 6376 §3.5)");
+	}
+	return true;
 }
 
 /* RFC 6376 §6.1.1: the tags a verifier requires, and their values. */
 static bool
 read_signature(struct arena *a, struct dkim_signature *sig, long long now)
 {
-	const char *c, *v;
-
-	const struct dkim_header *h = sig->header;
-	size_t k;
+	const char *v, *error;
+	size_t k, offset;
 	bool from = false;
 
-	taglist_parse(a, h->value, h->rawlen - (size_t)(h->value - h->raw),
-	    &sig->tags);
-	v = tag(sig, "v");
-	sig->d = tag(sig, "d");
-	sig->s = tag(sig, "s");
-	sig->a = tag(sig, "a");
-	sig->i = tag(sig, "i");
-	sig->bh = tag(sig, "bh");
-	sig->b = tag(sig, "b");
-	sig->h = tag(sig, "h");
-	c = tag(sig, "c");
-	sig->c = c ? c : "simple/simple";
-	sig->length = number(tag(sig, "l"));
-	sig->timestamp = number(tag(sig, "t"));
-	sig->expires = number(tag(sig, "x"));
-	if (sig->tags.error != NULL) {
-		return fail(sig, "malformed signature: bad tag list");
+	error = dkim_sig_tags(a, sig->header, &sig->tags, &offset);
+	read_tags(sig);
+	if (error != NULL) {
+		return unusable(sig, arena_printf(a, "malformed signature: %s",
+		    error));
 	}
+	v = taglist_value(&sig->tags, "v");
 	if (v == NULL || strcmp(v, "1") != 0 || !sig->d || !sig->s ||
 	    !sig->a || !sig->bh || !sig->b || !sig->h) {
-		return fail(sig, "malformed signature: v=1, a=, b=, bh=, d=, "
-		    "h= and s= are required (RFC 6376 §6.1.1)");
+		return unusable(sig, "malformed signature: v=1, a=, b=, bh=, "
+		    "d=, h= and s= are required (RFC 6376 §6.1.1)");
 	}
-	split_headers(a, sig);
+	sig->nsigned = taglist_split_value(a, sig->h, &sig->signed_headers);
 	for (k = 0; k < sig->nsigned; k++) {
 		from |= strcasecmp(sig->signed_headers[k], "from") == 0;
 	}
-	if (!from) {
-		return fail(sig, "h= does not include From (RFC 6376 §5.4)");
-	}
-	if (sig->i != NULL && (strchr(sig->i, '@') == NULL ||
-	    !dns_name_is_under(strrchr(sig->i, '@') + 1, sig->d))) {
-		return fail(sig, "i= is not within d= (RFC 6376 §3.5)");
-	}
-	sig->header_relaxed = strncasecmp(sig->c, "relaxed", 7) == 0;
-	sig->body_relaxed = strchr(sig->c, '/') &&
-	    strcasecmp(strchr(sig->c, '/') + 1, "relaxed") == 0;
 	sig->key_name = arena_printf(a, "%s._domainkey.%s", sig->s, sig->d);
+	if (!from) {
+		return unusable(sig, "h= does not include From (RFC 6376 "
+		    "§5.4)");
+	}
+	if (!check_identity(a, sig) || !check_query_methods(sig)) {
+		return false;
+	}
+	if (!dkim_canon_parse(sig->c, &sig->header_relaxed,
+	    &sig->body_relaxed)) {
+		return unusable(sig, "unknown canonicalization c= (simple or "
+		    "relaxed, RFC 6376 §3.5)");
+	}
 	if (sig->length == -2) {
-		return fail(sig, "malformed signature: bad l=");
+		return unusable(sig, "malformed signature: bad l=");
 	}
 	if (sig->expires >= 0 && sig->expires < now) {
-		return fail(sig, "signature expired (x= is in the past)");
+		return unusable(sig, "signature expired (x= is in the past)");
 	}
-	if (strcasecmp(sig->a, "rsa-sha1") == 0) {
-		return fail(sig, "rsa-sha1 signatures are forbidden "
+	sig->alg = dkim_alg_parse(sig->a);
+	if (sig->alg == DKIM_ALG_RSA_SHA1) {
+		return unusable(sig, "rsa-sha1 signatures are forbidden "
 		    "(RFC 8301 §3.1)");
 	}
-	if (strcasecmp(sig->a, "rsa-sha256") != 0 &&
-	    strcasecmp(sig->a, "ed25519-sha256") != 0) {
-		return fail(sig, "unknown signing algorithm a=");
+	if (sig->alg == DKIM_ALG_UNKNOWN) {
+		return unusable(sig, "unknown signing algorithm a=");
 	}
 	return true;
 }
@@ -165,6 +176,16 @@ dkim_key_txt(struct arena *a, const struct dns_answer *ans, bool *several)
 	return found;
 }
 
+/* RFC 6376 §3.6.1: t=s allows no subdomain in i=. */
+static bool
+identity_allowed(const struct dkim_signature *sig)
+{
+	const char *at = sig->identity ? strrchr(sig->identity, '@') : NULL;
+
+	return !sig->key->strict || at == NULL ||
+	    dns_name_equal(at + 1, sig->d);
+}
+
 /* The key for a signature, checked against it (RFC 6376 §6.1.2, RFC 8301
  * §3.2). False with a reason when it cannot be used. */
 static bool
@@ -178,155 +199,78 @@ check_key(struct arena *a, struct dkim_signature *sig)
 	const char *text;
 
 	if (dns_kind_is_failure(ans->kind)) {
-		sig->result = DKIM_RESULT_TEMPERROR;
-		sig->reason = arena_printf(a, "key lookup failed (%s)",
-		    dns_kind_name(ans->kind));
-		return false;
+		return conclude(sig, DKIM_RESULT_TEMPERROR, arena_printf(a,
+		    "key lookup failed (%s)", dns_kind_name(ans->kind)));
 	}
 	txt = dkim_key_txt(a, ans, &several);
 	if (txt == NULL) {
-		return fail(sig, arena_printf(a, "key not found at %s",
+		return unusable(sig, arena_printf(a, "key not found at %s",
 		    sig->key_name));
 	}
 	text = dns_txt_join(a, txt, &len);
 	sig->key = k = dkim_key_parse(a, text, len);
 	if (k->revoked) {
-		return fail(sig, "key revoked (empty p=)");
+		return unusable(sig, "key revoked (empty p=)");
 	}
 	if (k->error != NULL || k->key_error != NULL) {
-		return fail(sig, arena_printf(a, "key record unusable: %s",
+		return unusable(sig, arena_printf(a, "key record unusable: %s",
 		    k->error ? k->error : k->key_error));
 	}
-	if ((k->type == DKIM_KEY_RSA) !=
-	    (strncasecmp(sig->a, "rsa-", 4) == 0)) {
-		return fail(sig, "key type does not match a=");
+	if ((k->type == DKIM_KEY_RSA) != (sig->alg == DKIM_ALG_RSA_SHA256)) {
+		return unusable(sig, "key type does not match a=");
 	}
 	if (!dkim_key_allows_hash(k, "sha256")) {
-		return fail(sig, "the key's h= does not allow sha256");
+		return unusable(sig, "the key's h= does not allow sha256");
+	}
+	if (!dkim_key_for_email(k)) {
+		return unusable(sig, "the key is not for mail: its s= lists "
+		    "neither email nor * (RFC 6376 §3.6.1)");
+	}
+	if (!identity_allowed(sig)) {
+		return unusable(sig, "the key has t=s: the domain of i= must "
+		    "be d= itself, not a subdomain (RFC 6376 §3.6.1)");
 	}
 	if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
-		return fail(sig, arena_printf(a, "RSA key of %u bits, under "
+		return unusable(sig, arena_printf(a, "RSA key of %u bits, under "
 		    "the 1024 RFC 8301 requires", k->bits));
 	}
 	return true;
-}
-
-/* The b= value of the signature's own header field emptied, as the
- * header hash takes it (RFC 6376 §3.7). */
-static char *
-without_b_value(struct arena *a, const struct dkim_signature *sig,
-    size_t *len)
-{
-	const struct dkim_header *h = sig->header;
-	const struct taglist_tag *b = taglist_find(&sig->tags, "b");
-	size_t start = (size_t)(h->value - h->raw) + b->offset, end;
-	struct strbuf sb = STRBUF_INIT;
-	char *out;
-
-	start += 1;
-	while (start < h->rawlen && h->raw[start] != '=') {
-		start++;
-	}
-	start++;
-	for (end = start; end < h->rawlen && h->raw[end] != ';'; end++) {
-	}
-	strbuf_add(&sb, h->raw, start);
-	strbuf_add(&sb, h->raw + end, h->rawlen - end);
-	out = arena_memdup(a, strbuf_str(&sb), sb.len);
-	*len = sb.len;
-	strbuf_finish(&sb);
-	return out;
-}
-
-/* RFC 6376 §5.4.2: each name in h= takes the last field of that name not
- * taken yet; a name with none left adds nothing. */
-static void
-signed_header_data(struct arena *a, const struct dkim_signature *sig,
-    const struct dkim_message *m, struct strbuf *out)
-{
-	bool *used = arena_calloc(a, m->nheaders, sizeof(bool));
-	size_t i, len;
-	char *self;
-
-	for (i = 0; i < sig->nsigned; i++) {
-		size_t j = m->nheaders;
-
-		while (j > 0) {
-			j--;
-			if (!used[j] && strcasecmp(m->headers[j].name,
-			    sig->signed_headers[i]) == 0) {
-				used[j] = true;
-				dkim_canon_header(out, m->headers[j].raw,
-				    m->headers[j].rawlen, sig->header_relaxed);
-				break;
-			}
-		}
-	}
-	self = without_b_value(a, sig, &len);
-	dkim_canon_header(out, self, len, sig->header_relaxed);
-	out->len -= 2;	/* the signature field goes in without its CRLF */
-	out->buf[out->len] = '\0';
 }
 
 static bool
 check_body_hash(struct arena *a, struct dkim_signature *sig,
     const struct dkim_message *m)
 {
-	struct strbuf body = STRBUF_INIT;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[DKIM_HASH_LEN];
 	unsigned char *want;
-	size_t wantlen = 0, n;
+	size_t wantlen = 0;
 
-	dkim_canon_body(&body, m->body, m->bodylen, sig->body_relaxed);
-	n = body.len;
-	if (sig->length >= 0) {
-		if ((size_t)sig->length > n) {
-			strbuf_finish(&body);
-			return fail(sig, "l= is longer than the body");
-		}
-		n = (size_t)sig->length;
+	if (!dkim_body_hash(m, sig->body_relaxed, sig->length, md)) {
+		return fail(sig, "l= is longer than the body");
 	}
-	EVP_Digest(body.buf ? body.buf : "", n, md, &mdlen, EVP_sha256(),
-	    NULL);
-	strbuf_finish(&body);
 	want = dkim_base64_decode(a, sig->bh, &wantlen);
-	sig->body_hash_ok = want != NULL && wantlen == mdlen &&
-	    memcmp(want, md, mdlen) == 0;
+	sig->body_hash_ok = want != NULL && wantlen == DKIM_HASH_LEN &&
+	    memcmp(want, md, DKIM_HASH_LEN) == 0;
 	return sig->body_hash_ok ? true : fail(sig, "body hash mismatch: the "
 	    "body changed after signing");
 }
 
-/* rsa-sha256 verifies the header data; ed25519-sha256 signs its SHA-256
- * hash with PureEdDSA (RFC 8463 §3). */
 static bool
 check_signature(struct arena *a, struct dkim_signature *sig,
     const struct dkim_message *m)
 {
 	struct strbuf data = STRBUF_INIT;
-	EVP_PKEY *pkey = dkim_key_load(sig->key);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE], *b;
-	unsigned int mdlen = 0;
+	unsigned char *b;
 	size_t blen = 0;
-	bool ed = sig->key->type == DKIM_KEY_ED25519, ok = false;
+	bool ok;
 
-	signed_header_data(a, sig, m, &data);
+	dkim_hash_headers(a, m, sig->signed_headers, sig->nsigned,
+	    sig->header_relaxed, &data);
+	dkim_hash_sig_field(&data, sig->header, taglist_find(&sig->tags, "b"),
+	    sig->header_relaxed);
 	b = dkim_base64_decode(a, sig->b, &blen);
-	if (pkey != NULL && ctx != NULL && b != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, ed ? NULL : EVP_sha256(), NULL,
-	    pkey) == 1) {
-		if (ed) {
-			EVP_Digest(data.buf, data.len, md, &mdlen,
-			    EVP_sha256(), NULL);
-			ok = EVP_DigestVerify(ctx, b, blen, md, mdlen) == 1;
-		} else {
-			ok = EVP_DigestVerify(ctx, b, blen,
-			    (const unsigned char *)data.buf, data.len) == 1;
-		}
-	}
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
+	ok = dkim_check_signature(sig->key, sig->alg, data.buf, data.len, b,
+	    blen);
 	strbuf_finish(&data);
 	return ok ? true : fail(sig, "signature mismatch: the signed header "
 	    "fields changed, or the key is not the one that signed");
@@ -376,6 +320,52 @@ dkim_verify(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 	return v;
 }
 
+/* RFC 5322 §3.6: exactly one From. With two, a signature can cover one
+ * while the reader is shown the other (RFC 6376 §8.15). */
+static void
+lint_from(struct arena *a, struct dkim_verification *v)
+{
+	size_t n = dkim_message_count(v->msg, "from");
+
+	if (n == 0) {
+		finding_add(a, &v->findings, FINDING_ERROR, "dkim-no-from",
+		    "give the message one From header field", "the message "
+		    "has no From header field: RFC 5322 requires one, and "
+		    "DKIM signs it (RFC 6376 §5.4)");
+	} else if (n > 1) {
+		finding_add(a, &v->findings, FINDING_ERROR, "dkim-multiple-from",
+		    "find what added a From field: a message has exactly one "
+		    "(RFC 5322 §3.6)", "the message has %zu From header "
+		    "fields: a signature can cover one while the reader is "
+		    "shown another (RFC 6376 §8.15)", n);
+	}
+}
+
+static struct finding *
+lint_result(struct arena *a, struct dkim_verification *v, size_t i)
+{
+	const struct dkim_signature *sig = &v->sigs[i];
+	const char *d = sig->d ? sig->d : "?", *s = sig->s ? sig->s : "?";
+
+	switch (sig->result) {
+	case DKIM_RESULT_TEMPERROR:
+		return finding_add(a, &v->findings, FINDING_ERROR,
+		    "dkim-dns-error", "retry, or check the signing domain's "
+		    "DNS servers", "signature %zu: %s", i + 1, sig->reason);
+	case DKIM_RESULT_FAIL:
+		return finding_add(a, &v->findings, FINDING_ERROR,
+		    "dkim-signature-fail", NULL, "signature %zu (d=%s s=%s) "
+		    "fails: %s", i + 1, d, s, sig->reason);
+	case DKIM_RESULT_PERMERROR:
+		return finding_add(a, &v->findings, FINDING_ERROR,
+		    "dkim-signature-permerror", NULL, "signature %zu (d=%s "
+		    "s=%s) cannot be verified: %s", i + 1, d, s, sig->reason);
+	case DKIM_RESULT_PASS:
+		break;
+	}
+	return NULL;
+}
+
 void
 dkim_verify_lint(struct arena *a, struct dkim_verification *v)
 {
@@ -387,23 +377,11 @@ dkim_verify_lint(struct arena *a, struct dkim_verification *v)
 		    "rspamd, or the provider's DKIM setting)",
 		    "the message has no DKIM-Signature");
 	}
+	lint_from(a, v);
 	for (i = 0; i < v->nsigs; i++) {
 		const struct dkim_signature *sig = &v->sigs[i];
-		struct finding *f;
+		struct finding *f = lint_result(a, v, i);
 
-		if (sig->result == DKIM_RESULT_TEMPERROR) {
-			f = finding_add(a, &v->findings, FINDING_ERROR,
-			    "dkim-dns-error", "retry, or check the signing "
-			    "domain's DNS servers", "signature %zu: %s", i + 1,
-			    sig->reason);
-		} else if (sig->result == DKIM_RESULT_FAIL) {
-			f = finding_add(a, &v->findings, FINDING_ERROR,
-			    "dkim-signature-fail", NULL, "signature %zu "
-			    "(d=%s s=%s) fails: %s", i + 1, sig->d ? sig->d :
-			    "?", sig->s ? sig->s : "?", sig->reason);
-		} else {
-			f = NULL;
-		}
 		if (f != NULL) {
 			f->domain = sig->key_name;
 		}
@@ -412,6 +390,15 @@ dkim_verify_lint(struct arena *a, struct dkim_verification *v)
 			    "dkim-body-length", "sign the whole body (no l=)",
 			    "signature %zu has l=%lld: text appended after that "
 			    "many octets still verifies", i + 1, sig->length);
+			f->domain = sig->key_name;
+		}
+		if (sig->q_differs) {
+			f = finding_add(a, &v->findings, FINDING_INFO,
+			    "dkim-receivers-differ", "sign with q=dns/txt, or "
+			    "leave q= out", "signature %zu has q=%s: RFC 6376 "
+			    "§3.5 has verifiers ignore methods they do not know, "
+			    "but dkimpy rejects any q= other than dns/txt", i + 1,
+			    sig->q);
 			f->domain = sig->key_name;
 		}
 	}

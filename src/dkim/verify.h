@@ -10,6 +10,7 @@
 
 #include "dkim/key.h"
 #include "dkim/message.h"
+#include "dkim/signature.h"
 #include "dns/answer.h"
 #include "report/finding.h"
 #include "util/taglist.h"
@@ -19,17 +20,22 @@ struct arena;
 typedef const struct dns_answer *(*dkim_lookup_fn)(void *ctx,
     const char *name, enum dns_type type);
 
+/* RFC 8601 §2.7.1 results. */
 enum dkim_result {
 	DKIM_RESULT_PASS,
-	DKIM_RESULT_FAIL,
+	DKIM_RESULT_FAIL,	/* the hashes or the signature do not match */
+	DKIM_RESULT_PERMERROR,	/* the signature or its key is unusable */
 	DKIM_RESULT_TEMPERROR,	/* the key could not be fetched */
 };
 
 struct dkim_signature {
 	const struct dkim_header *header;
 	struct taglist tags;
-	const char *d, *s, *a, *c, *i, *bh, *b, *h;	/* NULL when absent */
+	const char *d, *s, *a, *c, *i, *q, *bh, *b, *h;	/* NULL when absent */
+	const char *identity;	/* i= decoded (RFC 6376 §2.11), or NULL */
+	enum dkim_alg alg;
 	bool header_relaxed, body_relaxed;
+	bool q_differs;		/* q= other than exactly "dns/txt" */
 	long long length;	/* l=, -1 when absent */
 	long long timestamp;	/* t=, -1 when absent */
 	long long expires;	/* x=, -1 when absent */
@@ -40,7 +46,7 @@ struct dkim_signature {
 	const struct dkim_key *key;
 	bool body_hash_ok;
 	enum dkim_result result;
-	const char *reason;	/* why it failed, or NULL */
+	const char *reason;	/* why it did not pass, or NULL */
 };
 
 struct dkim_verification {

@@ -7,6 +7,7 @@
 #include "dmarc/psl.h"
 #include "dns/name.h"
 #include "dns/txt.h"
+#include "util/taglist.h"
 #include "util/arena.h"
 
 /* RFC 9989 §4.10 step 5: a walk jumps to this many labels, so it never
@@ -23,6 +24,17 @@ dmarc_source_name(enum dmarc_source s)
 	case DMARC_SOURCE_NONE: break;
 	}
 	return "none";
+}
+
+const char *
+dmarc_fallback_name(enum dmarc_fallback f)
+{
+	switch (f) {
+	case DMARC_FALLBACK_NONE: return "none";
+	case DMARC_FALLBACK_IGNORED: return "ignored";
+	case DMARC_FALLBACK_NO: break;
+	}
+	return NULL;
 }
 
 static size_t
@@ -84,6 +96,24 @@ looks_like_dmarc(const char *text, size_t len)
 	return len >= 7 && strncasecmp(text, "v=dmarc", 7) == 0;
 }
 
+/* RFC 9989 §4.7: v=DMARC1 must be the first tag; a record with it
+ * anywhere else is ignored, though its publisher meant one. */
+static bool
+version_not_first(struct arena *a, const char *text, size_t len)
+{
+	struct taglist tl;
+	size_t i;
+
+	taglist_parse(a, text, len, &tl);
+	for (i = 1; i < tl.n; i++) {
+		if (strcasecmp(tl.tags[i].name, "v") == 0 &&
+		    strcmp(tl.tags[i].value, "DMARC1") == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* RFC 9989 §4.10 steps 2 and 7: keep the records that start with
  * v=DMARC1; several at one name are all discarded. */
 static void
@@ -107,6 +137,9 @@ classify(struct arena *a, struct dmarc_step *s)
 			n++;
 		} else if (looks_like_dmarc(text, len)) {
 			s->near_miss = text;
+		} else if (version_not_first(a, text, len)) {
+			s->near_miss = text;
+			s->version_not_first = true;
 		}
 	}
 	if (n == 1) {
@@ -235,11 +268,17 @@ choose_policy(struct dmarc_result *r)
 	}
 }
 
-static enum dmarc_policy
-valid_or(enum dmarc_policy p, enum dmarc_policy fallback)
+/* RFC 9989 §4.10.1: an invalid p, sp or np makes the record read as
+ * p=none when rua= has a valid URI, else no DMARC processing. */
+static enum dmarc_fallback
+fallback(const struct dmarc_record *rec)
 {
-	return p == DMARC_POLICY_UNSET || p == DMARC_POLICY_INVALID ?
-	    fallback : p;
+	if (rec->p != DMARC_POLICY_INVALID && rec->sp != DMARC_POLICY_INVALID
+	    && rec->np != DMARC_POLICY_INVALID) {
+		return DMARC_FALLBACK_NO;
+	}
+	return dmarc_record_has_valid_rua(rec) ? DMARC_FALLBACK_NONE :
+	    DMARC_FALLBACK_IGNORED;
 }
 
 /* RFC 9989 §4.7: a missing p means none; sp defaults to p, np to sp. A
@@ -249,24 +288,31 @@ static void
 apply_policy(struct dmarc_result *r)
 {
 	const struct dmarc_record *rec = r->policy_step->record;
-	enum dmarc_policy p = valid_or(rec->p, DMARC_POLICY_NONE);
+	enum dmarc_policy p = rec->p == DMARC_POLICY_UNSET ?
+	    DMARC_POLICY_NONE : rec->p;
 
+	r->fallback = fallback(rec);
+	r->adkim = rec->adkim;
+	r->aspf = rec->aspf;
+	if (r->fallback == DMARC_FALLBACK_IGNORED) {
+		return;
+	}
+	r->testing = rec->t == 'y';
+	if (r->fallback == DMARC_FALLBACK_NONE) {
+		r->p_record = r->p_domain = r->p_sub = r->p_nx =
+		    DMARC_POLICY_NONE;
+		return;
+	}
 	r->p_record = p;
-
-	r->sp_set = rec->sp != DMARC_POLICY_UNSET &&
-	    rec->sp != DMARC_POLICY_INVALID;
-	r->np_set = rec->np != DMARC_POLICY_UNSET &&
-	    rec->np != DMARC_POLICY_INVALID;
-	r->p_sub = valid_or(rec->sp, p);
-	r->p_nx = valid_or(rec->np, r->p_sub);
+	r->sp_set = rec->sp != DMARC_POLICY_UNSET;
+	r->np_set = rec->np != DMARC_POLICY_UNSET;
+	r->p_sub = r->sp_set ? rec->sp : p;
+	r->p_nx = r->np_set ? rec->np : r->p_sub;
 	if (r->source == DMARC_SOURCE_DOMAIN) {
 		r->p_domain = p;
 	} else {
 		r->p_domain = r->exists ? r->p_sub : r->p_nx;
 	}
-	r->adkim = rec->adkim;
-	r->aspf = rec->aspf;
-	r->testing = rec->t == 'y' || (rec->pct >= 0 && rec->pct < 100);
 }
 
 /* RFC 7489 §6.6.3: _dmarc.<domain>, then _dmarc.<PSL organizational

@@ -38,6 +38,7 @@ struct dmarc_step {
 	enum dmarc_step_kind kind;
 	const struct dmarc_record *record;	/* DMARC_STEP_RECORD */
 	const char *near_miss;	/* a TXT that looks like DMARC but is not */
+	bool version_not_first;	/* near_miss has v=DMARC1, not first */
 };
 
 enum dmarc_source {
@@ -45,6 +46,14 @@ enum dmarc_source {
 	DMARC_SOURCE_DOMAIN,	/* at the domain itself */
 	DMARC_SOURCE_ORG,	/* at its Organizational Domain */
 	DMARC_SOURCE_PSD,	/* at a Public Suffix Domain (psd=y) */
+};
+
+/* RFC 9989 §4.10.1: how receivers read a record with an invalid p=, sp=
+ * or np=. */
+enum dmarc_fallback {
+	DMARC_FALLBACK_NO,	/* the policy tags are valid */
+	DMARC_FALLBACK_NONE,	/* with a valid rua=: as if p=none */
+	DMARC_FALLBACK_IGNORED,	/* without: no DMARC processing at all */
 };
 
 struct dmarc_destination {
@@ -68,12 +77,14 @@ struct dmarc_result {
 	const char *record_domain_7489;	/* what RFC 7489 would use, or NULL */
 	const struct dns_answer *existence;	/* A of the domain, when asked */
 	bool exists;		/* the domain itself exists (not NXDOMAIN) */
-	/* The effective policy, defaults applied: */
+	/* The effective policy, defaults applied (all unset when the
+	 * fallback is IGNORED): */
+	enum dmarc_fallback fallback;
 	enum dmarc_policy p_record;	/* the record's p, default none */
 	enum dmarc_policy p_domain, p_sub, p_nx;
 	bool sp_set, np_set;
 	char adkim, aspf;
-	bool testing;
+	bool testing;		/* t=y (RFC 9989 §4.7; pct= is not read) */
 	struct dmarc_destination *dests;	/* the first ones published */
 	size_t ndests;
 	size_t ndests_published;	/* rua and ruf URIs in the record */
@@ -93,5 +104,7 @@ void dmarc_lint(struct arena *a, struct dmarc_result *r);
 size_t dmarc_walk_targets(struct arena *a, const char *domain,
     const char ***out);
 const char *dmarc_source_name(enum dmarc_source s);
+/* "none", "ignored", or NULL for DMARC_FALLBACK_NO. */
+const char *dmarc_fallback_name(enum dmarc_fallback f);
 
 #endif

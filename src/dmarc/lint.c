@@ -1,10 +1,13 @@
-/* Findings about a DMARC discovery (issue 4's list), with fixes. */
+/* Findings about a DMARC discovery (RFC 9989), each with its fix. */
 #include <string.h>
+#include <strings.h>
 
 #include "dmarc/discover.h"
 #include "dns/name.h"
 #include "util/arena.h"
 #include "util/safe.h"
+#include "util/strbuf.h"
+#include "util/taglist.h"
 
 static struct finding *
 add(struct arena *a, struct dmarc_result *r, enum finding_severity sev,
@@ -25,6 +28,62 @@ strength(enum dmarc_policy p)
 	case DMARC_POLICY_QUARANTINE: return 2;
 	default: return 1;
 	}
+}
+
+static bool
+is_policy_tag(const char *name)
+{
+	return strcmp(name, "p") == 0 || strcmp(name, "sp") == 0 ||
+	    strcmp(name, "np") == 0;
+}
+
+/* The policy a mistyped value most likely meant, by its first letter,
+ * or NULL. */
+static const char *
+meant_policy(const char *value)
+{
+	switch (value[0]) {
+	case 'n': case 'N': return "none";
+	case 'q': case 'Q': return "quarantine";
+	case 'r': case 'R': return "reject";
+	}
+	return NULL;
+}
+
+/* The record's text with v=DMARC1 first and, when fix_policies, each
+ * invalid p=, sp= and np= replaced by the policy it likely meant (or
+ * dropped: sp= and np= then default, p= becomes none). */
+static const char *
+record_text(struct arena *a, const struct dmarc_record *rec,
+    bool fix_policies)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+	size_t i;
+
+	strbuf_adds(&sb, "v=DMARC1");
+	for (i = 0; i < rec->ntags; i++) {
+		const struct dmarc_tag *t = &rec->tags[i];
+		const char *value = t->value;
+
+		if (strcmp(t->name, "v") == 0 || (fix_policies &&
+		    dmarc_record_tag(rec, t->name) != t)) {
+			continue;
+		}
+		if (fix_policies && t->error != NULL &&
+		    is_policy_tag(t->name)) {
+			value = meant_policy(t->value);
+			if (value == NULL && strcmp(t->name, "p") == 0) {
+				value = "none";
+			}
+		}
+		if (value != NULL) {
+			strbuf_addf(&sb, "; %s=%s", t->name, value);
+		}
+	}
+	out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_finish(&sb);
+	return out;
 }
 
 static void
@@ -49,6 +108,16 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 			    arena_printf(a, "%s has several DMARC records: "
 			    "receivers discard them all (RFC 9989 §4.10)",
 			    s->name));
+		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
+			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
+			    arena_printf(a, "publish it with v=DMARC1 first: "
+			    "\"%s\"", safe_str(a, record_text(a,
+			    dmarc_record_parse(a, s->near_miss,
+			    strlen(s->near_miss)), false))),
+			    arena_printf(a, "%s has a TXT "
+			    "record with v=DMARC1 that is not the first tag: "
+			    "receivers ignore it (RFC 9989 §4.7): \"%s\"",
+			    s->name, safe_str(a, s->near_miss)));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
 			    "start the record with exactly \"v=DMARC1\" (upper "
@@ -60,6 +129,101 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		if (f != NULL) {
 			f->domain = s->name;
 		}
+	}
+}
+
+/* One tag's finding, or NULL. An invalid p=, sp= or np= is left to
+ * lint_policy, which says what receivers make of it. */
+static struct finding *
+lint_tag(struct arena *a, struct dmarc_result *r, const struct dmarc_tag *t)
+{
+	const struct dmarc_record *rec = r->policy_step->record;
+	const char *tag = safe_str(a, t->name);
+
+	if (t->obsolete) {
+		/* RFC 9989 ignores them, so a bad value harms nobody. */
+		return add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
+		    strcmp(t->name, "pct") == 0 ? "use t=y while testing and "
+		    "remove pct" : "remove it", t->error ? arena_printf(a,
+		    "%s=%s: %s; %s= was removed by RFC 9989, and RFC 7489 "
+		    "receivers read a bad value as the default", tag,
+		    safe_str(a, t->value), t->error, tag) : arena_printf(a,
+		    "%s= was removed by RFC 9989; receivers still on RFC 7489 "
+		    "honor it", tag));
+	}
+	if (t->error != NULL && is_policy_tag(t->name) &&
+	    dmarc_record_tag(rec, t->name) == t) {
+		return NULL;
+	}
+	if (t->error != NULL) {
+		return add(a, r, FINDING_ERROR, "dmarc-syntax", arena_printf(a,
+		    "correct %s=", tag), arena_printf(a, "%s=%s: %s", tag,
+		    safe_str(a, t->value), t->error));
+	}
+	if (!t->known) {
+		return add(a, r, FINDING_WARNING, "dmarc-unknown-tag",
+		    "remove it, or correct its name", arena_printf(a,
+		    "unknown tag %s=: receivers ignore it", tag));
+	}
+	return NULL;
+}
+
+/* The address to write instead of a URI no report reaches. */
+static const char *
+uri_fix(struct arena *a, const struct dmarc_uri *u, const char *tag)
+{
+	if (strchr(u->uri, ':') == NULL && strchr(u->uri, '@') != NULL) {
+		return arena_printf(a, "write mailto:%s in %s=",
+		    safe_str(a, u->uri), tag);
+	}
+	return arena_printf(a, "give a mailto: address, as %s=mailto:"
+	    "dmarc-reports@<your domain>", tag);
+}
+
+/* RFC 9989 §4.7: report URIs that no report reaches, the obsolete !size
+ * suffix, and fo=0 with fo=1, which exclude each other. */
+static void
+lint_uris(struct arena *a, struct dmarc_result *r)
+{
+	const struct dmarc_record *rec = r->policy_step->record;
+	const struct dmarc_tag *fo = dmarc_record_tag(rec, "fo");
+	size_t i;
+
+	for (i = 0; i < rec->nrua + rec->nruf; i++) {
+		bool rua = i < rec->nrua;
+		const struct dmarc_uri *u = rua ? &rec->rua[i] :
+		    &rec->ruf[i - rec->nrua];
+		const char *uri = safe_str(a, u->uri);
+		struct finding *f = NULL;
+
+		if (u->problem != NULL) {
+			f = add(a, r, FINDING_WARNING, "dmarc-report-uri",
+			    uri_fix(a, u, rua ? "rua" : "ruf"), arena_printf(a,
+			    "%s URI \"%s\": %s", rua ? "rua" : "ruf", uri,
+			    u->problem));
+		} else if (u->size != NULL) {
+			f = add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
+			    "remove the !size suffix",
+			    arena_printf(a, "the size limit \"!%s\" of %s was "
+			    "removed by RFC 9989; older receivers honor it",
+			    safe_str(a, u->size), uri));
+		}
+		if (f != NULL) {
+			f->term = rua ? "rua" : "ruf";
+		}
+	}
+	if (fo != NULL && fo->error == NULL &&
+	    taglist_value_has(fo->value, "0") &&
+	    taglist_value_has(fo->value, "1")) {
+		struct finding *f = add(a, r, FINDING_WARNING,
+		    "dmarc-fo-conflict", "keep fo=1 (a report when any "
+		    "mechanism fails) or fo=0 (when all fail), not both",
+		    arena_printf(a, "fo=%s: 0 and 1 exclude each other (RFC "
+		    "9989 §4.7); receivers pick one as they please",
+		    safe_str(a, fo->value)));
+
+		f->term = "fo";
+		f->offset = (long)fo->offset;
 	}
 }
 
@@ -77,42 +241,55 @@ lint_tags(struct arena *a, struct dmarc_result *r)
 	}
 	for (i = 0; i < rec->ntags; i++) {
 		const struct dmarc_tag *t = &rec->tags[i];
-		const char *tag = safe_str(a, t->name);
-		struct finding *f = NULL;
+		struct finding *f = lint_tag(a, r, t);
 
-		if (t->error != NULL) {
-			f = add(a, r, FINDING_ERROR, "dmarc-syntax", arena_printf(
-			    a, "correct %s=", tag), arena_printf(a, "%s=%s: %s",
-			    tag, safe_str(a, t->value), t->error));
-		} else if (t->obsolete) {
-			f = add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
-			    strcmp(t->name, "pct") == 0 ? "use t=y while "
-			    "testing and remove pct" : "remove it",
-			    arena_printf(a, "%s= was removed by RFC 9989; "
-			    "receivers still on RFC 7489 honor it", tag));
-		} else if (!t->known) {
-			f = add(a, r, FINDING_WARNING, "dmarc-unknown-tag",
-			    "remove it, or correct its name",
-			    arena_printf(a, "unknown tag %s=: receivers ignore "
-			    "it", tag));
-		}
 		if (f != NULL) {
-			f->term = tag;
+			f->term = safe_str(a, t->name);
 			f->offset = (long)t->offset;
 		}
 	}
-	for (i = 0; i < rec->nrua + rec->nruf; i++) {
-		const struct dmarc_uri *u = i < rec->nrua ? &rec->rua[i] :
-		    &rec->ruf[i - rec->nrua];
+	lint_uris(a, r);
+}
 
-		if (u->size != NULL) {
-			add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
-			    "remove the !size suffix",
-			    arena_printf(a, "the size limit \"!%s\" of %s was "
-			    "removed by RFC 9989; older receivers honor it",
-			    safe_str(a, u->size), safe_str(a, u->uri)));
+/* The invalid p=, sp= and np= (RFC 9989 §4.10.1), as "sp=quarantin". */
+static const char *
+invalid_policies(struct arena *a, const struct dmarc_record *rec)
+{
+	static const char *const names[] = { "p", "sp", "np" };
+	const enum dmarc_policy values[] = { rec->p, rec->sp, rec->np };
+	const char *out = "";
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (values[i] == DMARC_POLICY_INVALID) {
+			out = arena_printf(a, "%s%s%s=%s", out, *out ? ", " : "",
+			    names[i], safe_str(a, dmarc_record_tag(rec,
+			    names[i])->value));
 		}
 	}
+	return out;
+}
+
+static void
+lint_invalid_policy(struct arena *a, struct dmarc_result *r)
+{
+	const struct dmarc_record *rec = r->policy_step->record;
+	const char *bad = invalid_policies(a, rec);
+	struct finding *f;
+
+	f = add(a, r, FINDING_ERROR, "dmarc-invalid-policy",
+	    arena_printf(a, "publish \"%s\" (each policy is none, "
+	    "quarantine or reject)", safe_str(a, record_text(a, rec, true))),
+	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not "
+	    "a policy (none, quarantine or reject): receivers act as if the "
+	    "record said p=none, since rua= has a valid address (RFC 9989 "
+	    "§4.10.1)", bad) : arena_printf(a, "%s is not a policy (none, "
+	    "quarantine or reject) and rua= has no valid address: receivers "
+	    "apply no DMARC to the domain's mail at all (RFC 9989 §4.10.1)",
+	    bad));
+	f->term = rec->p == DMARC_POLICY_INVALID ? "p" :
+	    rec->sp == DMARC_POLICY_INVALID ? "sp" : "np";
+	f->offset = (long)dmarc_record_tag(rec, f->term)->offset;
 }
 
 static void
@@ -127,7 +304,9 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 		    "RFC 7489 receivers ignore a record without p= unless it "
 		    "has rua=");
 	}
-	if (r->p_domain == DMARC_POLICY_NONE) {
+	if (r->fallback != DMARC_FALLBACK_NO) {
+		lint_invalid_policy(a, r);
+	} else if (r->p_domain == DMARC_POLICY_NONE) {
 		add(a, r, FINDING_WARNING, "dmarc-policy-none",
 		    "once the reports show your mail passes, move to "
 		    "p=quarantine, then p=reject",
@@ -136,11 +315,8 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	}
 	if (r->testing) {
 		add(a, r, FINDING_WARNING, "dmarc-testing",
-		    "remove t=y (and pct=) once testing is done",
-		    rec->t == 'y' ? "t=y: receivers apply one step less than "
-		    "the policy (testing mode)" : arena_printf(a, "pct=%d: "
-		    "RFC 7489 receivers apply the policy to only part of the "
-		    "mail", rec->pct));
+		    "remove t=y once testing is done", "t=y: receivers apply "
+		    "one step less than the policy (testing mode)");
 	}
 	if (rec->nrua == 0) {
 		add(a, r, FINDING_WARNING, "dmarc-no-rua",
@@ -164,9 +340,37 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	}
 }
 
+/* RFC 9989 Appendix A.6 removed pct=; RFC 7489 §6.6.4 receivers apply
+ * the policy to pct% of failing mail and the next lower one to the rest,
+ * so pct=0 means one step less for all of it. */
+static void
+lint_pct(struct arena *a, struct dmarc_result *r)
+{
+	const struct dmarc_record *rec = r->policy_step->record;
+	const char *also = rec->t == 'y' ? " (t=y asks them for one step "
+	    "less)" : "";
+
+	if (rec->pct < 0 || rec->pct == 100 ||
+	    r->fallback != DMARC_FALLBACK_NO || (strength(r->p_domain) == 1 &&
+	    strength(r->p_sub) == 1 && strength(r->p_nx) == 1)) {
+		return;
+	}
+	add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", rec->t == 'y' ?
+	    "remove pct=: t=y says the same to RFC 9989 receivers" :
+	    "use t=y while testing, and remove pct=", rec->pct == 0 ?
+	    arena_printf(a, "pct=0: RFC 7489 receivers apply the next lower "
+	    "policy (quarantine becomes none, reject becomes quarantine) to "
+	    "all failing mail; RFC 9989 receivers ignore pct= and apply the "
+	    "policy in full%s", also) : arena_printf(a, "pct=%d: RFC 7489 "
+	    "receivers apply the policy to %d%% of failing mail and the next "
+	    "lower one to the rest; RFC 9989 receivers ignore pct= and apply "
+	    "it to all%s", rec->pct, rec->pct, also));
+}
+
 static void
 lint_rfc7489(struct arena *a, struct dmarc_result *r)
 {
+	const struct dmarc_record *rec = r->policy_step->record;
 	const char *found = r->policy_step->domain;
 
 	if (r->record_domain_7489 == NULL) {
@@ -180,6 +384,13 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", NULL,
 		    arena_printf(a, "RFC 7489 receivers use the record at "
 		    "_dmarc.%s instead", r->record_domain_7489));
+	}
+	lint_pct(a, r);
+	if (rec->np == DMARC_POLICY_INVALID && rec->p !=
+	    DMARC_POLICY_INVALID && rec->sp != DMARC_POLICY_INVALID) {
+		add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", NULL,
+		    "RFC 7489 receivers do not know np= and apply p= and sp= "
+		    "as published");
 	}
 	if (!dns_name_equal(r->org_domain, r->org_domain_psl)) {
 		add(a, r, FINDING_INFO, "dmarc-org-domain-differs", NULL,

@@ -110,36 +110,88 @@ valid_size(const char *s)
 	return s[i] == '\0' || (strchr("kmgtKMGT", s[i]) && s[i + 1] == '\0');
 }
 
-/* A report URI (RFC 9989 §4.7): in practice mailto:local@domain. */
+/* The length of the scheme before the ':' (RFC 3986 §3.1: ALPHA *(
+ * ALPHA / DIGIT / "+" / "-" / "." )), or 0 when there is none. */
+static size_t
+scheme_length(const char *uri)
+{
+	size_t i;
+
+	if (!isalpha((unsigned char)uri[0])) {
+		return 0;
+	}
+	for (i = 1; isalnum((unsigned char)uri[i]) || uri[i] == '+' ||
+	    uri[i] == '-' || uri[i] == '.'; i++) {
+	}
+	return uri[i] == ':' ? i : 0;
+}
+
+/* Octets no URI holds (RFC 3986 §2: blanks, controls, '"', '<', '>'). */
+static bool
+has_non_uri_octets(const char *uri)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)uri; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* mailto:local@domain (RFC 6068), header fields after '?' allowed; sets
+ * u->host. False when malformed. */
+static bool
+parse_mailto(struct arena *a, struct dmarc_uri *u, const char *addr)
+{
+	size_t len = strcspn(addr, "?");
+	char *copy = arena_memdup(a, addr, len);
+	char *at = strrchr(copy, '@');
+
+	if (at == NULL || at == copy || dns_name_check(at + 1) !=
+	    DNS_NAME_OK) {
+		return false;
+	}
+	u->host = dns_name_normalize(a, at + 1);
+	return true;
+}
+
+/* A report URI (RFC 9989 §4.6, §4.8). Receivers must support mailto: and
+ * ignore schemes they do not (§4.7), so only mailto: gets reports. */
 static void
 parse_uri(struct arena *a, struct dmarc_uri *u, const char *text)
 {
 	const char *bang = strchr(text, '!');
-	const char *at;
 	char *uri = bang ? arena_memdup(a, text, (size_t)(bang - text)) :
 	    arena_strdup(a, text);
+	size_t scheme = scheme_length(uri);
 
 	u->uri = uri;
 	u->size = bang ? arena_strdup(a, bang + 1) : NULL;
-	u->valid = bang == NULL || valid_size(bang + 1);
-	if (strncasecmp(uri, "mailto:", 7) == 0) {
-		at = strrchr(uri + 7, '@');
-		u->valid &= at != NULL && at > uri + 7 && at[1] != '\0' &&
-		    dns_name_check(at + 1) == DNS_NAME_OK &&
-		    strchr(at + 1, '?') == NULL;
-		if (at != NULL && at[1] != '\0') {
-			u->host = dns_name_normalize(a, at + 1);
-		}
+	if (bang != NULL && !valid_size(bang + 1)) {
+		u->problem = "the size suffix after '!' is malformed (and "
+		    "obsolete: RFC 9989 §4.8)";
+	} else if (scheme == 0) {
+		u->problem = strchr(uri, '@') ? "not a URI: the mailto: "
+		    "scheme is missing" : "not a URI";
+	} else if (has_non_uri_octets(uri)) {
+		u->problem = "not a URI: it holds blanks or characters a URI "
+		    "cannot (RFC 3986)";
+	} else if (scheme != 6 || strncasecmp(uri, "mailto", 6) != 0) {
+		u->valid = true;
+		u->problem = "not a mailto: URI: receivers send reports only "
+		    "by mail and ignore other schemes (RFC 9989 §4.7)";
+	} else if (!parse_mailto(a, u, uri + 7)) {
+		u->problem = "malformed mailto: URI (expected "
+		    "mailto:name@domain)";
 	} else {
-		/* Other schemes are allowed by the grammar but nobody sends
-		 * reports to them. */
-		u->valid &= strchr(uri, ':') != NULL;
+		u->valid = true;
 	}
 }
 
 static size_t
-parse_uris(struct arena *a, const char *value, struct dmarc_uri **out,
-    bool *all_valid)
+parse_uris(struct arena *a, const char *value, struct dmarc_uri **out)
 {
 	size_t n = 1, i = 0;
 	const char *p;
@@ -149,7 +201,6 @@ parse_uris(struct arena *a, const char *value, struct dmarc_uri **out,
 		n += *p == ',';
 	}
 	uris = arena_calloc(a, n, sizeof(*uris));
-	*all_valid = true;
 	for (p = value; i < n; i++) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -164,7 +215,6 @@ parse_uris(struct arena *a, const char *value, struct dmarc_uri **out,
 		}
 		item = arena_memdup(a, p, len);
 		parse_uri(a, &uris[i], item);
-		*all_valid &= uris[i].valid;
 		p = comma ? comma + 1 : p + len;
 	}
 	*out = uris;
@@ -219,7 +269,6 @@ apply_letter(struct dmarc_tag *t, const char *choices, char *out,
 static void
 apply_tag(struct arena *a, struct dmarc_record *r, struct dmarc_tag *t)
 {
-	bool ok = true;
 	char *end;
 
 	if (strcmp(t->name, "p") == 0) {
@@ -243,13 +292,12 @@ apply_tag(struct arena *a, struct dmarc_record *r, struct dmarc_tag *t)
 		}
 	} else if (strcmp(t->name, "rua") == 0 || strcmp(t->name, "ruf") ==
 	    0) {
+		/* A bad URI is ignored, not the tag (RFC 9989 §4.8): each
+		 * URI carries its own problem. */
 		bool rua = t->name[2] == 'a';
 
 		*(rua ? &r->nrua : &r->nruf) = parse_uris(a, t->value,
-		    rua ? &r->rua : &r->ruf, &ok);
-		if (!ok) {
-			t->error = "expected mailto: URIs separated by commas";
-		}
+		    rua ? &r->rua : &r->ruf);
 	} else if (strcmp(t->name, "pct") == 0) {
 		long v = strtol(t->value, &end, 10);
 
@@ -326,6 +374,19 @@ dmarc_record_parse(struct arena *a, const void *text, size_t len)
 		}
 	}
 	return r;
+}
+
+bool
+dmarc_record_has_valid_rua(const struct dmarc_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrua; i++) {
+		if (r->rua[i].valid) {
+			return true;
+		}
+	}
+	return false;
 }
 
 const struct dmarc_tag *

@@ -29,7 +29,8 @@ struct dmarc_uri {
 	const char *uri;	/* as published, without "!size" */
 	const char *size;	/* the obsolete "!size" suffix, or NULL */
 	const char *host;	/* mailto: domain part (lower case), or NULL */
-	bool valid;
+	bool valid;		/* a syntactically valid URI (RFC 9989 §4.8) */
+	const char *problem;	/* why no report goes there, or NULL */
 };
 
 struct dmarc_record {
@@ -56,6 +57,10 @@ bool dmarc_is_record(const void *text, size_t len);
 struct dmarc_record *dmarc_record_parse(struct arena *a, const void *text,
     size_t len);
 const char *dmarc_policy_name(enum dmarc_policy p);
+/* True when rua= has at least one syntactically valid URI: what decides
+ * how receivers read a record with an invalid p=, sp= or np= (RFC 9989
+ * §4.10.1). */
+bool dmarc_record_has_valid_rua(const struct dmarc_record *r);
 /* The tag named name (lower case), or NULL. */
 const struct dmarc_tag *dmarc_record_tag(const struct dmarc_record *r,
     const char *name);

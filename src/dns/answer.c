@@ -72,6 +72,7 @@ dns_kind_name(enum dns_kind kind)
 	case DNS_ANS_RCODE: return "error-rcode";
 	case DNS_ANS_TIMEOUT: return "timeout";
 	case DNS_ANS_MALFORMED: return "malformed";
+	case DNS_ANS_CNAME_LOOP: return "cname-loop";
 	case DNS_ANS_NETERR: return "network-error";
 	case DNS_ANS_BADNAME: return "bad-name";
 	case DNS_ANS_SKIPPED: return "skipped";
@@ -290,18 +291,67 @@ skip_name(const unsigned char *p, const unsigned char *abuf, int alen,
 	return len;
 }
 
+void
+dns_answer_set_cname_loop(struct arena *a, struct dns_answer *ans,
+    const char *const *names, size_t n)
+{
+	size_t first = 0, i, len = 0;
+	char *text, *p;
+
+	while (first + 1 < n && strcasecmp(names[first], names[n - 1]) != 0) {
+		first++;
+	}
+	for (i = first; i < n; i++) {
+		len += strlen(names[i]) + 4;
+	}
+	p = text = arena_alloc(a, len + 1);
+	for (i = first; i < n; i++) {
+		p += sprintf(p, "%s%s", i > first ? " -> " : "", names[i]);
+	}
+	ans->kind = DNS_ANS_CNAME_LOOP;
+	ans->error = text;
+	ans->count = 0;
+}
+
+/* The CNAME chain of an answer section, from the question name. */
+struct cname_chain {
+	const char **names;	/* names[0] is the question */
+	size_t n, cap;
+	bool loops;		/* the last name is also an earlier one */
+};
+
+/* Adds the next link; a name already on the chain closes a loop. */
+static void
+chain_push(struct arena *a, struct cname_chain *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		c->loops |= strcasecmp(c->names[i], name) == 0;
+	}
+	if (c->n == c->cap) {
+		const char **bigger;
+
+		c->cap = c->cap ? c->cap * 2 : 4;
+		bigger = arena_calloc(a, c->cap, sizeof(*bigger));
+		if (c->n > 0) {
+			memcpy(bigger, c->names, c->n * sizeof(*bigger));
+		}
+		c->names = bigger;
+	}
+	c->names[c->n++] = arena_strdup(a, name);
+}
+
 /* Reads every RR of the message: the answer section's CNAME chain from
- * the question name, and that the authority and additional sections fit
- * the message as their counts say (RFC 1035 §4.1). c-ares 1.18 checks
- * only what its parsers read. Sets *target to the last name of the chain
- * (arena), or NULL. Returns false for a message that does not hold
- * together. */
+ * the question name (into chain, which holds the question), and that the
+ * authority and additional sections fit the message as their counts say
+ * (RFC 1035 §4.1). c-ares 1.18 checks only what its parsers read. Returns
+ * false for a message that does not hold together. */
 static bool
 read_sections(struct arena *a, const unsigned char *abuf, int alen,
-    const char *qname, const char **target)
+    struct cname_chain *chain)
 {
 	const unsigned char *p = abuf + HDR_SIZE, *end = abuf + alen;
-	const char *owner = qname, *last = NULL;
 	unsigned ancount = HDR_ANCOUNT(abuf), total, i;
 	char *name = NULL;
 	long len;
@@ -330,21 +380,20 @@ read_sections(struct arena *a, const unsigned char *abuf, int alen,
 			ares_free_string(rrname);
 			return false;
 		}
-		if (i < ancount && type == DNS_T_CNAME &&
-		    strcasecmp(rrname, owner) == 0) {
+		if (i < ancount && type == DNS_T_CNAME && !chain->loops &&
+		    strcasecmp(rrname, chain->names[chain->n - 1]) == 0) {
 			char *data = NULL;
 
 			if (skip_name(p, abuf, alen, &data) < 0) {
 				ares_free_string(rrname);
 				return false;
 			}
-			owner = last = arena_strdup(a, data);
+			chain_push(a, chain, data);
 			ares_free_string(data);
 		}
 		ares_free_string(rrname);
 		p += rdlen;
 	}
-	*target = last;
 	return true;
 }
 
@@ -403,6 +452,7 @@ dns_answer_from_wire(struct arena *a, const char *name, enum dns_type type,
     int status, const unsigned char *abuf, int alen)
 {
 	struct dns_answer *ans;
+	struct cname_chain chain = { NULL, 0, 0, false };
 
 	if (abuf == NULL || alen < HDR_SIZE) {
 		enum dns_kind kind = abuf ? DNS_ANS_MALFORMED :
@@ -419,8 +469,9 @@ dns_answer_from_wire(struct arena *a, const char *name, enum dns_type type,
 	/* A message that is not a response (QR clear), one still truncated
 	 * after c-ares' retry over TCP, or one whose sections overrun it
 	 * cannot be trusted for anything. */
+	chain_push(a, &chain, name);
 	if (!HDR_QR(abuf) || HDR_TC(abuf) ||
-	    !read_sections(a, abuf, alen, name, &ans->cname)) {
+	    !read_sections(a, abuf, alen, &chain)) {
 		ans->kind = DNS_ANS_MALFORMED;
 		ans->error = !HDR_QR(abuf) ? "not a response (QR bit clear)" :
 		    HDR_TC(abuf) ? "truncated response (TC bit set)" :
@@ -428,6 +479,14 @@ dns_answer_from_wire(struct arena *a, const char *name, enum dns_type type,
 		return ans;
 	}
 	ans->kind = kind_from_rcode(ans->rcode);
+	ans->cname = chain.n > 1 ? chain.names[chain.n - 1] : NULL;
+	/* A chain that comes back on itself never reaches the data, whatever
+	 * the rcode of a server that stopped following it. */
+	if (chain.loops && (ans->kind == DNS_ANS_RECORDS ||
+	    ans->kind == DNS_ANS_NXDOMAIN)) {
+		dns_answer_set_cname_loop(a, ans, chain.names, chain.n);
+		return ans;
+	}
 	if (ans->kind == DNS_ANS_RECORDS) {
 		ans->kind = HDR_ANCOUNT(abuf) == 0 ? DNS_ANS_NODATA :
 		    take_records(a, ans, abuf, alen);

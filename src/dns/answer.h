@@ -31,6 +31,8 @@ enum dns_kind {
 	DNS_ANS_RCODE,		/* another error rcode (FORMERR, NOTIMP, ...) */
 	DNS_ANS_TIMEOUT,	/* no answer in time, or the run's deadline */
 	DNS_ANS_MALFORMED,	/* an answer that does not parse */
+	DNS_ANS_CNAME_LOOP,	/* a CNAME chain that comes back to a name
+				 * already on it: resolvers fail (SERVFAIL) */
 	DNS_ANS_NETERR,		/* no server could be reached */
 	DNS_ANS_BADNAME,	/* not asked: the name is not a valid DNS name */
 	DNS_ANS_SKIPPED,	/* not asked: a per-run limit was reached */
@@ -95,6 +97,10 @@ bool dns_kind_is_failure(enum dns_kind kind);
  * I/O, so it can be tested and fuzzed with any bytes. */
 struct dns_answer *dns_answer_from_wire(struct arena *a, const char *name,
     enum dns_type type, int status, const unsigned char *abuf, int alen);
+/* Makes ans a CNAME loop: the chain names[0..n-1] whose last name is
+ * also an earlier one. error then names the loop ("a -> b -> a"). */
+void dns_answer_set_cname_loop(struct arena *a, struct dns_answer *ans,
+    const char *const *names, size_t n);
 /* Returns an answer with no response (timeout, skipped, ...). */
 struct dns_answer *dns_answer_without_response(struct arena *a,
     const char *name, enum dns_type type, enum dns_kind kind,

@@ -293,13 +293,17 @@ lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
 /* An authoritative server answers a name that is a CNAME into another
  * zone with the CNAME alone; a resolver would go on to the target, and so
  * does this one, up to DNS_MAX_CNAME_CHAIN links. The answer kept for
- * the question carries the target's records and where the chain led. */
+ * the question carries the target's records and where the chain led; a
+ * chain that comes back to a name on it is a loop, as resolvers see it.
+ * chain holds the names followed so far (depth of them). */
 static const struct dns_answer *
-follow_cname(struct dns_resolver *res, size_t idx, unsigned depth)
+follow_cname(struct dns_resolver *res, size_t idx, const char **chain,
+    unsigned depth)
 {
 	const struct dns_answer *ans = res->entries[idx].ans, *target;
 	struct dns_answer *merged;
 	size_t tidx;
+	unsigned i;
 
 	if (res->entries[idx].followed != NULL) {
 		return res->entries[idx].followed;
@@ -308,11 +312,22 @@ follow_cname(struct dns_resolver *res, size_t idx, unsigned depth)
 	    ans->type == DNS_T_CNAME || depth >= DNS_MAX_CNAME_CHAIN) {
 		return ans;
 	}
+	chain[depth] = ans->name;
+	chain[depth + 1] = ans->cname;
+	for (i = 0; i <= depth; i++) {
+		if (dns_name_equal(chain[i], ans->cname)) {
+			merged = arena_alloc(res->arena, sizeof(*merged));
+			*merged = *ans;
+			dns_answer_set_cname_loop(res->arena, merged, chain,
+			    depth + 2);
+			return res->entries[idx].followed = merged;
+		}
+	}
 	target = lookup_once(res, ans->cname, ans->type, &tidx);
 	if (target == NULL) {
 		return NULL;
 	}
-	target = follow_cname(res, tidx, depth + 1);
+	target = follow_cname(res, tidx, chain, depth + 1);
 	if (target == NULL) {
 		return NULL;
 	}
@@ -329,8 +344,9 @@ dns_lookup(struct dns_resolver *res, const char *name, enum dns_type type)
 {
 	size_t idx;
 	const struct dns_answer *ans = lookup_once(res, name, type, &idx);
+	const char *chain[DNS_MAX_CNAME_CHAIN + 2];
 
-	return ans == NULL ? NULL : follow_cname(res, idx, 0);
+	return ans == NULL ? NULL : follow_cname(res, idx, chain, 0);
 }
 
 void

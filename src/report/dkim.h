@@ -1,5 +1,5 @@
-/* Rendering DKIM key checks and message verification: text and the JSON
- * of issue 5. Either part may be NULL. */
+/* Rendering DKIM key checks and message verification: text and JSON (the
+ * schema is in man/mailauth.1.scd). Either part may be NULL. */
 #ifndef MAILAUTH_REPORT_DKIM_H
 #define MAILAUTH_REPORT_DKIM_H
 

@@ -17,6 +17,19 @@ tags_json(const struct taglist *tl)
 	return o;
 }
 
+/* key_type and key_bits: null unless the key decodes. */
+static void
+key_json(cJSON *o, const struct dkim_key *k)
+{
+	json_add_str(o, "key_type", k && k->bits ?
+	    dkim_key_type_name(k->type) : NULL);
+	if (k && k->bits) {
+		json_add_num(o, "key_bits", k->bits);
+	} else {
+		cJSON_AddNullToObject(o, "key_bits");
+	}
+}
+
 static cJSON *
 selector_json(struct arena *a, const struct dkim_selector *s)
 {
@@ -36,13 +49,7 @@ selector_json(struct arena *a, const struct dkim_selector *s)
 	}
 	cJSON_AddItemToObject(o, "tags", s->key ? tags_json(&s->key->tags) :
 	    cJSON_CreateObject());
-	json_add_str(o, "key_type", s->key && s->key->bits ?
-	    dkim_key_type_name(s->key->type) : NULL);
-	if (s->key && s->key->bits) {
-		json_add_num(o, "key_bits", s->key->bits);
-	} else {
-		cJSON_AddNullToObject(o, "key_bits");
-	}
+	key_json(o, s->key);
 	json_add_bool(o, "revoked", s->key && s->key->revoked);
 	json_add_bool(o, "testing", s->key && s->key->testing);
 	findings = cJSON_AddArrayToObject(o, "findings");
@@ -71,11 +78,7 @@ signature_json(const struct dkim_signature *sig)
 		json_add_num(o, "l", (double)sig->length);
 	}
 	json_add_str(o, "key_name", sig->key_name);
-	json_add_str(o, "key_type", sig->key ?
-	    dkim_key_type_name(sig->key->type) : NULL);
-	if (sig->key != NULL) {
-		json_add_num(o, "key_bits", sig->key->bits);
-	}
+	key_json(o, sig->key);
 	return o;
 }
 

@@ -6,6 +6,25 @@
 #include "util/safe.h"
 #include "util/strbuf.h"
 
+/* "rsa 2048 bits, testing", or what keeps the key from being one. */
+static const char *
+key_summary(struct arena *a, const struct dkim_key *k)
+{
+	if (k->revoked) {
+		return "revoked (empty p=)";
+	}
+	if (k->type == DKIM_KEY_UNKNOWN) {
+		return arena_printf(a, "key of unknown type k=%s",
+		    safe_str(a, k->k));
+	}
+	if (k->bits == 0) {
+		return arena_printf(a, "%s key that cannot be decoded",
+		    dkim_key_type_name(k->type));
+	}
+	return arena_printf(a, "%s %u bits%s", dkim_key_type_name(k->type),
+	    k->bits, k->testing ? ", testing" : "");
+}
+
 static void
 print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
     bool last)
@@ -18,10 +37,7 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 		    col_red(t->style.color), dns_kind_name(s->answer->kind),
 		    col_reset(t->style.color));
 	} else {
-		tree_item(t, last, "%s  %s %u bits%s%s", s->name,
-		    dkim_key_type_name(k->type), k->bits,
-		    k->revoked ? ", revoked" : "", k->testing ? ", testing" :
-		    "");
+		tree_item(t, last, "%s  %s", s->name, key_summary(a, k));
 	}
 	tree_push(t, last);
 	if (s->answer->cname != NULL) {
@@ -55,8 +71,8 @@ print_signature(struct tree *t, struct arena *a,
 		tree_note(t, "why: %s", safe_str(a, sig->reason));
 	}
 	if (sig->key != NULL) {
-		tree_note(t, "key %s: %s %u bits", safe_str(a, sig->key_name),
-		    dkim_key_type_name(sig->key->type), sig->key->bits);
+		tree_note(t, "key %s: %s", safe_str(a, sig->key_name),
+		    key_summary(a, sig->key));
 	}
 	if (sig->nsigned > 0) {
 		struct strbuf sb = STRBUF_INIT;

@@ -1,5 +1,5 @@
 /* Rendering a DMARC discovery: the walk, the record, the effective
- * policy, report destinations; as text and as the JSON of issue 4. */
+ * policy, report destinations; as text and as JSON (man/mailauth.1.scd). */
 #ifndef MAILAUTH_REPORT_DMARC_H
 #define MAILAUTH_REPORT_DMARC_H
 

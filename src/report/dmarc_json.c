@@ -37,6 +37,7 @@ policy_json(const struct dmarc_result *r)
 	json_add_str(o, "aspf", c);
 	json_add_bool(o, "testing", r->testing);
 	json_add_str(o, "source", dmarc_source_name(r->source));
+	json_add_str(o, "fallback", dmarc_fallback_name(r->fallback));
 	return o;
 }
 
@@ -54,6 +55,7 @@ destinations_json(const struct dmarc_result *r)
 		json_add_str(o, "uri", d->uri->uri);
 		json_add_str(o, "host", d->uri->host);
 		json_add_bool(o, "external", d->external);
+		json_add_str(o, "problem", d->uri->problem);
 		json_add_str(o, "checked", d->check_name);
 		if (d->authorized < 0) {
 			cJSON_AddNullToObject(o, "authorized");

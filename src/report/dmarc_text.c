@@ -22,6 +22,9 @@ step_text(struct arena *a, const struct dmarc_step *s)
 	case DMARC_STEP_NONE:
 		break;
 	}
+	if (s->version_not_first) {
+		return "no DMARC record (v=DMARC1 is not the first tag)";
+	}
 	return s->answer->kind == DNS_ANS_RECORDS ? "no DMARC record" :
 	    dns_kind_name(s->answer->kind);
 }
@@ -43,9 +46,10 @@ print_destinations(struct tree *t, struct arena *a,
 			continue;
 		}
 		left--;
-		if (!d->external) {
-			state = d->uri->host ? "inside the organizational "
-			    "domain" : "not a mailto: address";
+		if (d->uri->problem != NULL) {
+			state = d->uri->problem;
+		} else if (!d->external) {
+			state = "inside the organizational domain";
 		} else {
 			state = d->authorized > 0 ? "authorized" :
 			    d->authorized == 0 ? "NOT authorized" : "unknown";
@@ -107,19 +111,42 @@ policy_line(struct arena *a, enum dmarc_policy p, bool set, const char *tag,
 }
 
 static void
-print_policy(struct tree *t, struct arena *a, const struct dmarc_result *r)
+print_policies(struct tree *t, struct arena *a, const struct dmarc_result *r)
 {
-	tree_note(t, "Effective policy");
+	const char *why = "none (an invalid policy tag with a valid rua= "
+	    "reads as p=none, RFC 9989 §4.10.1)";
+
+	if (r->fallback == DMARC_FALLBACK_IGNORED) {
+		tree_item(t, false, "%-26s %s", r->domain, "no DMARC processing "
+		    "(an invalid policy tag and no valid rua=, RFC 9989 "
+		    "§4.10.1)");
+		return;
+	}
+	if (r->fallback == DMARC_FALLBACK_NONE) {
+		tree_item(t, false, "%-26s %s", r->domain, why);
+		tree_item(t, false, "%-26s %s", "subdomains", "none");
+		tree_item(t, false, "%-26s %s", "non-existent subdomains",
+		    "none");
+		return;
+	}
 	tree_item(t, false, "%-26s %s", r->domain,
 	    dmarc_policy_name(r->p_domain));
 	tree_item(t, false, "%-26s %s", "subdomains", policy_line(a, r->p_sub,
 	    r->sp_set, "sp", "p"));
 	tree_item(t, false, "%-26s %s", "non-existent subdomains",
 	    policy_line(a, r->p_nx, r->np_set, "np", "sp"));
+}
+
+static void
+print_policy(struct tree *t, struct arena *a, const struct dmarc_result *r)
+{
+	tree_note(t, "Effective policy");
+	print_policies(t, a, r);
 	tree_item(t, false, "%-26s adkim=%c (%s), aspf=%c (%s)", "alignment",
 	    r->adkim, r->adkim == 's' ? "strict" : "relaxed", r->aspf,
 	    r->aspf == 's' ? "strict" : "relaxed");
-	tree_item(t, true, "%-26s %s", "testing", r->testing ? "yes" : "no");
+	tree_item(t, true, "%-26s %s", "testing", r->testing ? "yes (t=y)" :
+	    "no");
 }
 
 void

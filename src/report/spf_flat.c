@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "report/json.h"
 #include "report/spf.h"
@@ -16,41 +17,92 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
     const struct spf_flat *flat)
 {
 	struct arena *a;
+	size_t i, width = 0;
 
+	a = arena_create();
 	if (flat->refused != NULL) {
 		fprintf(f, "\n%sflatten: refused:%s %s\n",
 		    col_red(style->color), col_reset(style->color),
-		    flat->refused);
+		    safe_str(a, flat->refused));
+		arena_destroy(a);
 		return;
 	}
-	a = arena_create();
-	fprintf(f, "\n%sflattened%s (%zu networks from %zu, %zu string%s, 0 "
-	    "lookups):\n  TXT %s\n%swarning:%s %s\n", col_bold(style->color),
-	    col_reset(style->color), flat->nets.n, flat->terms_in,
-	    flat->nstrings, flat->nstrings == 1 ? "" : "s",
-	    safe_str(a, flat->zone), col_yellow(style->color),
+	fprintf(f, "\n%sflattened%s: %zu record%s, %u lookup%s instead of "
+	    "%u (%zu networks from %zu); publish:\n", col_bold(style->color),
+	    col_reset(style->color), flat->nrecords, flat->nrecords == 1 ?
+	    "" : "s", flat->lookups, flat->lookups == 1 ? "" : "s",
+	    flat->lookups_before, flat->nets.n, flat->terms_in);
+	for (i = 0; i < flat->nrecords; i++) {
+		size_t len = strlen(flat->records[i].name) + 1;
+
+		width = len > width ? len : width;
+	}
+	for (i = 0; i < flat->nrecords; i++) {
+		const struct spf_flat_record *r = &flat->records[i];
+
+		fprintf(f, "  %s.%*s  IN TXT %s\n", safe_str(a, r->name),
+		    (int)(width - strlen(r->name) - 1), "",
+		    safe_str(a, r->zone));
+	}
+	if (flat->nkept > 0) {
+		fputs("kept as they are:\n", f);
+	}
+	for (i = 0; i < flat->nkept; i++) {
+		fprintf(f, "  %s  (%s)\n", safe_str(a, flat->kept[i].term),
+		    safe_str(a, flat->kept[i].why));
+	}
+	fprintf(f, "%swarning:%s %s\n", col_yellow(style->color),
 	    col_reset(style->color), STALE_WARNING);
 	arena_destroy(a);
+}
+
+static cJSON *
+strings_json(const struct spf_flat_record *r)
+{
+	cJSON *strings = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < r->nstrings; i++) {
+		cJSON_AddItemToArray(strings, json_bytes(r->strings[i].data,
+		    r->strings[i].len));
+	}
+	return strings;
 }
 
 void
 report_spf_flat_json(cJSON *root, const struct spf_flat *flat)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "flatten");
-	cJSON *strings;
+	cJSON *records, *kept;
 	size_t i;
 
 	json_add_str(o, "refused", flat->refused);
 	if (flat->refused != NULL) {
 		return;
 	}
-	json_add_str(o, "record", flat->record);
-	strings = cJSON_AddArrayToObject(o, "strings");
-	for (i = 0; i < flat->nstrings; i++) {
-		cJSON_AddItemToArray(strings, json_bytes(flat->strings[i].data,
-		    flat->strings[i].len));
-	}
-	json_add_str(o, "zone", flat->zone);
+	/* The domain's own record, as before chains existed. */
+	json_add_str(o, "record", flat->records[0].text);
+	cJSON_AddItemToObject(o, "strings", strings_json(&flat->records[0]));
+	json_add_str(o, "zone", flat->records[0].zone);
 	json_add_num(o, "networks", (double)flat->nets.n);
 	json_add_str(o, "warning", STALE_WARNING);
+	records = cJSON_AddArrayToObject(o, "records");
+	for (i = 0; i < flat->nrecords; i++) {
+		cJSON *r = cJSON_CreateObject();
+
+		json_add_str(r, "name", flat->records[i].name);
+		json_add_str(r, "text", flat->records[i].text);
+		cJSON_AddItemToObject(r, "strings",
+		    strings_json(&flat->records[i]));
+		cJSON_AddItemToArray(records, r);
+	}
+	json_add_num(o, "lookups", flat->lookups);
+	kept = cJSON_AddArrayToObject(o, "kept");
+	for (i = 0; i < flat->nkept; i++) {
+		cJSON *k = cJSON_CreateObject();
+
+		json_add_str(k, "term", flat->kept[i].term);
+		json_add_str(k, "why", flat->kept[i].why);
+		cJSON_AddItemToArray(kept, k);
+	}
 }

@@ -85,6 +85,7 @@ term_json(const struct spf_walk_term *wt)
 	json_add_bool(o, "evaluated", wt->evaluated);
 	json_add_str(o, "skipped", wt->evaluated ? NULL : wt->skipped_why);
 	json_add_bool(o, "depends_on_sender", wt->depends_on_sender);
+	json_add_bool(o, "may_void", wt->may_void);
 	json_add_bool(o, "void_ipv4", wt->void4);
 	json_add_bool(o, "void_ipv6", wt->void6);
 	json_add_str(o, "error", t->error);

@@ -161,6 +161,9 @@ cost_text(struct spf_printer *p, const struct spf_walk_term *wt)
 		    col_yellow(c), wt->void4 == wt->void6 ? "" : wt->void4 ?
 		    " (IPv4)" : " (IPv6)", wt->void4 ? wt->running_void4 :
 		    wt->running_void6, SPF_VOID_LIMIT, col_reset(c));
+	} else if (wt->may_void) {
+		voids = arena_printf(p->arena, "  %smay void%s", col_dim(c),
+		    col_reset(c));
 	}
 	return arena_printf(p->arena, "+1  %s%2u/%d%s%s",
 	    wt->running_total > SPF_LOOKUP_LIMIT ? col_red(c) : "",

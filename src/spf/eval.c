@@ -1,4 +1,5 @@
 #include "spf/eval.h"
+#include "spf/eval_internal.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -9,30 +10,6 @@
 #include "spf/record.h"
 #include "dns/txt.h"
 #include "util/arena.h"
-
-/* A mechanism either matches, does not, or ends the evaluation with a
- * result of its own (an error), or waits for DNS. */
-enum outcome {
-	MATCH,
-	NO_MATCH,
-	DONE,		/* ev->result is final */
-	WAIT,		/* an answer is missing: run again later */
-};
-
-struct evaluator {
-	struct arena *a;
-	spf_lookup_fn lookup;
-	void *lookup_ctx;
-	const struct spf_eval_input *in;
-	struct spf_eval *out;
-	const char *local;	/* local-part of <sender> */
-	const char *sender_domain;
-	unsigned include_depth;	/* inside include: no explanation */
-	enum spf_result result;	/* set with DONE */
-	const char *reason;
-	struct spf_eval_step *steps;	/* the path so far */
-	size_t nsteps, capsteps;
-};
 
 static enum spf_result check_host(struct evaluator *ev, const char *domain);
 
@@ -87,16 +64,16 @@ push_step(struct evaluator *ev, const char *domain, const char *term)
 	ev->nsteps++;
 }
 
-static enum outcome
-fail_with(struct evaluator *ev, enum spf_result r, const char *reason)
+enum outcome
+spf_eval_fail(struct evaluator *ev, enum spf_result r, const char *reason)
 {
 	ev->result = r;
 	ev->reason = reason;
 	return DONE;
 }
 
-static const struct dns_answer *
-ask(struct evaluator *ev, const char *name, enum dns_type type)
+const struct dns_answer *
+spf_eval_ask(struct evaluator *ev, const char *name, enum dns_type type)
 {
 	const struct dns_answer *ans = ev->lookup(ev->lookup_ctx, name, type);
 
@@ -111,7 +88,7 @@ static enum outcome
 count_lookup(struct evaluator *ev, const char *domain, const char *term)
 {
 	if (++ev->out->lookups > SPF_LOOKUP_LIMIT) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "more than %d DNS lookups (RFC 7208 §4.6.4): lookup %u is "
 		    "'%s' in %s", SPF_LOOKUP_LIMIT, ev->out->lookups, term,
 		    domain));
@@ -120,117 +97,30 @@ count_lookup(struct evaluator *ev, const char *domain, const char *term)
 }
 
 /* RFC 7208 §4.6.4: more than two void lookups is a permerror. */
-static enum outcome
-count_void(struct evaluator *ev, const struct dns_answer *ans,
+enum outcome
+spf_eval_count_void(struct evaluator *ev, const struct dns_answer *ans,
     const char *term)
 {
 	if (!dns_kind_is_void(ans->kind)) {
 		return NO_MATCH;
 	}
 	if (++ev->out->voids > SPF_VOID_LIMIT) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "more than %d void lookups (RFC 7208 §4.6.4): void lookup "
 		    "%u is '%s'", SPF_VOID_LIMIT, ev->out->voids, term));
 	}
 	return NO_MATCH;
 }
 
-/* RFC 7208 §5: a DNS error (not NXDOMAIN) stops with temperror. */
-static enum outcome
-dns_failure(struct evaluator *ev, const struct dns_answer *ans)
+/* RFC 7208 §5: a DNS error (not NXDOMAIN) stops with temperror; so does
+ * a CNAME loop, on which resolvers fail. */
+enum outcome
+spf_eval_dns_failure(struct evaluator *ev, const struct dns_answer *ans)
 {
-	return fail_with(ev, SPF_RESULT_TEMPERROR, arena_printf(ev->a,
-	    "the %s lookup for %s failed (%s)", dns_type_name(ans->type),
-	    ans->name, dns_kind_name(ans->kind)));
-}
-
-static enum dns_type
-address_type(const struct evaluator *ev)
-{
-	return ev->in->ip.family == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
-}
-
-static bool
-addresses_match(const struct evaluator *ev, const struct dns_answer *ans,
-    int cidr4, int cidr6)
-{
-	const struct ip_addr *ip = &ev->in->ip;
-	unsigned prefix = ip->family == AF_INET ?
-	    (unsigned)(cidr4 < 0 ? 32 : cidr4) :
-	    (unsigned)(cidr6 < 0 ? 128 : cidr6);
-	size_t i;
-
-	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		struct ip_net net = ip_net_make(&ans->addrs[i], prefix);
-
-		if (ip_net_contains(&net, ip)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The validated names of <ip> (RFC 7208 §5.5): PTR names whose own
- * addresses include <ip>, at most 10 looked up. Returns the count, or -1
- * while answers are missing. */
-static int
-validated_names(struct evaluator *ev, const char ***out)
-{
-	char *rev = dns_name_reverse(ev->a, &ev->in->ip);
-	const struct dns_answer *ptr = ask(ev, rev, DNS_T_PTR), *addr;
-	const char **names;
-	size_t i, n;
-	int found = 0;
-	bool waiting = false;
-
-	*out = NULL;
-	if (ptr == NULL) {
-		return -1;
-	}
-	if (ptr->kind != DNS_ANS_RECORDS) {
-		return 0;
-	}
-	n = ptr->count < SPF_PTR_NAME_LIMIT ? ptr->count : SPF_PTR_NAME_LIMIT;
-	names = arena_calloc(ev->a, n + 1, sizeof(*names));
-	for (i = 0; i < n; i++) {
-		addr = ask(ev, ptr->names[i], address_type(ev));
-		if (addr == NULL) {
-			waiting = true;
-		} else if (addresses_match(ev, addr, -1, -1)) {
-			names[found++] = ptr->names[i];
-		}
-	}
-	*out = names;
-	return waiting ? -1 : found;
-}
-
-/* The first of names equal to or under domain, or NULL. */
-static const char *
-first_under(const char **names, int n, const char *domain)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (dns_name_is_under(names[i], domain)) {
-			return names[i];
-		}
-	}
-	return NULL;
-}
-
-/* %{p}: a validated name equal to or under <domain>, else any validated
- * name, else "unknown" (RFC 7208 §7.3). NULL while answers are missing. */
-static const char *
-ptr_macro_value(struct evaluator *ev, const char *domain)
-{
-	const char **names, *under;
-	int n = validated_names(ev, &names);
-
-	if (n < 0) {
-		return NULL;
-	}
-	under = first_under(names, n, domain);
-	return under ? under : n > 0 ? names[0] : "unknown";
+	return spf_eval_fail(ev, SPF_RESULT_TEMPERROR, arena_printf(ev->a,
+	    "the %s lookup for %s failed (%s%s%s)", dns_type_name(ans->type),
+	    ans->name, dns_kind_name(ans->kind), ans->error ? ": " : "",
+	    ans->error ? ans->error : ""));
 }
 
 /* Expands a domain-spec or explanation. Returns NO_MATCH with *out set,
@@ -259,7 +149,7 @@ expand(struct evaluator *ev, const char *spec, const char *domain,
 		return DONE;
 	}
 	if (letters & SPF_MACRO_P) {
-		ctx.ptr_name = ptr_macro_value(ev, domain);
+		ctx.ptr_name = spf_eval_ptr_name(ev, domain);
 		if (ctx.ptr_name == NULL) {
 			return WAIT;
 		}
@@ -285,101 +175,10 @@ target_of(struct evaluator *ev, const struct spf_term *t, const char *domain,
 	if (o == NO_MATCH) {
 		*target = spf_macro_truncate_domain(out);
 	} else if (o == DONE) {
-		fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "cannot expand '%s'", t->domain_spec));
 	}
 	return o;
-}
-
-static enum outcome
-eval_a(struct evaluator *ev, const struct spf_term *t, const char *target)
-{
-	const struct dns_answer *ans = ask(ev, target, address_type(ev));
-
-	if (ans == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(ans->kind)) {
-		return dns_failure(ev, ans);
-	}
-	if (count_void(ev, ans, t->text) == DONE) {
-		return DONE;
-	}
-	return addresses_match(ev, ans, t->cidr4, t->cidr6) ? MATCH : NO_MATCH;
-}
-
-static enum outcome
-eval_mx(struct evaluator *ev, const struct spf_term *t, const char *target)
-{
-	const struct dns_answer *mx = ask(ev, target, DNS_T_MX), *addr;
-	enum outcome o = NO_MATCH;
-	size_t i;
-
-	if (mx == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(mx->kind)) {
-		return dns_failure(ev, mx);
-	}
-	if (count_void(ev, mx, t->text) == DONE) {
-		return DONE;
-	}
-	if (mx->kind != DNS_ANS_RECORDS) {
-		return NO_MATCH;
-	}
-	if (mx->count > SPF_MX_NAME_LIMIT) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
-		    "'%s' finds %zu MX names, more than %d (RFC 7208 §4.6.4)",
-		    t->text, mx->count, SPF_MX_NAME_LIMIT));
-	}
-	/* Ask for every host first so the answers arrive together. */
-	for (i = 0; i < mx->count; i++) {
-		if (mx->mx[i].host[0] == '\0') {
-			continue;	/* null MX (RFC 7505) */
-		}
-		addr = ask(ev, mx->mx[i].host, address_type(ev));
-		if (addr == NULL) {
-			o = WAIT;
-		} else if (o != WAIT && dns_kind_is_failure(addr->kind)) {
-			return dns_failure(ev, addr);
-		} else if (o == NO_MATCH && addresses_match(ev, addr, t->cidr4,
-		    t->cidr6)) {
-			o = MATCH;
-		}
-	}
-	return o;
-}
-
-static enum outcome
-eval_ptr(struct evaluator *ev, const char *target)
-{
-	const char **names;
-	int n = validated_names(ev, &names);
-
-	if (n < 0) {
-		return WAIT;
-	}
-	return first_under(names, n, target) ? MATCH : NO_MATCH;
-}
-
-static enum outcome
-eval_exists(struct evaluator *ev, const struct spf_term *t,
-    const char *target)
-{
-	/* RFC 7208 §5.7: an A query whatever the connection's family. */
-	const struct dns_answer *ans = ask(ev, target, DNS_T_A);
-
-	if (ans == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(ans->kind)) {
-		return dns_failure(ev, ans);
-	}
-	if (count_void(ev, ans, t->text) == DONE) {
-		return DONE;
-	}
-	return ans->kind == DNS_ANS_RECORDS && ans->count > 0 ? MATCH :
-	    NO_MATCH;
 }
 
 static enum outcome
@@ -403,7 +202,7 @@ eval_include(struct evaluator *ev, const char *target)
 	case SPF_RESULT_PERMERROR:
 		return DONE;
 	case SPF_RESULT_NONE:
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "the included domain %s has no SPF record (RFC 7208 §5.2)",
 		    target));
 	default:
@@ -440,10 +239,10 @@ eval_mechanism(struct evaluator *ev, const struct spf_term *t,
 	}
 	switch (t->mech) {
 	case SPF_MECH_INCLUDE: return eval_include(ev, target);
-	case SPF_MECH_A: return eval_a(ev, t, target);
-	case SPF_MECH_MX: return eval_mx(ev, t, target);
-	case SPF_MECH_PTR: return eval_ptr(ev, target);
-	case SPF_MECH_EXISTS: return eval_exists(ev, t, target);
+	case SPF_MECH_A: return spf_eval_a(ev, t, target);
+	case SPF_MECH_MX: return spf_eval_mx(ev, t, target);
+	case SPF_MECH_PTR: return spf_eval_ptr(ev, t, target);
+	case SPF_MECH_EXISTS: return spf_eval_exists(ev, t, target);
 	default: return NO_MATCH;
 	}
 }
@@ -478,7 +277,7 @@ explain(struct evaluator *ev, const struct spf_record *r, const char *domain)
 		return;
 	}
 	name = spf_macro_truncate_domain(text);
-	ans = ask(ev, name, DNS_T_TXT);
+	ans = spf_eval_ask(ev, name, DNS_T_TXT);
 	if (ans == NULL || ans->kind != DNS_ANS_RECORDS || ans->count != 1) {
 		return;
 	}
@@ -513,13 +312,13 @@ select_record(struct evaluator *ev, const char *domain,
 		return DONE;
 	}
 	if (n > 1) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "%s has %zu SPF records (RFC 7208 §4.5)", domain, n));
 	}
 	text = dns_txt_join(ev->a, found, &len);
 	*out = spf_record_parse(ev->a, text, len);
 	if ((*out)->error != NULL) {
-		return fail_with(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
+		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "syntax error in the record of %s: %s", domain,
 		    (*out)->error));
 	}
@@ -611,14 +410,14 @@ check_host(struct evaluator *ev, const char *domain)
 		    "name", domain);
 		return ev->result = SPF_RESULT_NONE;
 	}
-	ans = ask(ev, domain, DNS_T_TXT);
+	ans = spf_eval_ask(ev, domain, DNS_T_TXT);
 	if (ans == NULL) {
 		return ev->result = SPF_RESULT_TEMPERROR;
 	}
 	/* RFC 7208 §4.4: errors other than NXDOMAIN are temperror. */
 	if (dns_kind_is_failure(ans->kind)) {
 		push_step(ev, domain, NULL);
-		dns_failure(ev, ans);
+		spf_eval_dns_failure(ev, ans);
 		return ev->result;
 	}
 	if (select_record(ev, domain, ans, &r) == DONE) {

@@ -5,25 +5,20 @@
 #include <strings.h>
 
 #include "bounds.h"
+#include "dns/channel.h"
 #include "dns/name.h"
 #include "dns/txt.h"
 #include "spf/strings.h"
-#include "spf/walk.h"
-#include "util/arena.h"
+#include "spf/lint_internal.h"
 #include "util/safe.h"
 
-/* RFC 7208 §3.4: keep SPF answers small enough for a 512-octet UDP reply;
- * a larger one needs EDNS or TCP and some receivers give up. */
-#define SPF_ANSWER_UDP_MAX 512
+#define ANSWER_FIX "shorten the TXT records at this name (other TXT " \
+	"records count too), or move some terms to an included name"
 
-struct linter {
-	struct arena *arena;
-	struct spf_walk *walk;
-};
-
-static struct finding *
-add(struct linter *l, struct spf_node *node, enum finding_severity sev,
-    const char *code, const char *fix, const char *msg)
+struct finding *
+spf_lint_add(struct linter *l, struct spf_node *node,
+    enum finding_severity sev, const char *code, const char *fix,
+    const char *msg)
 {
 	struct finding_list *list = node ? &node->findings :
 	    &l->walk->findings;
@@ -34,12 +29,47 @@ add(struct linter *l, struct spf_node *node, enum finding_severity sev,
 	return f;
 }
 
-#define MSG(l, ...) arena_printf((l)->arena, __VA_ARGS__)
-
-static const char *
-term_text(struct linter *l, const struct spf_walk_term *wt)
+const char *
+spf_lint_term(struct linter *l, const struct spf_walk_term *wt)
 {
 	return safe_str(l->arena, wt->term->text);
+}
+
+struct finding *
+spf_lint_differs(struct linter *l, struct spf_node *node,
+    const struct spf_walk_term *wt, const char *msg)
+{
+	struct finding *f = spf_lint_add(l, node, FINDING_INFO,
+	    "spf-receivers-differ", NULL, msg);
+
+	f->term = wt ? spf_lint_term(l, wt) : NULL;
+	return f;
+}
+
+#define DNS_FAILURE_FIX "check the name's DNS servers; receivers defer " \
+	"mail (temperror) while this lasts"
+
+/* A lookup that failed: a DNS error receivers defer on (temperror), or
+ * a CNAME loop, which resolvers turn into one, named link by link. */
+static struct finding *
+add_dns_failure(struct linter *l, struct spf_node *node,
+    const struct dns_answer *ans, const char *fix)
+{
+	const char *name = safe_str(l->arena, ans->name);
+	const char *why = ans->error ? safe_str(l->arena, ans->error) : NULL;
+
+	if (ans->kind == DNS_ANS_CNAME_LOOP) {
+		return spf_lint_add(l, node, FINDING_ERROR, "spf-cname-loop",
+		    "point one of the CNAMEs at a name that holds the records, "
+		    "or publish the records in place of the CNAME",
+		    LINT_MSG(l, "the %s lookup for %s meets a CNAME loop (%s): "
+		    "resolvers give up on it (SERVFAIL) and receivers return "
+		    "temperror", dns_type_name(ans->type), name, why));
+	}
+	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error", fix,
+	    LINT_MSG(l, "the %s lookup for %s failed (%s%s%s)",
+	    dns_type_name(ans->type), name, dns_kind_name(ans->kind),
+	    why ? ": " : "", why ? why : ""));
 }
 
 static void
@@ -61,36 +91,41 @@ lint_strings(struct linter *l, struct spf_node *node)
 		nparts = dns_txt_split(l->arena, text, len, TXT_STRING_MAX,
 		    &parts);
 		if (draft) {
-			fix = MSG(l, "publish it as several strings of at most "
+			fix = LINT_MSG(l, "publish it as several strings of at most "
 			    "255 octets in one TXT record: %s",
 			    safe_str(l->arena, dns_txt_quote(l->arena, parts,
 			    nparts)));
 		}
-		add(l, node, FINDING_ERROR, "spf-string-too-long", fix,
-		    MSG(l, "string %zu of the record is %zu octets; a DNS "
+		spf_lint_add(l, node, FINDING_ERROR, "spf-string-too-long", fix,
+		    LINT_MSG(l, "string %zu of the record is %zu octets; a DNS "
 		    "character-string holds at most 255 (RFC 1035 §3.3), so "
 		    "this record cannot be published as written", i + 1,
 		    rr->strings[i].len));
 	}
 	n = spf_txt_glued(rr, glued, sizeof(glued) / sizeof(glued[0]));
 	for (i = 0; i < n && i < sizeof(glued) / sizeof(glued[0]); i++) {
-		struct finding *f = add(l, node, FINDING_ERROR,
+		struct finding *f = spf_lint_add(l, node, FINDING_ERROR,
 		    "spf-split-glued", "end the first string with a space, or "
 		    "start the next one with one: receivers join the strings "
 		    "with nothing in between (RFC 7208 §3.3)",
-		    MSG(l, "the record's strings are joined with no space at "
+		    LINT_MSG(l, "the record's strings are joined with no space at "
 		    "octet %zu, gluing two terms into one", glued[i]));
 
 		f->offset = (long)glued[i];
 	}
-	if (node->answer->size > SPF_ANSWER_UDP_MAX) {
-		add(l, node, FINDING_WARNING, "spf-answer-too-large",
-		    "shorten the TXT records at this name (other TXT records "
-		    "count too), or move some terms to an included name",
-		    MSG(l, "the TXT answer for %s is %zu octets, over the 512 "
-		    "a plain UDP reply holds (RFC 7208 §3.4): receivers need "
-		    "EDNS or TCP, and some give up", safe_str(l->arena,
-		    node->domain), node->answer->size));
+	if (node->answer->size > DNS_EDNS_UDP_SIZE) {
+		spf_lint_add(l, node, FINDING_WARNING, "spf-answer-too-large",
+		    ANSWER_FIX, LINT_MSG(l, "the TXT answer for %s is %zu "
+		    "octets, more than an EDNS answer carries (%d, the size "
+		    "resolvers use): receivers must retry over TCP (RFC 7208 "
+		    "§3.4), and some give up", safe_str(l->arena,
+		    node->domain), node->answer->size, DNS_EDNS_UDP_SIZE));
+	} else if (node->answer->size > SPF_ANSWER_UDP_MAX) {
+		spf_lint_add(l, node, FINDING_WARNING, "spf-answer-too-large",
+		    ANSWER_FIX, LINT_MSG(l, "the TXT answer for %s is %zu "
+		    "octets, over the 512 a plain UDP reply holds (RFC 7208 "
+		    "§3.4): receivers need EDNS or TCP, and some give up",
+		    safe_str(l->arena, node->domain), node->answer->size));
 	}
 }
 
@@ -109,16 +144,16 @@ lint_syntax(struct linter *l, struct spf_node *node)
 			continue;
 		}
 		any = true;
-		f = add(l, node, FINDING_ERROR, "spf-syntax",
+		f = spf_lint_add(l, node, FINDING_ERROR, "spf-syntax",
 		    "correct the term: receivers reject the whole record "
 		    "(permerror) for one bad term",
-		    MSG(l, "'%s': %s", safe_str(l->arena, t->text),
+		    LINT_MSG(l, "'%s': %s", safe_str(l->arena, t->text),
 		    t->error));
 		f->term = safe_str(l->arena, t->text);
 		f->offset = (long)t->error_offset;
 	}
 	if (r->error != NULL && !any) {
-		struct finding *f = add(l, node, FINDING_ERROR, "spf-syntax",
+		struct finding *f = spf_lint_add(l, node, FINDING_ERROR, "spf-syntax",
 		    "correct the record: receivers reject it (permerror)",
 		    r->error);
 
@@ -133,17 +168,17 @@ lint_all(struct linter *l, struct spf_node *node)
 	bool decides = node->via != SPF_VIA_INCLUDE;
 
 	if (all != NULL && all->qualifier == '+') {
-		add(l, node, FINDING_ERROR, "spf-all-pass",
+		spf_lint_add(l, node, FINDING_ERROR, "spf-all-pass",
 		    "end the record with -all or ~all",
 		    "'+all' authorizes every host on the Internet to send "
 		    "mail as this domain");
 	} else if (all != NULL && all->qualifier == '?' && decides) {
-		add(l, node, FINDING_WARNING, "spf-all-neutral",
+		spf_lint_add(l, node, FINDING_WARNING, "spf-all-neutral",
 		    "end the record with -all (or ~all while testing)",
 		    "'?all' says nothing about other senders: receivers treat "
 		    "unlisted hosts as neutral");
 	} else if (all == NULL && node->record->redirect == NULL && decides) {
-		add(l, node, FINDING_WARNING, "spf-no-all",
+		spf_lint_add(l, node, FINDING_WARNING, "spf-no-all",
 		    "end the record with -all (or ~all)",
 		    "the record has neither 'all' nor 'redirect=': mail from "
 		    "unlisted hosts gets 'neutral', which protects nothing");
@@ -161,59 +196,111 @@ lint_child(struct linter *l, struct spf_node *node,
 
 	switch (child->status) {
 	case SPF_NODE_NONE:
-		f = add(l, node, FINDING_ERROR, redirect ?
+		f = spf_lint_add(l, node, FINDING_ERROR, redirect ?
 		    "spf-redirect-no-record" : "spf-include-no-record",
 		    "remove the term, or correct the name (providers document "
 		    "the exact include to use)",
-		    MSG(l, "%s has no SPF record: receivers return permerror "
-		    "when they reach '%s'", name, term_text(l, wt)));
+		    LINT_MSG(l, "%s has no SPF record: receivers return permerror "
+		    "when they reach '%s'", name, spf_lint_term(l, wt)));
 		break;
 	case SPF_NODE_LOOP:
-		f = add(l, node, FINDING_ERROR, "spf-loop",
+		f = spf_lint_add(l, node, FINDING_ERROR, "spf-loop",
 		    "remove the term that leads back to a record above it",
-		    MSG(l, "'%s' leads back to %s, which is already being "
+		    LINT_MSG(l, "'%s' leads back to %s, which is already being "
 		    "evaluated: an endless loop that receivers end with "
-		    "permerror", term_text(l, wt), name));
+		    "permerror", spf_lint_term(l, wt), name));
 		break;
 	case SPF_NODE_MULTIPLE:
-		f = add(l, node, FINDING_ERROR, "spf-multiple-records",
+		f = spf_lint_add(l, node, FINDING_ERROR, "spf-multiple-records",
 		    "merge them into one record",
-		    MSG(l, "%s publishes %zu SPF records: receivers return "
+		    LINT_MSG(l, "%s publishes %zu SPF records: receivers return "
 		    "permerror (RFC 7208 §4.5)", name, child->nspf));
 		break;
 	case SPF_NODE_TEMPERROR:
-		f = add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the name's DNS servers; receivers defer mail "
-		    "(temperror) while this lasts",
-		    MSG(l, "the TXT lookup for %s failed (%s)", name,
-		    dns_kind_name(child->answer->kind)));
+		f = add_dns_failure(l, node, child->answer, DNS_FAILURE_FIX);
 		break;
 	default:
 		break;
 	}
 	if (f != NULL) {
-		f->term = term_text(l, wt);
+		f->term = spf_lint_term(l, wt);
 	}
+}
+
+/* The answer that made the term's own lookup void, or NULL. */
+static const struct dns_answer *
+void_answer(const struct spf_walk_term *wt)
+{
+	const struct dns_answer *const answers[] = {
+		wt->child ? wt->child->answer : NULL, wt->mx, wt->a4, wt->a6,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		if (answers[i] != NULL && dns_kind_is_void(answers[i]->kind)) {
+			return answers[i];
+		}
+	}
+	return NULL;
+}
+
+static struct finding *
+lint_void(struct linter *l, struct spf_node *node,
+    const struct spf_walk_term *wt)
+{
+	const struct dns_answer *ans = void_answer(wt);
+	const char *target = safe_str(l->arena, wt->target);
+
+	if (ans != NULL && ans->kind == DNS_ANS_NXDOMAIN && ans->cname) {
+		spf_lint_differs(l, node, wt, LINT_MSG(l, "Mail::SPF does not "
+		    "count a CNAME to a name that does not exist as a void "
+		    "lookup: there '%s' costs none", spf_lint_term(l, wt)));
+	}
+	/* A per-sender term answers "not one of ours" this way. */
+	if (wt->may_void) {
+		return spf_lint_add(l, node, FINDING_INFO, "spf-void-target",
+		    NULL, LINT_MSG(l, "'%s' finds nothing at %s for this "
+		    "sender: how a per-sender term says \"not one of ours\"; "
+		    "it still counts as a void lookup", spf_lint_term(l, wt),
+		    target));
+	}
+	return spf_lint_add(l, node, FINDING_WARNING, "spf-void-target",
+	    "remove the term or publish the records it expects",
+	    LINT_MSG(l, "'%s' finds nothing at %s (%s): a void lookup that "
+	    "authorizes no one", spf_lint_term(l, wt), target,
+	    wt->mx ? "no MX records" : wt->child ? "no TXT records" :
+	    "no address records"));
+}
+
+static void
+lint_mx_names(struct linter *l, struct spf_node *node,
+    const struct spf_walk_term *wt)
+{
+	struct finding *f;
+
+	if (wt->mx == NULL || wt->mx->kind != DNS_ANS_RECORDS ||
+	    wt->mx->count <= SPF_MX_NAME_LIMIT) {
+		return;
+	}
+	f = spf_lint_add(l, node, FINDING_ERROR, "spf-mx-too-many",
+	    "list the mail servers with ip4:/ip6: instead",
+	    LINT_MSG(l, "'%s' finds %zu MX names; receivers look up at most "
+	    "10 and return permerror beyond (RFC 7208 §4.6.4)",
+	    spf_lint_term(l, wt), wt->mx->count));
+	f->term = spf_lint_term(l, wt);
+	spf_lint_differs(l, node, wt, "Mail::SPF looks at the first 10 MX "
+	    "names instead of returning permerror");
 }
 
 static void
 lint_addresses(struct linter *l, struct spf_node *node,
     const struct spf_walk_term *wt)
 {
-	const struct spf_term *t = wt->term;
 	const struct dns_answer *failed = NULL;
 	struct finding *f = NULL;
 	size_t i;
 
-	if (t->mech == SPF_MECH_MX && wt->mx != NULL &&
-	    wt->mx->kind == DNS_ANS_RECORDS &&
-	    wt->mx->count > SPF_MX_NAME_LIMIT) {
-		f = add(l, node, FINDING_ERROR, "spf-mx-too-many",
-		    "list the mail servers with ip4:/ip6: instead",
-		    MSG(l, "'%s' finds %zu MX names; receivers look up at most "
-		    "10 and return permerror beyond (RFC 7208 §4.6.4)",
-		    term_text(l, wt), wt->mx->count));
-	}
+	lint_mx_names(l, node, wt);
 	for (i = 0; i < wt->nmx_hosts; i++) {
 		const struct spf_mx_host *h = &wt->mx_hosts[i];
 
@@ -231,22 +318,12 @@ lint_addresses(struct linter *l, struct spf_node *node,
 		failed = wt->mx;
 	}
 	if (failed != NULL) {
-		f = add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the name's DNS servers; receivers defer mail "
-		    "(temperror) while this lasts",
-		    MSG(l, "the %s lookup for %s failed (%s)",
-		    dns_type_name(failed->type), safe_str(l->arena,
-		    failed->name), dns_kind_name(failed->kind)));
+		f = add_dns_failure(l, node, failed, DNS_FAILURE_FIX);
 	} else if (wt->void4 && wt->void6) {
-		f = add(l, node, FINDING_WARNING, "spf-void-target",
-		    "remove the term or publish the records it expects",
-		    MSG(l, "'%s' finds nothing at %s (%s): a void lookup that "
-		    "authorizes no one", term_text(l, wt),
-		    safe_str(l->arena, wt->target), t->mech == SPF_MECH_MX ?
-		    "no MX records" : "no address records"));
+		f = lint_void(l, node, wt);
 	}
 	if (f != NULL) {
-		f->term = term_text(l, wt);
+		f->term = spf_lint_term(l, wt);
 	}
 }
 
@@ -282,69 +359,40 @@ lint_term(struct linter *l, struct spf_node *node,
 	    t->error == NULL) {
 		lint_addresses(l, node, wt);
 	}
+	spf_lint_networks(l, node, wt);
 	if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_PTR) {
-		f = add(l, node, FINDING_WARNING, "spf-ptr-deprecated",
+		f = spf_lint_add(l, node, FINDING_WARNING, "spf-ptr-deprecated",
 		    "replace ptr with ip4:/ip6: or a: terms for your servers",
 		    "'ptr' is slow and unreliable and must not be used "
 		    "(RFC 7208 §5.5); some receivers ignore it");
 	} else if (t->kind == SPF_TERM_REDIRECT && !wt->evaluated &&
 	    node->record->all != NULL) {
-		f = add(l, node, FINDING_WARNING, "spf-redirect-ignored",
+		f = spf_lint_add(l, node, FINDING_WARNING, "spf-redirect-ignored",
 		    "remove 'all' to use the redirect, or remove the redirect",
 		    "redirect= is ignored because the record has 'all' "
 		    "(RFC 7208 §6.1)");
 	} else if (t->kind == SPF_TERM_MECHANISM && !wt->evaluated) {
-		f = add(l, node, FINDING_WARNING, "spf-after-all",
+		f = spf_lint_add(l, node, FINDING_WARNING, "spf-after-all",
 		    "move the term before 'all', or remove it",
-		    MSG(l, "'%s' comes after 'all' and is never evaluated",
-		    term_text(l, wt)));
+		    LINT_MSG(l, "'%s' comes after 'all' and is never evaluated",
+		    spf_lint_term(l, wt)));
 	} else if (t->kind == SPF_TERM_UNKNOWN_MOD) {
 		bool typo = is_mechanism_name(t->mod_name);
 
-		f = add(l, node, typo ? FINDING_WARNING : FINDING_INFO,
-		    "spf-unknown-modifier", typo ? MSG(l, "write '%s:' with a "
+		f = spf_lint_add(l, node, typo ? FINDING_WARNING : FINDING_INFO,
+		    "spf-unknown-modifier", typo ? LINT_MSG(l, "write '%s:' with a "
 		    "colon", safe_str(l->arena, t->mod_name)) : NULL,
-		    MSG(l, "'%s' is an unknown modifier: receivers ignore it",
-		    term_text(l, wt)));
+		    LINT_MSG(l, "'%s' is an unknown modifier: receivers ignore it",
+		    spf_lint_term(l, wt)));
 	} else if (wt->depends_on_sender) {
-		f = add(l, node, FINDING_INFO, "spf-depends-on-sender", NULL,
-		    MSG(l, "'%s' depends on the sender (macros or ptr): it "
-		    "counts one lookup; use --ip to evaluate it",
-		    term_text(l, wt)));
+		f = spf_lint_add(l, node, FINDING_INFO, "spf-depends-on-sender", NULL,
+		    LINT_MSG(l, "'%s' depends on the sender (macros or ptr): it "
+		    "counts one lookup%s; use --ip to evaluate it",
+		    spf_lint_term(l, wt), wt->may_void ? ", and a void lookup "
+		    "for senders it does not know" : ""));
 	}
 	if (f != NULL) {
-		f->term = term_text(l, wt);
-	}
-}
-
-static void
-lint_duplicates(struct linter *l, struct spf_node *node)
-{
-	size_t i, j;
-
-	for (i = 0; i < node->nterms; i++) {
-		const struct spf_walk_term *a = &node->terms[i];
-
-		if (a->child == NULL || a->target == NULL ||
-		    a->term->kind != SPF_TERM_MECHANISM) {
-			continue;
-		}
-		for (j = 0; j < i; j++) {
-			const struct spf_walk_term *b = &node->terms[j];
-
-			if (b->child != NULL && b->target != NULL &&
-			    b->term->kind == SPF_TERM_MECHANISM &&
-			    dns_name_equal(a->target, b->target)) {
-				struct finding *f = add(l, node,
-				    FINDING_WARNING, "spf-duplicate-include",
-				    "remove the second one",
-				    MSG(l, "%s is included twice; each costs a "
-				    "lookup", safe_str(l->arena, a->target)));
-
-				f->term = term_text(l, a);
-				break;
-			}
-		}
+		f->term = spf_lint_term(l, wt);
 	}
 }
 
@@ -358,7 +406,8 @@ lint_record(struct linter *l, struct spf_node *node)
 	lint_strings(l, node);
 	lint_syntax(l, node);
 	lint_all(l, node);
-	lint_duplicates(l, node);
+	spf_lint_never_match(l, node);
+	spf_lint_network_count(l, node);
 	for (i = 0; i < node->nterms; i++) {
 		lint_term(l, node, &node->terms[i]);
 		if (node->terms[i].child != NULL) {
@@ -381,22 +430,17 @@ lint_node(struct linter *l, struct spf_node *node)
 	}
 	/* The domain asked about: its own problems are the whole story. */
 	if (node->status == SPF_NODE_TEMPERROR) {
-		add(l, node, FINDING_ERROR, "spf-dns-error",
-		    "check the domain's DNS servers, or try another resolver "
-		    "with @SERVER", MSG(l, "the TXT lookup for %s failed (%s%s"
-		    "%s)", safe_str(l->arena, node->domain),
-		    dns_kind_name(node->answer->kind),
-		    node->answer->error ? ": " : "",
-		    node->answer->error ? node->answer->error : ""));
+		add_dns_failure(l, node, node->answer, "check the domain's DNS "
+		    "servers, or try another resolver with @SERVER");
 	} else if (node->status == SPF_NODE_MULTIPLE) {
-		add(l, node, FINDING_ERROR, "spf-multiple-records",
+		spf_lint_add(l, node, FINDING_ERROR, "spf-multiple-records",
 		    "merge them into one record: receivers return permerror",
-		    MSG(l, "%s publishes %zu SPF records (RFC 7208 §4.5)",
+		    LINT_MSG(l, "%s publishes %zu SPF records (RFC 7208 §4.5)",
 		    safe_str(l->arena, node->domain), node->nspf));
 	} else if (node->status == SPF_NODE_NONE) {
 		for (i = 0; i < node->answer->count; i++) {
 			if (spf_txt_version_glued(&node->answer->txt[i])) {
-				add(l, node, FINDING_ERROR, "spf-split-glued",
+				spf_lint_add(l, node, FINDING_ERROR, "spf-split-glued",
 				    "put a space after \"v=spf1\" in the "
 				    "first string", "a TXT record here would "
 				    "be SPF, but its strings are joined with "
@@ -404,50 +448,12 @@ lint_node(struct linter *l, struct spf_node *node)
 				    "§3.3)");
 			}
 		}
-		add(l, node, FINDING_ERROR, "spf-no-record",
+		spf_lint_add(l, node, FINDING_ERROR, "spf-no-record",
 		    "publish one TXT record such as \"v=spf1 mx -all\" "
 		    "listing the hosts that send your mail",
-		    MSG(l, "%s has no SPF record: receivers cannot tell "
+		    LINT_MSG(l, "%s has no SPF record: receivers cannot tell "
 		    "forged mail from yours (Gmail requires SPF or DKIM)",
 		    safe_str(l->arena, node->domain)));
-	}
-}
-
-static void
-lint_limits(struct linter *l)
-{
-	struct spf_walk *walk = l->walk;
-
-	if (walk->limit_term != NULL) {
-		add(l, NULL, FINDING_ERROR, "spf-lookup-limit",
-		    "remove includes you do not use, replace a and mx with "
-		    "ip4:/ip6: for your own servers, or flatten a provider's "
-		    "include (mailauth spf --flatten)",
-		    MSG(l, "%u DNS lookups, over the limit of 10 (RFC 7208 "
-		    "§4.6.4): lookup 11 is '%s' in %s, where receivers stop "
-		    "with permerror", walk->lookups,
-		    term_text(l, walk->limit_term),
-		    safe_str(l->arena, walk->limit_node->domain)));
-	}
-	if (walk->void4_term != NULL || walk->void6_term != NULL) {
-		const struct spf_walk_term *t = walk->void4_term ?
-		    walk->void4_term : walk->void6_term;
-		const struct spf_node *n = walk->void4_term ?
-		    walk->void4_node : walk->void6_node;
-
-		add(l, NULL, FINDING_ERROR, "spf-void-limit",
-		    "remove terms that point at names with no records",
-		    MSG(l, "%u void lookups for an IPv4 sender and %u for an "
-		    "IPv6 one, over the limit of 2 (RFC 7208 §4.6.4): void "
-		    "lookup 3 is '%s' in %s", walk->void4, walk->void6,
-		    term_text(l, t), safe_str(l->arena, n->domain)));
-	}
-	if (walk->capped) {
-		add(l, NULL, FINDING_ERROR, "spf-walk-limit",
-		    "simplify the include tree",
-		    MSG(l, "the include tree is larger than mailauth follows "
-		    "(%d records or %d levels); parts are not shown",
-		    SPF_WALK_MAX_RECORDS, SPF_WALK_MAX_DEPTH));
 	}
 }
 
@@ -456,6 +462,6 @@ spf_lint(struct arena *a, struct spf_walk *walk)
 {
 	struct linter l = { a, walk };
 
-	lint_limits(&l);
+	spf_lint_limits(&l);
 	lint_node(&l, walk->root);
 }

@@ -326,6 +326,7 @@ parse_ip_network(struct spf_term *t, const char *s, size_t len, size_t rel)
 		return;
 	}
 	t->net = ip_net_make(&ip, (unsigned)prefix);
+	t->host_bits = !ip_equal(&ip, &t->net.addr);
 }
 
 /* The part after the mechanism name: ":" domain-spec and/or CIDR. */

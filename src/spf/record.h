@@ -48,6 +48,8 @@ struct spf_term {
 	const char *mod_name;	/* modifiers: the name as written */
 	int cidr4, cidr6;	/* prefix lengths, -1 when absent */
 	struct ip_net net;	/* ip4 and ip6 */
+	bool host_bits;		/* ip4/ip6 written with bits set below the
+				 * prefix (receivers clear them) */
 	unsigned macros;	/* enum spf_macro_bits used in the term */
 	const char *error;	/* why the term is invalid, or NULL */
 	size_t error_offset;	/* where, in the record text */

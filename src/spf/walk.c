@@ -161,6 +161,21 @@ resolve_term(struct walker *w, struct spf_node *node,
 	}
 }
 
+/* Macro letters whose value changes from one sender (or connecting host)
+ * to the next (RFC 7208 §7.2); %{d} is the record's own domain. */
+#define SENDER_MACROS (SPF_MACRO_S | SPF_MACRO_L | SPF_MACRO_O | \
+	SPF_MACRO_I | SPF_MACRO_P | SPF_MACRO_H | SPF_MACRO_V)
+
+/* A term that asks DNS about the sender (ptr, or a name built from
+ * sender macros) finds nothing for senders it does not know: that is
+ * how it says "not one of ours", and it costs a void lookup. */
+static bool
+may_void(const struct spf_term *t)
+{
+	return spf_term_queries_dns(t) && (t->macros & SENDER_MACROS ||
+	    (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_PTR));
+}
+
 /* Marks what a receiver never evaluates (RFC 7208 §4.6.2, §6.1): the
  * mechanisms after "all", and redirect= when the record has "all". */
 static void
@@ -186,6 +201,7 @@ mark_evaluated(struct spf_node *node)
 			wt->evaluated = false;
 			wt->skipped_why = "a second redirect=";
 		}
+		wt->may_void = wt->evaluated && may_void(t);
 		if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_ALL) {
 			after_all = true;
 		}

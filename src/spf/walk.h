@@ -55,6 +55,8 @@ struct spf_walk_term {
 	const char *skipped_why; /* when not evaluated: why */
 	const char *target;	/* domain the term queries, NULL if none */
 	bool depends_on_sender;	/* the target needs a macro value we lack */
+	bool may_void;		/* may cost a void lookup for some senders:
+				 * ptr, or a target made of sender macros */
 	struct spf_node *child;	/* include and redirect */
 	const struct dns_answer *a4, *a6;	/* a (both), exists (a4) */
 	const struct dns_answer *mx;		/* mx */

@@ -103,6 +103,62 @@ ip_net_contains(const struct ip_net *net, const struct ip_addr *ip)
 	    (0xff00u >> rest)) == 0;
 }
 
+/* No mail from these blocks reaches another network: the entries of the
+ * IANA Special-Purpose Address Registries (RFC 6890) whose "Globally
+ * Reachable" is False, and multicast. */
+static const struct {
+	const char *net;
+	unsigned prefix;
+	const char *what;
+} reserved[] = {
+	{ "0.0.0.0", 8, "\"this network\" (RFC 791)" },
+	{ "10.0.0.0", 8, "private (RFC 1918)" },
+	{ "100.64.0.0", 10, "shared carrier-grade NAT space (RFC 6598)" },
+	{ "127.0.0.0", 8, "loopback (RFC 1122)" },
+	{ "169.254.0.0", 16, "link-local (RFC 3927)" },
+	{ "172.16.0.0", 12, "private (RFC 1918)" },
+	{ "192.0.0.0", 24, "IETF protocol assignments (RFC 6890)" },
+	{ "192.0.2.0", 24, "documentation (RFC 5737)" },
+	{ "192.168.0.0", 16, "private (RFC 1918)" },
+	{ "198.18.0.0", 15, "benchmarking (RFC 2544)" },
+	{ "198.51.100.0", 24, "documentation (RFC 5737)" },
+	{ "203.0.113.0", 24, "documentation (RFC 5737)" },
+	{ "224.0.0.0", 4, "multicast (RFC 5771)" },
+	{ "240.0.0.0", 4, "reserved (RFC 1112)" },
+	{ "::", 128, "the unspecified address (RFC 4291)" },
+	{ "::1", 128, "loopback (RFC 4291)" },
+	{ "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)" },
+	{ "64:ff9b:1::", 48, "local-use NAT64 (RFC 8215)" },
+	{ "100::", 64, "discard-only (RFC 6666)" },
+	{ "2001:db8::", 32, "documentation (RFC 3849)" },
+	{ "3fff::", 20, "documentation (RFC 9637)" },
+	{ "fc00::", 7, "unique local (RFC 4193)" },
+	{ "fe80::", 10, "link-local (RFC 4291)" },
+	{ "ff00::", 8, "multicast (RFC 4291)" },
+};
+
+const char *
+ip_net_reserved(const struct ip_net *net)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		struct ip_addr addr;
+		struct ip_net block;
+
+		if (!ip_parse(reserved[i].net, &addr) ||
+		    addr.family != net->addr.family ||
+		    net->prefix < reserved[i].prefix) {
+			continue;
+		}
+		block = ip_net_make(&addr, reserved[i].prefix);
+		if (ip_net_contains(&block, &net->addr)) {
+			return reserved[i].what;
+		}
+	}
+	return NULL;
+}
+
 char *
 ip_net_format(const struct ip_net *net, char *buf)
 {

@@ -33,6 +33,11 @@ bool ip_equal(const struct ip_addr *a, const struct ip_addr *b);
 struct ip_net ip_net_make(const struct ip_addr *ip, unsigned prefix);
 /* True when ip lies inside net (same family required). */
 bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
+/* When net lies inside a special-purpose block that is not globally
+ * reachable (the IANA IPv4 and IPv6 Special-Purpose Address Registries,
+ * RFC 6890, and multicast), returns what the block is, e.g. "private
+ * (RFC 1918)"; else NULL. */
+const char *ip_net_reserved(const struct ip_net *net);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/arena.h"
 
@@ -108,4 +109,79 @@ taglist_find(const struct taglist *tl, const char *name)
 		}
 	}
 	return NULL;
+}
+
+const char *
+taglist_value(const struct taglist *tl, const char *name)
+{
+	const struct taglist_tag *t = taglist_find(tl, name);
+
+	return t ? t->value : NULL;
+}
+
+const struct taglist_tag *
+taglist_duplicate(const struct taglist *tl)
+{
+	size_t i, j;
+
+	for (i = 1; i < tl->n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(tl->tags[i].name, tl->tags[j].name) == 0) {
+				return &tl->tags[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The item of value starting at *p: its start and length, blanks
+ * trimmed; *p moves past the colon that ends it. */
+static const char *
+next_item(const char **p, size_t *len)
+{
+	const char *start = *p, *colon = strchr(start, ':');
+	size_t n = colon ? (size_t)(colon - start) : strlen(start);
+
+	*p = colon ? colon + 1 : start + n;
+	while (n > 0 && is_fws(*start)) {
+		start++;
+		n--;
+	}
+	while (n > 0 && is_fws(start[n - 1])) {
+		n--;
+	}
+	*len = n;
+	return start;
+}
+
+size_t
+taglist_split_value(struct arena *a, const char *value, const char ***out)
+{
+	size_t n = 1, k = 0, len;
+	const char *p, *item;
+
+	for (p = value; *p; p++) {
+		n += *p == ':';
+	}
+	*out = arena_calloc(a, n, sizeof(**out));
+	for (p = value; k < n;) {
+		item = next_item(&p, &len);
+		(*out)[k++] = arena_memdup(a, item, len);
+	}
+	return k;
+}
+
+bool
+taglist_value_has(const char *value, const char *item)
+{
+	size_t n = strlen(item), len;
+	const char *p = value, *got;
+
+	while (p != NULL && *p != '\0') {
+		got = next_item(&p, &len);
+		if (len == n && strncasecmp(got, item, n) == 0) {
+			return true;
+		}
+	}
+	return false;
 }

@@ -4,6 +4,7 @@
 #ifndef MAILAUTH_UTIL_TAGLIST_H
 #define MAILAUTH_UTIL_TAGLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -29,5 +30,18 @@ void taglist_parse(struct arena *a, const char *text, size_t len,
 /* The first tag named name (exact, case-sensitive), or NULL. */
 const struct taglist_tag *taglist_find(const struct taglist *tl,
     const char *name);
+/* The value of the first tag named name, or NULL. */
+const char *taglist_value(const struct taglist *tl, const char *name);
+/* The first tag whose name an earlier tag already has, or NULL (RFC 6376
+ * §3.2: a list with a duplicate tag is invalid as a whole). */
+const struct taglist_tag *taglist_duplicate(const struct taglist *tl);
+/* Splits a colon-separated value ("from : to", RFC 6376 §3.5 h= and q=,
+ * §3.6.1 h=, s= and t=) into its items, blanks around them removed;
+ * returns their number. */
+size_t taglist_split_value(struct arena *a, const char *value,
+    const char ***out);
+/* True when the colon-separated value has item (case-insensitive: the
+ * values are ABNF strings); false for a NULL value. */
+bool taglist_value_has(const char *value, const char *item);
 
 #endif

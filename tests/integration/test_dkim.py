@@ -14,7 +14,7 @@ import dkim
 import nacl.signing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Knot, mailauth  # noqa: E402
+from harness import FakeDNS, Knot, mailauth  # noqa: E402
 
 DOMAIN = 'dkim.test'
 MESSAGE = (b'From: Alice <alice@dkim.test>\r\n'
@@ -77,6 +77,9 @@ class Keys:
                            self.rsa2048[1][100:])),
             ('future', txt('k=rsa; v=DKIM1; p=' + self.rsa2048[1])),
             ('selector1', txt(p)),
+            ('strict', txt('v=DKIM1; t=s; p=' + self.rsa2048[1])),
+            ('tlsrpt', txt('v=DKIM1; s=tlsrpt; p=' + self.rsa2048[1])),
+            ('anysvc', txt('v=DKIM1; s=tlsrpt:*; p=' + self.rsa2048[1])),
         ]
         lines = ['$ORIGIN %s.' % DOMAIN, '$TTL 300',
                  '@ SOA ns.test. hostmaster.test. 1 900 900 1800 60',
@@ -96,11 +99,35 @@ class Keys:
 
 
 def sign(message, selector, key, algorithm=b'rsa-sha256',
-         canon=(b'relaxed', b'relaxed'), length=False):
+         canon=(b'relaxed', b'relaxed'), length=False, identity=None):
     sig = dkim.sign(message, selector.encode(), DOMAIN.encode(), key,
                     canonicalize=canon, signature_algorithm=algorithm,
-                    include_headers=HEADERS, length=length)
+                    include_headers=HEADERS, length=length,
+                    identity=identity)
     return sig + message
+
+
+def sign_edited(message, key, edit, selector='rsa2048'):
+    """Signs with the tag list as edit(fields) leaves it: dkimpy hashes
+    and signs the field it writes, whatever its tags."""
+    original = dkim.DKIM.gen_header
+
+    def edited(self, fields, *args, **kwargs):
+        edit(fields)
+        return original(self, fields, *args, **kwargs)
+
+    dkim.DKIM.gen_header = edited
+    try:
+        return sign(message, selector, key)
+    finally:
+        dkim.DKIM.gen_header = original
+
+
+def replace_tag(name, value):
+    def edit(fields):
+        names = [f[0] for f in fields]
+        fields[names.index(name)] = (name, value)
+    return edit
 
 
 def sign_with_expiry(message, key):
@@ -233,13 +260,112 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertIn('signature mismatch', sigs[0]['reason'])
 
     def test_key_problems(self):
+        # A key that cannot serve makes the signature unusable: permerror
+        # (RFC 8601 §2.7.1), not a mismatch.
         for sel, key, reason in (
                 ('missing', self.keys.rsa2048[0], 'key not found'),
                 ('revoked', self.keys.rsa2048[0], 'key revoked'),
                 ('rsa512', self.keys.rsa512[0], '1024')):
             r, doc, sigs = self.verify(sign(MESSAGE, sel, key))
-            self.assertEqual(sigs[0]['result'], 'fail', sel)
+            self.assertEqual(sigs[0]['result'], 'permerror', sel)
             self.assertIn(reason, sigs[0]['reason'], sel)
+            self.assertIn('dkim-signature-permerror',
+                          [f['code'] for f in doc['findings']])
+
+    def test_duplicate_signature_tag(self):
+        # RFC 6376 §3.2: the whole tag list is invalid. dkimpy signs what
+        # it is given; the first d= used to win and the signature passed.
+        def dup(fields):
+            names = [f[0] for f in fields]
+            fields.insert(names.index(b'd') + 1, (b'd', b'evil.test'))
+        r, doc, sigs = self.verify(sign_edited(MESSAGE, self.keys.rsa2048[0],
+                                               dup))
+        self.assertEqual((r.code, sigs[0]['result']), (1, 'permerror'))
+        self.assertIn('d= appears twice', sigs[0]['reason'])
+
+    def test_strict_key_and_service_type(self):
+        key = self.keys.rsa2048[0]
+        r, doc, sigs = self.verify(sign(MESSAGE, 'strict', key))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+        # t=s: i= in a subdomain of d= is not allowed (RFC 6376 §3.6.1).
+        r, doc, sigs = self.verify(sign(MESSAGE, 'strict', key,
+                                        identity=b'@mail.' +
+                                        DOMAIN.encode()))
+        self.assertEqual(sigs[0]['result'], 'permerror', sigs)
+        self.assertIn('t=s', sigs[0]['reason'])
+        # s=tlsrpt: the key is not for mail.
+        r, doc, sigs = self.verify(sign(MESSAGE, 'tlsrpt', key))
+        self.assertEqual(sigs[0]['result'], 'permerror', sigs)
+        self.assertIn('not for mail', sigs[0]['reason'])
+        r, doc, sigs = self.verify(sign(MESSAGE, 'anysvc', key))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+        r, doc, s = self.selectors(DOMAIN, '-s', 'tlsrpt', '-s', 'anysvc')
+        self.assertIn('dkim-key-not-for-mail', self.codes(s['tlsrpt']))
+        self.assertNotIn('dkim-key-not-for-mail', self.codes(s['anysvc']))
+        self.assertEqual(r.code, 1)
+
+    def test_header_name_with_blanks_before_the_colon(self):
+        # RFC 5322 §4.5 allows "Subject \t:"; relaxed canonicalization
+        # makes it "subject:", and h=subject must find it.
+        signed = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0])
+        r, doc, sigs = self.verify(signed.replace(b'\r\nSubject: ',
+                                                  b'\r\nSubject \t: '))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+
+    def test_unknown_canonicalization_and_query_methods(self):
+        key = self.keys.rsa2048[0]
+        r, doc, sigs = self.verify(sign_edited(
+            MESSAGE, key, replace_tag(b'c', b'relaxed/bogus')))
+        self.assertEqual(sigs[0]['result'], 'permerror', sigs)
+        self.assertIn('c=', sigs[0]['reason'])
+        # q= is a list: unknown methods are ignored (RFC 6376 §3.5), which
+        # dkimpy does not do: a note says so.
+        r, doc, sigs = self.verify(sign_edited(
+            MESSAGE, key, replace_tag(b'q', b'dns/txt:x-other/y')))
+        self.assertEqual((r.code, sigs[0]['result']), (0, 'pass'))
+        note = [f for f in doc['findings']
+                if f['code'] == 'dkim-receivers-differ']
+        self.assertEqual(note[0]['severity'], 'info')
+        self.assertIn('dkimpy', note[0]['message'])
+        with self.assertRaises(dkim.ValidationError):
+            dkim.DKIM(sign_edited(MESSAGE, key, replace_tag(
+                b'q', b'dns/txt:x-other/y'))).verify(
+                dnsfunc=lambda *a, **k: b'')
+        r, doc, sigs = self.verify(sign_edited(
+            MESSAGE, key, replace_tag(b'q', b'x-other/y')))
+        self.assertEqual(sigs[0]['result'], 'permerror', sigs)
+        self.assertIn('dns/txt', sigs[0]['reason'])
+
+    def test_identity_is_quoted_printable(self):
+        # RFC 6376 §2.11: "=2E" is '.', so i= is within d=.
+        r, doc, sigs = self.verify(sign(
+            MESSAGE, 'rsa2048', self.keys.rsa2048[0],
+            identity=b'joe=40home@mail=2E' + DOMAIN.encode()))
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+
+    def test_one_from_field_required(self):
+        # A passing signature over the last From while a reader sees the
+        # first one (RFC 6376 §8.15).
+        signed = sign(MESSAGE, 'rsa2048', self.keys.rsa2048[0])
+        r, doc, sigs = self.verify(b'From: Mallory <m@evil.test>\r\n' +
+                                   signed)
+        self.assertEqual(sigs[0]['result'], 'pass', sigs)
+        self.assertEqual(r.code, 1)
+        self.assertIn('dkim-multiple-from', [f['code'] for f in
+                                             doc['findings']])
+        r, doc, sigs = self.verify(MESSAGE.replace(
+            b'From: Alice <alice@dkim.test>\r\n', b''))
+        self.assertEqual(r.code, 1)
+        self.assertIn('dkim-no-from', [f['code'] for f in doc['findings']])
+
+    def test_undecodable_key_says_so(self):
+        r = mailauth(*self.knot.args(), 'dkim', DOMAIN, '-s', 'split')
+        self.assertIn('rsa key that cannot be decoded', r.out)
+        self.assertNotIn('0 bits', r.out)
+        r, doc, sigs = self.verify(sign(MESSAGE, 'split',
+                                        self.keys.rsa2048[0]))
+        self.assertEqual(sigs[0]['result'], 'permerror')
+        self.assertIsNone(sigs[0]['key_bits'])
 
     def test_forbidden_and_expired(self):
         r, doc, sigs = self.verify(sign(MESSAGE, 'rsa2048',
@@ -278,6 +404,48 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertIn(path, r.err)
         r = mailauth('dkim', '--verify', '/nonexistent/message')
         self.assertEqual(r.code, 2)
+
+
+class DkimFaults(unittest.TestCase):
+    """A key lookup that times out or is refused is unknown: temperror
+    and exit 3, never a failed or unusable signature."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = rsa_key(2048)
+        cls.tmp = tempfile.mkdtemp(prefix='mailauth-dkim-')
+
+    def verify_against(self, behavior, timeout='1'):
+        record = 'v=DKIM1; p=' + self.key[1]
+        server = FakeDNS({
+            'zones': ['dkim.test', 'test'],
+            'records': {'rsa2048._domainkey.dkim.test': [
+                {'type': 'TXT', 'data': [record[i:i + 250] for i in
+                                         range(0, len(record), 250)]}]},
+            'behaviors': {'rsa2048._domainkey.dkim.test': {
+                '*': behavior}}}).start()
+        self.addCleanup(server.stop)
+        path = os.path.join(self.tmp, 'msg.eml')
+        with open(path, 'wb') as f:
+            f.write(sign(MESSAGE, 'rsa2048', self.key[0]))
+        r = mailauth(*server.args(), '--timeout', timeout, '--json', 'dkim',
+                     '--verify', path)
+        return r, r.json()
+
+    def test_key_lookup_refused_or_timed_out(self):
+        for behavior in ({'action': 'rcode', 'rcode': 'REFUSED'},
+                         {'action': 'timeout'}):
+            r, doc = self.verify_against(behavior)
+            self.assertEqual(r.code, 3, behavior)
+            self.assertEqual(doc['signatures'][0]['result'], 'temperror')
+            self.assertIn('dkim-dns-error',
+                          [f['code'] for f in doc['findings']])
+
+    def test_late_answer_still_verifies(self):
+        # Late, but well within the time allowed, even under valgrind.
+        r, doc = self.verify_against({'action': 'delay', 'ms': 400}, '10')
+        self.assertEqual((r.code, doc['signatures'][0]['result']),
+                         (0, 'pass'), doc['findings'])
 
 
 if __name__ == '__main__':

@@ -42,7 +42,8 @@ class DmarcAgainstKnot(unittest.TestCase):
                          'v=DMARC1; p=reject; rua=mailto:dmarc@dmarc.test')
         self.assertEqual(doc['policy'], {
             'p': 'reject', 'sp': 'reject', 'np': 'reject', 'adkim': 'r',
-            'aspf': 'r', 'testing': False, 'source': 'organizational_domain'})
+            'aspf': 'r', 'testing': False, 'source': 'organizational_domain',
+            'fallback': None})
         self.assertEqual(doc['report_destinations'][0]['authorized'], True)
 
     def test_every_tag(self):
@@ -53,7 +54,8 @@ class DmarcAgainstKnot(unittest.TestCase):
         self.assertEqual(tags['future'], '1')
         self.assertEqual(doc['policy'], {
             'p': 'quarantine', 'sp': 'reject', 'np': 'reject',
-            'adkim': 's', 'aspf': 'r', 'testing': True, 'source': 'domain'})
+            'adkim': 's', 'aspf': 'r', 'testing': True, 'source': 'domain',
+            'fallback': None})
         obsolete = sorted(t['tag'] for t in doc['tags'] if t['obsolete'])
         self.assertEqual(obsolete, ['pct', 'rf', 'ri'])
         for code in ('dmarc-obsolete-tag', 'dmarc-unknown-tag',
@@ -66,14 +68,102 @@ class DmarcAgainstKnot(unittest.TestCase):
         r, doc = self.dmarc('bad.dmarc.test')
         self.assertEqual(r.code, 1)
         errors = [f for f in doc['findings'] if f['code'] == 'dmarc-syntax']
-        self.assertEqual(sorted(f['term'] for f in errors),
-                         ['adkim', 'p', 'rua'])
+        self.assertEqual([f['term'] for f in errors], ['adkim'])
         self.assertTrue(all(f['offset'] is not None for f in errors))
+        # p=bogus and rua= with no valid URI: receivers apply no DMARC.
+        self.assertIn('dmarc-invalid-policy', codes(doc))
+        self.assertEqual(doc['policy']['fallback'], 'ignored')
+        uri = [f for f in doc['findings'] if f['code'] == 'dmarc-report-uri']
+        self.assertEqual((uri[0]['severity'], uri[0]['term']),
+                         ('warning', 'rua'))
+        self.assertIn('mailto:dmarc@dmarc.test', uri[0]['fix'])
         # "v=dmarc1" is not a DMARC record: the parent's applies.
         r, doc = self.dmarc('lower.dmarc.test')
         self.assertEqual(r.code, 1)
         self.assertIn('dmarc-syntax', codes(doc))
         self.assertEqual(doc['record_domain'], 'dmarc.test')
+
+    def test_invalid_sp_with_rua_reads_as_p_none(self):
+        # RFC 9989 §4.10.1: sp=quarantin and a valid rua= make the whole
+        # record p=none; it used to apply p=reject and say "sp not set".
+        r, doc = self.dmarc('www.badsp.dmarc.test')
+        self.assertEqual(doc['record_domain'], 'badsp.dmarc.test')
+        self.assertEqual((doc['policy']['p'], doc['policy']['sp'],
+                          doc['policy']['fallback']),
+                         ('none', 'none', 'none'))
+        self.assertEqual(r.code, 1)
+        f = [f for f in doc['findings']
+             if f['code'] == 'dmarc-invalid-policy'][0]
+        self.assertEqual(f['term'], 'sp')
+        self.assertIn('sp=quarantin', f['message'])
+        self.assertIn('p=none', f['message'])
+        self.assertIn('"v=DMARC1; p=reject; sp=quarantine; psd=n; '
+                      'rua=mailto:r@dmarc.test"', f['fix'])
+        self.assertNotIn('dmarc-syntax', codes(doc))
+        out = mailauth(*self.knot.args(), 'dmarc', 'www.badsp.dmarc.test').out
+        self.assertNotIn('sp not set', out)
+        self.assertIn('RFC 9989 §4.10.1', out)
+
+    def test_invalid_np_without_rua_means_no_dmarc(self):
+        r, doc = self.dmarc('badnp.dmarc.test')
+        self.assertEqual(doc['policy']['fallback'], 'ignored')
+        self.assertEqual(doc['policy']['p'], 'unset')
+        self.assertIn('no DMARC', [f for f in doc['findings'] if f['code'] ==
+                                   'dmarc-invalid-policy'][0]['message'])
+        # RFC 7489 knows no np= and applies p= and sp=.
+        self.assertTrue(any('np=' in f['message'] for f in doc['findings']
+                            if f['code'] == 'dmarc-rfc7489-differs'))
+        out = mailauth(*self.knot.args(), 'dmarc', 'badnp.dmarc.test').out
+        self.assertIn('no DMARC processing', out)
+        self.assertNotIn('np not set', out)
+
+    def test_pct_is_a_note_and_testing_follows_t_only(self):
+        r, doc = self.dmarc('pct0.dmarc.test')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertFalse(doc['policy']['testing'])
+        self.assertNotIn('dmarc-testing', codes(doc))
+        differs = [f for f in doc['findings']
+                   if f['code'] == 'dmarc-rfc7489-differs']
+        self.assertEqual(len(differs), 1, differs)
+        self.assertIn('next lower policy', differs[0]['message'])
+        self.assertIn('t=y', differs[0]['fix'])
+        r, doc = self.dmarc('badpct.dmarc.test')
+        self.assertEqual(r.code, 0, doc['findings'])
+        pct = [f for f in doc['findings'] if f['term'] == 'pct']
+        self.assertEqual([(f['severity'], f['code']) for f in pct],
+                         [('info', 'dmarc-obsolete-tag')])
+        self.assertIn('pct=150', pct[0]['message'])
+        # all.dmarc.test: pct=50 with t=y is testing by t=y alone.
+        r, doc = self.dmarc('all.dmarc.test')
+        self.assertIn('dmarc-rfc7489-differs', codes(doc))
+
+    def test_report_uris_no_report_reaches(self):
+        r, doc = self.dmarc('uris.dmarc.test')
+        self.assertEqual(r.code, 0, doc['findings'])
+        bad = [f for f in doc['findings'] if f['code'] == 'dmarc-report-uri']
+        self.assertEqual([f['severity'] for f in bad], ['warning'] * 3)
+        self.assertIn('not a mailto:', bad[0]['message'])
+        self.assertIn('malformed mailto', bad[1]['message'])
+        self.assertIn('scheme is missing', bad[2]['message'])
+        self.assertIn('dmarc-fo-conflict', codes(doc))
+        dests = {d['uri']: d for d in doc['report_destinations']}
+        self.assertIsNone(dests['mailto:ok@dmarc.test']['problem'])
+        self.assertIn('not a mailto:',
+                      dests['https://r.dmarc.test/in']['problem'])
+        self.assertEqual(doc['policy']['fallback'], None)
+
+    def test_version_not_first_is_said_so(self):
+        r, doc = self.dmarc('vlast.dmarc.test')
+        self.assertEqual(r.code, 1)
+        f = [f for f in doc['findings']
+             if f['code'] == 'dmarc-version-not-first'][0]
+        self.assertEqual(f['domain'], '_dmarc.vlast.dmarc.test')
+        self.assertIn('"v=DMARC1; p=reject; rua=mailto:r@dmarc.test"',
+                      f['fix'])
+        # Receivers ignore it: the parent's record applies.
+        self.assertEqual(doc['record_domain'], 'dmarc.test')
+        out = mailauth(*self.knot.args(), 'dmarc', 'vlast.dmarc.test').out
+        self.assertIn('v=DMARC1 is not the first tag', out)
 
     def test_two_records_mean_no_policy(self):
         r, doc = self.dmarc('two.dmarc.test')

@@ -2,6 +2,7 @@
 """The command list and every option in --help also appear in the man
 page, the bash, zsh and fish completions and the README: one source of
 truth (the binary's tables), checked here so they cannot drift."""
+import glob
 import os
 import re
 import sys
@@ -73,6 +74,17 @@ class Docs(unittest.TestCase):
         man = read(DOCS['man']).replace('\\_', '_')
         for sel in re.findall(r'"([^"]+)"', table):
             self.assertIn('*%s*' % sel, man, sel)
+
+    def test_every_finding_code_is_in_the_man_page(self):
+        man = read(DOCS['man']).replace('\\_', '_')
+        for path in glob.glob(os.path.join(ROOT, 'src', '**', '*.c'),
+                              recursive=True):
+            src = read(path)
+            for code in re.findall(r'FINDING_[A-Z]+,\s*"([a-z0-9-]+)"',
+                                   src):
+                self.assertTrue('*%s*' % code in man,
+                                '%s (%s) is missing from the man page' %
+                                (code, path))
 
 
 if __name__ == '__main__':

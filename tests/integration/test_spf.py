@@ -173,6 +173,13 @@ class SpfAgainstKnot(unittest.TestCase):
         self.assertEqual(terms[1]['target'], 'macro.spf.test')
         self.assertEqual(terms[1]['addresses'], ['192.0.2.7'])
         self.assertEqual(doc['lookups']['count'], 2)
+        # exists:%{i}... may cost a void lookup for senders it does not
+        # know; a:%{d} is the record's own name, the same for everyone.
+        self.assertTrue(terms[0]['may_void'])
+        self.assertFalse(terms[1]['may_void'])
+        text = self.spf('--ascii', 'macro.spf.test').out
+        line = [x for x in text.splitlines() if 'exists:%{i}' in x][-1]
+        self.assertIn('may void', line)
 
     def test_large_answer_retried_over_tcp(self):
         r, doc = self.spf_json('big.spf.test', '--trace')
@@ -182,6 +189,11 @@ class SpfAgainstKnot(unittest.TestCase):
         self.assertEqual(txt['outcome'], 'records')
         self.assertIn('spf-answer-too-large', codes(doc))
         self.assertEqual(doc['tree']['status'], 'ok')
+        # Larger than an EDNS answer carries: the message says TCP.
+        big = [f for f in doc['findings']
+               if f['code'] == 'spf-answer-too-large'][0]
+        self.assertIn('retry over TCP', big['message'])
+        self.assertIn('1232', big['message'])
 
     def test_options_before_and_after_the_command(self):
         a = mailauth('--json', *self.knot.args(), 'spf', 'gmail.com')
@@ -292,12 +304,106 @@ class SpfEvaluate(unittest.TestCase):
         self.assertEqual(''.join(flat['strings']), flat['record'])
         self.assertTrue(all(len(s) <= 255 for s in flat['strings']))
         self.assertIn('stale', flat['warning'])
+        self.assertEqual(flat['lookups'], 0)
+        self.assertEqual(flat['kept'], [])
+        self.assertEqual([r['name'] for r in flat['records']], ['gmail.com'])
+        self.assertEqual(flat['records'][0]['text'], flat['record'])
+        # A partial flatten: what depends on the sender stays.
         r, doc = self.check('macro.spf.test', '--flatten')
-        self.assertIn('depends on the sender', doc['flatten']['refused'])
+        self.assertEqual(r.code, 0)
+        flat = doc['flatten']
+        self.assertIsNone(flat['refused'])
+        self.assertEqual(flat['record'],
+                         'v=spf1 ip4:192.0.2.7 exists:%{i}._spf.spf.test -all')
+        self.assertEqual(flat['kept'][0]['term'], 'exists:%{i}._spf.spf.test')
+        self.assertIn('depends on the sender', flat['kept'][0]['why'])
+        self.assertEqual(flat['lookups'], 1)
         text = mailauth(*self.knot.args(), 'spf', 'ten.spf.test',
                         '--flatten')
         self.assertIn('TXT "v=spf1 ip4:192.0.2.10 ip4:192.0.2.25 '
                       'ip4:198.51.100.0/29 ip6:2001:db8::25 -all"', text.out)
+
+    def test_flatten_into_a_chain(self):
+        r, doc = self.check('flat.spf.test', '--flatten')
+        self.assertEqual(r.code, 0, doc['findings'])
+        flat = doc['flatten']
+        names = [x['name'] for x in flat['records']]
+        self.assertEqual(names, ['flat.spf.test', '_spf1.flat.spf.test'])
+        self.assertEqual(flat['record'], flat['records'][0]['text'])
+        self.assertIn('include:_spf1.flat.spf.test', flat['record'])
+        self.assertTrue(flat['record'].endswith(
+            'exists:%{i}._spf.spf.test ~all'))
+        self.assertEqual(flat['lookups'], 2)
+        self.assertEqual(flat['networks'], 31)
+        for rec in flat['records']:
+            self.assertLessEqual(len(rec['text']), 450)
+            self.assertEqual(''.join(rec['strings']), rec['text'])
+        text = mailauth(*self.knot.args(), 'spf', 'flat.spf.test',
+                        '--flatten').out
+        self.assertIn('_spf1.flat.spf.test.  IN TXT "v=spf1 ip6:', text)
+        self.assertIn('kept as they are:', text)
+        # The chain evaluates as the original: published in a draft zone,
+        # a sender listed in the second record passes.
+        zone = ''.join('%s. 300 IN TXT %s\n' % (rec['name'], ' '.join(
+            '"%s"' % x for x in rec['strings'])) for rec in flat['records'])
+        path = os.path.join(self.tmp(), 'flat.zone')
+        with open(path, 'w') as f:
+            f.write('$ORIGIN flat.spf.test.\n@ SOA ns h 1 2 3 4 5\n' + zone)
+        r = mailauth(*self.knot.args(), '--zone', path, '--json', 'spf',
+                     'flat.spf.test', '--ip', '2a00:1450:4015::9')
+        self.assertEqual(r.json()['result'], 'pass', r.json()['reason'])
+
+    def tmp(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix='mailauth-flat-')
+        self.addCleanup(__import__('shutil').rmtree, d, True)
+        return d
+
+    def test_flatten_refusal_exits_1(self):
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'badinc.spf.test',
+                     '--flatten')
+        self.assertIsNotNone(r.json()['flatten']['refused'])
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'strict.spf.test',
+                     '--flatten')
+        self.assertEqual(r.code, 1)
+        self.assertIn('nothing to flatten', r.json()['flatten']['refused'])
+
+
+LOOP_ZONES = {
+    'loop1.test': '$ORIGIN loop1.test.\n$TTL 300\n'
+                  '@ SOA ns.test. h.test. 1 900 900 1800 60\n@ NS ns.test.\n'
+                  'top TXT "v=spf1 a:c.loop1.test ip4:192.0.2.1 -all"\n'
+                  'c CNAME d.loop2.test.\n',
+    'loop2.test': '$ORIGIN loop2.test.\n$TTL 300\n'
+                  '@ SOA ns.test. h.test. 1 900 900 1800 60\n@ NS ns.test.\n'
+                  'd CNAME c.loop1.test.\n',
+}
+
+
+class SpfCnameLoopAcrossZones(unittest.TestCase):
+    """knotd answers a CNAME into another zone with the CNAME alone; the
+    loop closes only when the next answer points back."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot(extra_zones=LOOP_ZONES).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+
+    def test_loop_across_answers(self):
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test')
+        doc = r.json()
+        self.assertEqual(r.code, 1, doc['findings'])
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('c.loop1.test -> d.loop2.test -> c.loop1.test',
+                      loop[0]['message'])
+        self.assertEqual(doc['void_lookups']['count'], 0)
+        r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test',
+                     '--ip', '192.0.2.1')
+        self.assertEqual((r.code, r.json()['result']), (3, 'temperror'))
 
 
 class SpfUsage(unittest.TestCase):
@@ -375,6 +481,64 @@ class SpfFaults(unittest.TestCase):
                      'ok.fault.test', '--ip', '192.0.2.1')
         self.assertEqual(r.code, 3)
         self.assertEqual(r.json()['result'], 'temperror')
+
+    def loop_server(self):
+        server = FakeDNS({
+            'zones': ['fault.test', '2.0.192.in-addr.arpa'],
+            'records': {
+                'top.fault.test': [{'type': 'TXT', 'data':
+                                    'v=spf1 include:a.fault.test -all'}],
+                'ptr.fault.test': [{'type': 'TXT', 'data':
+                                    'v=spf1 ptr ip4:192.0.2.1 -all'}],
+                'pmacro.fault.test': [{'type': 'TXT', 'data':
+                                       'v=spf1 exists:%{p}.fault.test '
+                                       'ip4:192.0.2.1 -all'}],
+                'unknown.fault.test': [{'type': 'A', 'data': '127.0.0.2'}],
+                'a.fault.test': [{'type': 'CNAME', 'data': 'b.fault.test'}],
+                'b.fault.test': [{'type': 'CNAME', 'data': 'a.fault.test'}],
+                '1.2.0.192.in-addr.arpa': [
+                    {'type': 'CNAME', 'data': 'r.2.0.192.in-addr.arpa'}],
+                'r.2.0.192.in-addr.arpa': [
+                    {'type': 'CNAME', 'data': '1.2.0.192.in-addr.arpa'}],
+            }}).start()
+        self.addCleanup(server.stop)
+        return server
+
+    def test_cname_loop_is_a_dns_error_that_names_the_loop(self):
+        server = self.loop_server()
+        r = mailauth(*server.args(), '--json', 'spf', 'top.fault.test')
+        doc = r.json()
+        self.assertEqual(r.code, 1, doc['findings'])
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('a.fault.test -> b.fault.test -> a.fault.test',
+                      loop[0]['message'])
+        child = doc['tree']['terms'][0]['child']
+        self.assertEqual((child['status'], child['answer']),
+                         ('temperror', 'cname-loop'))
+        self.assertEqual(doc['void_lookups']['count'], 0)
+        self.assertNotIn('spf-include-no-record', codes(doc))
+        r = mailauth(*server.args(), '--json', 'spf', 'top.fault.test',
+                     '--ip', '192.0.2.1')
+        self.assertEqual((r.code, r.json()['result']), (3, 'temperror'))
+        self.assertIn('cname-loop', r.json()['reason'])
+
+    def test_cname_loop_in_ptr_is_no_match(self):
+        # RFC 7208 §5.5: a DNS error in the PTR lookup means no match for
+        # ptr, and "unknown" for %{p}; neither is a temperror.
+        server = self.loop_server()
+        r = mailauth(*server.args(), '--json', 'spf', 'ptr.fault.test',
+                     '--ip', '192.0.2.1')
+        doc = r.json()
+        self.assertEqual((r.code, doc['result']), (0, 'pass'))
+        self.assertEqual(doc['matched'][-1]['term'], 'ip4:192.0.2.1')
+        self.assertEqual(doc['evaluation']['void_lookups'], 0)
+        r = mailauth(*server.args(), '--json', 'spf', 'pmacro.fault.test',
+                     '--ip', '192.0.2.1')
+        doc = r.json()
+        self.assertEqual((r.code, doc['result']), (0, 'pass'), doc['reason'])
+        self.assertEqual(doc['matched'][-1]['term'],
+                         'exists:%{p}.fault.test')
 
     def test_closed_port(self):
         r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',

@@ -67,6 +67,16 @@ static const unsigned char ptr_two[] = {
 	0x00, 0x00, 0x00, 0x00, 0x06, 0x03, 0x74, 0x77, 0x6f, 0xc0, 0x38,
 };
 
+/* a.example CNAME b.example, b.example CNAME A.example: an authoritative
+ * server's answer (Knot's, for instance) to a loop inside its zone. */
+static const unsigned char txt_cname_loop[] = {
+	0x12, 0x34, 0x85, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x61, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x00, 0x00,
+	0x10, 0x00, 0x01, 0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x04, 0x01, 0x62, 0xc0, 0x0e, 0xc0, 0x27, 0x00, 0x05, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x01, 0x41, 0xc0, 0x0e,
+};
+
 static struct arena *a;
 
 static void setup(void) { a = arena_create(); }
@@ -172,4 +182,20 @@ Test(answer, every_truncation_is_malformed_not_a_crash)
 
 		cr_assert_eq(ans->kind, DNS_ANS_MALFORMED, "length %zu", n);
 	}
+}
+
+Test(answer, cname_loop_is_an_error_that_names_the_loop)
+{
+	struct dns_answer *ans = CLASSIFY("a.example", DNS_T_TXT,
+	    txt_cname_loop);
+
+	cr_assert_eq(ans->kind, DNS_ANS_CNAME_LOOP, "%s",
+	    dns_kind_name(ans->kind));
+	cr_assert_str_eq(dns_kind_name(ans->kind), "cname-loop");
+	cr_assert_eq(ans->count, 0);
+	cr_assert_str_eq(ans->error, "a.example -> b.example -> A.example");
+	cr_assert(dns_kind_is_failure(ans->kind));
+	cr_assert_not(dns_kind_is_void(ans->kind));
+	ans = CLASSIFY("a.example", DNS_T_A, txt_cname_loop);
+	cr_assert_eq(ans->kind, DNS_ANS_CNAME_LOOP);
 }

@@ -8,6 +8,7 @@
 
 #include "dkim/key.h"
 #include "dkim/message.h"
+#include "dkim/signature.h"
 #include "dkim/verify.h"
 #include "dns/zonefile.h"
 #include "util/arena.h"
@@ -197,4 +198,202 @@ Test(dkim, rfc8463_example_verifies)
 	cr_assert_eq(v->sigs[0].result, DKIM_RESULT_FAIL);
 	cr_assert_not_null(strstr(v->sigs[0].reason, "body hash"));
 	dns_zoneset_destroy(zs);
+}
+
+/* The RFC 8463 example with the first occurrence of find replaced by
+ * repl, verified against the example's keys, with extra appended to the
+ * brisbane (ed25519) key record. */
+static struct dkim_verification *
+verify_edited(const char *find, const char *repl, const char *extra)
+{
+	struct dns_zoneset *zs = dns_zoneset_create();
+	char path[512], zone[1024], *err = NULL, *msg, *at;
+	struct strbuf sb = STRBUF_INIT;
+	struct dkim_verification *v;
+	size_t len;
+
+	add_key(zs, "test");
+	snprintf(zone, sizeof(zone), "brisbane._domainkey TXT \"v=DKIM1; "
+	    "k=ed25519; %sp=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n",
+	    extra);
+	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
+	    "football.example.com.", "brisbane", &err), 0, "%s", err);
+	snprintf(path, sizeof(path), "%s/rfc6376.signed.msg", TEST_DATA);
+	msg = slurp(path, &len);
+	msg[len] = '\0';
+	at = strstr(msg, find);
+	cr_assert_not_null(at, "%s", find);
+	strbuf_add(&sb, msg, (size_t)(at - msg));
+	strbuf_adds(&sb, repl);
+	strbuf_adds(&sb, at + strlen(find));
+	msg = arena_memdup(a, strbuf_str(&sb), sb.len);
+	v = dkim_verify(a, zone_lookup, zs, dkim_message_parse(a, msg, sb.len),
+	    1700000000);
+	strbuf_finish(&sb);
+	cr_assert_eq(v->pending, 0);
+	dkim_verify_lint(a, v);
+	dns_zoneset_destroy(zs);
+	return v;
+}
+
+static void
+assert_sig(const struct dkim_signature *sig, enum dkim_result result,
+    const char *reason)
+{
+	cr_assert_eq(sig->result, result, "%s: %s", dkim_result_name(
+	    sig->result), sig->reason ? sig->reason : "");
+	if (reason != NULL) {
+		cr_assert_not_null(sig->reason);
+		cr_assert_not_null(strstr(sig->reason, reason), "%s",
+		    sig->reason);
+	}
+}
+
+Test(dkim, example_unchanged_passes_both)
+{
+	struct dkim_verification *v = verify_edited("Hi.", "Hi.", "");
+
+	assert_sig(&v->sigs[0], DKIM_RESULT_PASS, NULL);
+	assert_sig(&v->sigs[1], DKIM_RESULT_PASS, NULL);
+	cr_assert_eq(v->findings.count, 0);
+}
+
+Test(dkim, duplicate_signature_tag_is_a_permerror)
+{
+	/* RFC 6376 §3.2: the whole tag list is invalid; the first d= used
+	 * to win. */
+	struct dkim_verification *v = verify_edited(
+	    "d=football.example.com; i=",
+	    "d=football.example.com; d=evil.example; i=", "");
+
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "d= appears twice");
+	cr_assert_str_eq(v->sigs[0].d, "football.example.com");
+	cr_assert(finding_has(&v->findings, "dkim-signature-permerror"));
+	assert_sig(&v->sigs[1], DKIM_RESULT_PASS, NULL);
+}
+
+Test(dkim, key_not_for_mail_is_a_permerror)
+{
+	struct dkim_verification *v = verify_edited("Hi.", "Hi.",
+	    "s=tlsrpt; ");
+
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "not for mail");
+	v = verify_edited("Hi.", "Hi.", "s=tlsrpt:Email; ");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PASS, NULL);
+	v = verify_edited("Hi.", "Hi.", "s=*; ");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PASS, NULL);
+}
+
+Test(dkim, strict_key_wants_i_domain_equal_to_d)
+{
+	/* i=@football.example.com is d= itself: t=s allows it. */
+	struct dkim_verification *v = verify_edited("Hi.", "Hi.", "t=s; ");
+
+	assert_sig(&v->sigs[0], DKIM_RESULT_PASS, NULL);
+	v = verify_edited("i=@football", "i=@mail.football", "t=y:s; ");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "t=s");
+	/* Without t=s a subdomain is fine (then the header hash fails). */
+	v = verify_edited("i=@football", "i=@mail.football", "");
+	assert_sig(&v->sigs[0], DKIM_RESULT_FAIL, "signature mismatch");
+}
+
+Test(dkim, unknown_canonicalization_is_a_permerror)
+{
+	/* It used to be read as simple. */
+	struct dkim_verification *v = verify_edited("c=simple/simple",
+	    "c=simple/bogus", "");
+
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "c=");
+	v = verify_edited("c=simple/simple", "c=fancy", "");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "c=");
+}
+
+Test(dkim, query_methods_are_a_list)
+{
+	struct dkim_verification *v = verify_edited("q=dns/txt;",
+	    "q=dns/txt:x-other/y;", "");
+
+	/* Usable (the header changed, so the hash fails), with a note that
+	 * dkimpy would reject it. */
+	assert_sig(&v->sigs[0], DKIM_RESULT_FAIL, "signature mismatch");
+	cr_assert(v->sigs[0].q_differs);
+	cr_assert(finding_has(&v->findings, "dkim-receivers-differ"));
+	v = verify_edited("q=dns/txt;", "q=x-other/y;", "");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "dns/txt");
+	cr_assert_not(v->sigs[1].q_differs);
+}
+
+Test(dkim, identity_is_decoded_before_the_domain_check)
+{
+	struct dkim_verification *v = verify_edited("i=@football.example.com",
+	    "i=joe=40home@football=2Eexample.com", "");
+
+	cr_assert_str_eq(v->sigs[0].identity,
+	    "joe@home@football.example.com");
+	assert_sig(&v->sigs[0], DKIM_RESULT_FAIL, "signature mismatch");
+	v = verify_edited("i=@football.example.com", "i=@evil=2Eexample", "");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "within d=");
+	v = verify_edited("i=@football.example.com", "i=@x=4", "");
+	assert_sig(&v->sigs[0], DKIM_RESULT_PERMERROR, "quoted-printable");
+}
+
+Test(dkim, quoted_printable)
+{
+	cr_assert_str_eq(dkim_qp_decode(a, "a=3Db c\r\n d=2e"), "a=bcd.");
+	cr_assert_null(dkim_qp_decode(a, "a=3"));
+	cr_assert_null(dkim_qp_decode(a, "a=zz"));
+	cr_assert_null(dkim_qp_decode(a, "a=00"));
+}
+
+Test(dkim, header_names_lose_blanks_before_the_colon)
+{
+	const char text[] = "Subject \t: x\r\nFrom: a@b\r\nfrom : c@d\r\n\r\n";
+	struct dkim_message *m = dkim_message_parse(a, text, sizeof(text) - 1);
+
+	cr_assert_str_eq(m->headers[0].name, "Subject");
+	cr_assert_str_eq(m->headers[2].name, "from");
+	cr_assert_eq(dkim_message_count(m, "FROM"), 2);
+	cr_assert_eq(dkim_message_count(m, "to"), 0);
+}
+
+Test(dkim, several_from_fields_or_none)
+{
+	struct dkim_verification *v = verify_edited("From: Joe",
+	    "From: Mallory <m@evil.example>\nFrom: Joe", "");
+
+	cr_assert(finding_has(&v->findings, "dkim-multiple-from"));
+	v = verify_edited("From: Joe SixPack <joe@football.example.com>\n",
+	    "", "");
+	cr_assert(finding_has(&v->findings, "dkim-no-from"));
+	cr_assert_not(finding_has(&v->findings, "dkim-multiple-from"));
+}
+
+Test(dkim, tag_value_lists)
+{
+	const char **items;
+	size_t n = taglist_split_value(a, " from : to:\r\n subject ", &items);
+
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(items[0], "from");
+	cr_assert_str_eq(items[2], "subject");
+	cr_assert(taglist_value_has("dns/txt : x", "DNS/TXT"));
+	cr_assert_not(taglist_value_has("dns/txtx", "dns/txt"));
+	cr_assert_not(taglist_value_has(NULL, "y"));
+}
+
+Test(dkim, signature_tag_values)
+{
+	bool h = true, b = true;
+
+	cr_assert(dkim_canon_parse("relaxed", &h, &b));
+	cr_assert(h && !b);
+	cr_assert(dkim_canon_parse("Simple/Relaxed", &h, &b));
+	cr_assert(!h && b);
+	cr_assert_not(dkim_canon_parse("relaxed/", &h, &b));
+	cr_assert_not(dkim_canon_parse("relaxed/simple/x", &h, &b));
+	cr_assert_eq(dkim_alg_parse("RSA-SHA256"), DKIM_ALG_RSA_SHA256);
+	cr_assert_eq(dkim_alg_parse("rsa-sha512"), DKIM_ALG_UNKNOWN);
+	cr_assert_eq(dkim_tag_number(NULL), -1);
+	cr_assert_eq(dkim_tag_number("12x"), -2);
+	cr_assert_eq(dkim_tag_number("120"), 120);
 }

@@ -78,7 +78,11 @@ Test(dmarc, bad_values_are_reported_per_tag)
 
 	cr_assert_eq(r->p, DMARC_POLICY_INVALID);
 	cr_assert_not_null(dmarc_record_tag(r, "adkim")->error);
-	cr_assert_not_null(dmarc_record_tag(r, "rua")->error);
+	/* A bad URI is the URI's problem, not the tag's (RFC 9989 §4.8). */
+	cr_assert_null(dmarc_record_tag(r, "rua")->error);
+	cr_assert_not(r->rua[0].valid);
+	cr_assert_not_null(strstr(r->rua[0].problem, "mailto: scheme is "
+	    "missing"));
 	cr_assert_not_null(dmarc_record_tag(r, "pct")->error);
 	cr_assert_not_null(dmarc_record_tag(r, "fo")->error);
 	cr_assert_not_null(dmarc_record_tag(r, "t")->error);
@@ -117,4 +121,34 @@ Test(dmarc, tree_walk_targets)
 	cr_assert_eq(n, 7);
 	n = dmarc_walk_targets(a, "com", &t);
 	cr_assert_eq(n, 1);
+}
+
+Test(dmarc, report_uris)
+{
+	struct dmarc_record *r = parse("v=DMARC1; p=none; rua="
+	    "mailto:a@Example.COM?subject=x, https://r.example/in, "
+	    "mailto:@x.example, mailto:a@bad..name, mailto:a b@x.example, "
+	    "mailto:c@x.example!9q; ruf=mailto:f@x.example");
+
+	cr_assert_eq(r->nrua, 6);
+	cr_assert(r->rua[0].valid);
+	cr_assert_null(r->rua[0].problem);
+	cr_assert_str_eq(r->rua[0].host, "example.com");
+	/* Another scheme: a valid URI that gets no reports. */
+	cr_assert(r->rua[1].valid);
+	cr_assert_not_null(strstr(r->rua[1].problem, "not a mailto:"));
+	cr_assert_null(r->rua[1].host);
+	cr_assert_not(r->rua[2].valid);
+	cr_assert_not_null(strstr(r->rua[2].problem, "malformed mailto"));
+	cr_assert_not(r->rua[3].valid);
+	cr_assert_not(r->rua[4].valid);
+	cr_assert_not(r->rua[5].valid, "malformed !size");
+	cr_assert_null(r->ruf[0].problem);
+	cr_assert(dmarc_record_has_valid_rua(r));
+	r = parse("v=DMARC1; p=none; rua=mailto:@x.example, x@y.example");
+	cr_assert_not(dmarc_record_has_valid_rua(r));
+	r = parse("v=DMARC1; p=none; rua=https://r.example/in");
+	cr_assert(dmarc_record_has_valid_rua(r), "any scheme counts");
+	r = parse("v=DMARC1; p=none; ruf=mailto:a@x.example");
+	cr_assert_not(dmarc_record_has_valid_rua(r), "ruf= does not count");
 }

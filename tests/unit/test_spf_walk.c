@@ -248,6 +248,8 @@ Test(spf_walk, mx_hosts_are_resolved_up_to_ten)
 	/* Address lookups of MX hosts are never void lookups. */
 	cr_assert_eq(w->void4, 0);
 	cr_assert(has(w, "spf-mx-too-many"));
+	/* Where receivers differ: a note, never an error. */
+	cr_assert(has(w, "spf-receivers-differ"));
 }
 
 Test(spf_walk, missing_and_multiple_records)
@@ -359,4 +361,314 @@ Test(spf_walk, pending_until_answers_arrive)
 
 	cr_assert_eq(w->pending, 1);
 	cr_assert_eq(w->root->status, SPF_NODE_PENDING);
+}
+
+/* The first finding with this code (and this term, unless NULL). */
+static const struct finding *
+find_in(const struct finding_list *list, const char *code, const char *term)
+{
+	const struct finding *f;
+
+	for (f = list->head; f != NULL; f = f->next) {
+		if (strcmp(f->code, code) == 0 && (term == NULL ||
+		    (f->term != NULL && strcmp(f->term, term) == 0))) {
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static const struct finding *
+find_node(const struct spf_node *node, const char *code, const char *term)
+{
+	const struct finding *f = find_in(&node->findings, code, term);
+	size_t i;
+
+	for (i = 0; f == NULL && i < node->nterms; i++) {
+		if (node->terms[i].child != NULL) {
+			f = find_node(node->terms[i].child, code, term);
+		}
+	}
+	return f;
+}
+
+static const struct finding *
+find(const struct spf_walk *w, const char *code, const char *term)
+{
+	const struct finding *f = find_in(&w->findings, code, term);
+
+	return f ? f : find_node(w->root, code, term);
+}
+
+static struct spf_walk *
+walk_more(const char *domain)
+{
+	struct spf_walk *w = spf_walk_build(a, zone_lookup, zs, domain, NULL);
+
+	cr_assert_eq(w->pending, 0);
+	spf_lint(a, w);
+	return w;
+}
+
+static const char lint_zone[] =
+    "@ SOA ns host 1 2 3 4 5\n"
+    "perm TXT \"v=spf1 ip4:0.0.0.0/0 ip6:::/0 ip4:64.0.0.0/2 "
+    "ip4:17.0.0.0/8 ip6:2a00::/11 ip6:2a00::/12 -ip4:0.0.0.0/0 a/0 "
+    "-all\"\n"
+    "perm A 8.8.8.8\n"
+    "priv TXT \"v=spf1 ip4:10.1.2.3 ip4:192.168.0.0/16 ip6:fd00::/16 "
+    "ip4:100.64.1.0/24 ip6:2001:db8::1 ip4:8.8.8.8 ip6:2a00:1450::/32 "
+    "-all\"\n"
+    "bits TXT \"v=spf1 ip4:8.8.8.77/24 ip4:8.8.4.0/24 "
+    "ip6:2a00:1450::1/32 -all\"\n"
+    "dup TXT \"v=spf1 ip4:8.8.8.8 a mx:m.example a ip4:8.8.8.8/32 "
+    "-mx:M.example include:ok.example include:OK.example -all\"\n"
+    "dup A 8.8.8.8\ndup AAAA 2a00:1450::8\nm MX 10 dup.example.\n"
+    "nev TXT \"v=spf1 include:deny.example include:q.example "
+    "include:ok.example include:r.example -all\"\n"
+    "deny TXT \"v=spf1 -all\"\n"
+    "q TXT \"v=spf1 ?include:ok.example ~all\"\n"
+    "r TXT \"v=spf1 redirect=ok.example\"\n"
+    "ok TXT \"v=spf1 ip4:8.8.4.4 -all\"\n";
+
+Test(spf_walk, permissive_networks_are_errors)
+{
+	struct spf_walk *w = walk_zone(lint_zone, "perm.example");
+	const struct finding *f = find(w, "spf-permissive", "ip4:0.0.0.0/0");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_ERROR);
+	cr_assert_not_null(strstr(f->message, "every IPv4 address"));
+	cr_assert_not_null(find(w, "spf-permissive", "ip6:::/0"));
+	f = find(w, "spf-permissive", "ip4:64.0.0.0/2");
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "1/4 of all IPv4"), "%s",
+	    f->message);
+	cr_assert_not_null(find(w, "spf-permissive", "ip6:2a00::/11"));
+	cr_assert_not_null(find(w, "spf-permissive", "a/0"));
+	/* A whole /8 is what one holder may own; fail terms authorize no
+	 * one. */
+	cr_assert_null(find(w, "spf-permissive", "ip4:17.0.0.0/8"));
+	cr_assert_null(find(w, "spf-permissive", "ip6:2a00::/12"));
+	cr_assert_null(find(w, "spf-permissive", "-ip4:0.0.0.0/0"));
+}
+
+Test(spf_walk, private_and_reserved_ranges_are_warnings)
+{
+	struct spf_walk *w = walk_zone(lint_zone, "priv.example");
+	const char *const flagged[] = {
+		"ip4:10.1.2.3", "ip4:192.168.0.0/16", "ip6:fd00::/16",
+		"ip4:100.64.1.0/24", "ip6:2001:db8::1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(flagged) / sizeof(flagged[0]); i++) {
+		const struct finding *f = find(w, "spf-private-range",
+		    flagged[i]);
+
+		cr_assert_not_null(f, "%s", flagged[i]);
+		cr_assert_eq(f->severity, FINDING_WARNING);
+	}
+	cr_assert_not_null(strstr(find(w, "spf-private-range",
+	    "ip4:10.1.2.3")->message, "RFC 1918"));
+	cr_assert_null(find(w, "spf-private-range", "ip4:8.8.8.8"));
+	cr_assert_null(find(w, "spf-private-range", "ip6:2a00:1450::/32"));
+	cr_assert_null(find(w, "spf-permissive", NULL));
+}
+
+Test(spf_walk, host_bits_below_the_prefix)
+{
+	struct spf_walk *w = walk_zone(lint_zone, "bits.example");
+	const struct finding *f = find(w, "spf-cidr-host-bits",
+	    "ip4:8.8.8.77/24");
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->fix, "'ip4:8.8.8.0/24'"), "%s", f->fix);
+	cr_assert_not_null(strstr(f->fix, "'ip4:8.8.8.77'"), "%s", f->fix);
+	cr_assert_not_null(find(w, "spf-cidr-host-bits",
+	    "ip6:2a00:1450::1/32"));
+	cr_assert_null(find(w, "spf-cidr-host-bits", "ip4:8.8.4.0/24"));
+}
+
+Test(spf_walk, duplicate_terms)
+{
+	struct spf_walk *w = walk_zone(lint_zone, "dup.example");
+	const struct finding *f = find(w, "spf-duplicate-term", "a");
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "costs a lookup"));
+	cr_assert_not_null(find(w, "spf-duplicate-term", "ip4:8.8.8.8/32"));
+	cr_assert_not_null(find(w, "spf-duplicate-term", "-mx:M.example"));
+	cr_assert_not_null(find(w, "spf-duplicate-include",
+	    "include:OK.example"));
+	cr_assert_null(find(w, "spf-duplicate-term", "ip4:8.8.8.8"));
+	cr_assert_null(find(w, "spf-duplicate-term", "mx:m.example"));
+}
+
+Test(spf_walk, include_that_never_passes)
+{
+	struct spf_walk *w = walk_zone(lint_zone, "nev.example");
+	const struct finding *f = find(w, "spf-include-never-passes",
+	    "include:deny.example");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_WARNING);
+	cr_assert_not_null(strstr(f->message, "v=spf1 -all"));
+	f = find(w, "spf-include-never-passes", "include:q.example");
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "2 lookups"), "%s", f->message);
+	cr_assert_null(find(w, "spf-include-never-passes",
+	    "include:ok.example"));
+	cr_assert_null(find(w, "spf-include-never-passes",
+	    "include:r.example"));
+	/* "v=spf1 -all" at the top is how a domain says it sends no mail. */
+	w = walk_more("deny.example");
+	cr_assert_null(find(w, "spf-include-never-passes", NULL));
+}
+
+Test(spf_walk, nine_or_ten_lookups_are_near_the_limit)
+{
+	struct spf_walk *w = walk_zone(chain_zone(9, ""), "top.example");
+	const struct finding *f = find(w, "spf-lookups-near-limit", NULL);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_WARNING);
+	cr_assert_not_null(strstr(f->message, "9 DNS lookups"));
+	dns_zoneset_destroy(zs);
+	zs = dns_zoneset_create();
+	w = walk_zone(chain_zone(10, ""), "top.example");
+	cr_assert_not_null(find(w, "spf-lookups-near-limit", NULL));
+	dns_zoneset_destroy(zs);
+	zs = dns_zoneset_create();
+	w = walk_zone(chain_zone(8, ""), "top.example");
+	cr_assert_null(find(w, "spf-lookups-near-limit", NULL));
+	dns_zoneset_destroy(zs);
+	zs = dns_zoneset_create();
+	w = walk_zone(chain_zone(11, ""), "top.example");
+	cr_assert_null(find(w, "spf-lookups-near-limit", NULL));
+	cr_assert_not_null(find(w, "spf-lookup-limit", NULL));
+}
+
+static const char void_zone[] =
+    "@ SOA ns host 1 2 3 4 5\n"
+    "mv TXT \"v=spf1 exists:%{i}._spf.example ptr a:%{d} "
+    "exists:static.example -all\"\n"
+    "mv A 192.0.2.1\nstatic A 127.0.0.2\n"
+    "v6 TXT \"v=spf1 a:h1.example a:h2.example a:h3.example -all\"\n"
+    "h1 A 8.8.8.1\nh2 A 8.8.8.2\nh3 A 8.8.8.3\n"
+    "v4 TXT \"v=spf1 a:g1.example mx:g2.example exists:g3.example -all\"\n"
+    "alias TXT \"v=spf1 a:c.example ip4:8.8.8.8 -all\"\n"
+    "c CNAME gone.example.\n";
+
+Test(spf_walk, terms_that_may_void_for_some_senders)
+{
+	struct spf_walk *w = walk_zone(void_zone, "mv.example");
+	const struct spf_node *n = w->root;
+	struct spf_macro_ctx base;
+	struct ip_addr ip;
+	const struct finding *f;
+
+	cr_assert(n->terms[0].may_void);
+	cr_assert(n->terms[1].may_void);
+	cr_assert_not(n->terms[2].may_void);
+	cr_assert_not(n->terms[3].may_void);
+	cr_assert_eq(w->void4, 0);
+	f = find(w, "spf-depends-on-sender", "exists:%{i}._spf.example");
+	cr_assert_not_null(strstr(f->message, "void lookup"));
+	/* For one sender the provider's answer "not one of ours" is a void
+	 * lookup, and no reason to remove the term. */
+	memset(&base, 0, sizeof(base));
+	cr_assert(ip_parse("192.0.2.9", &ip));
+	base.ip = &ip;
+	base.sender = "a@mv.example";
+	base.local_part = "a";
+	base.sender_domain = "mv.example";
+	base.helo = "mx.example";
+	w = spf_walk_build(a, zone_lookup, zs, "mv.example", &base);
+	spf_lint(a, w);
+	cr_assert(w->root->terms[0].may_void);
+	cr_assert(w->root->terms[0].void4);
+	f = find(w, "spf-void-target", "exists:%{i}._spf.example");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_INFO);
+	cr_assert_null(f->fix);
+}
+
+Test(spf_walk, void_limit_for_ipv6_only_says_publish_aaaa)
+{
+	struct spf_walk *w = walk_zone(void_zone, "v6.example");
+	const struct finding *f = find(w, "spf-void-limit", NULL);
+
+	cr_assert_eq(w->void4, 0);
+	cr_assert_eq(w->void6, 3);
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->fix, "publish AAAA records for "
+	    "h1.example, h2.example, h3.example"), "%s", f->fix);
+	cr_assert_not_null(strstr(f->fix, "ip4:/ip6:"));
+	cr_assert_not_null(strstr(f->message, "IPv6"));
+	f = find(w, "spf-receivers-differ", NULL);
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_INFO);
+	cr_assert_not_null(strstr(f->message, "postalsys"), "%s", f->message);
+	w = walk_more("v4.example");
+	f = find(w, "spf-void-limit", NULL);
+	cr_assert_null(strstr(f->fix, "AAAA"), "%s", f->fix);
+	cr_assert_not_null(find(w, "spf-receivers-differ", NULL));
+	cr_assert_not_null(strstr(find(w, "spf-receivers-differ",
+	    NULL)->message, "libspf2"));
+}
+
+Test(spf_walk, receivers_differ_notes)
+{
+	struct spf_walk *w = walk_zone(void_zone, "alias.example");
+	const struct finding *f = find(w, "spf-receivers-differ",
+	    "a:c.example");
+	char zone[4096];
+	size_t pos;
+	int i;
+
+	/* A CNAME to a name that does not exist. */
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "Mail::SPF"), "%s", f->message);
+	/* The record libspf2 cannot compile. */
+	pos = (size_t)snprintf(zone, sizeof(zone), "@ SOA ns host 1 2 3 4 5\n"
+	    "big TXT \"v=spf1");
+	for (i = 0; i < 65; i++) {
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos,
+		    " ip4:8.8.%d.1", i);
+	}
+	snprintf(zone + pos, sizeof(zone) - pos, " -all\"\n");
+	dns_zoneset_destroy(zs);
+	zs = dns_zoneset_create();
+	w = walk_zone(zone, "big.example");
+	f = find(w, "spf-receivers-differ", NULL);
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "neutral"), "%s", f->message);
+	/* Notes never move a verdict. */
+	cr_assert_eq(f->severity, FINDING_INFO);
+}
+
+Test(spf_walk, answer_over_512_octets_needs_edns)
+{
+	char zone[2048];
+	size_t pos;
+	int i;
+
+	pos = (size_t)snprintf(zone, sizeof(zone), "@ SOA ns host 1 2 3 4 5\n"
+	    "mid TXT \"v=spf1");
+	for (i = 0; i < 45; i++) {
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos,
+		    " ip4:8.8.%d.1", i);
+	}
+	snprintf(zone + pos, sizeof(zone) - pos, " -all\"\n");
+	{
+		struct spf_walk *w = walk_zone(zone, "mid.example");
+		const struct finding *f = find(w, "spf-answer-too-large", NULL);
+
+		cr_assert_gt(w->root->answer->size, 512);
+		cr_assert_lt(w->root->answer->size, 1232);
+		cr_assert_not_null(f);
+		cr_assert_not_null(strstr(f->message, "EDNS or TCP"), "%s",
+		    f->message);
+	}
 }

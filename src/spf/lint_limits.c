@@ -1,0 +1,150 @@
+/* The limits of RFC 7208 §4.6.4 over the whole tree (10 DNS-querying
+ * terms, 2 void lookups) and the walk's own bounds, with fixes computed
+ * from what the walk saw, and where receivers count differently. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "dns/name.h"
+#include "spf/lint_internal.h"
+#include "util/safe.h"
+#include "util/strbuf.h"
+
+/* Lookups within the limit but so near it that a provider adding one
+ * more to its include breaks SPF for everyone not matched early. */
+#define SPF_LOOKUPS_NEAR (SPF_LOOKUP_LIMIT - 1)
+
+/* The targets of the evaluated "a" terms whose name has A records but
+ * no AAAA, void lookups for IPv6 senders only: appended to names, each
+ * once (seen holds those appended so far, at most max). */
+static void
+a_without_aaaa(const struct spf_node *node, struct strbuf *names,
+    const char **seen, size_t *nseen, size_t max)
+{
+	size_t i, k;
+
+	for (i = 0; i < node->nterms; i++) {
+		const struct spf_walk_term *wt = &node->terms[i];
+		bool dup = false;
+
+		if (wt->child != NULL) {
+			a_without_aaaa(wt->child, names, seen, nseen, max);
+		}
+		if (!wt->cost || !wt->void6 || wt->void4 ||
+		    wt->term->kind != SPF_TERM_MECHANISM ||
+		    wt->term->mech != SPF_MECH_A || wt->target == NULL) {
+			continue;
+		}
+		for (k = 0; k < *nseen; k++) {
+			dup |= dns_name_equal(seen[k], wt->target);
+		}
+		if (dup || *nseen == max) {
+			continue;
+		}
+		seen[(*nseen)++] = wt->target;
+		if (names->len > 0) {
+			strbuf_adds(names, ", ");
+		}
+		safe_append(names, wt->target, strlen(wt->target));
+	}
+}
+
+static void
+lint_lookups(struct linter *l)
+{
+	struct spf_walk *walk = l->walk;
+
+	if (walk->limit_term != NULL) {
+		spf_lint_add(l, NULL, FINDING_ERROR, "spf-lookup-limit",
+		    "remove includes you do not use, replace a and mx with "
+		    "ip4:/ip6: for your own servers, or flatten a provider's "
+		    "include (mailauth spf --flatten)",
+		    LINT_MSG(l, "%u DNS lookups, over the limit of 10 (RFC "
+		    "7208 §4.6.4): lookup 11 is '%s' in %s, where receivers "
+		    "stop with permerror", walk->lookups,
+		    spf_lint_term(l, walk->limit_term),
+		    safe_str(l->arena, walk->limit_node->domain)));
+	} else if (walk->lookups >= SPF_LOOKUPS_NEAR) {
+		spf_lint_add(l, NULL, FINDING_WARNING, "spf-lookups-near-limit",
+		    "make room before a provider takes it: replace a and mx "
+		    "with ip4:/ip6: for your own servers, drop includes you "
+		    "no longer use, or flatten a static include (mailauth spf "
+		    "--flatten)",
+		    LINT_MSG(l, "%u DNS lookups: legal, but %u more gives "
+		    "permerror (RFC 7208 §4.6.4), and a provider can add a "
+		    "lookup to its include at any time", walk->lookups,
+		    SPF_LOOKUP_LIMIT + 1 - walk->lookups));
+	}
+}
+
+/* Over the void limit for IPv6 senders only: every name "a" asks about
+ * has A records, some have no AAAA. */
+static void
+lint_voids_ipv6(struct linter *l, const char *where, const char *names,
+    size_t n)
+{
+	struct spf_walk *walk = l->walk;
+
+	spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
+	    LINT_MSG(l, "publish AAAA records for %s (their IPv6 "
+	    "addresses), or replace those a terms with ip4:/ip6: terms",
+	    names),
+	    LINT_MSG(l, "%u void lookups for an IPv6 sender, over the limit "
+	    "of 2 (RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' "
+	    "finds nothing for IPv6 senders (IPv4 senders: %u void "
+	    "lookups); void lookup 3 is %s", walk->void6, names,
+	    n == 1 ? "has" : "have", walk->void4, where));
+	spf_lint_differs(l, NULL, NULL, "postalsys mailauth counts a name "
+	    "as void only when both its A and AAAA lookups are empty: IPv6 "
+	    "senders do not reach the void limit there");
+}
+
+static void
+lint_voids(struct linter *l)
+{
+	struct spf_walk *walk = l->walk;
+	bool v4 = walk->void4_term != NULL;
+	const struct spf_walk_term *t = v4 ? walk->void4_term :
+	    walk->void6_term;
+	const struct spf_node *n = v4 ? walk->void4_node : walk->void6_node;
+	struct strbuf names = STRBUF_INIT;
+	const char *where, *seen[SPF_LOOKUP_LIMIT * 2];
+	size_t nseen = 0;
+
+	if (t == NULL) {
+		return;
+	}
+	where = LINT_MSG(l, "'%s' in %s", spf_lint_term(l, t),
+	    safe_str(l->arena, n->domain));
+	a_without_aaaa(walk->root, &names, seen, &nseen,
+	    sizeof(seen) / sizeof(seen[0]));
+	if (!v4 && names.len > 0) {
+		lint_voids_ipv6(l, where, strbuf_str(&names), nseen);
+	} else {
+		spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
+		    "remove the terms marked void in the tree, or publish the "
+		    "records they look for",
+		    LINT_MSG(l, "%u void lookups for an IPv4 sender and %u "
+		    "for an IPv6 one, over the limit of 2 (RFC 7208 §4.6.4): "
+		    "void lookup 3 is %s", walk->void4, walk->void6, where));
+	}
+	spf_lint_differs(l, NULL, NULL, "libspf2 (Debian's spfquery) has "
+	    "no void-lookup limit: there senders get the record's own "
+	    "result instead of permerror");
+	strbuf_finish(&names);
+}
+
+void
+spf_lint_limits(struct linter *l)
+{
+	lint_lookups(l);
+	lint_voids(l);
+	if (l->walk->capped) {
+		spf_lint_add(l, NULL, FINDING_ERROR, "spf-walk-limit",
+		    "simplify the include tree",
+		    LINT_MSG(l, "the include tree is larger than mailauth "
+		    "follows (%d records or %d levels); parts are not shown",
+		    SPF_WALK_MAX_RECORDS, SPF_WALK_MAX_DEPTH));
+	}
+}
