@@ -32,9 +32,11 @@
  *
  * So the controller judges rounds: the tries sent in one stretch of time
  * (a round trip, or an eighth of the RTO if that is longer) under one
- * window, in the order they were sent, once each is answered or an RTO
- * has passed since the last of them went out; a try not answered by
- * then counts as lost. A round is congested when
+ * window, in the order they were sent, once each is answered or twice
+ * the RTO has passed since the last of them went out; a try not
+ * answered by then counts as lost (one merely later than its RTO was
+ * asked again, but says more about delay than loss). A round is
+ * congested when
  *   - its median round trip exceeds DELAY_FACTOR times the lowest median
  *     of the last BASE_PERIOD_MS plus DELAY_SLACK_MS (a queue, as TCP
  *     Vegas reads it), or
@@ -58,6 +60,7 @@
 #define MIN_WINDOW 4.0
 #define ROUND_MIN_TRIES 16
 #define ROUND_RTO_SHARE 8.0
+#define LOSS_WAIT 2.0
 #define JUDGE_MIN_OUTCOMES 8
 #define GROWTH 1.125
 #define GROWTH_NEAR 1.03
@@ -66,7 +69,7 @@
 #define CUT_DELAY 0.85
 #define CUT_LOSS_MAX 0.85
 #define CUT_LOSS_MIN 0.5
-#define DELAY_FACTOR 1.5
+#define DELAY_FACTOR 2.0
 #define DELAY_SLACK_MS 5.0
 #define LOSS_MARGIN 0.03
 #define AMBIENT_GAIN 0.25
@@ -350,7 +353,7 @@ judge_due(struct dns_flow *f, double now)
 		struct dns_flow_round *r = round_of(f, f->oldest);
 
 		if (r != NULL) {
-			if (now < r->last_sent + f->rtt.rto &&
+			if (now < r->last_sent + LOSS_WAIT * f->rtt.rto &&
 			    r->answered + r->refused < r->sent) {
 				return;
 			}
