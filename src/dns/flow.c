@@ -49,12 +49,13 @@
  * failures did not track the load: they become the ambient share and the
  * cut is undone, so random loss never collapses the window; if half the
  * tries it counted lost are answered later after all, the server paused
- * rather than dropped, and the cut becomes one for a delay. A round that
- * was not congested and filled the window grows it: doubling until the
- * first congestion (startup), then by an eighth, and by 3% near the
- * window of the last cut (where the limit probably is, as CUBIC assumes,
- * RFC 9438 §4.2). Rounds sent under an older window are not judged:
- * their outcomes say nothing about the new one.
+ * rather than dropped, and the cut becomes one for a delay. Until the
+ * first congestion (startup) every answer to a full window grows it by
+ * one, which doubles it every round trip; after that, a round that was
+ * not congested and filled the window grows it by an eighth, and by 3%
+ * near the window of the last cut (where the limit probably is, as CUBIC
+ * assumes, RFC 9438 §4.2). Rounds sent under an older window are not
+ * judged: their outcomes say nothing about the new one.
  */
 #define START_WINDOW 32.0
 #define MIN_WINDOW 4.0
@@ -156,6 +157,7 @@ dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
 	/* Round ids start at 1: 0 marks a round already judged. */
 	f->next_round = f->oldest = 1;
 	f->rounds[1].id = 1;
+	f->rounds[1].window = f->window;
 	f->rounds[1].opened_at = now;
 }
 
@@ -330,9 +332,10 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 	if (slow) {
 		f->startup = false;
 		set_window(f, f->window * CUT_DELAY);
-	} else if ((double)r->busiest >= f->window * FULL_SHARE) {
-		set_window(f, f->window * (f->startup ? 2 :
-		    near_congestion(f) ? GROWTH_NEAR : GROWTH));
+	} else if (!f->startup &&
+	    (double)r->busiest >= r->window * FULL_SHARE) {
+		set_window(f, f->window * (near_congestion(f) ? GROWTH_NEAR :
+		    GROWTH));
 	}
 }
 
@@ -380,6 +383,7 @@ open_round(struct dns_flow *f, double now)
 	r->caprtts = cap;
 	r->id = f->next_round;
 	r->epoch = f->epoch;
+	r->window = f->window;
 	r->opened_at = now;
 }
 
@@ -449,6 +453,23 @@ late_answer(struct dns_flow *f)
 	}
 }
 
+/* Startup grows the window by one for each answer while it is full, as
+ * TCP's slow start does (RFC 5681 §3.1): it doubles every round trip.
+ * The window's epoch stays, so the rounds of startup are judged and the
+ * first congestion ends it. */
+static void
+slow_start(struct dns_flow *f, const struct dns_flow_round *r)
+{
+	if (f->startup && r->epoch == f->epoch &&
+	    (double)r->busiest >= r->window * FULL_SHARE &&
+	    f->window < (double)f->cfg.ceiling) {
+		f->window += 1;
+		if ((size_t)f->window > f->largest) {
+			f->largest = (size_t)f->window;
+		}
+	}
+}
+
 void
 dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
     double rtt_ms, double now)
@@ -471,6 +492,7 @@ dns_flow_answered(struct dns_flow *f, uint32_t tag, bool refused,
 		r->refused++;
 	} else {
 		r->answered++;
+		slow_start(f, r);
 		if (rtt_ms >= 0) {
 			if (r->nrtts == r->caprtts) {
 				r->caprtts = r->caprtts ? r->caprtts * 2 : 64;

@@ -42,6 +42,7 @@ struct dns_flow_config {
 struct dns_flow_round {
 	uint32_t id;		/* 0: judged */
 	uint32_t epoch;		/* the window they were sent under */
+	double window;		/* its size when the round opened */
 	size_t sent, answered, refused;
 	size_t busiest;		/* most questions wanting the wire */
 	double opened_at, last_sent;
