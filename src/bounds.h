@@ -33,6 +33,13 @@
 /* A message given to dkim --verify. */
 #define DKIM_MAX_MESSAGE (64 * 1024 * 1024)
 
+/* Received fields of one message that are read: a message crosses a
+ * handful of hops, and RFC 5321 §6.3 has MTAs refuse one with about 100. */
+#define MESSAGE_MAX_RECEIVED 100
+
+/* RFC 8617 §4.2.1, §5.2 step 1: at most 50 ARC Sets on a message. */
+#define ARC_MAX_INSTANCES 50
+
 /* DMARC report destinations whose authorization is checked: each costs
  * a query, and a record may list hundreds. */
 #define DMARC_MAX_DESTINATIONS 32
@@ -42,6 +49,9 @@
 #define CHECK_MAX_IPS 16
 /* Blocklist zones asked for each sending IP. */
 #define CHECK_MAX_DNSBLS 8
+/* Requirements one check lists: each item of the checklist at most once
+ * (src/check/requirements.c and auth.c add 18 at most). */
+#define CHECK_MAX_REQUIREMENTS 18
 
 /* --batch: longer lines are errors (no input needs more than a few names
  * and an IP); the fields read from one line; lines in progress at once
@@ -92,5 +102,34 @@
 #define DNS_MAX_QUESTIONS 20000
 /* Queries outstanding at once on the channel. */
 #define DNS_MAX_IN_FLIGHT 512
+
+/* smtp: SMTP sessions open at once (one per address), in a single run and
+ * in a batch whatever --concurrency says: a diagnostic must never open
+ * hundreds of sessions to other people's servers. */
+#define SMTP_MAX_SESSIONS 8
+/* MX hosts probed for one domain, and addresses probed for one host: a
+ * sender tries a few (RFC 5321 §5.1 leaves the number to it). */
+#define SMTP_MAX_HOSTS 10
+#define SMTP_MAX_ADDRS_PER_HOST 4
+/* One SMTP reply: RFC 5321 §4.5.3.1.5 allows 512 octets a line; an EHLO
+ * reply lists a few dozen extensions. More than this is a hostile or
+ * broken server, reported, never buffered without end. */
+#define SMTP_MAX_REPLY_LINES 100
+#define SMTP_MAX_REPLY_BYTES (64 * 1024)
+/* The default for --smtp-timeout (seconds), and its ceiling. */
+#define SMTP_DEFAULT_TIMEOUT_S 10
+#define SMTP_MAX_TIMEOUT_S 300
+/* Certificates of a chain kept for DANE usage 2 (RFC 7671 §5.2.2); a
+ * real chain has 2 to 4. */
+#define SMTP_MAX_CHAIN 16
+/* TLSA records matched for one host. */
+#define SMTP_MAX_TLSA 16
+/* RFC 8461 §3.2: max_age is at most 31557600 seconds (about a year). */
+#define MTA_STS_MAX_AGE 31557600L
+/* An MTA-STS policy (RFC 8461 §3.2) is a few short lines; a body larger
+ * than this is refused rather than read. */
+#define MTA_STS_MAX_BODY (64 * 1024)
+/* mx: lines of one policy that are matched. */
+#define MTA_STS_MAX_MX 32
 
 #endif

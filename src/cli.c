@@ -463,3 +463,16 @@ cli_finish(struct cli *cli)
 	free(cli->g.zones);
 	memset(cli, 0, sizeof(*cli));
 }
+
+int
+cli_parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned *out)
+{
+	return parse_uint(s, min, max, out);
+}
+
+int
+cli_parse_seconds(const char *s, unsigned *ms)
+{
+	return parse_seconds(s, ms);
+}

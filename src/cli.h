@@ -62,4 +62,12 @@ const struct command *cli_find_command(const char *name,
     const struct command *const *commands, size_t ncommands, char *err,
     size_t errlen);
 
+/* Parses a decimal number in [min, max] for a command's own option;
+ * returns 0, or -1 (out unchanged). */
+int cli_parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned *out);
+/* Parses a positive number of seconds (fractions allowed) into
+ * milliseconds, as --timeout does; returns 0 or -1. */
+int cli_parse_seconds(const char *s, unsigned *ms);
+
 #endif

@@ -20,6 +20,8 @@ static const struct command *const commands[] = {
 	&cmd_dmarc,
 	&cmd_ptr,
 	&cmd_check,
+	&cmd_smtp,
+	&cmd_message,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,6 +1,6 @@
 # fish completion for mailauth(1)
 
-set -l commands spf dkim dmarc ptr check
+set -l commands spf dkim dmarc ptr check smtp message
 
 complete -c mailauth -f
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a spf -d "walk a domain's SPF record, or evaluate it for one IP"
@@ -8,6 +8,8 @@ complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dkim -d "
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a dmarc -d "find a domain's DMARC policy (RFC 9989 tree walk)"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a check -d "is a domain and its mail server ready for Gmail?"
 complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a ptr -d "check an IP's reverse DNS and its forward confirmation"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a smtp -d "probe the MX hosts' port 25: STARTTLS, certificate, DANE, MTA-STS"
+complete -c mailauth -n "not __fish_seen_subcommand_from $commands" -a message -d "what a receiver decides about a message, and why"
 
 complete -c mailauth -l server -r -d 'DNS server to ask'
 complete -c mailauth -s p -l port -r -d 'server port'
@@ -46,3 +48,17 @@ complete -c mailauth -n "__fish_seen_subcommand_from check" -s e -l helo -r -d '
 complete -c mailauth -n "__fish_seen_subcommand_from check" -s s -l selector -r -d 'DKIM selector'
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l all-senders -d 'rules for all senders, not bulk senders'
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l dnsbl -r -d 'DNS blocklist zone'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l no-dnsbl -d 'ask no blocklist'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l details -d 'also show the SPF, DKIM, DMARC and PTR sections'
+complete -c mailauth -n "__fish_seen_subcommand_from check" -l smtp -d 'probe the MX hosts for the tls line'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-port -r -d 'SMTP port to probe'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-timeout -r -d 'seconds each step may take'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp" -l ehlo -r -d 'our EHLO name'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l ca-file -r -F -d 'trust these CA certificates'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -F
+complete -c mailauth -n "__fish_seen_subcommand_from message" -s i -l ip -l client-ip -r -d 'the sending client IP'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -s f -l sender -r -d 'MAIL FROM address'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -s e -l helo -r -d 'HELO name'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -l authserv-id -r -d 'authserv-id of the field mailauth writes'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -l ar -d 'print only that Authentication-Results field'
+complete -c mailauth -n "__fish_seen_subcommand_from message" -l receiver-id -r -d "authserv-id of the receiver's results"

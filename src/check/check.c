@@ -23,7 +23,8 @@ ask(struct runner *run, const char *name, enum dns_type type)
 	return ans;
 }
 
-/* The MX hosts of the domain with their addresses, asked all at once. */
+/* The MX hosts of the domain with their addresses, asked all at once. A
+ * single MX record naming the root is a null MX (RFC 7505 §3). */
 static void
 read_mx(struct runner *run)
 {
@@ -34,6 +35,7 @@ read_mx(struct runner *run)
 	if (r->mx == NULL || r->mx->kind != DNS_ANS_RECORDS) {
 		return;
 	}
+	r->null_mx = r->mx->count == 1 && r->mx->mx[0].host[0] == '\0';
 	r->nmx = r->mx->count < CHECK_MAX_MX ? r->mx->count : CHECK_MAX_MX;
 	r->mxhosts = arena_calloc(run->a, r->nmx, sizeof(*r->mxhosts));
 	for (i = 0; i < r->nmx; i++) {
@@ -48,6 +50,29 @@ read_mx(struct runner *run)
 	}
 }
 
+/* What the other requirements need: the sender domain's MX (a null MX
+ * there means bounces cannot come back), its addresses (an SPF "a" term
+ * may cover the sending IP), and those of the HELO name. */
+static void
+read_names(struct runner *run)
+{
+	struct check_result *r = run->r;
+	const char *helo = r->in->helo;
+	struct ip_addr literal;
+
+	if (!dns_name_equal(r->sender_domain, r->in->domain)) {
+		r->sender_mx = ask(run, r->sender_domain, DNS_T_MX);
+	}
+	r->sender_a4 = ask(run, r->sender_domain, DNS_T_A);
+	r->sender_a6 = ask(run, r->sender_domain, DNS_T_AAAA);
+	if (helo != NULL && strchr(helo, '.') != NULL && helo[0] != '[' &&
+	    !ip_parse(helo, &literal) &&
+	    dns_name_check(helo) == DNS_NAME_OK) {
+		r->helo_a4 = ask(run, helo, DNS_T_A);
+		r->helo_a6 = ask(run, helo, DNS_T_AAAA);
+	}
+}
+
 static void
 add_ip(struct runner *run, const struct ip_addr *ip, size_t *cap)
 {
@@ -59,14 +84,15 @@ add_ip(struct runner *run, const struct ip_addr *ip, size_t *cap)
 			return;
 		}
 	}
-	if (r->nips == *cap || r->nips >= CHECK_MAX_IPS) {
-		return;
+	if (r->nips == *cap || r->nips >= CHECK_MAX_IPS ||
+	    ip_addr_unreachable(ip) != NULL) {
+		return;	/* not what Gmail sees (the mx requirement says so) */
 	}
 	r->ips[r->nips++].ip = ip_unmap(ip);
 }
 
-/* The given IPs, or those of the MX hosts: a home server usually sends
- * from the machine that receives. */
+/* The given IPs, or the public addresses of the MX hosts: a home server
+ * usually sends from the machine that receives. */
 static void
 choose_ips(struct runner *run)
 {
@@ -96,9 +122,8 @@ choose_ips(struct runner *run)
 	}
 }
 
-/* RFC 5782 §2.1: the reversed address under the list's zone; an answer
- * in 127.0.0.0/8 means listed, and 127.255.255.0/24 is the lists' way of
- * refusing a query (Spamhaus), which says nothing. */
+/* RFC 5782 §2.1: the reversed address under the list's zone; a list that
+ * holds no address of the IP's family is not asked. */
 static void
 check_blocklists(struct runner *run, struct check_ip *ip)
 {
@@ -112,23 +137,20 @@ check_blocklists(struct runner *run, struct check_ip *ip)
 	ip->nlistings = in->ndnsbls;
 	for (i = 0; i < in->ndnsbls; i++) {
 		struct check_listing *l = &ip->listings[i];
-		const struct dns_answer *ans;
 
 		l->zone = in->dnsbls[i];
-		l->name = arena_printf(run->a, "%.*s.%s", (int)cut, rev,
-		    l->zone);
-		l->answer = ans = ask(run, l->name, DNS_T_A);
-		l->listed = -1;
-		if (ans == NULL || dns_kind_is_failure(ans->kind)) {
+		if (!dnsbl_lists_family(l->zone, ip->ip.family)) {
+			l->status = DNSBL_NOT_ASKED;
+			l->meaning = arena_printf(run->a, "%s lists only IPv4 "
+			    "addresses: not asked", l->zone);
 			continue;
 		}
-		l->listed = 0;
-		if (ans->kind == DNS_ANS_RECORDS && ans->count > 0 &&
-		    ans->addrs[0].bytes[0] == 127) {
-			bool refused = ans->addrs[0].bytes[1] == 255 &&
-			    ans->addrs[0].bytes[2] == 255;
-
-			l->listed = refused ? -1 : 1;
+		l->name = arena_printf(run->a, "%.*s.%s", (int)cut, rev,
+		    l->zone);
+		l->answer = ask(run, l->name, DNS_T_A);
+		if (l->answer != NULL) {
+			l->status = dnsbl_classify(run->a, l->zone, l->answer,
+			    &l->meaning);
 		}
 	}
 }
@@ -147,8 +169,8 @@ check_ip(struct runner *run, struct check_ip *ip)
 	si->now = in->now;
 	ip->spf = spf_eval_run(run->a, run->lookup, run->ctx, si);
 	run->r->pending += ip->spf->pending;
-	ip->ptr = ptr_check(run->a, run->lookup, run->ctx, &ip->ip, in->helo,
-	    in->domain);
+	ip->ptr = ptr_check(run->a, run->lookup, run->ctx, in->psl, &ip->ip,
+	    in->helo, in->domain);
 	run->r->pending += ip->ptr->pending;
 	check_blocklists(run, ip);
 }
@@ -175,6 +197,7 @@ check_run(struct arena *a, check_lookup_fn lookup, void *lookup_ctx,
 	r->in = in;
 	r->sender_domain = sender_domain(a, in);
 	read_mx(&run);
+	read_names(&run);
 	r->spf_walk = spf_walk_build(a, lookup, lookup_ctx, r->sender_domain,
 	    NULL);
 	r->pending += r->spf_walk->pending;

@@ -1,7 +1,9 @@
-/* mailauth check: every part of a domain's readiness for Gmail at once
- * (issue 6) -- MX and sending IPs, PTR/FCrDNS, SPF, DKIM, DMARC and
+/* mailauth check: every part of a domain's readiness for Gmail at once --
+ * MX and sending IPs, PTR/FCrDNS, the HELO name, SPF, DKIM, DMARC and
  * alignment, MTA-STS, TLS-RPT, BIMI and DNS blocklists -- and the
- * checklist of Google's sender requirements built from them.
+ * checklist of Google's sender requirements built from them: each
+ * requirement pass, warn, fail, unknown or info, with a code and the
+ * record that fixes it, and one verdict.
  *
  * Pure over DNS answers read through a lookup function that returns NULL
  * for an answer not known yet (then pending > 0: run again). Every part
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check/dnsbl.h"
 #include "dkim/selectors.h"
 #include "dmarc/discover.h"
 #include "ptr/ptr.h"
@@ -32,7 +35,7 @@ struct check_input {
 	size_t nips;
 	const char *const *selectors;	/* NULL: probe common ones */
 	size_t nselectors;
-	const char *const *dnsbls;	/* blocklist zones */
+	const char *const *dnsbls;	/* blocklist zones (none: not asked) */
 	size_t ndnsbls;
 	bool all_senders;		/* Google's rules for everyone, not
 					 * bulk senders */
@@ -48,9 +51,10 @@ struct check_mx {
 
 struct check_listing {
 	const char *zone;
-	const char *name;	/* the RFC 5782 question */
+	const char *name;	/* the RFC 5782 question, NULL when not asked */
 	const struct dns_answer *answer;
-	int listed;		/* 1, 0, or -1 unknown */
+	enum dnsbl_status status;
+	const char *meaning;	/* the answer in the list's own words */
 };
 
 struct check_ip {
@@ -65,18 +69,29 @@ struct check_ip {
 enum check_status {
 	CHECK_PASS,
 	CHECK_FAIL,
-	CHECK_WARN,
-	CHECK_UNKNOWN,	/* DNS could not tell */
+	CHECK_WARN,	/* works today, but fragile or discouraged */
+	CHECK_UNKNOWN,	/* DNS could not tell, or an input is missing */
 	CHECK_INFO,	/* not a requirement */
 };
 
 struct check_requirement {
 	const char *id;		/* stable: "ptr", "spf", ... */
 	enum check_status status;
-	bool required;		/* decides the exit code */
+	bool required;		/* decides the verdict */
+	const char *code;	/* why it does not pass (stable), or NULL */
 	const char *message;	/* one line of why */
+	const char *fix;	/* what to do, or NULL */
+	const char *fix_records;	/* the records to publish, as zone-file
+				 * lines, or NULL */
 	const char *const *gmail_codes;	/* what Gmail answers when it
 					 * fails, NULL-terminated */
+};
+
+/* The one answer of a check (exit status 0, 1 and 3). */
+enum check_verdict {
+	CHECK_READY,		/* every required item passes */
+	CHECK_NOT_READY,	/* a required item fails */
+	CHECK_VERDICT_UNKNOWN,	/* none fails, a required item is unknown */
 };
 
 struct check_result {
@@ -85,7 +100,12 @@ struct check_result {
 	const struct dns_answer *mx;
 	struct check_mx *mxhosts;
 	size_t nmx;
-	bool ips_from_mx;	/* no --ip: the MX hosts' addresses */
+	bool null_mx;		/* the domain publishes "MX 0 ." (RFC 7505) */
+	const struct dns_answer *sender_mx;	/* when the sender's domain
+						 * differs */
+	const struct dns_answer *sender_a4, *sender_a6; /* for SPF's "a" */
+	const struct dns_answer *helo_a4, *helo_a6;	/* --helo NAME */
+	bool ips_from_mx;	/* no --ip: the MX hosts' public addresses */
 	struct check_ip *ips;
 	size_t nips;
 	struct spf_walk *spf_walk;
@@ -96,13 +116,24 @@ struct check_result {
 	const struct dns_answer *mta_sts, *tls_rpt, *bimi;
 	struct check_requirement *reqs;
 	size_t nreqs;
+	enum check_verdict verdict;
 	size_t pending;
 };
 
 struct check_result *check_run(struct arena *a, check_lookup_fn lookup,
     void *lookup_ctx, const struct check_input *in);
-/* Lints every part of a complete result and builds the checklist. */
+/* Lints every part of a complete result, builds the checklist and sets
+ * the verdict. */
 void check_evaluate(struct arena *a, struct check_result *r);
 const char *check_status_name(enum check_status s);
+
+/* The verdict of a checklist: required items decide; warnings and
+ * information items never do. */
+enum check_verdict check_verdict(const struct check_requirement *reqs,
+    size_t n);
+/* "ready", "not-ready", "unknown". */
+const char *check_verdict_name(enum check_verdict v);
+/* The exit status: 0 ready, 1 not-ready, 3 unknown. */
+int check_verdict_exit(enum check_verdict v);
 
 #endif

@@ -1,369 +1,490 @@
 /* The checklist of `mailauth check`: Google's sender requirements (2024),
- * in order of importance, each with the answer Gmail gives when it fails. */
+ * in order of importance, each with the answer Gmail gives when it fails.
+ * This file: the sending host (its addresses, reverse DNS and HELO name,
+ * the domain's MX) and the whole list; auth.c adds SPF, DKIM, DMARC and
+ * alignment, inform.c the information items. */
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
 #include "bounds.h"
-#include "check/check.h"
+#include "check/fix.h"
+#include "check/req.h"
+#include "dmarc/psl.h"
 #include "dns/name.h"
-#include "dns/txt.h"
 #include "spf/lint.h"
 #include "util/arena.h"
 #include "util/safe.h"
 #include "util/strbuf.h"
 
-/* The most requirements one check lists. */
-#define CHECK_MAX_REQUIREMENTS 16
-
-const char *
-check_status_name(enum check_status s)
-{
-	switch (s) {
-	case CHECK_PASS: return "pass";
-	case CHECK_FAIL: return "fail";
-	case CHECK_WARN: return "warn";
-	case CHECK_UNKNOWN: return "unknown";
-	case CHECK_INFO: return "info";
-	}
-	return "unknown";
-}
-
 /* The answers Gmail gives a sender that fails each requirement (Google's
- * sender guidelines; 4.7.40/5.7.40 is its newer code for no DMARC). */
+ * sender guidelines); over IPv6 it refuses mail without a PTR record with
+ * 550-5.7.1. */
 static const char *const codes_ptr[] = { "4.7.23", "5.7.25", NULL };
 static const char *const codes_ptr6[] = { "4.7.23", "5.7.25", "550-5.7.1",
     NULL };
-static const char *const codes_spf[] = { "4.7.27", "5.7.27", NULL };
-static const char *const codes_dkim[] = { "4.7.30", "5.7.30", NULL };
-static const char *const codes_dmarc[] = { "4.7.31", "4.7.40", "5.7.40",
-    NULL };
-static const char *const codes_alignment[] = { "4.7.32", NULL };
-static const char *const codes_auth[] = { "5.7.26", "550-5.7.1", NULL };
-static const char *const codes_tls[] = { "4.7.29", "5.7.29", NULL };
 static const char *const codes_none[] = { NULL };
 
-static struct check_requirement *
-add(struct check_result *r, const char *id, bool required,
-    const char *const *codes)
-{
-	struct check_requirement *q = &r->reqs[r->nreqs++];
-
-	q->id = id;
-	q->required = required;
-	q->gmail_codes = codes;
-	q->status = CHECK_PASS;
-	return q;
-}
-
-static bool
-any_ipv6(const struct check_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nips; i++) {
-		if (r->ips[i].ip.family == AF_INET6) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Joins one note per IP for a requirement's message. */
+/* Joins one note per IP or host for a requirement that passes. */
 static void
 note(struct strbuf *sb, const char *text)
 {
 	strbuf_addf(sb, "%s%s", sb->len ? "; " : "", text);
 }
 
-static void
-require_ptr(struct arena *a, struct check_result *r)
-{
-	struct check_requirement *q = add(r, "ptr", true, any_ipv6(r) ?
-	    codes_ptr6 : codes_ptr);
-	struct strbuf sb = STRBUF_INIT;
-	char ip[IP_STRLEN];
-	size_t i;
-
-	for (i = 0; i < r->nips; i++) {
-		const struct ptr_result *p = r->ips[i].ptr;
-
-		ip_format(&r->ips[i].ip, ip);
-		if (dns_kind_is_failure(p->answer->kind)) {
-			q->status = q->status == CHECK_FAIL ? CHECK_FAIL :
-			    CHECK_UNKNOWN;
-			note(&sb, arena_printf(a, "%s: the PTR lookup failed",
-			    ip));
-		} else if (p->nnames == 0) {
-			q->status = CHECK_FAIL;
-			note(&sb, arena_printf(a, "%s has no PTR record (ask for "
-			    "one at %s)", ip, p->reverse_name));
-		} else if (!p->fcrdns) {
-			q->status = CHECK_FAIL;
-			note(&sb, arena_printf(a, "%s: PTR %s does not resolve "
-			    "back to it", ip, safe_str(a, p->names[0].name)));
-		} else {
-			note(&sb, arena_printf(a, "%s: PTR %s, forward-confirmed",
-			    ip, safe_str(a, p->names[0].name)));
-		}
-	}
-	q->message = arena_strdup(a, strbuf_str(&sb));
-	strbuf_finish(&sb);
-}
-
+/* True when name lies in the registered domain of the checked domain:
+ * a name its owner can publish records for. */
 static bool
-spf_passes(const struct check_result *r, bool *unknown)
+own_name(struct arena *a, const struct check_result *r, const char *name)
 {
-	size_t i;
-	bool pass = r->nips > 0;
+	const char *org = r->in->psl ? dmarc_psl_org_domain(r->in->psl, a,
+	    r->in->domain) : r->in->domain;
 
-	*unknown = false;
-	for (i = 0; i < r->nips; i++) {
-		*unknown |= r->ips[i].spf->result == SPF_RESULT_TEMPERROR;
-		pass &= r->ips[i].spf->result == SPF_RESULT_PASS;
-	}
-	return pass;
+	return dns_name_is_under(name, org);
 }
 
-static void
-require_spf(struct arena *a, struct check_result *r, bool required)
-{
-	struct check_requirement *q = add(r, "spf", required,
-	    codes_spf);
-	struct strbuf sb = STRBUF_INIT;
-	char ip[IP_STRLEN];
-	bool unknown;
-	size_t i;
-
-	if (!spf_passes(r, &unknown)) {
-		q->status = unknown ? CHECK_UNKNOWN : required ? CHECK_FAIL :
-		    CHECK_WARN;
-	}
-	for (i = 0; i < r->nips; i++) {
-		const struct spf_eval *e = r->ips[i].spf;
-
-		note(&sb, arena_printf(a, "%s: %s (%s)", ip_format(
-		    &r->ips[i].ip, ip), spf_result_name(e->result),
-		    safe_str(a, e->reason ? e->reason : "")));
-	}
-	q->message = arena_printf(a, "SPF of %s: %s", r->sender_domain,
-	    strbuf_str(&sb));
-	strbuf_finish(&sb);
-}
-
-static void
-require_spf_limits(struct arena *a, struct check_result *r)
-{
-	struct check_requirement *q = add(r, "spf-lookups", false, codes_spf);
-	const struct spf_walk *w = r->spf_walk;
-	unsigned voids = w->void4 > w->void6 ? w->void4 : w->void6;
-
-	q->message = arena_printf(a, "%u/10 DNS lookups, %u/2 void lookups",
-	    w->lookups, voids);
-	if (w->lookups > 10 || voids > 2) {
-		q->status = CHECK_FAIL;
-		q->message = arena_printf(a, "%s: over the limit, receivers "
-		    "return permerror for senders not matched early",
-		    q->message);
-	}
-}
-
-/* A published, usable key: what DNS can show of DKIM. */
-static const struct dkim_selector *
-usable_key(const struct check_result *r, bool *weak)
-{
-	size_t i;
-
-	*weak = false;
-	for (i = 0; i < r->dkim->nsels; i++) {
-		const struct dkim_selector *s = &r->dkim->sels[i];
-
-		if (s->key != NULL && !s->key->revoked && s->key->bits > 0 &&
-		    (s->key->type != DKIM_KEY_RSA ||
-		    s->key->bits >= DKIM_RSA_MIN_BITS) &&
-		    dkim_key_allows_hash(s->key, "sha256")) {
-			*weak = s->key->testing || (s->key->type ==
-			    DKIM_KEY_RSA && s->key->bits < DKIM_RSA_GOOD_BITS);
-			return s;
-		}
-	}
-	return NULL;
-}
-
-static void
-require_dkim(struct arena *a, struct check_result *r, bool required)
-{
-	struct check_requirement *q = add(r, "dkim", required,
-	    codes_dkim);
-	bool weak;
-	const struct dkim_selector *s = usable_key(r, &weak);
-
-	if (s == NULL) {
-		q->status = required ? CHECK_FAIL : CHECK_WARN;
-		q->message = r->dkim->nsels == 0 ? arena_printf(a, "no DKIM key "
-		    "found for %s (%s)", r->in->domain, r->dkim->probed ?
-		    "common selectors probed; give -s SELECTOR" :
-		    "selectors given") : "no usable DKIM key (revoked, too "
-		    "short, sha1-only or broken)";
-		return;
-	}
-	q->status = weak ? CHECK_WARN : CHECK_PASS;
-	q->message = arena_printf(a, "key at %s: %s %u bits%s; that mail is "
-	    "signed with it only a message shows (mailauth dkim --verify)",
-	    s->name, dkim_key_type_name(s->key->type), s->key->bits,
-	    s->key->testing ? ", testing mode (t=y)" : "");
-}
-
-static void
-require_dmarc(struct arena *a, struct check_result *r, bool required)
-{
-	struct check_requirement *q = add(r, "dmarc", required,
-	    codes_dmarc);
-	const struct dmarc_result *d = r->dmarc;
-
-	if (d->walk_failed) {
-		q->status = CHECK_UNKNOWN;
-		q->message = "a DNS failure hid the DMARC policy";
-	} else if (d->policy_step == NULL) {
-		q->status = required ? CHECK_FAIL : CHECK_WARN;
-		q->message = arena_printf(a, "no DMARC record for %s",
-		    r->in->domain);
-	} else {
-		q->message = arena_printf(a, "%s: p=%s%s", d->policy_step->name,
-		    dmarc_policy_name(d->p_domain), d->p_domain ==
-		    DMARC_POLICY_NONE ? " (enough for Gmail, protects nothing)" :
-		    "");
-	}
-}
-
-/* RFC 9989 §3.2.x: strict alignment wants the same domain, relaxed the
- * same Organizational Domain. */
+/* A domain that does not exist is said once, instead of a failure of
+ * every part. Returns false when it does not exist. */
 static bool
-aligned(const struct check_result *r, const char *other, char mode)
+domain_exists_check(struct arena *a, struct check_result *r)
 {
-	const char *org = r->dmarc->org_domain ? r->dmarc->org_domain :
-	    r->in->domain;
-	const char *other_org = r->sender_dmarc && r->sender_dmarc->org_domain ?
-	    r->sender_dmarc->org_domain : other;
+	struct check_requirement *q;
 
-	if (dns_name_equal(other, r->in->domain)) {
+	if (r->mx == NULL || r->mx->kind != DNS_ANS_NXDOMAIN) {
 		return true;
 	}
-	return mode != 's' && dns_name_equal(org, other_org);
+	q = check_req_add(r, "domain", true, codes_none);
+	check_req_set(q, CHECK_FAIL, "domain-nxdomain", arena_printf(a,
+	    "%s does not exist: its DNS servers answer NXDOMAIN",
+	    safe_str(a, r->in->domain)));
+	q->fix = "check the spelling; a domain must be registered, and its "
+	    "zone served by the name servers its registrar lists, before it "
+	    "can send mail";
+	return false;
 }
 
 static void
-require_alignment(struct arena *a, struct check_result *r, bool required)
+require_sending_ip(struct arena *a, struct check_result *r)
 {
-	struct check_requirement *q = add(r, "alignment", required,
-	    codes_alignment);
-	const struct dmarc_result *d = r->dmarc;
-	char aspf = d->policy_step ? d->aspf : 'r';
-	bool unknown, weak;
-	bool spf_ok = spf_passes(r, &unknown) &&
-	    aligned(r, r->sender_domain, aspf);
-	bool dkim_ok = usable_key(r, &weak) != NULL;
+	struct check_requirement *q;
+	const char *why;
 
-	if (spf_ok || dkim_ok) {
-		q->message = arena_printf(a, "From %s aligns through %s%s%s",
-		    r->in->domain, spf_ok ? "SPF (" : "", spf_ok ?
-		    r->sender_domain : "", spf_ok ? (dkim_ok ? ") and DKIM "
-		    "(d= is the From domain)" : ")") : "DKIM (d= is the From "
-		    "domain)");
+	if (r->nips > 0) {
 		return;
 	}
-	q->status = unknown ? CHECK_UNKNOWN : required ? CHECK_FAIL :
-	    CHECK_WARN;
-	q->message = arena_printf(a, "neither SPF (%s%s) nor DKIM aligns "
-	    "with From %s", r->sender_domain, aligned(r, r->sender_domain,
-	    aspf) ? " does not pass" : " is another organization",
-	    r->in->domain);
-}
-
-static void
-require_authentication(struct arena *a, struct check_result *r)
-{
-	struct check_requirement *q = add(r, "authentication", true,
-	    codes_auth);
-	bool unknown, weak;
-	bool spf = spf_passes(r, &unknown), dkim = usable_key(r, &weak);
-
-	q->message = arena_printf(a, "SPF %s, DKIM %s: Google requires one "
-	    "of them from every sender", spf ? "passes" : "does not pass",
-	    dkim ? "key published" : "no key");
-	if (!spf && !dkim) {
-		q->status = unknown ? CHECK_UNKNOWN : CHECK_FAIL;
+	q = check_req_add(r, "sending-ip", true, codes_none);
+	if (r->null_mx) {
+		why = "receives no mail (null MX, RFC 7505), so its MX names "
+		    "no sending host";
+	} else if (r->mx == NULL || dns_kind_is_failure(r->mx->kind)) {
+		why = "has an MX lookup that failed, so the sending host is "
+		    "unknown";
+	} else if (r->nmx > 0) {
+		why = "has no MX host with a public address";
+	} else {
+		why = "has no MX record to take the sending host from";
 	}
+	check_req_set(q, CHECK_UNKNOWN, "sending-ip-unknown",
+	    arena_printf(a, "%s %s; give --ip for the sending host",
+	    safe_str(a, r->in->domain), why));
+	q->fix = arena_printf(a, "give the public address your server sends "
+	    "from: mailauth check %s --ip YOUR.PUBLIC.IP",
+	    safe_str(a, r->in->domain));
+}
+
+/* The fix of a PTR problem: the owner of the address block sets reverse
+ * DNS, never the domain's DNS host. */
+static void
+fix_ptr(struct arena *a, struct check_requirement *q,
+    const struct check_result *r, const struct check_ip *ip,
+    const char *what)
+{
+	bool resolves;
+	const char *host = check_host_name(a, r, &ip->ip, true,
+	    &resolves);
+	const char *rec = arena_printf(a, "%s. PTR %s.", ip->ptr->reverse_name,
+	    safe_str(a, host));
+
+	q->fix = arena_printf(a, "ask the owner of %s (the ISP or hosting "
+	    "provider that assigned it; not your domain's DNS host) to %s%s",
+	    check_ip_text(a, &ip->ip), what, resolves ? "" : arena_printf(a,
+	    "; and publish the address record of %s in the zone of %s",
+	    safe_str(a, host), safe_str(a, r->in->domain)));
+	q->fix_records = resolves ? rec : arena_printf(a, "%s\n%s", rec,
+	    check_address_record(a, host, &ip->ip));
 }
 
 static void
-require_blocklists(struct arena *a, struct check_result *r)
+ptr_of_ip(struct arena *a, struct check_requirement *q,
+    const struct check_result *r, const struct check_ip *ip,
+    struct strbuf *sb)
 {
-	struct check_requirement *q = add(r, "dnsbl", true, codes_none);
-	struct strbuf sb = STRBUF_INIT;
-	char ip[IP_STRLEN];
-	size_t i, j, listed = 0, unknown = 0;
+	const struct ptr_result *p = ip->ptr;
+	const char *addr = check_ip_text(a, &ip->ip);
+	const char *name = p->nnames ? safe_str(a, p->names[0].name) : NULL;
+	size_t i;
 
-	for (i = 0; i < r->nips; i++) {
-		for (j = 0; j < r->ips[i].nlistings; j++) {
-			const struct check_listing *l = &r->ips[i].listings[j];
+	if (dns_kind_is_failure(p->answer->kind) || (!p->fcrdns && p->failed)) {
+		check_req_failed(a, q, "ptr-lookup-failed", addr, p->failed);
+	} else if (p->nnames == 0) {
+		if (check_req_set(q, CHECK_FAIL, "ptr-missing", arena_printf(a,
+		    "%s has no PTR record at %s", addr, p->reverse_name))) {
+			fix_ptr(a, q, r, ip, "publish this PTR record (reverse "
+			    "DNS is set where the addresses are assigned)");
+		}
+	} else if (!p->fcrdns) {
+		bool addressless = p->names[0].a && p->names[0].aaaa &&
+		    dns_kind_is_void(p->names[0].a->kind) &&
+		    dns_kind_is_void(p->names[0].aaaa->kind);
 
-			if (l->listed == 1) {
-				listed++;
-				note(&sb, arena_printf(a, "%s is listed on %s",
-				    ip_format(&r->ips[i].ip, ip),
-				    safe_str(a, l->zone)));
-			}
-			unknown += l->listed < 0;
+		if (!check_req_set(q, CHECK_FAIL, "ptr-not-confirmed",
+		    arena_printf(a, "%s: PTR %s does not resolve back to it",
+		    addr, name))) {
+			return;
+		}
+		if (addressless && own_name(a, r, p->names[0].name)) {
+			q->fix = arena_printf(a, "publish the address record of "
+			    "%s in your zone, so that it resolves back", name);
+			q->fix_records = check_address_record(a,
+			    p->names[0].name, &ip->ip);
+		} else {
+			fix_ptr(a, q, r, ip, arena_printf(a, "change the PTR "
+			    "record from %s%s to your host's name", name,
+			    own_name(a, r, p->names[0].name) ? "" :
+			    " (the provider's name, not yours)"));
+		}
+	} else {
+		for (i = 0; i < p->nnames && !p->names[i].forward_confirmed;
+		    i++) {
+		}
+		name = safe_str(a, p->names[i].name);
+		if (p->names[i].generic == NULL) {
+			note(sb, arena_printf(a, "%s: PTR %s, forward-confirmed",
+			    addr, name));
+		} else if (check_req_set(q, CHECK_WARN, "ptr-generic",
+		    arena_printf(a, "%s: PTR %s looks like a provider's pool "
+		    "name (%s): receivers distrust mail from such names", addr,
+		    name, p->names[i].generic))) {
+			fix_ptr(a, q, r, ip, arena_printf(a, "change the PTR "
+			    "record from its pool name %s to your host's name",
+			    name));
 		}
 	}
-	if (listed > 0) {
-		q->status = CHECK_FAIL;
-	} else if (unknown > 0) {
-		q->status = CHECK_UNKNOWN;
-		note(&sb, arena_printf(a, "%zu blocklist answer%s unknown "
-		    "(some lists refuse queries from public resolvers)",
-		    unknown, unknown == 1 ? "" : "s"));
-	} else {
-		note(&sb, arena_printf(a, "not listed on %zu list%s",
-		    r->in->ndnsbls, r->in->ndnsbls == 1 ? "" : "s"));
+}
+
+/* Gmail wants forward-confirmed reverse DNS for every sending IP; over
+ * IPv6 it is its own rule, so each family is its own requirement. */
+static void
+require_ptr(struct arena *a, struct check_result *r, int family)
+{
+	struct check_requirement *q = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->nips; i++) {
+		if (r->ips[i].ip.family != family) {
+			continue;
+		}
+		if (q == NULL) {
+			q = check_req_add(r, family == AF_INET ? "ptr" :
+			    "ptr-ipv6", true, family == AF_INET ? codes_ptr :
+			    codes_ptr6);
+		}
+		ptr_of_ip(a, q, r, &r->ips[i], &sb);
 	}
-	q->message = arena_strdup(a, strbuf_str(&sb));
+	if (q != NULL && q->status == CHECK_PASS) {
+		q->message = arena_strdup(a, strbuf_str(&sb));
+	}
 	strbuf_finish(&sb);
 }
 
-/* A TXT record at name whose text starts with prefix (MTA-STS RFC 8461
- * §3.1, TLS-RPT RFC 8460 §3, BIMI). */
-static void
-inform_txt(struct arena *a, struct check_result *r, const char *id,
-    const struct dns_answer *ans, const char *prefix, const char *what)
+static bool
+is_localhost(const char *name)
 {
-	struct check_requirement *q = add(r, id, false, codes_none);
-	size_t i, len, found = 0;
+	size_t len = strlen(name);
 
-	q->status = CHECK_INFO;
-	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		const char *text = dns_txt_join(a, &ans->txt[i], &len);
+	return strcasecmp(name, "localhost") == 0 ||
+	    strcasecmp(name, "localhost.localdomain") == 0 ||
+	    (len > 10 && strcasecmp(name + len - 10, ".localhost") == 0);
+}
 
-		if (len >= strlen(prefix) && strncmp(text, prefix,
-		    strlen(prefix)) == 0) {
-			found++;
-			q->message = arena_printf(a, "%s: %s", ans->name,
-			    safe_text(a, text, len));
+/* The fix of a HELO name: the server's own host name, resolving to it. */
+static void
+fix_helo(struct arena *a, struct check_requirement *q,
+    const struct check_result *r, const struct ip_addr *ip)
+{
+	bool resolves;
+	const char *host = check_host_name(a, r, ip, false, &resolves);
+
+	q->fix = arena_printf(a, "make the server say HELO/EHLO with its host "
+	    "name, such as %s (Postfix: smtp_helo_name or myhostname; Exim: "
+	    "primary_hostname)%s", safe_str(a, host), resolves ? "" :
+	    ", and publish its address record");
+	q->fix_records = resolves ? NULL : check_address_record(a, host, ip);
+}
+
+static void
+helo_of_ip(struct arena *a, struct check_requirement *q,
+    const struct check_result *r, const struct ip_addr *ip)
+{
+	const char *helo = safe_str(a, r->in->helo), *addr = check_ip_text(a, ip);
+	const struct dns_answer *ans = ip->family == AF_INET ? r->helo_a4 :
+	    r->helo_a6;
+
+	if (dns_kind_is_failure(ans->kind)) {
+		check_req_failed(a, q, "helo-lookup-failed", NULL, ans);
+		return;
+	}
+	if (dns_answer_has_addr(ans, ip)) {
+		return;
+	}
+	if (r->helo_a4->kind == DNS_ANS_RECORDS ||
+	    r->helo_a6->kind == DNS_ANS_RECORDS) {
+		/* The name is another host's: the server needs its own. */
+		if (check_req_set(q, CHECK_FAIL, "helo-address-mismatch",
+		    arena_printf(a, "the HELO name %s does not resolve to %s",
+		    helo, addr))) {
+			fix_helo(a, q, r, ip);
+		}
+		return;
+	}
+	if (!check_req_set(q, CHECK_FAIL, "helo-no-address", arena_printf(a,
+	    "the HELO name %s has no address record", helo))) {
+		return;
+	}
+	if (own_name(a, r, r->in->helo)) {
+		q->fix = arena_printf(a, "publish the address record of %s, "
+		    "so that it resolves to the server", helo);
+		q->fix_records = check_address_record(a, r->in->helo, ip);
+	} else {
+		fix_helo(a, q, r, ip);
+	}
+}
+
+/* RFC 5321 §4.1.1.1: the HELO/EHLO argument is the client's fully
+ * qualified domain name; receivers check that it resolves to the client
+ * and refuse "localhost" or a bare address. */
+static void
+require_helo(struct arena *a, struct check_result *r)
+{
+	const char *helo = r->in->helo;
+	struct check_requirement *q;
+	struct ip_addr literal;
+	size_t i;
+
+	if (helo == NULL) {
+		return;
+	}
+	q = check_req_add(r, "helo", true, codes_none);
+	if (is_localhost(helo)) {
+		check_req_set(q, CHECK_FAIL, "helo-localhost", arena_printf(a,
+		    "the HELO name %s names the machine itself, not a host on "
+		    "the Internet: receivers refuse or distrust it",
+		    safe_str(a, helo)));
+	} else if (helo[0] == '[' || ip_parse(helo, &literal)) {
+		check_req_set(q, CHECK_FAIL, "helo-bare-ip", arena_printf(a,
+		    "the HELO name %s is an address, not the server's host name",
+		    safe_str(a, helo)));
+	} else if (r->helo_a4 == NULL) {
+		check_req_set(q, CHECK_FAIL, "helo-not-fqdn", arena_printf(a,
+		    "the HELO name %s is not a fully qualified domain name",
+		    safe_str(a, helo)));
+	}
+	if (q->status == CHECK_FAIL) {
+		if (r->nips > 0) {
+			fix_helo(a, q, r, &r->ips[0].ip);
+		} else {
+			q->fix = "make the server say HELO/EHLO with its fully "
+			    "qualified host name";
+		}
+		return;
+	}
+	for (i = 0; i < r->nips; i++) {
+		helo_of_ip(a, q, r, &r->ips[i].ip);
+	}
+	if (q->status == CHECK_PASS) {
+		q->message = arena_printf(a, "the HELO name %s resolves to the "
+		    "sending IP%s", safe_str(a, helo), r->nips == 1 ? "" : "s");
+	}
+}
+
+static bool
+is_null_mx(const struct dns_answer *mx)
+{
+	return mx->kind == DNS_ANS_RECORDS && mx->count == 1 &&
+	    mx->mx[0].host[0] == '\0';
+}
+
+/* RFC 7505 §4.2: a domain with a null MX should not be used as the
+ * envelope sender -- bounces cannot reach it -- and receivers may refuse
+ * such mail with 550 5.7.27. */
+static void
+fail_null_sender(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const char *bounce = arena_printf(a, "bounces.%s", r->sender_domain);
+	const char *terms = "", *host = arena_printf(a, "mail.%s",
+	    r->in->domain);
+	bool resolves;
+	size_t i;
+
+	check_req_set(q, CHECK_FAIL, "mx-null-sender", arena_printf(a, "%s, "
+	    "the envelope sender's domain, publishes a null MX (RFC 7505): "
+	    "bounces cannot reach it, and receivers may refuse its mail "
+	    "(RFC 7505 §4.2: 550 5.7.27)", safe_str(a, r->sender_domain)));
+	for (i = 0; i < r->nips; i++) {
+		terms = arena_printf(a, "%s%s%s:%s", terms, *terms ? " " : "",
+		    r->ips[i].ip.family == AF_INET ? "ip4" : "ip6",
+		    check_ip_text(a, &r->ips[i].ip));
+	}
+	if (r->nips > 0) {
+		host = check_host_name(a, r, &r->ips[0].ip, true,
+		    &resolves);
+	}
+	q->fix = arena_printf(a, "send with an envelope sender (MAIL FROM, "
+	    "--sender) in a bounce domain that receives mail, such as %s, "
+	    "and publish its MX%s", safe_str(a, bounce), r->nips ?
+	    " and SPF records" : " record");
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.", safe_str(a, bounce),
+	    safe_str(a, host));
+	if (r->nips > 0) {
+		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
+		    check_txt_record(a, bounce, arena_printf(a, "v=spf1 %s "
+		    "-all", terms)));
+	}
+}
+
+/* One MX host: reachable addresses, or why not. */
+static void
+mx_host(struct arena *a, struct check_requirement *q,
+    const struct check_result *r, const struct check_mx *m,
+    struct strbuf *sb)
+{
+	const struct dns_answer *both[2] = { m->a4, m->a6 };
+	struct strbuf addrs = STRBUF_INIT;
+	size_t k, j;
+
+	for (k = 0; k < 2; k++) {
+		if (dns_kind_is_failure(both[k]->kind)) {
+			check_req_failed(a, q, "mx-lookup-failed", NULL,
+			    both[k]);
+		}
+		for (j = 0; both[k]->kind == DNS_ANS_RECORDS &&
+		    j < both[k]->count; j++) {
+			const struct ip_addr *ip = &both[k]->addrs[j];
+			const char *block = ip_addr_unreachable(ip);
+
+			strbuf_addf(&addrs, "%s%s", addrs.len ? ", " : "",
+			    check_ip_text(a, ip));
+			if (block != NULL && check_req_set(q, CHECK_FAIL,
+			    "mx-address-not-public", arena_printf(a, "%s "
+			    "resolves to %s, not a public address (%s): servers "
+			    "on the Internet cannot deliver to it",
+			    safe_str(a, m->host), check_ip_text(a, ip),
+			    block))) {
+				size_t i;
+
+				q->fix = "publish the public address of the "
+				    "server (the one your router or provider "
+				    "gives it, with port 25 forwarded to it)";
+				for (i = 0; i < r->in->nips; i++) {
+					if (r->in->ips[i].family == ip->family) {
+						q->fix_records =
+						    check_address_record(a,
+						    m->host, &r->in->ips[i]);
+						break;
+					}
+				}
+				if (q->fix_records == NULL) {
+					q->fix = arena_printf(a, "%s; give it "
+					    "with --ip to see the record",
+					    q->fix);
+				}
+			}
 		}
 	}
-	if (dns_kind_is_failure(ans->kind)) {
-		q->status = CHECK_UNKNOWN;
-		q->message = arena_printf(a, "the lookup of %s failed",
-		    ans->name);
-	} else if (found == 0) {
-		q->message = arena_printf(a, "no %s (%s; optional)", what,
-		    ans->name);
-	} else if (found > 1) {
-		q->status = CHECK_WARN;
-		q->message = arena_printf(a, "%zu %s records at %s: receivers "
-		    "ignore them all", found, what, ans->name);
+	if (addrs.len == 0 && dns_kind_is_void(m->a4->kind) &&
+	    dns_kind_is_void(m->a6->kind) && check_req_set(q, CHECK_FAIL,
+	    "mx-host-no-address", arena_printf(a, "the MX host %s has no "
+	    "address record: mail to %s cannot be delivered",
+	    safe_str(a, m->host), safe_str(a, r->in->domain)))) {
+		q->fix = arena_printf(a, "publish the address record of %s",
+		    safe_str(a, m->host));
+		q->fix_records = r->nips ? check_address_record(a, m->host,
+		    &r->ips[0].ip) : NULL;
 	}
+	note(sb, arena_printf(a, "%s (%s)", safe_str(a, m->host), addrs.len ?
+	    strbuf_str(&addrs) : "no address"));
+	strbuf_finish(&addrs);
+}
+
+static void
+fix_mx_missing(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const char *domain = safe_str(a, r->in->domain), *host;
+	bool resolves;
+
+	q->fix = arena_printf(a, "publish an MX record naming the host that "
+	    "receives mail for %s", domain);
+	if (r->nips == 0) {
+		return;
+	}
+	host = check_host_name(a, r, &r->ips[0].ip, true, &resolves);
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.", domain,
+	    safe_str(a, host));
+	if (!resolves) {
+		q->fix = arena_printf(a, "%s, and the host's address record",
+		    q->fix);
+		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
+		    check_address_record(a, host, &r->ips[0].ip));
+	}
+}
+
+static void
+require_mx(struct arena *a, struct check_result *r)
+{
+	struct check_requirement *q = check_req_add(r, "mx", true, codes_none);
+	const char *domain = safe_str(a, r->in->domain);
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (r->sender_mx ? is_null_mx(r->sender_mx) : r->null_mx) {
+		fail_null_sender(a, q, r);
+	} else if (r->sender_mx && dns_kind_is_failure(r->sender_mx->kind)) {
+		check_req_failed(a, q, "mx-lookup-failed", NULL, r->sender_mx);
+	}
+	if (dns_kind_is_failure(r->mx->kind)) {
+		check_req_failed(a, q, "mx-lookup-failed", NULL, r->mx);
+	} else if (r->null_mx) {
+		check_req_set(q, CHECK_INFO, NULL, arena_printf(a, "%s receives "
+		    "no mail (null MX, RFC 7505); bounces go to %s", domain,
+		    safe_str(a, r->sender_domain)));
+	} else if (r->mx->kind != DNS_ANS_RECORDS && check_req_set(q,
+	    CHECK_WARN, "mx-missing", arena_printf(a, "%s has no MX record: "
+	    "replies to it go to its address record, if any (RFC 5321 "
+	    "§5.1)", domain))) {
+		fix_mx_missing(a, q, r);
+	}
+	for (i = 0; i < r->nmx && !r->null_mx; i++) {
+		if (r->mxhosts[i].host[0] != '\0') {
+			mx_host(a, q, r, &r->mxhosts[i], &sb);
+		}
+	}
+	if (q->status == CHECK_PASS) {
+		q->message = arena_strdup(a, strbuf_str(&sb));
+	}
+	strbuf_finish(&sb);
+}
+
+void
+check_require_host(struct arena *a, struct check_result *r)
+{
+	require_sending_ip(a, r);
+	require_ptr(a, r, AF_INET);
+	require_ptr(a, r, AF_INET6);
+	require_helo(a, r);
+	require_mx(a, r);
 }
 
 static void
@@ -382,36 +503,12 @@ lint_parts(struct arena *a, struct check_result *r)
 void
 check_evaluate(struct arena *a, struct check_result *r)
 {
-	bool bulk = !r->in->all_senders;
-
 	lint_parts(a, r);
 	r->reqs = arena_calloc(a, CHECK_MAX_REQUIREMENTS, sizeof(*r->reqs));
-	if (r->nips == 0) {
-		struct check_requirement *q = add(r, "sending-ip", true, codes_none);
-
-		q->status = CHECK_UNKNOWN;
-		q->message = "no sending IP: the domain has no MX host with an "
-		    "address; give --ip";
-	} else {
-		require_ptr(a, r);
+	if (domain_exists_check(a, r)) {
+		check_require_host(a, r);
+		check_require_auth(a, r, !r->in->all_senders);
+		check_require_info(a, r);
 	}
-	if (!bulk) {
-		require_authentication(a, r);
-	}
-	require_spf(a, r, bulk);
-	require_dkim(a, r, bulk);
-	require_dmarc(a, r, bulk);
-	require_alignment(a, r, bulk);
-	if (r->in->ndnsbls > 0 && r->nips > 0) {
-		require_blocklists(a, r);
-	}
-	require_spf_limits(a, r);
-	add(r, "tls", false, codes_tls)->status = CHECK_INFO;
-	r->reqs[r->nreqs - 1].message = "TLS cannot be seen in DNS: check "
-	    "that the server offers STARTTLS (openssl s_client -starttls "
-	    "smtp -connect HOST:25)";
-	inform_txt(a, r, "mta-sts", r->mta_sts, "v=STSv1", "MTA-STS record");
-	inform_txt(a, r, "tls-rpt", r->tls_rpt, "v=TLSRPTv1",
-	    "TLS-RPT record");
-	inform_txt(a, r, "bimi", r->bimi, "v=BIMI1", "BIMI record");
+	r->verdict = check_verdict(r->reqs, r->nreqs);
 }

@@ -455,6 +455,10 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	}
 	b.njobs = BATCH_LINES_PER_SLOT * (rc->g->concurrency ?
 	    rc->g->concurrency : BATCH_DEFAULT_CONCURRENCY);
+	if (cmd->ops->batch_lines != NULL && cmd->ops->batch_lines(opts) &&
+	    b.njobs > cmd->ops->batch_lines(opts)) {
+		b.njobs = cmd->ops->batch_lines(opts);
+	}
 	b.jobs = xcalloc(b.njobs, sizeof(*b.jobs));
 	b.runnable = xcalloc(b.njobs, sizeof(*b.runnable));
 	b.window_size = b.njobs * 4;

@@ -1,4 +1,5 @@
 /* mailauth check: is a domain and its mail server ready for Gmail? */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -6,8 +7,11 @@
 #include "check/check.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/smtp.h"
 #include "dmarc/psl.h"
 #include "report/check.h"
+#include "report/smtp.h"
+#include "smtp/smtp.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -18,6 +22,9 @@ enum check_key {
 	OPT_SELECTOR = 's',
 	OPT_ALL_SENDERS = 5000,
 	OPT_DNSBL,
+	OPT_NO_DNSBL,
+	OPT_DETAILS,
+	OPT_SMTP,
 };
 
 /* Blocklists asked when --dnsbl is not given: the two that most
@@ -36,6 +43,10 @@ struct check_opts {
 	const char *sender;
 	const char *helo;
 	bool all_senders;
+	bool no_dnsbl;
+	bool details;
+	bool smtp;		/* --smtp: probe the MX hosts */
+	struct smtp_cli smtp_cli;
 };
 
 static const struct option check_longopts[] = {
@@ -46,6 +57,10 @@ static const struct option check_longopts[] = {
 	{ "selector", required_argument, NULL, OPT_SELECTOR },
 	{ "all-senders", no_argument, NULL, OPT_ALL_SENDERS },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ "no-dnsbl", no_argument, NULL, OPT_NO_DNSBL },
+	{ "details", no_argument, NULL, OPT_DETAILS },
+	{ "smtp", no_argument, NULL, OPT_SMTP },
+	SMTP_CLI_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -80,6 +95,12 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
+	case OPT_NO_DNSBL: o->no_dnsbl = true; return 0;
+	case OPT_DETAILS: o->details = true; return 0;
+	case OPT_SMTP: o->smtp = true; return 0;
+	}
+	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
+		return 0;
 	}
 	*err = "unknown option";
 	return -1;
@@ -87,9 +108,15 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 
 struct check_state {
 	struct run_ctx *rc;
+	bool details;
 	struct check_input in;
 	struct arena *arena;
 	struct check_result *result;
+	bool smtp;			/* --smtp */
+	struct smtp_input smtp_in;
+	struct smtp_probe_config smtp_cfg;
+	char ehlo[SMTP_CLI_EHLO_MAX];
+	struct smtp_result *smtp_result;
 };
 
 static bool
@@ -100,7 +127,94 @@ check_step(void *arg)
 	arena_destroy(st->arena);
 	st->arena = arena_create();
 	st->result = check_run(st->arena, run_lookup, st->rc->res, &st->in);
-	return st->result->pending == 0;
+	if (!st->smtp) {
+		return st->result->pending == 0;
+	}
+	/* --smtp asks its questions in the same pass, then probes the MX
+	 * hosts once every answer is in. */
+	st->smtp_result = smtp_gather(st->arena, run_lookup, st->rc->res,
+	    &st->smtp_in);
+	if (st->result->pending > 0 || st->smtp_result->pending > 0) {
+		return false;
+	}
+	smtp_cli_probe(st->arena, st->smtp_result, &st->smtp_cfg);
+	return true;
+}
+
+/* With --smtp, the tls line says what the probe found: the MX hosts'
+ * inbound STARTTLS, which predicts but does not prove the server's own
+ * outbound TLS. It stays information: the verdict does not change. */
+static void
+judge_tls(struct check_state *st)
+{
+	struct check_result *r = st->result;
+	size_t i;
+
+	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
+	for (i = 0; i < r->nreqs; i++) {
+		struct check_requirement *q = &r->reqs[i];
+
+		if (strcmp(q->id, "tls") != 0) {
+			continue;
+		}
+		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
+		    CHECK_PASS : st->smtp_result->verdict ==
+		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+		q->message = arena_printf(st->arena, "the MX hosts' inbound "
+		    "STARTTLS (it predicts, not proves, your server's "
+		    "outbound TLS): %s", smtp_summary(st->arena,
+		    st->smtp_result));
+		if (q->status != CHECK_PASS) {
+			q->code = q->status == CHECK_FAIL ? "tls-fail" :
+			    "tls-unknown";
+			q->fix = arena_printf(st->arena, "see mailauth smtp %s "
+			    "for each MX host", safe_str(st->arena,
+			    st->in.domain));
+		}
+	}
+}
+
+/* A sending IP as Gmail would see it: an address that is private,
+ * shared, loopback or link-local is the inside of a NAT or a typo. */
+static int
+sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
+{
+	const char *block;
+
+	if (!ip_parse(arg, ip)) {
+		return run_usage(rc, "invalid IP address '%s'",
+		    safe_str(rc->arena, arg));
+	}
+	block = ip_addr_unreachable(ip);
+	if (block != NULL) {
+		return run_usage(rc, "--ip %s is not a public address (%s): "
+		    "Gmail sees the public address your router or provider "
+		    "gives the server; give that instead",
+		    safe_str(rc->arena, arg), block);
+	}
+	return 0;
+}
+
+/* A blocklist zone is a domain name; "" would ask for the bare reversed
+ * IP. Returns the zone to ask, or NULL with rc->error set. */
+static const char *
+dnsbl_zone(struct run_ctx *rc, const char *arg)
+{
+	const char *zone;
+
+	if (arg[0] == '\0') {
+		run_usage(rc, "empty --dnsbl zone: give a blocklist zone such "
+		    "as zen.spamhaus.org, or --no-dnsbl");
+		return NULL;
+	}
+	zone = run_domain_arg(rc, arg);
+	if (zone == NULL) {
+		char why[sizeof(rc->error)];
+
+		snprintf(why, sizeof(why), "%s", rc->error);
+		run_usage(rc, "--dnsbl: %s", why);
+	}
+	return zone;
 }
 
 /* Fills the input from the options; a usage error names the input. */
@@ -110,6 +224,8 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 {
 	struct ip_addr *ips = arena_calloc(rc->arena, o->nips + 1,
 	    sizeof(*ips));
+	const char **zones = arena_calloc(rc->arena, o->ndnsbls + 1,
+	    sizeof(*zones));
 	size_t i;
 
 	memset(in, 0, sizeof(*in));
@@ -119,9 +235,8 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
 	for (i = 0; i < o->nips; i++) {
-		if (!ip_parse(o->ips[i], &ips[i])) {
-			return run_usage(rc, "invalid IP address '%s'",
-			    safe_str(rc->arena, o->ips[i]));
+		if (sending_ip(rc, o->ips[i], &ips[i]) != 0) {
+			return EXIT_USAGE;
 		}
 	}
 	in->ips = ips;
@@ -133,9 +248,15 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
 	}
-	if (o->ndnsbls > 0) {
-		in->dnsbls = (const char *const *)arena_memdup(rc->arena,
-		    o->dnsbls, o->ndnsbls * sizeof(o->dnsbls[0]));
+	for (i = 0; i < o->ndnsbls; i++) {
+		if ((zones[i] = dnsbl_zone(rc, o->dnsbls[i])) == NULL) {
+			return EXIT_USAGE;
+		}
+	}
+	if (o->no_dnsbl) {
+		in->ndnsbls = 0;
+	} else if (o->ndnsbls > 0) {
+		in->dnsbls = zones;
 		in->ndnsbls = o->ndnsbls;
 	} else {
 		in->dnsbls = default_dnsbls;
@@ -144,27 +265,40 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	return 0;
 }
 
-/* Exit 0 only when every required item passes; a required item DNS
- * could not decide, and nothing failed, is exit 3. */
+/* The verdict decides: 0 ready, 1 not-ready, 3 unknown. */
 static int
 check_conclude(void *state)
 {
 	struct check_state *st = state;
-	const struct check_result *r = st->result;
-	bool failed = false, unknown = false;
-	size_t i;
 
 	check_evaluate(st->arena, st->result);
-	for (i = 0; i < r->nreqs; i++) {
-		const struct check_requirement *q = &r->reqs[i];
-
-		if (!q->required) {
-			continue;
-		}
-		failed |= q->status == CHECK_FAIL || q->status == CHECK_WARN;
-		unknown |= q->status == CHECK_UNKNOWN;
+	if (st->smtp) {
+		judge_tls(st);
+		st->result->verdict = check_verdict(st->result->reqs,
+		    st->result->nreqs);
 	}
-	return failed ? EXIT_PROBLEMS : unknown ? EXIT_DNS : EXIT_CLEAN;
+	return check_verdict_exit(st->result->verdict);
+}
+
+/* --smtp and the probe options that go with it. */
+static int
+smtp_start(struct run_ctx *rc, const struct check_opts *o,
+    struct check_state *st, const char *domain)
+{
+	const struct smtp_cli *c = &o->smtp_cli;
+
+	if (!o->smtp) {
+		return c->port || c->timeout || c->ca_file ? run_usage(rc,
+		    "--smtp-port, --smtp-timeout and --ca-file go with "
+		    "--smtp: add --smtp to probe the MX hosts") : 0;
+	}
+	st->smtp = true;
+	st->smtp_in.name = domain;
+	if (smtp_cli_config(rc, c, &st->smtp_cfg, st->ehlo) != 0) {
+		return EXIT_USAGE;
+	}
+	st->smtp_in.port = st->smtp_cfg.port;
+	return 0;
 }
 
 static int
@@ -175,6 +309,7 @@ check_start(struct run_ctx *rc, void *opts, void *state, int argc,
 	const char *domain;
 
 	st->rc = rc;
+	st->details = ((struct check_opts *)opts)->details;
 	if (argc != 1) {
 		return run_usage(rc, argc == 0 ? "check: missing DOMAIN" :
 		    "check: expected one DOMAIN, got %d arguments", argc);
@@ -184,7 +319,7 @@ check_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		return EXIT_USAGE;
 	}
 	st->in.psl = run_psl(rc);
-	return 0;
+	return smtp_start(rc, opts, st, domain);
 }
 
 /* A batch line is "DOMAIN [IP ...]". */
@@ -206,13 +341,29 @@ check_text(void *state)
 {
 	struct check_state *st = state;
 
-	report_check_text(st->rc->out, &st->rc->style, st->result);
+	report_check_text(st->rc->out, &st->rc->style, st->result,
+	    st->details);
 }
 
 static cJSON *
 check_json(void *state)
 {
-	return report_check_json(((struct check_state *)state)->result);
+	struct check_state *st = state;
+	cJSON *obj = report_check_json(st->result);
+
+	if (st->smtp) {
+		cJSON_AddItemToObject(obj, "smtp",
+		    report_smtp_json(st->smtp_result));
+	}
+	return obj;
+}
+
+/* With --smtp, one line at a time (smtp_batch_lines). */
+static size_t
+check_batch_lines(const void *opts)
+{
+	return ((const struct check_opts *)opts)->smtp ?
+	    smtp_batch_lines(opts) : 0;
 }
 
 static void
@@ -233,6 +384,7 @@ static const struct command_ops check_ops = {
 	.text = check_text,
 	.json = check_json,
 	.release = check_release,
+	.batch_lines = check_batch_lines,
 };
 
 const struct command cmd_check = {
@@ -240,7 +392,8 @@ const struct command cmd_check = {
 	.summary = "is a domain and its mail server ready for Gmail?",
 	.usage = "check [OPTIONS] DOMAIN",
 	.help =
-	    "  -i, --ip IP         a sending IP (repeatable; default: the\n"
+	    "  -i, --ip IP         the public IP the server sends from\n"
+	    "                      (repeatable; default: the public\n"
 	    "                      addresses of the domain's MX hosts)\n"
 	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
 	    "                      postmaster@DOMAIN)\n"
@@ -249,7 +402,20 @@ const struct command cmd_check = {
 	    "  --all-senders       Google's rules for all senders instead of\n"
 	    "                      those for bulk senders\n"
 	    "  --dnsbl ZONE        a DNS blocklist to ask (repeatable; default\n"
-	    "                      zen.spamhaus.org and bl.spamcop.net)\n",
+	    "                      zen.spamhaus.org and bl.spamcop.net);\n"
+	    "                      blocklists are information, never the\n"
+	    "                      verdict\n"
+	    "  --no-dnsbl          ask no blocklist\n"
+	    "  --details           also show the SPF, DKIM, DMARC and PTR\n"
+	    "                      sections in full\n"
+	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"
+	    "                      line (as mailauth smtp; information only)\n"
+	    "  --smtp-port N, --smtp-timeout SECONDS, --ca-file FILE\n"
+	    "                      as for mailauth smtp, with --smtp\n"
+	    "\n"
+	    "Verdict: ready (exit 0), not-ready (exit 1: a required item\n"
+	    "fails), unknown (exit 3: none fails, a required item could not\n"
+	    "be decided); warnings and information never change it.\n",
 	.shortopts = "i:f:e:s:",
 	.longopts = check_longopts,
 	.opts_size = sizeof(struct check_opts),

@@ -36,6 +36,10 @@ struct command_ops {
 	void (*text)(void *state);	/* prints to rc->out */
 	cJSON *(*json)(void *state);	/* the caller owns the object */
 	void (*release)(void *state);	/* frees what the state holds */
+	/* Lines of a batch in progress at once with these options,
+	 * whatever --concurrency says; 0: no bound of the command's own.
+	 * NULL: none. */
+	size_t (*batch_lines)(const void *opts);
 };
 
 struct command {
@@ -58,5 +62,7 @@ extern const struct command cmd_ptr;
 extern const struct command cmd_check;
 extern const struct command cmd_dmarc;
 extern const struct command cmd_dkim;
+extern const struct command cmd_smtp;
+extern const struct command cmd_message;
 
 #endif

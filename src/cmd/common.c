@@ -1,5 +1,6 @@
 #include "cmd/common.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "bounds.h"
 #include "cmd/cmd.h"
+#include "dkim/message.h"
 #include "dmarc/psl.h"
 #include "dns/name.h"
 #include "dns/resolver.h"
@@ -146,6 +148,37 @@ run_until_complete(struct run_ctx *rc, run_step_fn step, void *state)
 			break;
 		}
 	}
+}
+
+int
+run_read_message(struct run_ctx *rc, const char *path,
+    const struct dkim_message **out)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *data;
+	size_t len;
+
+	if (f == NULL) {
+		return run_usage(rc, "cannot read message '%s': %s",
+		    safe_str(rc->arena, path), strerror(errno));
+	}
+	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
+	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
+	if (f != stdin) {
+		fclose(f);
+	}
+	if (len > DKIM_MAX_MESSAGE) {
+		free(data);
+		return run_usage(rc, "message '%s' is larger than %d MiB",
+		    safe_str(rc->arena, path), DKIM_MAX_MESSAGE >> 20);
+	}
+	*out = dkim_message_parse(rc->arena, data, len);
+	free(data);
+	if (*out == NULL) {
+		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
+		    "header fields)", safe_str(rc->arena, path));
+	}
+	return 0;
 }
 
 const char *

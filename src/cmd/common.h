@@ -53,6 +53,13 @@ void run_until_complete(struct run_ctx *rc, run_step_fn step, void *state);
 /* The Public Suffix List, loaded once per run (batch lines share it). */
 const struct dmarc_psl *run_psl(struct run_ctx *rc);
 
+/* Reads the RFC 5322 message in path ("-": standard input) into the
+ * run's arena. Returns 0, or EXIT_USAGE with rc->error naming the file
+ * (unreadable, too large, no header fields). */
+struct dkim_message;
+int run_read_message(struct run_ctx *rc, const char *path,
+    const struct dkim_message **out);
+
 /* Converts a domain typed by the user (IDN allowed) to the name to query;
  * NULL with rc->error set when it is not a valid domain name. */
 const char *run_domain_arg(struct run_ctx *rc, const char *input);

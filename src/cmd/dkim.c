@@ -87,37 +87,6 @@ dkim_step(void *arg)
 	return pending == 0;
 }
 
-/* Reads the message to verify; a usage error names the file. */
-static int
-read_message(struct run_ctx *rc, const char *path, struct dkim_state *st)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *data;
-	size_t len;
-
-	if (f == NULL) {
-		return run_usage(rc, "cannot read message '%s': %s",
-		    safe_str(rc->arena, path), strerror(errno));
-	}
-	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
-	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
-	if (f != stdin) {
-		fclose(f);
-	}
-	if (len > DKIM_MAX_MESSAGE) {
-		free(data);
-		return run_usage(rc, "message '%s' is larger than %d MiB",
-		    safe_str(rc->arena, path), DKIM_MAX_MESSAGE >> 20);
-	}
-	st->msg = dkim_message_parse(rc->arena, data, len);
-	free(data);
-	if (st->msg == NULL) {
-		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
-		    "header fields)", safe_str(rc->arena, path));
-	}
-	return 0;
-}
-
 /* DOMAIN, or SELECTOR._domainkey.DOMAIN as dig users write it. */
 static int
 domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
@@ -151,7 +120,8 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 	if (argc == 1 && domain_argument(rc, o, argv[0], st) != 0) {
 		return EXIT_USAGE;
 	}
-	if (o->verify != NULL && read_message(rc, o->verify, st) != 0) {
+	if (o->verify != NULL && run_read_message(rc, o->verify,
+	    &st->msg) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->nselectors > 0) {

@@ -52,8 +52,8 @@ ptr_step(void *arg)
 
 	arena_destroy(st->arena);
 	st->arena = arena_create();
-	st->result = ptr_check(st->arena, run_lookup, st->rc->res, &st->ip,
-	    st->opts->helo, st->opts->domain);
+	st->result = ptr_check(st->arena, run_lookup, st->rc->res,
+	    run_psl(st->rc), &st->ip, st->opts->helo, st->opts->domain);
 	return st->result->pending == 0;
 }
 

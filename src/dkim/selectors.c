@@ -27,6 +27,10 @@ read_selector(struct arena *a, struct dkim_selector *s)
 	size_t len;
 	const char *text;
 
+	/* The CNAME exists, its target does not: with Microsoft 365, the
+	 * state of a domain whose DKIM signing is not turned on. */
+	s->dangling = s->answer->cname != NULL &&
+	    s->answer->kind == DNS_ANS_NXDOMAIN;
 	s->txt = dkim_key_txt(a, s->answer, &s->several);
 	if (s->txt == NULL) {
 		return;
@@ -50,6 +54,7 @@ dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 		}
 	}
 	p->sels = arena_calloc(a, nselectors, sizeof(*p->sels));
+	p->failed = arena_calloc(a, nselectors, sizeof(*p->failed));
 	p->tried = nselectors;
 	for (i = 0; i < nselectors; i++) {
 		struct dkim_selector s;
@@ -64,9 +69,12 @@ dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 			continue;
 		}
 		read_selector(a, &s);
-		/* A probe reports what exists; -s reports every selector. */
-		if (!p->probed || s.txt != NULL ||
-		    dns_kind_is_failure(s.answer->kind)) {
+		/* A probe reports what exists, and counts the lookups that
+		 * failed; -s reports every selector. */
+		if (p->probed && dns_kind_is_failure(s.answer->kind)) {
+			p->failed[p->nfailed++] = s.answer;
+		} else if (!p->probed || s.txt != NULL ||
+		    s.answer->cname != NULL) {
 			p->sels[p->nsels++] = s;
 		}
 	}
@@ -172,6 +180,16 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 {
 	const struct dns_answer *ans = s->answer;
 
+	if (s->dangling) {
+		add(a, s, FINDING_ERROR, "dkim-cname-dangling",
+		    "turn DKIM signing on for the domain in the provider's "
+		    "admin console (Microsoft 365: Defender portal, Email "
+		    "authentication settings, DKIM); the CNAME itself is right",
+		    arena_printf(a, "%s is a CNAME to %s, which does not exist: "
+		    "DKIM is not enabled at the provider, which publishes the "
+		    "key there once it is", s->name, safe_str(a, ans->cname)));
+		return;
+	}
 	if (ans->cname != NULL) {
 		add(a, s, FINDING_INFO, "dkim-cname", NULL,
 		    arena_printf(a, "%s is a CNAME to %s (the key is managed "
@@ -181,8 +199,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, s, FINDING_ERROR, "dkim-dns-error",
 		    "check the domain's DNS servers",
-		    arena_printf(a, "the TXT lookup for %s failed (%s)",
-		    s->name, dns_kind_name(ans->kind)));
+		    dns_answer_failure(a, ans));
 		return;
 	}
 	if (s->txt == NULL) {
@@ -204,16 +221,52 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	lint_key(a, s);
 }
 
+/* "63 timeout, 2 servfail": the failed lookups counted by outcome, in
+ * the order the outcomes first appear. */
+static const char *
+failures_by_cause(struct arena *a, const struct dkim_probe *p)
+{
+	const char *text = "";
+	size_t i, j, n;
+
+	for (i = 0; i < p->nfailed; i++) {
+		enum dns_kind kind = p->failed[i]->kind;
+
+		for (j = 0; j < i && p->failed[j]->kind != kind; j++) {
+		}
+		if (j < i) {
+			continue;	/* counted with its first */
+		}
+		for (n = 0, j = i; j < p->nfailed; j++) {
+			n += p->failed[j]->kind == kind;
+		}
+		text = arena_printf(a, "%s%s%zu %s", text, *text ? ", " : "",
+		    n, dns_kind_name(kind));
+	}
+	return text;
+}
+
 void
 dkim_probe_lint(struct arena *a, struct dkim_probe *p)
 {
+	struct finding *f;
 	size_t i;
 
 	for (i = 0; i < p->nsels; i++) {
 		lint_selector(a, &p->sels[i]);
 	}
-	if (p->probed && p->nsels == 0) {
-		struct finding *f = finding_add(a, &p->findings, FINDING_ERROR,
+	if (p->nfailed > 0) {
+		/* One finding for the whole probe: a resolver that fails
+		 * usually fails every question alike. */
+		f = finding_add(a, &p->findings, FINDING_ERROR,
+		    "dkim-dns-error", "retry, or ask another resolver with "
+		    "@SERVER; give -s SELECTOR to ask for the one your server "
+		    "signs with", "the TXT lookups of %zu of %zu common "
+		    "selectors failed (%s): whether a key is published there "
+		    "is unknown", p->nfailed, p->tried, failures_by_cause(a, p));
+		f->domain = p->domain;
+	} else if (p->probed && p->nsels == 0) {
+		f = finding_add(a, &p->findings, FINDING_ERROR,
 		    "dkim-none-found", "give the selector your mail server "
 		    "signs with (-s), or publish a key", "no DKIM key found at "
 		    "any of the %zu common selectors", p->tried);

@@ -19,15 +19,21 @@ struct dkim_selector {
 	bool several;		/* more than one TXT record */
 	const struct dns_txt *txt;	/* the key record as published */
 	const struct dkim_key *key;	/* NULL when there is none */
+	bool dangling;		/* a CNAME to a name that does not exist */
 	struct finding_list findings;
 };
 
 struct dkim_probe {
 	const char *domain;
 	bool probed;		/* the built-in list, not -s */
-	struct dkim_selector *sels;	/* with -s: all; probed: found ones */
+	struct dkim_selector *sels;	/* with -s: all; probed: those with
+					 * a record or a CNAME */
 	size_t nsels;
 	size_t tried;		/* selectors asked */
+	const struct dns_answer **failed; /* probed: the lookups that failed
+					   * (whether a key is there is
+					   * unknown) */
+	size_t nfailed;
 	size_t pending;
 	struct finding_list findings;
 };

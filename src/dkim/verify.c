@@ -186,53 +186,68 @@ identity_allowed(const struct dkim_signature *sig)
 	    dns_name_equal(at + 1, sig->d);
 }
 
-/* The key for a signature, checked against it (RFC 6376 §6.1.2, RFC 8301
- * §3.2). False with a reason when it cannot be used. */
-static bool
-check_key(struct arena *a, struct dkim_signature *sig)
+const char *
+dkim_key_check(struct arena *a, const struct dns_answer *ans,
+    const char *name, enum dkim_alg alg, const struct dkim_key **key,
+    bool *temporary)
 {
-	const struct dns_answer *ans = sig->key_answer;
 	const struct dns_txt *txt;
 	const struct dkim_key *k;
 	bool several;
 	size_t len;
 	const char *text;
 
-	if (dns_kind_is_failure(ans->kind)) {
-		return conclude(sig, DKIM_RESULT_TEMPERROR, arena_printf(a,
-		    "key lookup failed (%s)", dns_kind_name(ans->kind)));
+	*temporary = dns_kind_is_failure(ans->kind);
+	if (*temporary) {
+		return arena_printf(a, "key lookup failed (%s)",
+		    dns_kind_name(ans->kind));
 	}
 	txt = dkim_key_txt(a, ans, &several);
 	if (txt == NULL) {
-		return unusable(sig, arena_printf(a, "key not found at %s",
-		    sig->key_name));
+		return arena_printf(a, "key not found at %s", name);
 	}
 	text = dns_txt_join(a, txt, &len);
-	sig->key = k = dkim_key_parse(a, text, len);
+	*key = k = dkim_key_parse(a, text, len);
 	if (k->revoked) {
-		return unusable(sig, "key revoked (empty p=)");
+		return "key revoked (empty p=)";
 	}
 	if (k->error != NULL || k->key_error != NULL) {
-		return unusable(sig, arena_printf(a, "key record unusable: %s",
-		    k->error ? k->error : k->key_error));
+		return arena_printf(a, "key record unusable: %s", k->error ?
+		    k->error : k->key_error);
 	}
-	if ((k->type == DKIM_KEY_RSA) != (sig->alg == DKIM_ALG_RSA_SHA256)) {
-		return unusable(sig, "key type does not match a=");
+	if ((k->type == DKIM_KEY_RSA) != (alg == DKIM_ALG_RSA_SHA256)) {
+		return "key type does not match a=";
 	}
 	if (!dkim_key_allows_hash(k, "sha256")) {
-		return unusable(sig, "the key's h= does not allow sha256");
+		return "the key's h= does not allow sha256";
 	}
 	if (!dkim_key_for_email(k)) {
-		return unusable(sig, "the key is not for mail: its s= lists "
-		    "neither email nor * (RFC 6376 §3.6.1)");
+		return "the key is not for mail: its s= lists neither email "
+		    "nor * (RFC 6376 §3.6.1)";
+	}
+	if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
+		return arena_printf(a, "RSA key of %u bits, under the 1024 RFC "
+		    "8301 requires", k->bits);
+	}
+	return NULL;
+}
+
+/* The key for a signature, checked against it. False with a reason when
+ * it cannot be used. */
+static bool
+check_key(struct arena *a, struct dkim_signature *sig)
+{
+	bool temporary;
+	const char *why = dkim_key_check(a, sig->key_answer, sig->key_name,
+	    sig->alg, &sig->key, &temporary);
+
+	if (why != NULL) {
+		return temporary ? conclude(sig, DKIM_RESULT_TEMPERROR, why) :
+		    unusable(sig, why);
 	}
 	if (!identity_allowed(sig)) {
 		return unusable(sig, "the key has t=s: the domain of i= must "
 		    "be d= itself, not a subdomain (RFC 6376 §3.6.1)");
-	}
-	if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
-		return unusable(sig, arena_printf(a, "RSA key of %u bits, under "
-		    "the 1024 RFC 8301 requires", k->bits));
 	}
 	return true;
 }

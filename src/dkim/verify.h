@@ -69,4 +69,12 @@ const char *dkim_result_name(enum dkim_result r);
 const struct dns_txt *dkim_key_txt(struct arena *a,
     const struct dns_answer *ans, bool *several);
 
+/* The key record for a signature by alg from the answer to its lookup
+ * (name): RFC 6376 §6.1.2, RFC 8301 §3.2. Sets *key when a record is
+ * found; returns NULL when the key can check the signature, else why not,
+ * with *temporary set when the lookup itself failed. */
+const char *dkim_key_check(struct arena *a, const struct dns_answer *ans,
+    const char *name, enum dkim_alg alg, const struct dkim_key **key,
+    bool *temporary);
+
 #endif

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "util/arena.h"
+#include "util/safe.h"
 
 /* Header bits c-ares 1.18 has no accessor for (RFC 1035 §4.1.1, RFC 4035
  * §3.2.3); TECH-NOTES.md §4.1 says to read them from the buffer. */
@@ -28,7 +29,7 @@ static const struct {
 } type_names[] = {
 	{ DNS_T_A, "A" }, { DNS_T_NS, "NS" }, { DNS_T_CNAME, "CNAME" },
 	{ DNS_T_SOA, "SOA" }, { DNS_T_PTR, "PTR" }, { DNS_T_MX, "MX" },
-	{ DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" },
+	{ DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" }, { DNS_T_TLSA, "TLSA" },
 };
 
 const char *
@@ -91,6 +92,29 @@ dns_kind_is_failure(enum dns_kind kind)
 {
 	return kind != DNS_ANS_RECORDS && !dns_kind_is_void(kind) &&
 	    kind != DNS_ANS_BADNAME;
+}
+
+const char *
+dns_answer_failure(struct arena *a, const struct dns_answer *ans)
+{
+	return arena_printf(a, "the %s lookup for %s failed (%s%s%s)",
+	    dns_type_name(ans->type), safe_str(a, ans->name),
+	    dns_kind_name(ans->kind), ans->error ? ": " : "",
+	    ans->error ? safe_str(a, ans->error) : "");
+}
+
+bool
+dns_answer_has_addr(const struct dns_answer *ans, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
+	    i < ans->count; i++) {
+		if (ip_equal(&ans->addrs[i], ip)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 struct dns_answer *
@@ -412,6 +436,55 @@ take_cname(struct arena *a, struct dns_answer *ans)
 	return DNS_ANS_RECORDS;
 }
 
+/* TLSA records (RFC 6698 §2.1) of the answer section whose owner is the
+ * question or where its CNAME chain led; c-ares 1.18 has no parser. */
+static enum dns_kind
+take_tlsa(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
+    int alen)
+{
+	const unsigned char *p = abuf + HDR_SIZE, *end = abuf + alen;
+	unsigned ancount = HDR_ANCOUNT(abuf), i;
+	struct dns_tlsa *tlsa = arena_calloc(a, ancount, sizeof(*tlsa));
+	const char *owner = ans->cname ? ans->cname : ans->name;
+	char *name = NULL;
+	long len;
+	size_t n = 0;
+
+	/* read_sections() has checked that every RR fits the message. */
+	len = skip_name(p, abuf, alen, &name);
+	ares_free_string(name);
+	p += len + 4;
+	for (i = 0; i < ancount; i++) {
+		unsigned type, rdlen;
+		bool mine;
+
+		name = NULL;
+		len = skip_name(p, abuf, alen, &name);
+		mine = len >= 0 && strcasecmp(name, owner) == 0;
+		ares_free_string(name);
+		if (len < 0) {
+			return DNS_ANS_MALFORMED;
+		}
+		p += len;
+		type = (unsigned)(p[0] << 8 | p[1]);
+		rdlen = (unsigned)(p[8] << 8 | p[9]);
+		p += 10;
+		if (mine && type == DNS_T_TLSA && rdlen >= 3 && p + rdlen <= end) {
+			tlsa[n].usage = p[0];
+			tlsa[n].selector = p[1];
+			tlsa[n].mtype = p[2];
+			tlsa[n].len = rdlen - 3;
+			tlsa[n].data = (const unsigned char *)arena_memdup(a,
+			    p + 3, rdlen - 3);
+			n++;
+		}
+		p += rdlen;
+	}
+	ans->tlsa = tlsa;
+	ans->count = n;
+	return n ? DNS_ANS_RECORDS : DNS_ANS_NODATA;
+}
+
 static enum dns_kind
 take_records(struct arena *a, struct dns_answer *ans,
     const unsigned char *abuf, int alen)
@@ -429,6 +502,8 @@ take_records(struct arena *a, struct dns_answer *ans,
 		return take_names(a, ans, abuf, alen);
 	case DNS_T_CNAME:
 		return take_cname(a, ans);
+	case DNS_T_TLSA:
+		return take_tlsa(a, ans, abuf, alen);
 	case DNS_T_SOA:
 		break;
 	}

@@ -20,6 +20,7 @@ enum dns_type {
 	DNS_T_MX = 15,
 	DNS_T_TXT = 16,
 	DNS_T_AAAA = 28,
+	DNS_T_TLSA = 52,
 };
 
 enum dns_kind {
@@ -60,6 +61,15 @@ struct dns_mx {
 	const char *host;	/* "" for the root (a null MX, RFC 7505) */
 };
 
+/* RFC 6698 §2.1: one TLSA record. */
+struct dns_tlsa {
+	unsigned usage;		/* 0..3: PKIX-TA, PKIX-EE, DANE-TA, DANE-EE */
+	unsigned selector;	/* 0 full certificate, 1 SubjectPublicKeyInfo */
+	unsigned mtype;		/* 0 exact, 1 SHA-256, 2 SHA-512 */
+	const unsigned char *data;	/* certificate association data */
+	size_t len;
+};
+
 struct dns_answer {
 	const char *name;	/* the question, normalized */
 	enum dns_type type;
@@ -79,6 +89,7 @@ struct dns_answer {
 	const struct ip_addr *addrs;	/* DNS_T_A, DNS_T_AAAA */
 	const struct dns_mx *mx;	/* DNS_T_MX */
 	const char *const *names;	/* DNS_T_PTR, DNS_T_NS, DNS_T_CNAME */
+	const struct dns_tlsa *tlsa;	/* DNS_T_TLSA */
 };
 
 /* Returns "TXT", "A", ... or "TYPE<n>". */
@@ -91,6 +102,12 @@ const char *dns_kind_name(enum dns_kind kind);
 bool dns_kind_is_void(enum dns_kind kind);
 /* A failure that says nothing about the data: SERVFAIL, timeout, ... */
 bool dns_kind_is_failure(enum dns_kind kind);
+/* "the TXT lookup for NAME failed (timeout: why)": which lookup failed
+ * and how, for a failed answer; made safe to print, in the arena. */
+const char *dns_answer_failure(struct arena *a, const struct dns_answer *ans);
+/* True when ans (A or AAAA records; NULL allowed) holds ip. */
+bool dns_answer_has_addr(const struct dns_answer *ans,
+    const struct ip_addr *ip);
 
 /* Classifies a response. status is the c-ares status given to the
  * callback; abuf may be NULL. The answer is built in the arena. Pure: no

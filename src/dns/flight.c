@@ -122,10 +122,17 @@ done(struct dns_flight *f, struct flight_question *q, struct dns_answer *ans)
 	f->owner.answered(f->owner.ctx, (size_t)(q - f->qs), ans);
 }
 
-/* What a c-ares status says about the server. */
+/* What a try's outcome says about the server. ares_send() passes any
+ * rcode up as a success, so SERVFAIL and REFUSED are read from the
+ * header (RFC 1035 §4.1.1). */
 static enum try_end
-end_of(int status)
+end_of(int status, const unsigned char *abuf, int alen)
 {
+	if (status == ARES_SUCCESS && abuf != NULL && alen >= 4 &&
+	    ((abuf[3] & 0x0f) == ns_r_servfail ||
+	    (abuf[3] & 0x0f) == ns_r_refused)) {
+		return TRY_REFUSED;
+	}
 	switch (status) {
 	case ARES_ETIMEOUT:
 	case ARES_ECANCELLED:
@@ -218,7 +225,7 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct flight_try *t = arg;
 	struct dns_flight *f = t->f;
 	struct flight_question *q = NULL;
-	enum try_end end = end_of(status);
+	enum try_end end = end_of(status, abuf, alen);
 	double now = clock_ms();
 
 	if (f->closing) {
@@ -245,10 +252,42 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	free(t);
 }
 
+/* The query ares_query() would send (RD set, EDNS with our UDP size),
+ * with the AD bit set as well: RFC 6840 §5.7 lets a validating resolver
+ * set AD in the response only when the query had AD or DO, and the AD
+ * bit is what DANE (RFC 7672 §2.2) depends on. c-ares 1.18 has no flag
+ * for it, so the header is written here (RFC 1035 §4.1.1: byte 3). */
+static int
+build_query(ares_channel ch, const char *name, enum dns_type type,
+    unsigned char **qbuf, int *qlen)
+{
+	struct ares_options opts;
+	int mask, status, edns = DNS_EDNS_UDP_SIZE;
+
+	/* c-ares drops EDNS for the whole channel when a server answers
+	 * FORMERR to it (ares_process.c, 1.18); follow it as ares_query()
+	 * does. */
+	if (ares_save_options(ch, &opts, &mask) == ARES_SUCCESS) {
+		if ((opts.flags & ARES_FLAG_EDNS) == 0) {
+			edns = 0;
+		}
+		ares_destroy_options(&opts);
+	}
+	status = ares_create_query(name, C_IN, (int)type, 0, 1, qbuf, qlen,
+	    edns);
+
+	if (status == ARES_SUCCESS) {
+		(*qbuf)[3] |= 0x20;
+	}
+	return status;
+}
+
 static void
 send_try(struct dns_flight *f, struct flight_question *q, double now)
 {
 	struct flight_try *t = xcalloc(1, sizeof(*t));
+	unsigned char *qbuf = NULL;
+	int qlen = 0;
 
 	t->f = f;
 	t->idx = (size_t)(q - f->qs);
@@ -278,9 +317,15 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	if (t->number == 1 && f->owner.first_sent != NULL) {
 		f->owner.first_sent(f->owner.ctx, t->idx);
 	}
-	/* The callback may run before ares_query returns (a bad name, no
-	 * memory): the state above is already right for that. */
-	ares_query(f->ch->ares, q->name, C_IN, (int)q->type, on_try, t);
+	/* The callback may run before ares_send returns (no memory): the
+	 * state above is already right for that. */
+	if (build_query(f->ch->ares, q->name, q->type, &qbuf, &qlen) !=
+	    ARES_SUCCESS) {
+		on_try(t, ARES_EBADNAME, 0, NULL, 0);
+		return;
+	}
+	ares_send(f->ch->ares, qbuf, qlen, on_try, t);
+	ares_free_string(qbuf);
 }
 
 /* Sends queued questions while the window and the pacing allow. */

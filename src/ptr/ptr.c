@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "bounds.h"
+#include "dmarc/psl.h"
 #include "dns/name.h"
 #include "util/arena.h"
 #include "util/safe.h"
@@ -93,12 +94,32 @@ embeds_ipv4(struct arena *a, const char *name, const struct ip_addr *ip)
 	return strstr(dns_name_normalize(a, name), hex) != NULL;
 }
 
-const char *
-ptr_looks_generic(struct arena *a, const char *name, const struct ip_addr *ip)
+/* The labels of name left of its registered domain: "" when name is the
+ * registered domain itself or a public suffix. */
+static const char *
+host_labels(struct arena *a, const struct dmarc_psl *psl, const char *name)
 {
-	const char *p = name;
+	const char *lower = dns_name_normalize(a, name), *org;
+	size_t len = strlen(lower), olen;
 
-	if (ip->family == AF_INET && embeds_ipv4(a, name, ip)) {
+	if (psl == NULL) {
+		return lower;
+	}
+	org = dmarc_psl_org_domain(psl, a, lower);
+	olen = strlen(org);
+	if (olen >= len || !dns_name_is_under(lower, org)) {
+		return olen >= len ? "" : lower;
+	}
+	return arena_memdup(a, lower, len - olen - 1);
+}
+
+const char *
+ptr_looks_generic(struct arena *a, const struct dmarc_psl *psl,
+    const char *name, const struct ip_addr *ip)
+{
+	const char *p = host_labels(a, psl, name);
+
+	if (ip->family == AF_INET && embeds_ipv4(a, p, ip)) {
 		return "the IP address is written into the name";
 	}
 	while (*p) {
@@ -129,23 +150,33 @@ ask(ptr_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
 	return ans;
 }
 
-static bool
-has_address(const struct dns_answer *ans, const struct ip_addr *ip)
+/* Why a PTR name looks generic, or NULL. A name in the registered
+ * domain of the domain being checked is its owner's own naming, never a
+ * provider's pool. */
+static const char *
+generic_reason(struct arena *a, const struct dmarc_psl *psl,
+    const char *name, const char *domain, const struct ip_addr *ip)
 {
-	size_t i;
-
-	for (i = 0; ans != NULL && ans->kind == DNS_ANS_RECORDS &&
-	    i < ans->count; i++) {
-		if (ip_equal(&ans->addrs[i], ip)) {
-			return true;
-		}
+	if (domain != NULL && dns_name_is_under(name, psl ?
+	    dmarc_psl_org_domain(psl, a, domain) : domain)) {
+		return NULL;
 	}
-	return false;
+	return ptr_looks_generic(a, psl, name, ip);
+}
+
+/* The lookup of the IP's family for a PTR name, when it failed. */
+static const struct dns_answer *
+failed_forward(const struct ptr_name *n, int family)
+{
+	const struct dns_answer *ans = family == AF_INET ? n->a : n->aaaa;
+
+	return ans != NULL && dns_kind_is_failure(ans->kind) ? ans : NULL;
 }
 
 struct ptr_result *
 ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
-    const struct ip_addr *ip, const char *helo, const char *domain)
+    const struct dmarc_psl *psl, const struct ip_addr *ip, const char *helo,
+    const char *domain)
 {
 	struct ptr_result *r = arena_alloc(a, sizeof(*r));
 	size_t i;
@@ -156,6 +187,9 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 	r->reverse_name = dns_name_reverse(a, &r->ip);
 	r->answer = ask(lookup, lookup_ctx, r, r->reverse_name, DNS_T_PTR);
 	if (r->answer == NULL || r->answer->kind != DNS_ANS_RECORDS) {
+		if (r->answer != NULL && dns_kind_is_failure(r->answer->kind)) {
+			r->failed = r->answer;
+		}
 		return r;
 	}
 	r->nnames = r->answer->count < PTR_MAX_NAMES ? r->answer->count :
@@ -168,10 +202,15 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 		n->name = r->answer->names[i];
 		n->a = ask(lookup, lookup_ctx, r, n->name, DNS_T_A);
 		n->aaaa = ask(lookup, lookup_ctx, r, n->name, DNS_T_AAAA);
-		n->forward_confirmed = has_address(r->ip.family == AF_INET ?
+		n->forward_confirmed = dns_answer_has_addr(r->ip.family == AF_INET ?
 		    n->a : n->aaaa, &r->ip);
-		n->generic = ptr_looks_generic(a, n->name, &r->ip);
+		n->failed = n->forward_confirmed ? NULL :
+		    failed_forward(n, r->ip.family);
+		n->generic = generic_reason(a, psl, n->name, domain, &r->ip);
 		r->fcrdns |= n->forward_confirmed;
+		if (r->failed == NULL) {
+			r->failed = n->failed;
+		}
 		if (helo != NULL && dns_name_equal(n->name, helo)) {
 			r->helo_matches = true;
 		}
@@ -179,6 +218,9 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 		    dns_name_is_under(n->name, domain)) {
 			r->in_domain = true;
 		}
+	}
+	if (r->fcrdns) {
+		r->failed = NULL;
 	}
 	return r;
 }
@@ -227,7 +269,17 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	    (n->aaaa == NULL || n->aaaa->kind != DNS_ANS_RECORDS);
 	struct finding *f = NULL;
 
-	if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
+	if (n->failed != NULL && r->fcrdns) {
+		/* Another name confirms: this one decides nothing. */
+	} else if (n->failed != NULL) {
+		f = add(a, r, FINDING_ERROR, "ptr-dns-error",
+		    "retry; if it lasts, the DNS servers of the name are failing "
+		    "and receivers cannot confirm it either",
+		    arena_printf(a, "the %s lookup for %s failed (%s): whether "
+		    "it resolves back to %s is unknown",
+		    dns_type_name(n->failed->type), name,
+		    dns_kind_name(n->failed->kind), ip));
+	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
 		    arena_printf(a, "publish an %s record for %s with %s",
@@ -275,7 +327,7 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 	for (i = 0; i < r->nnames; i++) {
 		lint_name(a, r, &r->names[i], ip);
 	}
-	if (!r->fcrdns) {
+	if (!r->fcrdns && r->failed == NULL) {
 		add(a, r, FINDING_ERROR, "ptr-not-confirmed",
 		    "make the PTR name's A/AAAA record point back at the IP",
 		    arena_printf(a, "no PTR name of %s resolves back to it "

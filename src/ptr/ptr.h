@@ -13,6 +13,7 @@
 #include "util/ip.h"
 
 struct arena;
+struct dmarc_psl;
 
 typedef const struct dns_answer *(*ptr_lookup_fn)(void *ctx,
     const char *name, enum dns_type type);
@@ -21,6 +22,9 @@ struct ptr_name {
 	const char *name;
 	const struct dns_answer *a, *aaaa;	/* its forward lookups */
 	bool forward_confirmed;	/* its addresses include the IP */
+	const struct dns_answer *failed; /* its lookup for the IP's family,
+					  * when that failed (then whether it
+					  * confirms is unknown) */
 	const char *generic;	/* why it looks dynamic/residential, or NULL */
 };
 
@@ -31,6 +35,9 @@ struct ptr_result {
 	struct ptr_name *names;
 	size_t nnames;
 	bool fcrdns;		/* at least one name confirms */
+	const struct dns_answer *failed; /* when !fcrdns: the first lookup
+					  * that failed (then FCrDNS is
+					  * unknown, not "no"), or NULL */
 	const char *helo;	/* --helo, or NULL */
 	bool helo_matches;	/* a PTR name equals the HELO name */
 	const char *domain;	/* --domain, or NULL */
@@ -39,15 +46,19 @@ struct ptr_result {
 	struct finding_list findings;
 };
 
-/* Builds what the answers allow; complete when pending == 0. */
+/* Builds what the answers allow; complete when pending == 0. psl decides
+ * which labels of a PTR name are the host's (NULL: all of them). */
 struct ptr_result *ptr_check(struct arena *a, ptr_lookup_fn lookup,
-    void *lookup_ctx, const struct ip_addr *ip, const char *helo,
-    const char *domain);
+    void *lookup_ctx, const struct dmarc_psl *psl, const struct ip_addr *ip,
+    const char *helo, const char *domain);
 /* Adds the findings of a complete result. */
 void ptr_lint(struct arena *a, struct ptr_result *r);
 /* Why name looks like a dynamic or residential host's (the IP written
- * into it, or words such as dsl, pool, dynamic), or NULL. */
-const char *ptr_looks_generic(struct arena *a, const char *name,
-    const struct ip_addr *ip);
+ * into it, or words such as dsl, pool, dynamic), or NULL. Only the labels
+ * left of the registered domain (the Public Suffix List's, from psl) are
+ * read: the owner's own domain name says nothing about the host. With psl
+ * NULL, the whole name is read. */
+const char *ptr_looks_generic(struct arena *a, const struct dmarc_psl *psl,
+    const char *name, const struct ip_addr *ip);
 
 #endif

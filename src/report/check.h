@@ -1,8 +1,10 @@
-/* Rendering `mailauth check`: the checklist, then each part as the single
- * commands show it; and the JSON of issue 6. */
+/* Rendering `mailauth check`: the verdict, the checklist, with --details
+ * each part as the single commands show it, and the fixes in order; and
+ * the JSON (man page, JSON OUTPUT). */
 #ifndef MAILAUTH_REPORT_CHECK_H
 #define MAILAUTH_REPORT_CHECK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
@@ -12,7 +14,7 @@
 struct check_result;
 
 void report_check_text(FILE *f, const struct text_style *style,
-    const struct check_result *r);
+    const struct check_result *r, bool details);
 /* Returns the object (the caller owns it). */
 cJSON *report_check_json(const struct check_result *r);
 

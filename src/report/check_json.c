@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "check/check.h"
 #include "report/check.h"
 #include "report/dkim.h"
@@ -5,6 +7,22 @@
 #include "report/json.h"
 #include "report/ptr.h"
 #include "report/spf.h"
+
+/* The records of a fix, one zone-file line each. */
+static cJSON *
+records_json(const char *text)
+{
+	cJSON *arr = cJSON_CreateArray();
+	const char *end;
+
+	for (; text != NULL && *text; text = *end ? end + 1 : end) {
+		end = strchr(text, '\n');
+		end = end ? end : text + strlen(text);
+		cJSON_AddItemToArray(arr, json_bytes(text, (size_t)(end -
+		    text)));
+	}
+	return arr;
+}
 
 static cJSON *
 requirements_json(const struct check_result *r)
@@ -19,7 +37,11 @@ requirements_json(const struct check_result *r)
 		json_add_str(o, "id", q->id);
 		json_add_str(o, "status", check_status_name(q->status));
 		json_add_bool(o, "required", q->required);
+		json_add_str(o, "code", q->code);
 		json_add_str(o, "message", q->message);
+		json_add_str(o, "fix", q->fix);
+		cJSON_AddItemToObject(o, "fix_records",
+		    records_json(q->fix_records));
 		codes = cJSON_AddArrayToObject(o, "gmail_codes");
 		for (k = 0; q->gmail_codes[k]; k++) {
 			cJSON_AddItemToArray(codes, json_str(q->gmail_codes[k]));
@@ -36,6 +58,7 @@ mx_json(const struct check_result *r)
 	size_t i;
 
 	json_add_str(o, "outcome", r->mx ? dns_kind_name(r->mx->kind) : NULL);
+	json_add_bool(o, "null_mx", r->null_mx);
 	hosts = cJSON_AddArrayToObject(o, "hosts");
 	for (i = 0; i < r->nmx; i++) {
 		cJSON *h = cJSON_CreateObject();
@@ -48,6 +71,27 @@ mx_json(const struct check_result *r)
 		cJSON_AddItemToArray(hosts, h);
 	}
 	return o;
+}
+
+/* true, false, or null when the list's answer says nothing. */
+static void
+listed_json(cJSON *o, enum dnsbl_status s)
+{
+	if (s == DNSBL_ERROR || s == DNSBL_FAILED || s == DNSBL_NOT_ASKED) {
+		cJSON_AddNullToObject(o, "listed");
+	} else {
+		json_add_bool(o, "listed", s == DNSBL_LISTED ||
+		    s == DNSBL_POLICY_LISTED);
+	}
+}
+
+static const char *
+first_address(const struct dns_answer *ans, char *buf)
+{
+	if (ans == NULL || ans->kind != DNS_ANS_RECORDS || ans->count == 0) {
+		return NULL;
+	}
+	return ip_format(&ans->addrs[0], buf);
 }
 
 static cJSON *
@@ -65,11 +109,10 @@ blocklists_json(const struct check_result *r)
 			json_add_str(o, "ip", ip_format(&r->ips[i].ip, ip));
 			json_add_str(o, "zone", l->zone);
 			json_add_str(o, "name", l->name);
-			if (l->listed < 0) {
-				cJSON_AddNullToObject(o, "listed");
-			} else {
-				json_add_bool(o, "listed", l->listed == 1);
-			}
+			json_add_str(o, "status", dnsbl_status_name(l->status));
+			listed_json(o, l->status);
+			json_add_str(o, "answer", first_address(l->answer, ip));
+			json_add_str(o, "meaning", l->meaning);
 			cJSON_AddItemToArray(arr, o);
 		}
 	}
@@ -85,6 +128,7 @@ report_check_json(const struct check_result *r)
 
 	json_add_str(root, "command", "check");
 	json_add_str(root, "domain", r->in->domain);
+	json_add_str(root, "verdict", check_verdict_name(r->verdict));
 	json_add_str(root, "sender_domain", r->sender_domain);
 	json_add_bool(root, "all_senders", r->in->all_senders);
 	json_add_bool(root, "ips_from_mx", r->ips_from_mx);

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "check/check.h"
 #include "report/check.h"
 #include "report/dkim.h"
@@ -12,8 +14,6 @@
 static const char *
 mark(const struct text_style *style, enum check_status s)
 {
-	bool c = style->color;
-
 	switch (s) {
 	case CHECK_PASS: return style->ascii ? "[ok]  " : "✓";
 	case CHECK_FAIL: return style->ascii ? "[FAIL]" : "✗";
@@ -21,7 +21,6 @@ mark(const struct text_style *style, enum check_status s)
 	case CHECK_UNKNOWN: return style->ascii ? "[?]   " : "?";
 	case CHECK_INFO: break;
 	}
-	(void)c;
 	return style->ascii ? "[info]" : "i";
 }
 
@@ -50,7 +49,10 @@ print_requirement(FILE *f, const struct text_style *style,
 	}
 	fprintf(f, " %s%s%s %-15s %s", mark_color(style, q->status),
 	    mark(style, q->status), col_reset(style->color), q->id,
-	    q->message);
+	    q->message ? q->message : "");
+	if (q->code != NULL && q->status != CHECK_PASS) {
+		fprintf(f, "  [%s]", q->code);
+	}
 	if (q->status == CHECK_FAIL && codes.len > 0) {
 		fprintf(f, "  %s(Gmail: %s)%s", col_dim(style->color),
 		    strbuf_str(&codes), col_reset(style->color));
@@ -71,40 +73,127 @@ print_ips(FILE *f, struct arena *a, const struct check_result *r)
 	}
 	if (r->nips == 0) {
 		fprintf(f, " none");
-	}
-	if (r->ips_from_mx) {
-		fprintf(f, " (taken from the MX hosts:");
+	} else if (r->ips_from_mx) {
+		fprintf(f, " (the MX hosts' addresses:");
 		for (i = 0; i < r->nmx; i++) {
 			fprintf(f, " %s", safe_str(a, r->mxhosts[i].host));
 		}
 		fprintf(f, "; give --ip for another sender)");
+	} else {
+		fprintf(f, " (given with --ip)");
 	}
 	fputc('\n', f);
+}
+
+static size_t
+count(const struct check_result *r, enum check_status s, bool required)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nreqs; i++) {
+		n += r->reqs[i].status == s && (r->reqs[i].required ||
+		    !required);
+	}
+	return n;
+}
+
+/* The first line: the verdict, and how many items make it. */
+static void
+print_verdict(FILE *f, const struct text_style *style, struct arena *a,
+    const struct check_result *r)
+{
+	bool c = style->color;
+	const char *domain = safe_str(a, r->in->domain);
+	const char *rules = r->in->all_senders ? "rules for all senders" :
+	    "bulk-sender rules, the strictest";
+	size_t n;
+
+	switch (r->verdict) {
+	case CHECK_READY:
+		n = count(r, CHECK_WARN, false);
+		fprintf(f, "%s%sready%s: %s meets Gmail's sender requirements "
+		    "(%s)%s\n", col_bold(c), col_green(c), col_reset(c), domain,
+		    rules, n ? arena_printf(a, "; %zu warning%s below", n, n == 1 ?
+		    "" : "s") : "");
+		break;
+	case CHECK_NOT_READY:
+		n = count(r, CHECK_FAIL, true);
+		fprintf(f, "%s%snot-ready%s: %s is not ready for Gmail: %zu "
+		    "requirement%s fail%s (%s)\n", col_bold(c), col_red(c),
+		    col_reset(c), domain, n, n == 1 ? "" : "s", n == 1 ? "s" :
+		    "", rules);
+		break;
+	case CHECK_VERDICT_UNKNOWN:
+		n = count(r, CHECK_UNKNOWN, true);
+		fprintf(f, "%s%sunknown%s: mailauth could not tell whether %s is "
+		    "ready for Gmail: %zu requirement%s unknown, none fails "
+		    "(%s)\n", col_bold(c), col_yellow(c), col_reset(c), domain,
+		    n, n == 1 ? "" : "s", rules);
+		break;
+	}
+}
+
+static bool
+in_fix_list(const struct check_requirement *q, int round)
+{
+	switch (round) {
+	case 0: return q->required && q->status == CHECK_FAIL;
+	case 1: return q->required && q->status == CHECK_UNKNOWN;
+	default: return (q->status == CHECK_WARN || (q->status ==
+	    CHECK_FAIL && !q->required)) && q->fix != NULL;
+	}
+}
+
+/* The last lines: what to do, failures first, then what DNS could not
+ * tell, then warnings; each with the records to publish. */
+static void
+print_fixes(FILE *f, const struct text_style *style,
+    const struct check_result *r)
+{
+	size_t i, n = 0;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < r->nreqs; i++) {
+			const struct check_requirement *q = &r->reqs[i];
+			const char *rec, *end;
+
+			if (!in_fix_list(q, round)) {
+				continue;
+			}
+			if (n++ == 0) {
+				fprintf(f, "\n%sFix these, in this order:%s\n",
+				    col_bold(style->color),
+				    col_reset(style->color));
+			}
+			fprintf(f, " %zu. %s [%s]: %s\n", n, q->id, q->code,
+			    q->fix ? q->fix : q->message);
+			for (rec = q->fix_records; rec && *rec; rec = *end ?
+			    end + 1 : end) {
+				end = strchr(rec, '\n');
+				end = end ? end : rec + strlen(rec);
+				fprintf(f, "      %.*s\n", (int)(end - rec), rec);
+			}
+		}
+	}
+	if (n == 0) {
+		fprintf(f, "\nNothing to fix.\n");
+	}
 }
 
 static void
 heading(FILE *f, const struct text_style *style, const char *title)
 {
-	fprintf(f, "\n%s── %s%s\n", col_bold(style->color), title,
-	    col_reset(style->color));
+	fprintf(f, "\n%s%s %s%s\n", col_bold(style->color), style->ascii ?
+	    "--" : "──", title, col_reset(style->color));
 }
 
-void
-report_check_text(FILE *f, const struct text_style *style,
+static void
+print_details(FILE *f, const struct text_style *style,
     const struct check_result *r)
 {
-	struct arena *a = arena_create();
 	size_t i;
 
-	fprintf(f, "%s%s%s: ready for Gmail? (%s)\n", col_bold(style->color),
-	    safe_str(a, r->in->domain), col_reset(style->color),
-	    r->in->all_senders ? "rules for all senders" :
-	    "bulk-sender rules, the strictest");
-	print_ips(f, a, r);
-	fputc('\n', f);
-	for (i = 0; i < r->nreqs; i++) {
-		print_requirement(f, style, &r->reqs[i]);
-	}
 	heading(f, style, "SPF");
 	report_spf_text(f, style, r->spf_walk);
 	for (i = 0; i < r->nips; i++) {
@@ -119,5 +208,24 @@ report_check_text(FILE *f, const struct text_style *style,
 		heading(f, style, "PTR");
 		report_ptr_text(f, style, r->ips[i].ptr);
 	}
+}
+
+void
+report_check_text(FILE *f, const struct text_style *style,
+    const struct check_result *r, bool details)
+{
+	struct arena *a = arena_create();
+	size_t i;
+
+	print_verdict(f, style, a, r);
+	print_ips(f, a, r);
+	fputc('\n', f);
+	for (i = 0; i < r->nreqs; i++) {
+		print_requirement(f, style, &r->reqs[i]);
+	}
+	if (details) {
+		print_details(f, style, r);
+	}
+	print_fixes(f, style, r);
 	arena_destroy(a);
 }

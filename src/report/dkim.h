@@ -9,7 +9,9 @@
 
 #include "report/text.h"
 
+struct arena;
 struct dkim_probe;
+struct dkim_signature;
 struct dkim_verification;
 
 void report_dkim_text(FILE *f, const struct text_style *style,
@@ -17,5 +19,11 @@ void report_dkim_text(FILE *f, const struct text_style *style,
 /* Returns the object (the caller owns it). */
 cJSON *report_dkim_json(const char *domain, const struct dkim_probe *probe,
     const struct dkim_verification *v);
+
+/* One verified signature as an item of a tree (its result, why, key,
+ * signed fields), and as a JSON object (the caller owns it). */
+void report_dkim_signature_text(struct tree *t, struct arena *a,
+    const struct dkim_signature *sig, bool last);
+cJSON *report_dkim_signature_json(const struct dkim_signature *sig);
 
 #endif

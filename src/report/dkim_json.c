@@ -57,8 +57,8 @@ selector_json(struct arena *a, const struct dkim_selector *s)
 	return o;
 }
 
-static cJSON *
-signature_json(const struct dkim_signature *sig)
+cJSON *
+report_dkim_signature_json(const struct dkim_signature *sig)
 {
 	cJSON *o = cJSON_CreateObject(), *headers;
 	size_t i;
@@ -97,6 +97,8 @@ report_dkim_json(const char *domain, const struct dkim_probe *probe,
 	if (probe != NULL) {
 		json_add_bool(root, "probed", probe->probed);
 		json_add_num(root, "selectors_tried", (double)probe->tried);
+		json_add_num(root, "selectors_failed",
+		    (double)probe->nfailed);
 		for (i = 0; i < probe->nsels; i++) {
 			cJSON_AddItemToArray(arr, selector_json(a,
 			    &probe->sels[i]));
@@ -107,7 +109,8 @@ report_dkim_json(const char *domain, const struct dkim_probe *probe,
 	if (v != NULL) {
 		arr = cJSON_AddArrayToObject(root, "signatures");
 		for (i = 0; i < v->nsigs; i++) {
-			cJSON_AddItemToArray(arr, signature_json(&v->sigs[i]));
+			cJSON_AddItemToArray(arr, report_dkim_signature_json(
+			    &v->sigs[i]));
 		}
 		json_add_findings(findings, &v->findings);
 	}

@@ -54,8 +54,8 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 	tree_pop(t);
 }
 
-static void
-print_signature(struct tree *t, struct arena *a,
+void
+report_dkim_signature_text(struct tree *t, struct arena *a,
     const struct dkim_signature *sig, bool last)
 {
 	bool c = t->style.color;
@@ -89,6 +89,27 @@ print_signature(struct tree *t, struct arena *a,
 	tree_pop(t);
 }
 
+/* What a probe found, never counting a failed lookup as found. */
+static const char *
+probe_summary(struct arena *a, const struct dkim_probe *p)
+{
+	if (!p->probed) {
+		return "DKIM keys";
+	}
+	if (p->nsels == 0 && p->nfailed == p->tried) {
+		return arena_printf(a, "no key found: the lookups of all %zu "
+		    "common selectors failed", p->tried);
+	}
+	if (p->nsels == 0) {
+		return arena_printf(a, "no key found at %zu common selectors%s",
+		    p->tried - p->nfailed, p->nfailed ? arena_printf(a, "; the "
+		    "lookups of %zu more failed", p->nfailed) : "");
+	}
+	return arena_printf(a, "%zu of %zu common selectors found%s",
+	    p->nsels, p->tried, p->nfailed ? arena_printf(a, "; the lookups "
+	    "of %zu failed", p->nfailed) : "");
+}
+
 void
 report_dkim_text(FILE *f, const struct text_style *style,
     const struct dkim_probe *probe, const struct dkim_verification *v)
@@ -102,9 +123,7 @@ report_dkim_text(FILE *f, const struct text_style *style,
 	if (probe != NULL) {
 		tree_note(&t, "%s%s%s  %s", col_bold(style->color),
 		    safe_str(a, probe->domain), col_reset(style->color),
-		    probe->probed ? arena_printf(a, "%zu of %zu common "
-		    "selectors found", probe->nsels, probe->tried) :
-		    "DKIM keys");
+		    probe_summary(a, probe));
 		for (i = 0; i < probe->nsels; i++) {
 			print_selector(&t, a, &probe->sels[i],
 			    i + 1 == probe->nsels);
@@ -116,7 +135,8 @@ report_dkim_text(FILE *f, const struct text_style *style,
 		tree_note(&t, "message: %zu DKIM signature%s", v->nsigs,
 		    v->nsigs == 1 ? "" : "s");
 		for (i = 0; i < v->nsigs; i++) {
-			print_signature(&t, a, &v->sigs[i], i + 1 == v->nsigs);
+			report_dkim_signature_text(&t, a, &v->sigs[i],
+			    i + 1 == v->nsigs);
 		}
 		finding_tally(&v->findings, &tally);
 	}

@@ -164,6 +164,10 @@ report_dmarc_text(FILE *f, const struct text_style *style,
 		    r->source == DMARC_SOURCE_DOMAIN ? "the domain itself" :
 		    r->source == DMARC_SOURCE_ORG ? "its organizational domain"
 		    : "a public suffix domain, psd=y");
+	} else if (r->walk_failed) {
+		tree_note(&t, "%s%s%s  %sDMARC policy unknown: a lookup "
+		    "failed%s", col_bold(c), r->domain, col_reset(c),
+		    col_yellow(c), col_reset(c));
 	} else {
 		tree_note(&t, "%s%s%s  %sno DMARC policy found%s", col_bold(c),
 		    r->domain, col_reset(c), col_red(c), col_reset(c));

@@ -72,15 +72,21 @@ finding_tally(const struct finding_list *list, struct finding_tally *t)
 	}
 }
 
-bool
-finding_has(const struct finding_list *list, const char *code)
+const struct finding *
+finding_find(const struct finding_list *list, const char *code)
 {
 	const struct finding *f;
 
 	for (f = list->head; f != NULL; f = f->next) {
 		if (strcmp(f->code, code) == 0) {
-			return true;
+			return f;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+bool
+finding_has(const struct finding_list *list, const char *code)
+{
+	return finding_find(list, code) != NULL;
 }

@@ -52,6 +52,9 @@ struct finding_tally {
 
 /* Adds the findings of list to *t. */
 void finding_tally(const struct finding_list *list, struct finding_tally *t);
+/* The first finding with this code in the list, or NULL. */
+const struct finding *finding_find(const struct finding_list *list,
+    const char *code);
 /* True when a finding with this code is in the list. */
 bool finding_has(const struct finding_list *list, const char *code);
 

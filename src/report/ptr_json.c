@@ -21,12 +21,20 @@ report_ptr_json(const struct ptr_result *r)
 		cJSON_AddItemToObject(o, "addresses",
 		    json_addresses(r->names[i].a,
 		    r->names[i].aaaa));
-		json_add_bool(o, "forward_confirmed",
-		    r->names[i].forward_confirmed);
+		if (r->names[i].failed != NULL) {
+			cJSON_AddNullToObject(o, "forward_confirmed");
+		} else {
+			json_add_bool(o, "forward_confirmed",
+			    r->names[i].forward_confirmed);
+		}
 		json_add_str(o, "generic", r->names[i].generic);
 		cJSON_AddItemToArray(names, o);
 	}
-	json_add_bool(root, "fcrdns", r->fcrdns);
+	if (r->failed != NULL) {
+		cJSON_AddNullToObject(root, "fcrdns");
+	} else {
+		json_add_bool(root, "fcrdns", r->fcrdns);
+	}
 	json_add_str(root, "helo", r->helo);
 	if (r->helo != NULL) {
 		json_add_bool(root, "helo_matches", r->helo_matches);

@@ -13,8 +13,9 @@ print_name(struct tree *t, struct arena *a, const struct ptr_name *n,
 	bool c = t->style.color;
 
 	tree_item(t, last, "%s  %s%s%s", safe_str(a, n->name),
-	    n->forward_confirmed ? col_green(c) : col_red(c),
-	    n->forward_confirmed ? "forward-confirmed" : "not confirmed",
+	    n->forward_confirmed ? col_green(c) : n->failed ? col_yellow(c) :
+	    col_red(c), n->forward_confirmed ? "forward-confirmed" :
+	    n->failed ? "unknown (lookup failed)" : "not confirmed",
 	    col_reset(c));
 	tree_push(t, last);
 	text_addresses(&sb, n->a);
@@ -45,8 +46,9 @@ report_ptr_text(FILE *f, const struct text_style *style,
 		print_name(&t, a, &r->names[i], i + 1 == r->nnames);
 	}
 	tree_finish(&t);
-	fprintf(f, "\nFCrDNS: %s%s%s", r->fcrdns ? col_green(c) : col_red(c),
-	    r->fcrdns ? "yes" : "no", col_reset(c));
+	fprintf(f, "\nFCrDNS: %s%s%s", r->fcrdns ? col_green(c) : r->failed ?
+	    col_yellow(c) : col_red(c), r->fcrdns ? "yes" : r->failed ?
+	    "unknown" : "no", col_reset(c));
 	if (r->helo != NULL) {
 		fprintf(f, "  HELO %s: %s", safe_str(a, r->helo),
 		    r->helo_matches ? "matches" : "does not match");

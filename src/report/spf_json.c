@@ -176,12 +176,15 @@ report_spf_json(const char *domain, const struct spf_walk *walk)
 	lookups = cJSON_AddObjectToObject(root, "lookups");
 	json_add_num(lookups, "count", walk->lookups);
 	json_add_num(lookups, "limit", SPF_LOOKUP_LIMIT);
+	/* false: a lookup failed, and count is a lower bound */
+	cJSON_AddBoolToObject(lookups, "complete", walk->failed == NULL);
 	cJSON_AddItemToObject(lookups, "over_limit_at",
 	    where_json(walk->limit_term, walk->limit_node));
 	voids = cJSON_AddObjectToObject(root, "void_lookups");
 	json_add_num(voids, "count", walk->void4 > walk->void6 ? walk->void4 :
 	    walk->void6);
 	json_add_num(voids, "limit", SPF_VOID_LIMIT);
+	cJSON_AddBoolToObject(voids, "complete", walk->failed == NULL);
 	json_add_num(voids, "ipv4", walk->void4);
 	json_add_num(voids, "ipv6", walk->void6);
 	cJSON_AddItemToObject(voids, "over_limit_at", walk->void4_term ?

@@ -254,13 +254,20 @@ report_spf_text(FILE *f, const struct text_style *style,
 	tree_init(&p.tree, f, style);
 	print_node(&p, walk->root);
 	tree_finish(&p.tree);
-	fprintf(f, "\nlookups %s%u/%d%s  void %u/%d (IPv4 %u, IPv6 %u)  "
-	    "records %zu  depth %u\n",
+	/* A failed lookup hides what lies behind it: the counts are then
+	 * lower bounds, and said so. */
+	fprintf(f, "\nlookups %s%s%u/%d%s  void %s%u/%d (IPv4 %u, IPv6 %u)  "
+	    "records %zu  depth %u\n", walk->failed ? "at least " : "",
 	    walk->lookups > SPF_LOOKUP_LIMIT ? col_red(c) : col_bold(c),
 	    walk->lookups, SPF_LOOKUP_LIMIT, col_reset(c),
+	    walk->failed ? "at least " : "",
 	    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
 	    SPF_VOID_LIMIT, walk->void4, walk->void6, walk->records,
 	    walk->levels);
+	if (walk->failed != NULL) {
+		fprintf(f, "the counts are unknown beyond this: %s\n",
+		    dns_answer_failure(p.arena, walk->failed));
+	}
 	text_findings(f, style, &walk->findings);
 	counts[FINDING_ERROR] = finding_count(&walk->findings, FINDING_ERROR);
 	counts[FINDING_WARNING] = finding_count(&walk->findings,

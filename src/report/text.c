@@ -103,19 +103,38 @@ severity_color(const struct text_style *style, enum finding_severity sev)
 	return "";
 }
 
+/* Writes s as safe_append() makes it: a finding's words may quote DNS
+ * data, and whoever built them may not have escaped it. */
+static void
+put_safe(FILE *f, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = strlen(s);
+
+	if (safe_is_clean(s, len)) {
+		fputs(s, f);
+		return;
+	}
+	safe_append(&sb, s, len);
+	fputs(strbuf_str(&sb), f);
+	strbuf_finish(&sb);
+}
+
 static void
 print_finding(FILE *f, const struct text_style *style, const char *prefix,
     const struct finding *fd)
 {
-	fprintf(f, "%s%s%s%s:%s %s %s[%s]%s\n", prefix,
-	    severity_color(style, fd->severity), col_bold(style->color),
-	    finding_severity_name(fd->severity), col_reset(style->color),
-	    fd->message, col_dim(style->color), fd->code,
+	fprintf(f, "%s%s%s%s:%s ", prefix, severity_color(style, fd->severity),
+	    col_bold(style->color), finding_severity_name(fd->severity),
+	    col_reset(style->color));
+	put_safe(f, fd->message);
+	fprintf(f, " %s[%s]%s\n", col_dim(style->color), fd->code,
 	    col_reset(style->color));
 	if (fd->fix != NULL) {
-		fprintf(f, "%s  %sfix:%s %s\n", prefix,
-		    col_green(style->color), col_reset(style->color),
-		    fd->fix);
+		fprintf(f, "%s  %sfix:%s ", prefix, col_green(style->color),
+		    col_reset(style->color));
+		put_safe(f, fd->fix);
+		fputc('\n', f);
 	}
 }
 

@@ -117,10 +117,8 @@ spf_eval_count_void(struct evaluator *ev, const struct dns_answer *ans,
 enum outcome
 spf_eval_dns_failure(struct evaluator *ev, const struct dns_answer *ans)
 {
-	return spf_eval_fail(ev, SPF_RESULT_TEMPERROR, arena_printf(ev->a,
-	    "the %s lookup for %s failed (%s%s%s)", dns_type_name(ans->type),
-	    ans->name, dns_kind_name(ans->kind), ans->error ? ": " : "",
-	    ans->error ? ans->error : ""));
+	return spf_eval_fail(ev, SPF_RESULT_TEMPERROR,
+	    dns_answer_failure(ev->a, ans));
 }
 
 /* Expands a domain-spec or explanation. Returns NO_MATCH with *out set,

@@ -55,10 +55,12 @@ static struct finding *
 add_dns_failure(struct linter *l, struct spf_node *node,
     const struct dns_answer *ans, const char *fix)
 {
-	const char *name = safe_str(l->arena, ans->name);
-	const char *why = ans->error ? safe_str(l->arena, ans->error) : NULL;
-
 	if (ans->kind == DNS_ANS_CNAME_LOOP) {
+		const char *name = safe_str(l->arena, ans->name);
+		const char *why = ans->error ? safe_str(l->arena, ans->error) :
+		    NULL;
+
+
 		return spf_lint_add(l, node, FINDING_ERROR, "spf-cname-loop",
 		    "point one of the CNAMEs at a name that holds the records, "
 		    "or publish the records in place of the CNAME",
@@ -67,9 +69,7 @@ add_dns_failure(struct linter *l, struct spf_node *node,
 		    "temperror", dns_type_name(ans->type), name, why));
 	}
 	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error", fix,
-	    LINT_MSG(l, "the %s lookup for %s failed (%s%s%s)",
-	    dns_type_name(ans->type), name, dns_kind_name(ans->kind),
-	    why ? ": " : "", why ? why : ""));
+	    dns_answer_failure(l->arena, ans));
 }
 
 static void

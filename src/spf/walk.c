@@ -320,6 +320,22 @@ answer_is_void(const struct dns_answer *ans)
 	return ans != NULL && dns_kind_is_void(ans->kind);
 }
 
+/* The answer of the term's own query that failed, or NULL. */
+static const struct dns_answer *
+term_failure(const struct spf_walk_term *wt)
+{
+	const struct dns_answer *const answers[] = { wt->child ?
+	    wt->child->answer : NULL, wt->a4, wt->a6, wt->mx };
+	size_t i;
+
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		if (answers[i] != NULL && dns_kind_is_failure(answers[i]->kind)) {
+			return answers[i];
+		}
+	}
+	return NULL;
+}
+
 static void
 term_voids(const struct spf_walk_term *wt, bool *v4, bool *v6)
 {
@@ -358,6 +374,9 @@ count_term(struct counter *c, struct spf_node *node, struct spf_walk_term *wt)
 		walk->limit_node = node;
 	}
 	term_voids(wt, &wt->void4, &wt->void6);
+	if (walk->failed == NULL) {
+		walk->failed = term_failure(wt);
+	}
 	c->void4 += wt->void4;
 	c->void6 += wt->void6;
 	if (wt->void4 && c->void4 == SPF_VOID_LIMIT + 1) {
@@ -409,6 +428,9 @@ spf_walk_build(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
 	struct counter c = { walk, 0, 0, 0 };
 
 	walk->root = build_node(&w, domain, SPF_VIA_TOP, 0, NULL);
+	if (walk->root->status == SPF_NODE_TEMPERROR) {
+		walk->failed = walk->root->answer;
+	}
 	count_node(&c, walk->root);
 	walk->lookups = c.lookups;
 	walk->void4 = c.void4;

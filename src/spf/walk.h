@@ -98,6 +98,10 @@ struct spf_walk {
 	const struct spf_walk_term *limit_term;	/* lookup 11, or NULL */
 	const struct spf_node *limit_node;
 	const struct spf_walk_term *void4_term, *void6_term; /* void 3 */
+	/* The first counted lookup that failed (timeout, SERVFAIL, ...):
+	 * then the counts above are lower bounds. NULL when every answer
+	 * came. */
+	const struct dns_answer *failed;
 	const struct spf_node *void4_node, *void6_node;
 	struct finding_list findings;	/* filled by spf_lint() */
 };

@@ -110,35 +110,38 @@ static const struct {
 	const char *net;
 	unsigned prefix;
 	const char *what;
+	bool documentation;	/* RFC 5737, 3849, 9637: examples use them */
 } reserved[] = {
-	{ "0.0.0.0", 8, "\"this network\" (RFC 791)" },
-	{ "10.0.0.0", 8, "private (RFC 1918)" },
-	{ "100.64.0.0", 10, "shared carrier-grade NAT space (RFC 6598)" },
-	{ "127.0.0.0", 8, "loopback (RFC 1122)" },
-	{ "169.254.0.0", 16, "link-local (RFC 3927)" },
-	{ "172.16.0.0", 12, "private (RFC 1918)" },
-	{ "192.0.0.0", 24, "IETF protocol assignments (RFC 6890)" },
-	{ "192.0.2.0", 24, "documentation (RFC 5737)" },
-	{ "192.168.0.0", 16, "private (RFC 1918)" },
-	{ "198.18.0.0", 15, "benchmarking (RFC 2544)" },
-	{ "198.51.100.0", 24, "documentation (RFC 5737)" },
-	{ "203.0.113.0", 24, "documentation (RFC 5737)" },
-	{ "224.0.0.0", 4, "multicast (RFC 5771)" },
-	{ "240.0.0.0", 4, "reserved (RFC 1112)" },
-	{ "::", 128, "the unspecified address (RFC 4291)" },
-	{ "::1", 128, "loopback (RFC 4291)" },
-	{ "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)" },
-	{ "64:ff9b:1::", 48, "local-use NAT64 (RFC 8215)" },
-	{ "100::", 64, "discard-only (RFC 6666)" },
-	{ "2001:db8::", 32, "documentation (RFC 3849)" },
-	{ "3fff::", 20, "documentation (RFC 9637)" },
-	{ "fc00::", 7, "unique local (RFC 4193)" },
-	{ "fe80::", 10, "link-local (RFC 4291)" },
-	{ "ff00::", 8, "multicast (RFC 4291)" },
+	{ "0.0.0.0", 8, "\"this network\" (RFC 791)", false },
+	{ "10.0.0.0", 8, "private (RFC 1918)", false },
+	{ "100.64.0.0", 10, "shared carrier-grade NAT space (RFC 6598)",
+	    false },
+	{ "127.0.0.0", 8, "loopback (RFC 1122)", false },
+	{ "169.254.0.0", 16, "link-local (RFC 3927)", false },
+	{ "172.16.0.0", 12, "private (RFC 1918)", false },
+	{ "192.0.0.0", 24, "IETF protocol assignments (RFC 6890)", false },
+	{ "192.0.2.0", 24, "documentation (RFC 5737)", true },
+	{ "192.168.0.0", 16, "private (RFC 1918)", false },
+	{ "198.18.0.0", 15, "benchmarking (RFC 2544)", false },
+	{ "198.51.100.0", 24, "documentation (RFC 5737)", true },
+	{ "203.0.113.0", 24, "documentation (RFC 5737)", true },
+	{ "224.0.0.0", 4, "multicast (RFC 5771)", false },
+	{ "240.0.0.0", 4, "reserved (RFC 1112)", false },
+	{ "::", 128, "the unspecified address (RFC 4291)", false },
+	{ "::1", 128, "loopback (RFC 4291)", false },
+	{ "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)", false },
+	{ "64:ff9b:1::", 48, "local-use NAT64 (RFC 8215)", false },
+	{ "100::", 64, "discard-only (RFC 6666)", false },
+	{ "2001:db8::", 32, "documentation (RFC 3849)", true },
+	{ "3fff::", 20, "documentation (RFC 9637)", true },
+	{ "fc00::", 7, "unique local (RFC 4193)", false },
+	{ "fe80::", 10, "link-local (RFC 4291)", false },
+	{ "ff00::", 8, "multicast (RFC 4291)", false },
 };
 
-const char *
-ip_net_reserved(const struct ip_net *net)
+/* The block of the table that holds net, or NULL. */
+static const char *
+reserved_block(const struct ip_net *net, bool documentation)
 {
 	size_t i;
 
@@ -146,7 +149,8 @@ ip_net_reserved(const struct ip_net *net)
 		struct ip_addr addr;
 		struct ip_net block;
 
-		if (!ip_parse(reserved[i].net, &addr) ||
+		if ((reserved[i].documentation && !documentation) ||
+		    !ip_parse(reserved[i].net, &addr) ||
 		    addr.family != net->addr.family ||
 		    net->prefix < reserved[i].prefix) {
 			continue;
@@ -157,6 +161,21 @@ ip_net_reserved(const struct ip_net *net)
 		}
 	}
 	return NULL;
+}
+
+const char *
+ip_net_reserved(const struct ip_net *net)
+{
+	return reserved_block(net, true);
+}
+
+const char *
+ip_addr_unreachable(const struct ip_addr *ip)
+{
+	struct ip_addr plain = ip_unmap(ip);
+	struct ip_net net = ip_net_make(&plain, ip_bits(&plain));
+
+	return reserved_block(&net, false);
 }
 
 char *

@@ -40,5 +40,10 @@ bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
 const char *ip_net_reserved(const struct ip_net *net);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
+/* When no server on the Internet can reach ip -- it lies in one of the
+ * blocks of ip_net_reserved() other than the documentation blocks, which
+ * examples and tests use as public addresses -- returns what the block
+ * is; else NULL. IPv4-mapped addresses are read as IPv4. */
+const char *ip_addr_unreachable(const struct ip_addr *ip);
 
 #endif

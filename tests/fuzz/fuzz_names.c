@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ip.family = size % 2 ? AF_INET6 : AF_INET;
 	memcpy(ip.bytes, data, size < 16 ? size : 16);
 	(void)dns_name_reverse(a, &ip);
-	(void)ptr_looks_generic(a, text, &ip);
+	(void)ptr_looks_generic(a, NULL, text, &ip);
 	(void)dns_name_check(text);
 	(void)dns_name_normalize(a, text);
 	(void)dns_name_from_user(a, text, &why);

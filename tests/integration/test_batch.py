@@ -73,8 +73,10 @@ class BatchAgainstKnot(unittest.TestCase):
     def test_the_readme_merges_shards_by_line_number(self):
         with open(os.path.join(ROOT, 'README.md')) as f:
             readme = f.read()
-        start = readme.index("jq -r '")
-        recipe = readme[start:readme.index('```', start)]
+        # The code block that writes merged.ndjson.
+        end = readme.index('> merged.ndjson')
+        start = readme.rindex('```sh\n', 0, end) + len('```sh\n')
+        recipe = readme[start:readme.index('```', end)]
         d = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, d)
         for k in (1, 2, 3):

@@ -5,6 +5,7 @@ by dkimpy (Debian's python3-dkim) -- an implementation independent of
 mailauth's."""
 import base64
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -219,6 +220,35 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertIn('dkim-none-found', [f['code'] for f in
                                           doc['findings']])
 
+    def test_dangling_cname_given_selector(self):
+        # A selector CNAME to a name that does not exist: Microsoft 365
+        # publishes the target only once DKIM is enabled for the domain
+        # (tests/zones/check.test.zone, dkcname).
+        r = mailauth(*self.knot.args(), '--json', 'dkim',
+                     'dkcname.check.test', '-s', 'selector1')
+        doc = r.json()
+        self.assertEqual(r.code, 1)
+        found = [f for f in doc['findings']
+                 if f['code'] == 'dkim-cname-dangling']
+        self.assertEqual(len(found), 1, doc['findings'])
+        self.assertIn('not enabled', found[0]['message'])
+        self.assertIn('selector1-dkcname-check-test._domainkey',
+                      found[0]['message'])
+        self.assertNotIn('dkim-no-key', [f['code'] for f in
+                                         doc['findings']])
+        r = mailauth(*self.knot.args(), 'dkim', 'dkcname.check.test', '-s',
+                     'selector1')
+        self.assertIn('[dkim-cname-dangling]', r.out)
+
+    def test_dangling_cname_found_by_the_probe(self):
+        r = mailauth(*self.knot.args(), '--json', 'dkim',
+                     'dkcname.check.test')
+        doc = r.json()
+        self.assertEqual([s['selector'] for s in doc['selectors']],
+                         ['selector1'])
+        self.assertIn('dkim-cname-dangling', [f['code'] for f in
+                                              doc['findings']])
+
     def verify(self, message):
         path = os.path.join(self.tmp, 'msg.eml')
         with open(path, 'wb') as f:
@@ -404,6 +434,80 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertIn(path, r.err)
         r = mailauth('dkim', '--verify', '/nonexistent/message')
         self.assertEqual(r.code, 2)
+
+
+def common_selectors():
+    """The probe's list, read from src/dkim/selectors.c."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(
+            os.path.dirname(os.path.abspath(__file__)))), 'src', 'dkim',
+            'selectors.c')) as f:
+        src = f.read()
+    table = src[src.index('dkim_common_selectors[] = {'):]
+    return re.findall(r'"([^"]+)"', table[:table.index('};')])
+
+
+class DkimProbeFaults(unittest.TestCase):
+    """A probe whose lookups fail finds nothing and says so once, grouped
+    by cause, never "65 of 65 common selectors found"."""
+
+    def probe(self, behaviors, *args):
+        every = {'%s._domainkey.slow.test' % sel: {'*': {
+            'action': 'timeout'}} for sel in common_selectors()}
+        every.update(behaviors)
+        server = FakeDNS({'zones': ['slow.test'], 'records': {},
+                          'behaviors': every}).start()
+        try:
+            text = mailauth(*server.args(), '--timeout', '0.5', 'dkim',
+                            'slow.test', *args)
+            js = mailauth(*server.args(), '--timeout', '0.5', '--json',
+                          'dkim', 'slow.test', *args)
+            return text, js, js.json()
+        finally:
+            server.stop()
+
+    def test_every_lookup_times_out(self):
+        text, js, doc = self.probe({'slow.test': {'*': {
+            'action': 'timeout'}}})
+        self.assertEqual((text.code, js.code), (3, 3))
+        n = doc['selectors_tried']
+        self.assertEqual(doc['selectors'], [])
+        self.assertNotIn('selectors found', text.out)
+        self.assertIn('no key found', text.out)
+        errors = [f for f in doc['findings']
+                  if f['code'] == 'dkim-dns-error']
+        self.assertEqual(len(errors), 1, doc['findings'])
+        self.assertIn('%d of %d' % (n, n), errors[0]['message'])
+        self.assertIn('%d timeout' % n, errors[0]['message'])
+        self.assertNotIn('dkim-none-found', [f['code'] for f in
+                                             doc['findings']])
+        self.assertEqual(text.out.count('[dkim-dns-error]'), 1, text.out)
+
+    def test_failures_are_grouped_by_cause(self):
+        behaviors = {'slow.test': {'*': {'action': 'timeout'}},
+                     'default._domainkey.slow.test': {'*': {
+                         'action': 'rcode', 'rcode': 'SERVFAIL'}},
+                     'mail._domainkey.slow.test': {'*': {
+                         'action': 'rcode', 'rcode': 'SERVFAIL'}},
+                     'dkim._domainkey.slow.test': {'*': {
+                         'action': 'rcode', 'rcode': 'REFUSED'}}}
+        text, js, doc = self.probe(behaviors)
+        n = doc['selectors_tried']
+        errors = [f for f in doc['findings']
+                  if f['code'] == 'dkim-dns-error']
+        self.assertEqual(len(errors), 1, doc['findings'])
+        msg = errors[0]['message']
+        self.assertIn('%d timeout' % (n - 3), msg)
+        self.assertIn('2 servfail', msg)
+        self.assertIn('1 refused', msg)
+        self.assertEqual(js.code, 3)
+
+    def test_a_given_selector_that_fails_is_unknown(self):
+        text, js, doc = self.probe({'slow.test': {'*': {
+            'action': 'rcode', 'rcode': 'REFUSED'}}}, '-s', 'default')
+        self.assertEqual(js.code, 3)
+        codes = [f['code'] for f in doc['findings']]
+        self.assertIn('dkim-dns-error', codes)
+        self.assertNotIn('dkim-no-key', codes)
 
 
 class DkimFaults(unittest.TestCase):

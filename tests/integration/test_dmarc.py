@@ -253,6 +253,16 @@ class DmarcFaults(unittest.TestCase):
         self.assertIn('dmarc-dns-error', codes(doc))
         self.assertNotIn('dmarc-no-record', codes(doc))
 
+    def test_late_or_refused_policy_is_unknown_in_the_text(self):
+        for behavior in ({'action': 'timeout'},
+                         {'action': 'rcode', 'rcode': 'REFUSED'}):
+            server = self.fake({'_dmarc.www.fault.test': {'*': behavior}})
+            r = mailauth(*server.args(), '--timeout', '1', 'dmarc',
+                         'www.fault.test')
+            self.assertEqual(r.code, 3, behavior)
+            self.assertIn('DMARC policy unknown: a lookup failed', r.out)
+            self.assertNotIn('no DMARC policy found', r.out)
+
     def test_failure_of_the_authorization_check(self):
         server = self.fake({'fault.test._report._dmarc.rep.test': {
             '*': {'action': 'timeout'}}})

@@ -111,6 +111,16 @@ class PtrAgainstKnot(unittest.TestCase):
             self.assertEqual(r.code, 2)
             self.assertIn("invalid IP address '%s'" % bad, r.err)
 
+    def test_words_in_the_registered_domain_are_not_generic(self):
+        # "home" and "dsl" are in home-dsl.test itself, not in the labels
+        # left of it: the user's own domain never makes a host residential.
+        r, doc = self.ptr('192.0.2.16')
+        self.assertEqual(r.code, 0, doc['findings'])
+        self.assertIsNone(doc['ptr'][0]['generic'])
+        self.assertNotIn('ptr-generic', codes(doc))
+        r, doc = self.ptr('192.0.2.12')
+        self.assertIn('ptr-generic', codes(doc))
+
 
 class PtrFaults(unittest.TestCase):
     def test_reverse_zone_servfail(self):
@@ -122,6 +132,56 @@ class PtrFaults(unittest.TestCase):
             r = mailauth(*server.args(), '--json', 'ptr', '192.0.2.9')
             self.assertEqual(r.code, 3)
             self.assertIn('ptr-dns-error', codes(r.json()))
+        finally:
+            server.stop()
+
+    def faulty(self, behavior):
+        """192.0.2.9 has a PTR record whose forward lookups misbehave."""
+        return FakeDNS({'zones': ['in-addr.arpa', 'ptr.test'],
+                        'records': {'9.2.0.192.in-addr.arpa': [
+                            {'type': 'PTR', 'data': 'mail.ptr.test'}],
+                            'mail.ptr.test': [
+                                {'type': 'A', 'data': '192.0.2.9'}]},
+                        'behaviors': {'mail.ptr.test': {'*': behavior}}})
+
+    def test_forward_lookup_failures_are_unknown_not_fail(self):
+        for behavior, how in (({'action': 'timeout'}, 'timeout'),
+                              ({'action': 'rcode', 'rcode': 'SERVFAIL'},
+                               'servfail'),
+                              ({'action': 'rcode', 'rcode': 'REFUSED'},
+                               'refused')):
+            server = self.faulty(behavior).start()
+            try:
+                r = mailauth(*server.args(), '--timeout', '0.5', '--json',
+                             'ptr', '192.0.2.9')
+                doc = r.json()
+                self.assertEqual(r.code, 3, (how, doc['findings']))
+                self.assertIsNone(doc['fcrdns'], how)
+                self.assertNotIn('ptr-not-confirmed', codes(doc), how)
+                self.assertNotIn('ptr-name-mismatch', codes(doc), how)
+                errors = [f for f in doc['findings']
+                          if f['code'] == 'ptr-dns-error']
+                self.assertEqual(len(errors), 1, doc['findings'])
+                self.assertIn('mail.ptr.test', errors[0]['message'])
+                self.assertIn(how, errors[0]['message'])
+                r = mailauth(*server.args(), '--timeout', '0.5', 'ptr',
+                             '192.0.2.9')
+                self.assertIn('FCrDNS: unknown', r.out)
+                self.assertNotIn('not confirmed', r.out)
+            finally:
+                server.stop()
+
+    def test_reverse_lookup_refused_is_unknown(self):
+        server = FakeDNS({'zones': ['in-addr.arpa'], 'records': {},
+                          'behaviors': {'9.2.0.192.in-addr.arpa': {
+                              '*': {'action': 'rcode',
+                                    'rcode': 'REFUSED'}}}}).start()
+        try:
+            r = mailauth(*server.args(), 'ptr', '192.0.2.9')
+            self.assertEqual(r.code, 3)
+            self.assertIn('FCrDNS: unknown', r.out)
+            r = mailauth(*server.args(), '--json', 'ptr', '192.0.2.9')
+            self.assertIsNone(r.json()['fcrdns'])
         finally:
             server.stop()
 

@@ -37,7 +37,8 @@ class SpfAgainstKnot(unittest.TestCase):
         self.assertEqual(doc['command'], 'spf')
         self.assertEqual(doc['domain'], 'gmail.com')
         self.assertEqual(doc['lookups'], {'count': 4, 'limit': 10,
-                                          'over_limit_at': None})
+                                          'over_limit_at': None,
+                                          'complete': True})
         self.assertEqual(doc['void_lookups']['count'], 0)
         self.assertEqual(doc['void_lookups']['ipv4'], 0)
         self.assertEqual(doc['void_lookups']['ipv6'], 0)
@@ -115,7 +116,7 @@ class SpfAgainstKnot(unittest.TestCase):
         r, doc = self.spf_json('voids.spf.test')
         self.assertEqual(r.code, 1)
         self.assertEqual(doc['void_lookups'], {
-            'count': 3, 'limit': 2, 'ipv4': 3, 'ipv6': 3,
+            'count': 3, 'limit': 2, 'ipv4': 3, 'ipv6': 3, 'complete': True,
             'over_limit_at': {'term': 'exists:gone3.spf.test',
                               'domain': 'voids.spf.test'}})
         self.assertIn('spf-void-limit', codes(doc))
@@ -466,6 +467,20 @@ class SpfFaults(unittest.TestCase):
         r = mailauth(*server.args(), '--json', 'spf', 'ok.fault.test')
         self.assertEqual(r.code, 3)
         self.assertIn('spf-dns-error', codes(r.json()))
+
+    def test_counts_behind_a_failed_lookup_are_lower_bounds(self):
+        server = self.fake({'bad.fault.test': {'*': {'action': 'rcode',
+                                                     'rcode': 'REFUSED'}}})
+        r = mailauth(*server.args(), '--json', 'spf', 'ok.fault.test')
+        self.assertEqual(r.code, 3)
+        doc = r.json()
+        self.assertEqual((doc['lookups']['count'],
+                          doc['lookups']['complete']), (1, False))
+        self.assertFalse(doc['void_lookups']['complete'])
+        r = mailauth(*server.args(), 'spf', 'ok.fault.test')
+        self.assertIn('lookups at least 1/10', r.out)
+        self.assertIn('the TXT lookup for bad.fault.test failed (refused',
+                      r.out)
 
     def test_server_that_never_answers(self):
         server = self.fake({'ok.fault.test': {'*': {'action': 'timeout'}}})

@@ -2,15 +2,28 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "dmarc/psl.h"
 #include "dns/name.h"
 #include "dns/zonefile.h"
 #include "ptr/ptr.h"
 #include "util/arena.h"
 
 static struct arena *a;
+static struct dmarc_psl *psl;
 
-static void setup(void) { a = arena_create(); }
-static void teardown(void) { arena_destroy(a); }
+static void
+setup(void)
+{
+	a = arena_create();
+	psl = dmarc_psl_create();
+}
+
+static void
+teardown(void)
+{
+	dmarc_psl_destroy(psl);
+	arena_destroy(a);
+}
 
 TestSuite(ptr, .init = setup, .fini = teardown);
 
@@ -53,19 +66,58 @@ Test(ptr, generic_names)
 		if (i == 8) {
 			continue;	/* hsd1 is not on the word list */
 		}
-		cr_assert_not_null(ptr_looks_generic(a, generic[i], &v4), "%s",
+		cr_assert_not_null(ptr_looks_generic(a, psl, generic[i],
+		    &v4), "%s",
 		    generic[i]);
 	}
 	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
-		cr_assert_null(ptr_looks_generic(a, clean[i], &v4), "%s",
+		cr_assert_null(ptr_looks_generic(a, psl, clean[i], &v4), "%s",
 		    clean[i]);
 	}
+}
+
+/* Only the labels left of the registered domain (Public Suffix List) are
+ * read: a customer's own domain name never makes the host residential. */
+Test(ptr, generic_words_of_the_registered_domain_do_not_count)
+{
+	struct ip_addr v4 = ip("203.0.113.45");
+	static const char *clean[] = {
+		"mail.home-dsl.example", "mail.dsl.co.uk", "mx.cable.com.au",
+		"dynamic.example", "mail.203-0-113-45.example",
+	};
+	static const char *generic[] = {
+		"dsl-1.isp.co.uk", "home.example.net", "pool-7.cable.com.au",
+		"203-0-113-45.static.isp.example",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+		cr_assert_null(ptr_looks_generic(a, psl, clean[i], &v4), "%s",
+		    clean[i]);
+	}
+	for (i = 0; i < sizeof(generic) / sizeof(generic[0]); i++) {
+		cr_assert_not_null(ptr_looks_generic(a, psl, generic[i], &v4),
+		    "%s", generic[i]);
+	}
+	/* Without the list, the whole name is read. */
+	cr_assert_not_null(ptr_looks_generic(a, NULL, clean[0], &v4));
 }
 
 static const struct dns_answer *
 zone_lookup(void *ctx, const char *name, enum dns_type type)
 {
 	return dns_zoneset_answer(ctx, a, name, type);
+}
+
+static struct dns_zoneset *
+load_zone(const char *text)
+{
+	struct dns_zoneset *zs = dns_zoneset_create();
+	char *err = NULL;
+
+	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL, "z",
+	    &err), 0, "%s", err);
+	return zs;
 }
 
 Test(ptr, forward_confirmation)
@@ -75,14 +127,11 @@ Test(ptr, forward_confirmation)
 	    "good A 192.0.2.7\nbad A 192.0.2.8\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns.test. h 1 2 3 4 5\n"
 	    "7 PTR good.test.\n7 PTR bad.test.\n";
-	struct dns_zoneset *zs = dns_zoneset_create();
+	struct dns_zoneset *zs = load_zone(zone);
 	struct ip_addr v4 = ip("192.0.2.7"), other = ip("192.0.2.9");
 	struct ptr_result *r;
-	char *err = NULL;
 
-	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
-	    &err), 0, "%s", err);
-	r = ptr_check(a, zone_lookup, zs, &v4, "good.test", "test");
+	r = ptr_check(a, zone_lookup, zs, psl, &v4, "good.test", "test");
 	cr_assert_eq(r->pending, 0);
 	cr_assert_eq(r->nnames, 2);
 	cr_assert(r->fcrdns);
@@ -92,9 +141,48 @@ Test(ptr, forward_confirmation)
 	cr_assert(finding_has(&r->findings, "ptr-multiple"));
 	cr_assert(finding_has(&r->findings, "ptr-name-mismatch"));
 	cr_assert_not(finding_has(&r->findings, "ptr-not-confirmed"));
-	r = ptr_check(a, zone_lookup, zs, &other, NULL, NULL);
+	r = ptr_check(a, zone_lookup, zs, psl, &other, NULL, NULL);
 	ptr_lint(a, r);
 	cr_assert_eq(r->answer->kind, DNS_ANS_NXDOMAIN);
 	cr_assert(finding_has(&r->findings, "ptr-missing"));
+	dns_zoneset_destroy(zs);
+}
+
+/* A zone lookup in which the names under "slow." time out. */
+static const struct dns_answer *
+slow_lookup(void *ctx, const char *name, enum dns_type type)
+{
+	if (dns_name_is_under(name, "slow.test")) {
+		return dns_answer_without_response(a, name, type,
+		    DNS_ANS_TIMEOUT, "timeout");
+	}
+	return dns_zoneset_answer(ctx, a, name, type);
+}
+
+/* A forward lookup that failed leaves FCrDNS unknown: no "not confirmed"
+ * finding, one DNS error that names the lookup. */
+Test(ptr, failed_forward_lookup_is_unknown)
+{
+	static const char zone[] =
+	    "$ORIGIN test.\n@ SOA ns h 1 2 3 4 5\ngood A 192.0.2.7\n"
+	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns.test. h 1 2 3 4 5\n"
+	    "7 PTR mail.slow.test.\n8 PTR mail.slow.test.\n8 PTR good.test.\n";
+	struct dns_zoneset *zs = load_zone(zone);
+	struct ip_addr seven = ip("192.0.2.7"), eight = ip("192.0.2.8");
+	struct ptr_result *r;
+
+	r = ptr_check(a, slow_lookup, zs, psl, &seven, NULL, NULL);
+	ptr_lint(a, r);
+	cr_assert_not(r->fcrdns);
+	cr_assert_not_null(r->failed);
+	cr_assert_str_eq(r->failed->name, "mail.slow.test");
+	cr_assert(finding_has(&r->findings, "ptr-dns-error"));
+	cr_assert_not(finding_has(&r->findings, "ptr-not-confirmed"));
+	cr_assert_not(finding_has(&r->findings, "ptr-name-mismatch"));
+	/* Another name that does not confirm: it is known, not unknown. */
+	r = ptr_check(a, slow_lookup, zs, psl, &eight, NULL, NULL);
+	ptr_lint(a, r);
+	cr_assert_not(r->fcrdns);
+	cr_assert_not_null(r->failed);
 	dns_zoneset_destroy(zs);
 }

@@ -1,7 +1,11 @@
 /* Untrusted bytes made safe for terminals and JSON (DESIGN.md §5). */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "report/finding.h"
+#include "report/text.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -69,5 +73,25 @@ Test(safe, output_is_always_clean)
 	out = safe_text(a, all, sizeof(all));
 	cr_assert(safe_is_clean(out, strlen(out)));
 	cr_assert_eq(strlen(out), 256 + 3 * (32 + 1 + 128));
+	arena_destroy(a);
+}
+
+Test(safe, findings_are_printed_safe)
+{
+	struct arena *a = arena_create();
+	struct finding_list list = { 0 };
+	struct text_style style = { .color = false, .ascii = true };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	/* Words built from a record that holds an escape sequence. */
+	finding_add(a, &list, FINDING_ERROR, "x-test", "remove \x07 it",
+	    "record \x1b[31mred\x1b[0m here");
+	text_findings(f, &style, &list);
+	fclose(f);
+	cr_assert_str_eq(out, "error: record \\x1b[31mred\\x1b[0m here "
+	    "[x-test]\n  fix: remove \\x07 it\n");
+	free(out);
 	arena_destroy(a);
 }

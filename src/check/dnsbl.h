@@ -1,0 +1,35 @@
+/* DNS blocklists of IP addresses (RFC 5782): what a list's answer means,
+ * in the words of the lists whose return codes are documented, and which
+ * address families a list holds. Strings live in the arena passed in, or
+ * are static. */
+#ifndef MAILAUTH_CHECK_DNSBL_H
+#define MAILAUTH_CHECK_DNSBL_H
+
+#include <stdbool.h>
+
+#include "dns/answer.h"
+
+struct arena;
+
+enum dnsbl_status {
+	DNSBL_NOT_LISTED,	/* NXDOMAIN or NODATA */
+	DNSBL_LISTED,
+	DNSBL_POLICY_LISTED,	/* in a range that should not send mail
+				 * directly (Spamhaus PBL) */
+	DNSBL_ERROR,		/* the list's own error answer: no listing */
+	DNSBL_FAILED,		/* the lookup failed */
+	DNSBL_NOT_ASKED,	/* the list holds no address of this family */
+};
+
+/* True when the list at zone holds addresses of the family (AF_INET or
+ * AF_INET6); lists not known to mailauth are asked for both. */
+bool dnsbl_lists_family(const char *zone, int family);
+/* What the answer of the list at zone means; *meaning is set to the
+ * explanation (NULL for "not listed"). */
+enum dnsbl_status dnsbl_classify(struct arena *a, const char *zone,
+    const struct dns_answer *ans, const char **meaning);
+/* "not-listed", "listed", "policy-listed", "error", "failed",
+ * "not-asked". */
+const char *dnsbl_status_name(enum dnsbl_status s);
+
+#endif

@@ -1,0 +1,273 @@
+/* mailauth smtp: the MX hosts' port 25 -- greeting, EHLO, STARTTLS, the
+ * certificate, DANE -- and the domain's MTA-STS and TLS-RPT. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "cli.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "cmd/smtp.h"
+#include "report/smtp.h"
+#include "smtp/smtp.h"
+#include "util/arena.h"
+#include "util/safe.h"
+
+enum smtp_key {
+	OPT_EHLO = 6100,
+};
+
+struct smtp_opts {
+	struct smtp_cli cli;
+};
+
+static const struct option smtp_longopts[] = {
+	SMTP_CLI_LONGOPTS,
+	{ "ehlo", required_argument, NULL, OPT_EHLO },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+smtp_set_option(void *opts, int key, const char *arg, const char **err)
+{
+	struct smtp_opts *o = opts;
+
+	switch (key) {
+	case OPT_EHLO: o->cli.ehlo = arg; return 0;
+	}
+	if (smtp_cli_set(&o->cli, key, arg) == 0) {
+		return 0;
+	}
+	*err = "unknown option";
+	return -1;
+}
+
+struct smtp_state {
+	struct run_ctx *rc;
+	struct smtp_input in;
+	struct smtp_probe_config cfg;
+	char ehlo[SMTP_CLI_EHLO_MAX];
+	struct arena *arena;
+	struct smtp_result *result;
+};
+
+/* RFC 5321 §4.1.1.1: EHLO takes a domain or an address literal; nothing
+ * else may reach the command line we send. */
+static bool
+valid_ehlo(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 253) {
+		return false;
+	}
+	if (s[0] == '[') {
+		return s[n - 1] == ']' && strspn(s + 1, "0123456789abcdefABCDEF"
+		    ".:IPv6") == n - 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '.') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The local host name, as a sending server would say EHLO. */
+static void
+default_ehlo(char *buf, size_t size)
+{
+	if (gethostname(buf, size) != 0 || buf[0] == '\0' ||
+	    !valid_ehlo(buf)) {
+		snprintf(buf, size, "localhost");
+	}
+	buf[size - 1] = '\0';
+}
+
+int
+smtp_cli_set(struct smtp_cli *o, int key, const char *arg)
+{
+	switch (key) {
+	case SMTP_OPT_PORT: o->port = arg; return 0;
+	case SMTP_OPT_TIMEOUT: o->timeout = arg; return 0;
+	case SMTP_OPT_CA_FILE: o->ca_file = arg; return 0;
+	}
+	return -1;
+}
+
+int
+smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
+    struct smtp_probe_config *cfg, char *ehlo)
+{
+	const char *why;
+
+	cfg->port = 25;
+	cfg->timeout_ms = SMTP_DEFAULT_TIMEOUT_S * 1000;
+	if (o->port && cli_parse_uint(o->port, 1, 65535, &cfg->port)) {
+		return run_usage(rc, "invalid --smtp-port '%s': expected a "
+		    "port number from 1 to 65535", safe_str(rc->arena,
+		    o->port));
+	}
+	if (o->timeout && (cli_parse_seconds(o->timeout, &cfg->timeout_ms) ||
+	    cfg->timeout_ms > SMTP_MAX_TIMEOUT_S * 1000)) {
+		return run_usage(rc, "invalid --smtp-timeout '%s': expected "
+		    "seconds, more than 0 and at most %d", safe_str(rc->arena,
+		    o->timeout), SMTP_MAX_TIMEOUT_S);
+	}
+	if (o->ehlo && !valid_ehlo(o->ehlo)) {
+		return run_usage(rc, "invalid --ehlo '%s': expected a host "
+		    "name such as mail.example.com, or [192.0.2.1]",
+		    safe_str(rc->arena, o->ehlo));
+	}
+	if (o->ehlo) {
+		snprintf(ehlo, SMTP_CLI_EHLO_MAX, "%s", o->ehlo);
+	} else {
+		default_ehlo(ehlo, SMTP_CLI_EHLO_MAX);
+	}
+	cfg->ehlo_name = ehlo;
+	cfg->ca_file = o->ca_file;
+	if (o->ca_file && (why = smtp_probe_check_ca(o->ca_file)) != NULL) {
+		return run_usage(rc, "invalid --ca-file '%s': %s (expected a "
+		    "PEM file of CA certificates)", safe_str(rc->arena,
+		    o->ca_file), why);
+	}
+	return 0;
+}
+
+bool
+smtp_cli_probe(struct arena *a, struct smtp_result *r,
+    const struct smtp_probe_config *cfg)
+{
+	struct smtp_session **sessions;
+	size_t n = smtp_sessions(a, r, &sessions);
+	const char *err = NULL;
+
+	r->probed = smtp_probe_run(a, cfg, sessions, n, smtp_policy_fetch(r),
+	    &err) == 0;
+	return r->probed;
+}
+
+static int
+smtp_start(struct run_ctx *rc, void *opts, void *state, int argc,
+    char **argv)
+{
+	struct smtp_state *st = state;
+	int code;
+
+	st->rc = rc;
+	if (argc != 1) {
+		return run_usage(rc, argc == 0 ? "smtp: missing target (a "
+		    "domain, a host name or an IP)" : "smtp: expected one "
+		    "target, got %d arguments", argc);
+	}
+	if ((code = smtp_cli_config(rc, &((struct smtp_opts *)opts)->cli,
+	    &st->cfg, st->ehlo)) != 0) {
+		return code;
+	}
+	st->in.port = st->cfg.port;
+	if (ip_parse(argv[0], &st->in.ip)) {
+		return 0;
+	}
+	st->in.name = run_domain_arg(rc, argv[0]);
+	return st->in.name == NULL ? EXIT_USAGE : 0;
+}
+
+static bool
+smtp_step(void *arg)
+{
+	struct smtp_state *st = arg;
+
+	arena_destroy(st->arena);
+	st->arena = arena_create();
+	st->result = smtp_gather(st->arena, run_lookup, st->rc->res, &st->in);
+	if (st->result->pending > 0) {
+		return false;
+	}
+	/* Every answer is in: the sessions and the policy fetch, bounded by
+	 * the SMTP timeout, run now. */
+	smtp_cli_probe(st->arena, st->result, &st->cfg);
+	return true;
+}
+
+static int
+smtp_conclude(void *state)
+{
+	struct smtp_state *st = state;
+
+	smtp_evaluate(st->arena, st->result, (long long)time(NULL));
+	switch (st->result->verdict) {
+	case SMTP_VERDICT_PASS: return EXIT_CLEAN;
+	case SMTP_VERDICT_FAIL: return EXIT_PROBLEMS;
+	case SMTP_VERDICT_UNKNOWN: return EXIT_DNS;
+	}
+	return EXIT_DNS;
+}
+
+static void
+smtp_text(void *state)
+{
+	struct smtp_state *st = state;
+
+	report_smtp_text(st->rc->out, &st->rc->style, st->result);
+}
+
+static cJSON *
+smtp_json(void *state)
+{
+	return report_smtp_json(((struct smtp_state *)state)->result);
+}
+
+static void
+smtp_release(void *state)
+{
+	struct smtp_state *st = state;
+
+	arena_destroy(st->arena);
+	st->arena = NULL;
+}
+
+/* One line at a time, each with at most SMTP_MAX_SESSIONS sessions:
+ * never hundreds of sessions to other people's servers. */
+size_t
+smtp_batch_lines(const void *opts)
+{
+	(void)opts;
+	return 1;
+}
+
+static const struct command_ops smtp_ops = {
+	.state_size = sizeof(struct smtp_state),
+	.start = smtp_start,
+	.batch_start = smtp_start,
+	.step = smtp_step,
+	.conclude = smtp_conclude,
+	.text = smtp_text,
+	.json = smtp_json,
+	.release = smtp_release,
+	.batch_lines = smtp_batch_lines,
+};
+
+const struct command cmd_smtp = {
+	.name = "smtp",
+	.summary = "probe the MX hosts' port 25: STARTTLS, certificate, DANE, "
+	    "MTA-STS",
+	.usage = "smtp [OPTIONS] DOMAIN|HOST|IP",
+	.help =
+	    "      --smtp-port N       SMTP port to probe (default 25)\n"
+	    "      --smtp-timeout SECONDS\n"
+	    "                          bound on each step of a session\n"
+	    "                          (default 10)\n"
+	    "      --ehlo NAME         our EHLO name (default: this host's "
+	    "name)\n"
+	    "      --ca-file FILE      trust these CA certificates (PEM)\n"
+	    "                          instead of the system's\n",
+	.shortopts = "",
+	.longopts = smtp_longopts,
+	.opts_size = sizeof(struct smtp_opts),
+	.set_option = smtp_set_option,
+	.ops = &smtp_ops,
+};

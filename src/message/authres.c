@@ -1,0 +1,393 @@
+#include "message/authres.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "message/rfc5322.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+struct parser {
+	struct arena *a;
+	const char *p;
+	const char *comment;	/* the first comment skipped since reset */
+	struct authres *out;
+	size_t cap;
+};
+
+static void
+problem(struct parser *ps, const char *what)
+{
+	if (ps->out->error == NULL) {
+		ps->out->error = what;
+	}
+}
+
+/* Skips CFWS, keeping the text of the first comment. */
+static void
+skip(struct parser *ps)
+{
+	for (;;) {
+		const char *start;
+
+		while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r' ||
+		    *ps->p == '\n') {
+			ps->p++;
+		}
+		if (*ps->p != '(') {
+			return;
+		}
+		start = ps->p;
+		ps->p = rfc5322_comment_end(ps->p);
+		if (ps->comment == NULL && ps->p - start >= 2) {
+			ps->comment = arena_memdup(ps->a, start + 1,
+			    (size_t)(ps->p - start - 2));
+		}
+	}
+}
+
+/* A value: a quoted string (unquoted here), or a run of characters up to
+ * a blank, a comment, ';' or one of stop. */
+static char *
+word(struct parser *ps, const char *stop)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *out;
+
+	if (*ps->p == '"') {
+		for (ps->p++; *ps->p && *ps->p != '"'; ps->p++) {
+			if (*ps->p == '\\' && ps->p[1] != '\0') {
+				ps->p++;
+			}
+			strbuf_addc(&sb, *ps->p);
+		}
+		ps->p += *ps->p == '"';
+	} else {
+		while (*ps->p && strchr(" \t(;", *ps->p) == NULL &&
+		    strchr(stop, *ps->p) == NULL) {
+			strbuf_addc(&sb, *ps->p++);
+		}
+	}
+	out = arena_strdup(ps->a, strbuf_str(&sb));
+	strbuf_finish(&sb);
+	return out;
+}
+
+static char *
+lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return s;
+}
+
+/* Moves to the ';' that ends the current result (or the end). */
+static void
+to_next(struct parser *ps)
+{
+	while (*ps->p && *ps->p != ';') {
+		if (*ps->p == '(') {
+			ps->p = rfc5322_comment_end(ps->p);
+		} else if (*ps->p == '"') {
+			(void)word(ps, "");
+		} else {
+			ps->p++;
+		}
+	}
+}
+
+static struct authres_result *
+new_result(struct parser *ps)
+{
+	struct authres *ar = ps->out;
+
+	if (ar->nresults == ps->cap) {
+		struct authres_result *more;
+
+		ps->cap = ps->cap ? ps->cap * 2 : 8;
+		more = arena_calloc(ps->a, ps->cap, sizeof(*more));
+		if (ar->nresults > 0) {
+			memcpy(more, ar->results, ar->nresults * sizeof(*more));
+		}
+		ar->results = more;
+	}
+	return &ar->results[ar->nresults++];
+}
+
+/* The room for properties doubles whenever their number reaches a power
+ * of two, so a field with many of them costs linear memory. */
+static void
+add_prop(struct parser *ps, struct authres_result *r, char *ptype,
+    char *property, char *value)
+{
+	struct authres_prop *more = r->props;
+
+	if ((r->nprops & (r->nprops - 1)) == 0) {
+		more = arena_calloc(ps->a, r->nprops ? r->nprops * 2 : 2,
+		    sizeof(*more));
+		if (r->nprops > 0) {
+			memcpy(more, r->props, r->nprops * sizeof(*more));
+		}
+	}
+	more[r->nprops].ptype = lower(ptype);
+	more[r->nprops].property = lower(property);
+	more[r->nprops].value = value;
+	r->props = more;
+	r->nprops++;
+}
+
+/* RFC 8601 §2.2: [reasonspec] and propspecs after "method=result". */
+static void
+read_details(struct parser *ps, struct authres_result *r)
+{
+	for (;;) {
+		char *key, *prop;
+
+		skip(ps);
+		if (*ps->p == '\0' || *ps->p == ';') {
+			return;
+		}
+		key = word(ps, "=.");
+		skip(ps);
+		if (strcasecmp(key, "reason") == 0 && *ps->p == '=') {
+			ps->p++;
+			skip(ps);
+			r->reason = word(ps, "");
+			continue;
+		}
+		if (*ps->p == '=' && key[0] != '\0') {
+			/* Microsoft's "action=none": no ptype. */
+			problem(ps, "a property has no ptype");
+			ps->p++;
+			skip(ps);
+			add_prop(ps, r, arena_strdup(ps->a, ""), key,
+			    word(ps, ""));
+			continue;
+		}
+		if (*ps->p != '.' || key[0] == '\0') {
+			problem(ps, "a result property is not ptype.property="
+			    "value");
+			to_next(ps);
+			return;
+		}
+		ps->p++;
+		skip(ps);
+		prop = word(ps, "=");
+		skip(ps);
+		if (*ps->p != '=') {
+			problem(ps, "a property has no value");
+			to_next(ps);
+			return;
+		}
+		ps->p++;
+		skip(ps);
+		add_prop(ps, r, key, prop, word(ps, ""));
+	}
+}
+
+/* RFC 8601 §2.2: one resinfo, from the method to its end. */
+static void
+read_result(struct parser *ps)
+{
+	struct authres_result *r;
+	char *method;
+
+	ps->comment = NULL;
+	skip(ps);
+	method = word(ps, "=/");
+	skip(ps);
+	if (*ps->p == '/') {		/* a method version */
+		ps->p++;
+		skip(ps);
+		(void)word(ps, "=");
+		skip(ps);
+	}
+	if (method[0] == '\0' || *ps->p != '=') {
+		if (strcasecmp(method, "none") != 0 || ps->out->nresults > 0) {
+			problem(ps, "a result is not method=result");
+		}
+		to_next(ps);
+		return;
+	}
+	ps->p++;
+	skip(ps);
+	r = new_result(ps);
+	r->method = lower(method);
+	ps->comment = NULL;
+	r->result = lower(word(ps, ""));
+	read_details(ps, r);
+	r->comment = ps->comment;
+}
+
+/* RFC 8617 §4.1.1: "i=N;" before the payload of an AAR. */
+static bool
+read_instance(struct parser *ps)
+{
+	char *end;
+
+	skip(ps);
+	if (tolower((unsigned char)*ps->p) != 'i') {
+		return false;
+	}
+	ps->p++;
+	skip(ps);
+	if (*ps->p != '=') {
+		return false;
+	}
+	ps->p++;
+	skip(ps);
+	if (!isdigit((unsigned char)*ps->p)) {
+		return false;
+	}
+	ps->out->instance = strtol(ps->p, &end, 10);
+	ps->p = end;
+	skip(ps);
+	if (*ps->p != ';') {
+		return false;
+	}
+	ps->p++;
+	return true;
+}
+
+void
+authres_parse(struct arena *a, const char *value, bool arc,
+    struct authres *out)
+{
+	struct parser ps = { a, value, NULL, out, 0 };
+	const char *start;
+	char *id;
+
+	memset(out, 0, sizeof(*out));
+	out->instance = -1;
+	if (arc && !read_instance(&ps)) {
+		problem(&ps, "no i= instance before the authserv-id");
+		return;
+	}
+	skip(&ps);
+	start = ps.p;
+	id = word(&ps, "=");
+	skip(&ps);
+	if (*ps.p == '=' || *ps.p == '/') {
+		/* A result where the authserv-id belongs (Microsoft). */
+		problem(&ps, "no authserv-id");
+		ps.p = start;
+		read_result(&ps);
+	} else {
+		out->authserv_id = id[0] ? id : NULL;
+		if (id[0] == '\0') {
+			problem(&ps, "no authserv-id");
+		}
+		if (isdigit((unsigned char)*ps.p)) {	/* authres-version */
+			(void)word(&ps, "");
+			skip(&ps);
+		}
+		if (*ps.p != ';' && *ps.p != '\0') {
+			problem(&ps, "text after the authserv-id");
+			to_next(&ps);
+		}
+	}
+	while (*ps.p == ';') {
+		ps.p++;
+		read_result(&ps);
+	}
+}
+
+const char *
+authres_prop(const struct authres_result *r, const char *ptype,
+    const char *property)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprops; i++) {
+		if (strcmp(r->props[i].ptype, ptype) == 0 &&
+		    strcmp(r->props[i].property, property) == 0) {
+			return r->props[i].value;
+		}
+	}
+	return NULL;
+}
+
+/* A value as it may stand unquoted: a token of RFC 2045 §5.1, or for a
+ * property an address or domain ('@' allowed). */
+static void
+add_value(struct strbuf *sb, const char *v, bool prop)
+{
+	const char *p;
+	bool plain = v[0] != '\0';
+
+	for (p = v; *p && plain; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		plain = c > 0x20 && c < 0x7f && (strchr("()<>,;:\\\"/[]?=",
+		    c) == NULL) && (prop || c != '@');
+	}
+	if (plain) {
+		strbuf_adds(sb, v);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (p = v; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			strbuf_addc(sb, '\\');
+		}
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '"');
+}
+
+/* A comment, its parentheses and backslashes quoted (RFC 5322 §3.2.2). */
+static void
+add_comment(struct strbuf *sb, const char *text)
+{
+	const char *p;
+
+	strbuf_adds(sb, " (");
+	for (p = text; *p; p++) {
+		if (*p == '(' || *p == ')' || *p == '\\') {
+			strbuf_addc(sb, '\\');
+		}
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, ')');
+}
+
+char *
+authres_format(struct arena *a, const struct authres *ar, const char *sep)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *out;
+	size_t i, k;
+
+	if (ar->instance >= 0) {
+		strbuf_addf(&sb, "i=%ld;%s", ar->instance, sep);
+	}
+	add_value(&sb, ar->authserv_id ? ar->authserv_id : "unknown", false);
+	if (ar->nresults == 0) {
+		strbuf_addf(&sb, ";%snone", sep);
+	}
+	for (i = 0; i < ar->nresults; i++) {
+		const struct authres_result *r = &ar->results[i];
+
+		strbuf_addf(&sb, ";%s%s=%s", sep, r->method, r->result);
+		if (r->comment != NULL) {
+			add_comment(&sb, r->comment);
+		}
+		if (r->reason != NULL) {
+			strbuf_adds(&sb, " reason=");
+			add_value(&sb, r->reason, false);
+		}
+		for (k = 0; k < r->nprops; k++) {
+			strbuf_addf(&sb, " %s.%s=", r->props[k].ptype,
+			    r->props[k].property);
+			add_value(&sb, r->props[k].value, true);
+		}
+	}
+	out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_finish(&sb);
+	return out;
+}

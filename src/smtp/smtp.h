@@ -1,0 +1,126 @@
+/* mailauth smtp: what a sending server meets at a domain's MX hosts --
+ * port 25, the greeting, EHLO, STARTTLS, the certificate, DANE (RFC
+ * 7672), MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
+ *
+ * Three steps. smtp_gather() is pure over DNS answers read through a
+ * lookup function that returns NULL for an answer not known yet (then
+ * pending > 0: run again in a fresh arena). The caller then runs the
+ * sessions and the policy fetch it lists (smtp/probe.h), and
+ * smtp_evaluate() turns everything into findings and a verdict. Results
+ * live in the arena passed to smtp_gather(). */
+#ifndef MAILAUTH_SMTP_SMTP_H
+#define MAILAUTH_SMTP_SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dns/answer.h"
+#include "ptr/ptr.h"
+#include "report/finding.h"
+#include "smtp/cert.h"
+#include "smtp/https.h"
+#include "smtp/mtasts.h"
+#include "smtp/probe.h"
+#include "util/ip.h"
+
+struct arena;
+
+struct smtp_input {
+	const char *name;	/* a domain or host name, or NULL */
+	struct ip_addr ip;	/* the target when name is NULL */
+	unsigned port;		/* shown with each address */
+};
+
+/* One address of a host, and the session to it. */
+struct smtp_addr {
+	struct ip_addr ip;
+	struct ptr_result *ptr;		/* its PTR names, forward-confirmed */
+	struct smtp_session session;	/* filled by smtp_probe_run() */
+	/* Set by smtp_evaluate(). */
+	const char *banner_host;	/* first word of the greeting */
+	const char *ehlo_host;		/* first word of the EHLO reply */
+	struct smtp_extension *ext, *ext_tls;	/* EHLO, EHLO after TLS */
+	size_t next, next_tls;
+	bool have_cert;
+	struct smtp_cert_info cert;	/* the server's certificate */
+	bool chain_verified;		/* by the CA store */
+	int name_matches;		/* 1, 0, or -1 (no host name) */
+	bool expired;
+	long long days_left;
+	struct tlsa_check *tlsa;	/* one per record of the host */
+	bool sts_valid;		/* RFC 8461 §4.2: what MTA-STS needs */
+	struct finding_list findings;
+};
+
+struct smtp_host {
+	const char *name;	/* no trailing dot; NULL for an IP target */
+	unsigned preference;
+	bool implicit;		/* RFC 5321 §5.1: the domain, no MX */
+	const struct dns_answer *a4, *a6;
+	const struct dns_answer *tlsa;	/* _25._tcp.NAME */
+	struct smtp_addr *addrs;
+	size_t naddrs;
+	int sts_match;		/* MTA-STS mx pattern: 1, 0, -1 (none) */
+	struct finding_list findings;
+};
+
+struct smtp_mta_sts {
+	const struct dns_answer *txt;	/* _mta-sts.DOMAIN */
+	const char *record;		/* the STS record, or NULL */
+	struct mta_sts_record rec;
+	const struct dns_answer *a4, *a6;	/* mta-sts.DOMAIN */
+	struct https_fetch fetch;
+	bool fetching;			/* fetch is to be run */
+	bool have_policy;		/* fetched, 200 text/plain */
+	struct mta_sts_policy policy;
+	int mx_match;			/* every MX matches: 1, 0, -1 */
+	struct finding_list findings;
+};
+
+struct smtp_tls_rpt {
+	const struct dns_answer *txt;	/* _smtp._tls.DOMAIN */
+	const char *record;		/* the TLSRPTv1 record, or NULL */
+	struct tls_rpt_record rec;
+	bool valid;
+	struct finding_list findings;
+};
+
+enum smtp_verdict {
+	SMTP_VERDICT_PASS,
+	SMTP_VERDICT_FAIL,
+	SMTP_VERDICT_UNKNOWN,	/* DNS failed, or no host could be reached */
+};
+
+struct smtp_result {
+	const struct smtp_input *in;
+	const struct dns_answer *mx;	/* NULL for an IP target */
+	bool null_mx;			/* RFC 7505 */
+	struct smtp_host *hosts;	/* in preference order */
+	size_t nhosts;
+	size_t mx_count;		/* MX records, before the bound */
+	struct smtp_mta_sts sts;	/* for a name only */
+	struct smtp_tls_rpt rpt;
+	size_t pending;
+	bool probed;			/* the sessions ran */
+	struct finding_list findings;
+	enum smtp_verdict verdict;
+};
+
+/* Builds what the answers allow; complete when pending == 0. */
+struct smtp_result *smtp_gather(struct arena *a, ptr_lookup_fn lookup,
+    void *lookup_ctx, const struct smtp_input *in);
+/* The sessions to run, one per address, in host order (pointers into r),
+ * and the policy fetch (NULL when there is none to run). */
+size_t smtp_sessions(struct arena *a, struct smtp_result *r,
+    struct smtp_session ***out);
+struct https_fetch *smtp_policy_fetch(struct smtp_result *r);
+/* Findings and the verdict; now is the time (seconds since 1970). */
+void smtp_evaluate(struct arena *a, struct smtp_result *r, long long now);
+const char *smtp_verdict_name(enum smtp_verdict v);
+/* Findings of a severity anywhere in the result. */
+size_t smtp_count(const struct smtp_result *r, enum finding_severity sev);
+/* One line for the verdict of an evaluated result: what passed, or the
+ * first error, or why nothing could be found out (arena or static). */
+const char *smtp_summary(struct arena *a, const struct smtp_result *r);
+
+#endif
