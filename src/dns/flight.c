@@ -234,11 +234,14 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	if (end != TRY_LOST && !f->cancelling) {
 		/* A status from c-ares itself (a bad name, no memory) says
-		 * nothing about the round trip. */
-		bool local = end == TRY_ANSWERED && abuf == NULL;
+		 * nothing about the round trip, and neither does a refusal:
+		 * a rate limit refuses at once, an overloaded resolver after
+		 * its own timeouts. Only a first try's refusal tells of load:
+		 * a name refused again is more likely broken. */
+		bool timed = end == TRY_ANSWERED && abuf != NULL;
 
-		dns_flow_answered(&f->flow, t->tag, end == TRY_REFUSED,
-		    local ? -1 : now - t->sent_at, now);
+		dns_flow_answered(&f->flow, t->tag, end == TRY_REFUSED &&
+		    t->number == 1, timed ? now - t->sent_at : -1, now);
 	}
 	if (t->generation == f->generation && t->idx < f->capqs) {
 		q = &f->qs[t->idx];

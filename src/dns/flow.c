@@ -151,7 +151,7 @@ dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
 	f->base_rtt = f->next_base_rtt = INFINITY;
 	f->base_since = now;
 	f->refilled_at = now;
-	f->pace_tokens = PACE_MIN_BURST;
+	f->pace_tokens = f->window;
 	f->qps_tokens = 1;
 	f->smallest = f->largest = (size_t)f->window;
 	/* Round ids start at 1: 0 marks a round already judged. */
@@ -178,14 +178,19 @@ dns_flow_window(const struct dns_flow *f)
 	return (size_t)f->window;
 }
 
+/* Tries per second. Before any round trip is measured (a server that
+ * only refuses, at once, gives none) the window goes out once per
+ * initial RTO. */
 static double
 pace_rate(const struct dns_flow *f)
 {
-	if (!f->cfg.adapt || !f->rtt.measured) {
+	double rtt = f->rtt.measured ? f->rtt.srtt : INITIAL_RTO_MS;
+
+	if (!f->cfg.adapt) {
 		return 0;
 	}
 	return (f->startup ? PACE_STARTUP_GAIN : PACE_GAIN) * f->window /
-	    fmax(f->rtt.srtt, CLOCK_GRANULARITY_MS) * 1000;
+	    fmax(rtt, CLOCK_GRANULARITY_MS) * 1000;
 }
 
 static void
@@ -198,8 +203,10 @@ refill(struct dns_flow *f, double now)
 	}
 	f->refilled_at = now;
 	if (rate > 0) {
-		f->pace_tokens = fmin(fmax(PACE_MIN_BURST, f->window / 8),
-		    f->pace_tokens + dt * rate);
+		/* The first window may go out at once. */
+		f->pace_tokens = fmin(fmax(fmax(PACE_MIN_BURST,
+		    f->window / 8), f->pace_tokens), f->pace_tokens +
+		    dt * rate);
 	}
 	if (f->cfg.qps > 0) {
 		f->qps_tokens = fmin(fmax(1, f->cfg.qps * PACE_QPS_BURST_MS /
@@ -319,7 +326,11 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 	}
 	if (bad > f->ambient + margin) {
 		f->startup = false;
-		f->cut_share = bad;
+		/* Refusals shrink with the window only as far as the pace
+		 * does (a refusal frees its place at once): a cut they
+		 * caused is not put to the test below. */
+		f->cut_share = r->refused > n - r->answered - r->refused ? 0 :
+		    bad;
 		f->cut_from = f->congested_at = f->window;
 		f->cut_round = r->id;
 		f->cut_lost = n - r->answered - r->refused;
@@ -333,7 +344,7 @@ judge(struct dns_flow *f, struct dns_flow_round *r, double now)
 		f->startup = false;
 		set_window(f, f->window * CUT_DELAY);
 	} else if (!f->startup &&
-	    (double)r->busiest >= r->window * FULL_SHARE) {
+	    (double)r->busiest >= floor(r->window) * FULL_SHARE) {
 		set_window(f, f->window * (near_congestion(f) ? GROWTH_NEAR :
 		    GROWTH));
 	}
@@ -461,7 +472,7 @@ static void
 slow_start(struct dns_flow *f, const struct dns_flow_round *r)
 {
 	if (f->startup && r->epoch == f->epoch &&
-	    (double)r->busiest >= r->window * FULL_SHARE &&
+	    (double)r->busiest >= floor(r->window) * FULL_SHARE &&
 	    f->window < (double)f->cfg.ceiling) {
 		f->window += 1;
 		if ((size_t)f->window > f->largest) {

@@ -124,7 +124,8 @@ serve(struct sim *s, uint32_t tag)
 		    (s->now - v->refilled_at) * v->limit / 1000);
 		v->refilled_at = s->now;
 		if (v->tokens < 1) {
-			e.kind = EV_REFUSAL;
+			e.kind = EV_REFUSAL;	/* at once */
+			reply = s->now + 0.1;
 		} else {
 			v->tokens -= 1;
 		}
@@ -167,9 +168,11 @@ simulate(struct sim *s, double ms, size_t ceiling, bool adapt)
 		} else if (e.kind != EV_WAKE) {
 			s->in_flight--;
 			if (e.kind != EV_GIVE_UP) {
+				/* As dns/flight.c: no round trip from a
+				 * refusal. */
 				dns_flow_answered(&s->flow, e.tag,
-				    e.kind == EV_REFUSAL, s->now - e.sent_at,
-				    s->now);
+				    e.kind == EV_REFUSAL, e.kind == EV_REFUSAL ?
+				    -1 : s->now - e.sent_at, s->now);
 			}
 			if (s->now > ms / 2 && e.kind == EV_ANSWER) {
 				s->answered++;
@@ -261,7 +264,9 @@ Test(flow, a_rate_limit_that_refuses_is_found)
 	simulate(&s, 20000, 512, true);
 	rate = (double)s.answered / 10;
 	cr_assert_gt(rate, 0.8 * 2000, "%.0f answers/s", rate);
-	cr_assert_lt(failed_share(&s), 0.1, "refused %.3f",
+	/* Refusals come at once and free their place as fast: the pace,
+	 * not the window, holds the rate. */
+	cr_assert_lt(failed_share(&s), 0.15, "refused %.3f",
 	    failed_share(&s));
 }
 
