@@ -341,6 +341,16 @@ class Server:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
+            if self.log:
+                self.log.write(json.dumps({
+                    'name': str(request.q.qname).rstrip('.'),
+                    'type': str(QTYPE.get(request.q.qtype,
+                                          request.q.qtype)),
+                    'transport': 'udp' if udp else 'tcp',
+                    'id': request.header.id,
+                    'load': fate if fate is None or fate == 'drop'
+                    else RCODE.get(fate),
+                    'time': time.time()}) + '\n')
             if fate == 'drop':
                 self.dropped += 1
                 return None
@@ -349,13 +359,6 @@ class Server:
                 reply = request.reply()
                 reply.header.rcode = fate
                 return self.finish(request, reply, udp)
-            if self.log:
-                self.log.write(json.dumps({
-                    'name': str(request.q.qname).rstrip('.'),
-                    'type': str(QTYPE.get(request.q.qtype,
-                                          request.q.qtype)),
-                    'transport': 'udp' if udp else 'tcp',
-                    'time': time.time()}) + '\n')
             if self.delay:
                 await asyncio.sleep(self.delay)
             if cached is not None:

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "dns/channel.h"
 #include "util/clock.h"
 #include "util/heap.h"
@@ -44,6 +46,7 @@ struct flight_question {
 	enum dns_type type;
 	enum q_state state;
 	unsigned tries;			/* sent so far */
+	unsigned short last_id;		/* the query ID of the latest try */
 	double due;			/* WIRE: give up on the latest try;
 					 * HELD: ask again */
 };
@@ -262,7 +265,7 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
  * for it, so the header is written here (RFC 1035 §4.1.1: byte 3). */
 static int
 build_query(ares_channel ch, const char *name, enum dns_type type,
-    unsigned char **qbuf, int *qlen)
+    unsigned short id, unsigned char **qbuf, int *qlen)
 {
 	struct ares_options opts;
 	int mask, status, edns = DNS_EDNS_UDP_SIZE;
@@ -276,13 +279,30 @@ build_query(ares_channel ch, const char *name, enum dns_type type,
 		}
 		ares_destroy_options(&opts);
 	}
-	status = ares_create_query(name, C_IN, (int)type, 0, 1, qbuf, qlen,
+	status = ares_create_query(name, C_IN, (int)type, id, 1, qbuf, qlen,
 	    edns);
 
 	if (status == ARES_SUCCESS) {
 		(*qbuf)[3] |= 0x20;
 	}
 	return status;
+}
+
+/* ares_send() sends the ID of the query it is given (ares_send.c,
+ * 1.18): like ares_query(), draw it at random (RFC 5452 §4.3), and unlike
+ * the try before, so that an answer tells which try it answers. */
+static unsigned short
+query_id(struct flight_question *q)
+{
+	unsigned short id;
+
+	do {
+		if (RAND_bytes((unsigned char *)&id, sizeof(id)) != 1) {
+			id = (unsigned short)(q->last_id + 1);
+		}
+	} while (q->tries > 0 && id == q->last_id);
+	q->last_id = id;
+	return id;
 }
 
 static void
@@ -322,8 +342,8 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	}
 	/* The callback may run before ares_send returns (no memory): the
 	 * state above is already right for that. */
-	if (build_query(f->ch->ares, q->name, q->type, &qbuf, &qlen) !=
-	    ARES_SUCCESS) {
+	if (build_query(f->ch->ares, q->name, q->type, query_id(q), &qbuf,
+	    &qlen) != ARES_SUCCESS) {
 		on_try(t, ARES_EBADNAME, 0, NULL, 0);
 		return;
 	}

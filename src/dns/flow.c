@@ -45,9 +45,11 @@
  * A congested round shrinks the window: by the excess share of failures
  * (which brings a window that overran a hard limit back to it at once),
  * to between CUT_LOSS_MIN and CUT_LOSS_MAX of it; a delay shrinks it to
- * CUT_DELAY. If the round after a cut for failures fails as often, the
- * failures did not track the load: they become the ambient share and the
- * cut is undone, so random loss never collapses the window; if half the
+ * CUT_DELAY. If the round after a cut for losses loses as much, the
+ * losses did not track the load: they become the ambient share and the
+ * cut is undone, so random loss never collapses the window (refusals are
+ * not put to that test: a refusal frees its place at once, so a smaller
+ * window lowers them only as far as the pace does); if half the
  * tries it counted lost are answered later after all, the server paused
  * rather than dropped, and the cut becomes one for a delay. Until the
  * first congestion (startup) every answer to a full window grows it by

@@ -212,9 +212,10 @@ class Unbound:
 
 class FakeDNS:
     """tests/fakedns.py with a JSON configuration (a dict). After stop(),
-    summary holds the server's counts (queries, dropped, refused, ...)."""
+    summary holds the server's counts (queries, dropped, refused, ...)
+    and, with log=True, queries the query log (one dict per query)."""
 
-    def __init__(self, config, delay_ms=0):
+    def __init__(self, config, delay_ms=0, log=False):
         self.dir = tempfile.mkdtemp(prefix='mailauth-fake-')
         self.config = os.path.join(self.dir, 'config.json')
         with open(self.config, 'w') as f:
@@ -224,12 +225,16 @@ class FakeDNS:
         self.port = None
         self.stats = os.path.join(self.dir, 'stats.json')
         self.summary = None
+        self.log = os.path.join(self.dir, 'log.ndjson') if log else None
+        self.queries = None
 
     def start(self):
         cmd = [PYTHON, os.path.join(TESTS, 'fakedns.py'), '--port', '0',
                '--config', self.config, '--stats', self.stats]
         if self.delay_ms:
             cmd += ['--delay-ms', str(self.delay_ms)]
+        if self.log:
+            cmd += ['--log', self.log]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -253,6 +258,10 @@ class FakeDNS:
         if os.path.exists(self.stats):
             with open(self.stats) as f:
                 self.summary = json.load(f)['summary']
+        if self.log and os.path.exists(self.log):
+            with open(self.log) as f:
+                self.queries = [q for q in map(json.loads, f)
+                                if 'summary' not in q]
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def args(self):

@@ -290,6 +290,28 @@ class BatchUnderLoad(Loaded):
         # 210 questions at 150 a second, after a burst of 3.
         self.assertGreater(r.elapsed, 207 / 150)
 
+    def test_every_try_has_its_own_query_id(self):
+        # RFC 5452 §4.3: random IDs; and a try asked again must not share
+        # its ID with the one before, or its answer would not say which
+        # try it answers.
+        lines = 100
+        server = FakeDNS(load_zone({'drop': 0.3}, lines), log=True).start()
+        try:
+            r = mailauth(*server.args(), '--batch', '-', 'spf',
+                         input_bytes=load_input(lines), timeout=300)
+        finally:
+            server.stop()
+        self.assert_all_answered(r, lines)
+        ids = {}
+        for q in server.queries:
+            ids.setdefault((q['name'], q['type']), []).append(q['id'])
+        asked_again = [v for v in ids.values() if len(v) > 1]
+        self.assertTrue(asked_again)
+        for v in asked_again:
+            self.assertTrue(all(a != b for a, b in zip(v, v[1:])), v)
+        every = [i for v in ids.values() for i in v]
+        self.assertGreater(len(set(every)), len(every) * 0.9)
+
     def test_no_adapt_holds_the_window(self):
         r, stats = self.run_against({}, '--no-adapt', '--concurrency', '16',
                                     lines=200)
