@@ -98,6 +98,12 @@
  * parser is linear in it, and records over 255 octets a string or 512 an
  * answer are findings of the SPF lint. */
 
+/* Times one question is asked again on a new TCP connection after the
+ * server closed the one it was sent on (RFC 7766 §6.2.1): a server that
+ * answers one question per connection needs as many as there are
+ * questions in flight; the run's deadline bounds the time anyway. */
+#define DNS_MAX_REASKS 64
+
 /* Distinct DNS questions in one run; a fan-out bomb stops here. */
 #define DNS_MAX_QUESTIONS 20000
 /* Queries outstanding at once on the channel. */

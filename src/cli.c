@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bounds.h"
 #include "cmd/cmd.h"
+#include "input.h"
 #include "util/xalloc.h"
 
 enum global_key {
@@ -29,6 +31,7 @@ enum global_key {
 	OPT_NO_ADAPT,
 	OPT_QPS,
 	OPT_RESUME,
+	OPT_BRIEF,
 };
 
 static const struct option global_options[] = {
@@ -51,11 +54,12 @@ static const struct option global_options[] = {
 	{ "no-adapt", no_argument, NULL, OPT_NO_ADAPT },
 	{ "qps", required_argument, NULL, OPT_QPS },
 	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "brief", no_argument, NULL, OPT_BRIEF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char global_short[] = "p:hV";
+static const char global_short[] = "p:hV46";
 
 /* Limits on numbers given on the command line. */
 #define MAX_TIMEOUT_S 3600
@@ -171,7 +175,7 @@ find_command_word(int argc, char **argv, const struct command *const *commands,
 		if (strcmp(tok, "--") == 0) {
 			return i + 1 < argc ? i + 1 : -1;
 		}
-		if (tok[0] == '@') {
+		if (tok[0] == '@' || tok[0] == '+') {
 			continue;
 		}
 		if (tok[0] == '-' && tok[1] != '\0') {
@@ -242,6 +246,35 @@ parse_shard(const char *s, struct global_opts *g)
 	return 0;
 }
 
+/* @SERVER or --server, in any of kdig's forms (src/input.h). */
+static int
+set_server(struct cli *cli, const char *spec, char *err, size_t errlen)
+{
+	char *host;
+	unsigned port;
+
+	if (!input_server(spec, &host, &port, err, errlen)) {
+		return -1;
+	}
+	free(cli->server_copy);
+	cli->server_copy = host;
+	cli->g.server = host;
+	cli->g.server_port = port;
+	return 0;
+}
+
+static int
+set_family(struct global_opts *g, int family, char *err, size_t errlen)
+{
+	if (g->family != 0 && g->family != family) {
+		snprintf(err, errlen, "-4 and -6 exclude each other: give "
+		    "one");
+		return -1;
+	}
+	g->family = family;
+	return 0;
+}
+
 static int
 set_global(struct cli *cli, int key, const char *arg, char *err,
     size_t errlen)
@@ -250,8 +283,12 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 
 	switch (key) {
 	case OPT_SERVER:
-		g->server = arg;
-		break;
+		return set_server(cli, arg, err, errlen);
+	case '4':
+	case '6':
+		return set_family(g, key == '4' ? AF_INET : AF_INET6, err,
+		    errlen);
+	case OPT_BRIEF: g->brief = true; break;
 	case 'p':
 		if (parse_uint(arg, 1, 65535, &g->port) != 0) {
 			snprintf(err, errlen, "invalid port '%s': expected a "
@@ -354,16 +391,22 @@ merge_options(const struct command *cmd, char **shortopts)
 }
 
 static void
-describe_bad_option(char **argv, int at, int key, char *err, size_t errlen)
+describe_bad_option(const struct command *cmd, char **argv, int at, int key,
+    char *err, size_t errlen)
 {
 	const char *tok = at > 0 ? argv[at - 1] : "?";
+	char help[64];
 
+	snprintf(help, sizeof(help), "see 'mailauth %s%s--help'",
+	    cmd ? cmd->name : "", cmd ? " " : "");
 	if (key == ':') {
-		snprintf(err, errlen, "option '%s' needs a value", tok);
+		snprintf(err, errlen, "option '%s' needs a value (%s)", tok,
+		    help);
 	} else if (optopt != 0) {
-		snprintf(err, errlen, "unknown option '-%c'", optopt);
+		snprintf(err, errlen, "unknown option '-%c' (%s)", optopt,
+		    help);
 	} else {
-		snprintf(err, errlen, "unknown option '%s'", tok);
+		snprintf(err, errlen, "unknown option '%s' (%s)", tok, help);
 	}
 }
 
@@ -383,7 +426,8 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 		int rc;
 
 		if (key == '?' || key == ':') {
-			describe_bad_option(argv, optind, key, err, errlen);
+			describe_bad_option(cli->cmd, argv, optind, key, err,
+			    errlen);
 			st = CLI_USAGE;
 			break;
 		}
@@ -407,6 +451,28 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 	return st;
 }
 
+/* The words dig users type outside options: @SERVER anywhere (the last
+ * one wins) and +short, the only +option mailauth knows (--brief). */
+static int
+dig_word(struct cli *cli, const char *word, char *err, size_t errlen)
+{
+	if (word[0] == '+') {
+		if (strcmp(word, "+short") != 0) {
+			snprintf(err, errlen, "unknown option '%s': of dig's "
+			    "+options mailauth knows +short (see 'mailauth "
+			    "--help')", word);
+			return -1;
+		}
+		cli->g.brief = true;
+		return 0;
+	}
+	if (word[1] == '\0') {
+		snprintf(err, errlen, "'@' needs a server address");
+		return -1;
+	}
+	return set_server(cli, word + 1, err, errlen);
+}
+
 enum cli_status
 cli_parse(int argc, char **argv, const struct command *const *commands,
     size_t ncommands, struct cli *out, char *err, size_t errlen)
@@ -427,9 +493,8 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		}
 		out->cmd_opts = xcalloc(1, out->cmd->opts_size);
 	}
-	/* @SERVER may stand anywhere, as in dig (the last one wins), but
-	 * not as the value of an option: --sender @example.net is a
-	 * sender. */
+	/* @SERVER and +short may stand anywhere, as in dig, but not as
+	 * the value of an option: --sender @example.net is a sender. */
 	for (i = 0; i < argc; i++) {
 		bool is_value = i > 1 && argv[i - 1][0] == '-' &&
 		    argv[i - 1][1] != '\0' && token_takes_next(argv[i - 1],
@@ -438,20 +503,24 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		if (i == word) {
 			continue;
 		}
-		if (i > 0 && argv[i][0] == '@' && !is_value) {
-			if (argv[i][1] == '\0') {
-				snprintf(err, errlen, "'@' needs a server "
-				    "address");
+		if (i > 0 && (argv[i][0] == '@' || argv[i][0] == '+') &&
+		    !is_value) {
+			if (dig_word(out, argv[i], err, errlen) != 0) {
 				free(rest);
 				return CLI_USAGE;
 			}
-			out->g.server = argv[i] + 1;
 			continue;
 		}
 		rest[n++] = argv[i];
 	}
 	st = run_getopt(out, n, rest, err, errlen);
 	free(rest);
+	if (st == CLI_OK && out->g.brief && (out->g.json || out->g.batch)) {
+		snprintf(err, errlen, "--brief prints one result as text: "
+		    "leave out %s", out->g.json ? "--json" : "--batch (its "
+		    "NDJSON lines carry every count)");
+		st = CLI_USAGE;
+	}
 	return st;
 }
 
@@ -461,6 +530,7 @@ cli_finish(struct cli *cli)
 	free(cli->cmd_opts);
 	free(cli->argv);
 	free(cli->g.zones);
+	free(cli->server_copy);
 	memset(cli, 0, sizeof(*cli));
 }
 

@@ -12,8 +12,11 @@
 struct command;
 
 struct global_opts {
-	const char *server;	/* @SERVER or --server */
+	const char *server;	/* @SERVER or --server: the address or name */
+	unsigned server_port;	/* the port given with it, or 0 */
 	unsigned port;		/* -p; 0 for the default */
+	int family;		/* -4 or -6: AF_INET or AF_INET6; 0 both */
+	bool brief;		/* --brief, +short */
 	bool tcp;
 	unsigned timeout_ms;	/* --timeout, per try */
 	unsigned tries;
@@ -43,6 +46,7 @@ struct cli {
 	char **argv;
 	bool help;
 	bool version;
+	char *server_copy;	/* what g.server points into (heap) */
 };
 
 enum cli_status {

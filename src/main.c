@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "cmd/batch.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "dns/zonefile.h"
 #include "version.h"
 
 /* Listed in this order in --help, the man page and the completions. */
@@ -28,8 +30,11 @@ static const struct command *const commands[] = {
 static const char global_help[] =
     "Global options (before or after the command):\n"
     "  @SERVER, --server ADDR  ask this DNS server (an IP, or a name\n"
-    "                          resolved first); default: the system's\n"
+    "                          resolved first); default: the system's;\n"
+    "                          with a port as kdig takes it: @ADDR#PORT,\n"
+    "                          @IPv4:PORT, @[IPv6]:PORT\n"
     "  -p, --port N            server port (default 53)\n"
+    "  -4, -6                  talk to the server over IPv4 (IPv6) only\n"
     "      --tcp               use TCP for every query\n"
     "      --timeout SECONDS   wait per try (default 5)\n"
     "      --tries N           tries per server (default 1); in a batch,\n"
@@ -41,7 +46,10 @@ static const char global_help[] =
     "      --trace             show every DNS question and its answer on\n"
     "                          stderr (and a \"queries\" array with --json)\n"
     "      --json              print JSON instead of a tree\n"
-    "      --color WHEN        auto, always or never (NO_COLOR is honored)\n"
+    "      --brief, +short     only the verdict and the counts (at most\n"
+    "                          five lines)\n"
+    "      --color WHEN        auto, always or never (NO_COLOR is honored;\n"
+    "                          always overrides it)\n"
     "      --ascii             plain ASCII tree glyphs\n"
     "      --batch FILE        one input per line (\"-\": stdin), results\n"
     "                          as NDJSON in input order\n"
@@ -79,12 +87,29 @@ print_help(FILE *f, const struct command *cmd)
 	fprintf(f, "\n%s", global_help);
 }
 
+/* What loading --zone files noticed without failing. */
+static void
+print_zone_notes(const struct run_ctx *rc)
+{
+	size_t i, n;
+	const char *const *notes = dns_zoneset_notes(rc->zones, &n);
+
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "mailauth: note: %s\n", notes[i]);
+	}
+}
+
 /* Output that never reached the terminal or pipe is a failure the user
  * must hear about (Knot's stdout check at exit). */
 static int
 check_stdout(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* A reader that stopped early (mailauth ... | head -1) took
+		 * what it wanted: end quietly. */
+		if (errno == EPIPE) {
+			return code;
+		}
 		fprintf(stderr, "mailauth: error writing output: %s\n",
 		    strerror(errno));
 		return code == EXIT_CLEAN ? EXIT_DNS : code;
@@ -101,6 +126,11 @@ main(int argc, char **argv)
 	int code;
 
 	setlocale(LC_CTYPE, "");
+	/* c-ares 1.18 writes to its TCP sockets without MSG_NOSIGNAL: a
+	 * server that closed the connection must be an error to handle, not
+	 * a signal that kills the process. A closed stdout is handled the
+	 * same way (check_stdout). */
+	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, commands, NCOMMANDS, &cli, err,
 	    sizeof(err)) != CLI_OK) {
 		fprintf(stderr, "mailauth: %s\n", err);
@@ -129,6 +159,7 @@ main(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
+	print_zone_notes(&rc);
 	if (cli.g.batch == NULL && cli.g.resume != NULL) {
 		code = run_usage(&rc, "--resume continues a batch; add --batch "
 		    "FILE");

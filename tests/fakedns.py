@@ -22,7 +22,12 @@ on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}};
                           {"type": "MX", "data": [10, "mx.example.test"]},
                           {"type": "TXT", "data": {"hex": "00ff"}}, ...]},
      "behaviors": {"name": {"TXT" or "*": {"action": ACTION, ...}}},
-     "load": {LOAD...}}
+     "load": {LOAD...},
+     "tcp_close": true or "reset"}      close each TCP connection after
+                                        its first answer, as RFC 7766
+                                        lets a server do (clients ask
+                                        again on a new connection);
+                                        "reset" adds the RST at once
   Names not listed under a zone are NXDOMAIN; listed names (and names with
   names below them) without the type asked are NODATA. CNAMEs are followed
   inside the zones (8 links at most, then SERVFAIL); a CNAME loop is
@@ -114,6 +119,7 @@ class Zone:
         self.timeouts = {}          # key -> set of types still answered
         self.behaviors = {}         # (key, type name or '*') -> dict
         self.load = {}              # LOAD, see the module's docstring
+        self.tcp_close = False      # one answer per TCP connection
 
     def add(self, name, qtype, rdata):
         key = label_key(name)
@@ -169,6 +175,7 @@ def load_config(path):
         cfg = json.load(f)
     zone = Zone()
     zone.apexes = [label_key(z) for z in cfg.get('zones', [])]
+    zone.tcp_close = cfg.get('tcp_close', False)
     for name, records in cfg.get('records', {}).items():
         zone.touch(name)
         for rec in records:
@@ -566,6 +573,19 @@ class UDPProtocol(asyncio.DatagramProtocol):
             self.transport.sendto(out, addr)
 
 
+def close_after_answer(writer, how):
+    """"tcp_close": the server ends the connection after one answer (or
+    none, for a query it does not answer), leaving any other query the
+    client sent on it unanswered. "reset" also sends the RST that the
+    kernel of a closed socket sends when the client writes again, at once,
+    so the client meets a reset connection deterministically."""
+    if how == 'reset':
+        sock = writer.get_extra_info('socket')
+        sock.shutdown(socket.SHUT_WR)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack('ii', 1, 0))
+
+
 async def tcp_client(server, reader, writer):
     # Drip, Stall and Oversized are defined with the behaviors below.
     try:
@@ -591,6 +611,9 @@ async def tcp_client(server, reader, writer):
             if out is not None:
                 writer.write(struct.pack('!H', len(out)) + out)
                 await writer.drain()
+            if server.zone.tcp_close:
+                close_after_answer(writer, server.zone.tcp_close)
+                break
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
     finally:

@@ -51,10 +51,11 @@ struct batch {
 	struct pending_line *window;	/* ring of lines not printed yet */
 	size_t window_size, next_order, printed;
 	int worst;
-	size_t done;
-	size_t answered, dns_failures, input_errors;
+	size_t answered, dns_failures, input_errors;	/* lines done */
 	double start_ms, last_progress;
 	bool progress;
+	bool closed;		/* writing the output failed */
+	unsigned long total_lines;	/* of a regular file; else 0 */
 };
 
 static int
@@ -86,7 +87,11 @@ print_ready_lines(struct batch *b)
 		}
 		b->printed++;
 	}
-	fflush(b->input.out);
+	/* The reader of the output went away (mailauth --batch ... | head):
+	 * the loop stops. */
+	if (fflush(b->input.out) != 0) {
+		b->closed = true;
+	}
 }
 
 static size_t
@@ -98,25 +103,56 @@ stats_window(const struct batch *b)
 	return st.window;
 }
 
+/* The lines of a regular file, for the share done and the ETA: counted
+ * once before the batch, and only when progress is shown. */
+static unsigned long
+count_lines(FILE *in)
+{
+	char buf[65536];
+	unsigned long lines = 0;
+	size_t n, i;
+	char last = '\n';
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		for (i = 0; i < n; i++) {
+			lines += buf[i] == '\n';
+		}
+		last = buf[n - 1];
+	}
+	rewind(in);
+	return lines + (last != '\n');
+}
+
+/* One line on a terminal's standard error, rewritten in place ("\r",
+ * then erase to the end of the line) and erased at the end. Lines read
+ * and finished count, skipped ones (comments, other shards) included, so
+ * that the share matches the file's lines. */
 static void
 progress(struct batch *b, bool last)
 {
-	double now = clock_ms(), elapsed, rate, share;
+	double now = clock_ms(), rate;
+	unsigned long handled = b->input.lineno - b->active;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
 	}
 	b->last_progress = now;
-	elapsed = now - b->start_ms + 1;
-	rate = b->done * 1000.0 / elapsed;
-	fprintf(stderr, "\r%zu done, %zu in progress, window %zu, %.0f/s",
-	    b->done, b->active, stats_window(b), rate);
-	share = batch_input_fraction(&b->input);
-	if (!last && share > 0 && share < 1) {
-		fprintf(stderr, ", %.0f%%, ETA %.0f s", share * 100,
-		    elapsed * (1 - share) / share / 1000);
+	if (last) {
+		fputs("\r\033[K", stderr);
+		return;
 	}
-	fputs(last ? "\n" : "   ", stderr);
+	rate = handled * 1000.0 / (now - b->start_ms + 1);
+	fprintf(stderr, "\r%lu", handled);
+	if (b->total_lines > 0) {
+		fprintf(stderr, "/%lu", b->total_lines);
+	}
+	fprintf(stderr, " lines, %zu in progress, window %zu, %.0f lines/s",
+	    b->active, stats_window(b), rate);
+	if (b->total_lines > handled && rate > 0) {
+		fprintf(stderr, ", ETA %.0f s", (double)(b->total_lines -
+		    handled) / rate);
+	}
+	fputs("\033[K", stderr);
 }
 
 /* Adds "input", "line", "error", "tries" and "exit_code" to a line's
@@ -153,7 +189,6 @@ emit(struct batch *b, struct job *j, cJSON *obj, const char *error,
 	} else {
 		b->window[j->order % b->window_size].json = text;
 	}
-	b->done++;
 	print_ready_lines(b);
 	progress(b, false);
 }
@@ -367,7 +402,7 @@ fill(struct batch *b)
 	char *input;
 	enum line_fault fault;
 
-	while (!b->input.eof && b->active < b->njobs &&
+	while (!b->input.eof && !b->closed && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
 	    dns_resolver_wants_more(b->rc->res) &&
 	    batch_input_next(&b->input, &input, &fault)) {
@@ -376,10 +411,23 @@ fill(struct batch *b)
 	start_clocks(b);
 }
 
+/* Ends the lines in progress without output: nobody reads it. */
+static void
+abandon(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++) {
+		if (b->jobs[i].busy) {
+			release(b, &b->jobs[i]);
+		}
+	}
+}
+
 static void
 loop(struct batch *b)
 {
-	for (;;) {
+	while (!b->closed) {
 		fill(b);
 		if (b->active == 0) {
 			if (b->input.eof) {
@@ -428,8 +476,8 @@ summarize(const struct batch *b)
 
 	dns_resolver_stats(b->rc->res, &st);
 	fprintf(stderr, "mailauth: %zu lines: %zu answered, %zu DNS "
-	    "failures, %zu input errors", b->done, b->answered,
-	    b->dns_failures, b->input_errors);
+	    "failures, %zu input errors", b->answered + b->dns_failures +
+	    b->input_errors, b->answered, b->dns_failures, b->input_errors);
 	if (b->rc->g->resume != NULL) {
 		fprintf(stderr, ", %zu skipped (answered before)",
 		    b->input.skipped);
@@ -465,7 +513,11 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
 	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
+	if (b.progress && b.input.size > 0) {
+		b.total_lines = count_lines(b.input.in);
+	}
 	loop(&b);
+	abandon(&b);
 	print_ready_lines(&b);
 	progress(&b, true);
 	summarize(&b);

@@ -91,19 +91,6 @@ batch_input_next(struct batch_input *bi, char **out, enum line_fault *fault)
 	return false;
 }
 
-/* The share of the input read so far, from the file offset: lines vary
- * little in cost, so bytes are a fair measure of the work done. */
-double
-batch_input_fraction(const struct batch_input *bi)
-{
-	off_t at;
-
-	if (bi->size <= 0 || (at = ftello(bi->in)) <= 0) {
-		return 0;
-	}
-	return (double)at / (double)bi->size;
-}
-
 int
 batch_split_fields(char *line, char **fields, int max)
 {

@@ -23,7 +23,7 @@ struct batch_input {
 	unsigned long lineno;	/* of the line read last, 1-based */
 	bool eof;
 	size_t skipped;		/* lines answered before (--resume) */
-	off_t size;		/* of a regular file, for the ETA; else 0 */
+	off_t size;		/* of a regular file; else 0 */
 };
 
 /* Opens rc->g->batch and, with --resume, reads the earlier output and
@@ -39,8 +39,6 @@ int batch_input_close(struct batch_input *bi, int code);
  * than another input. */
 bool batch_input_next(struct batch_input *bi, char **out,
     enum line_fault *fault);
-/* The share of the input read so far (0 when unknown). */
-double batch_input_fraction(const struct batch_input *bi);
 /* Splits a line into at most max fields at blanks; '#' starts a
  * comment. */
 int batch_split_fields(char *line, char **fields, int max);

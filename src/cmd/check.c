@@ -9,6 +9,7 @@
 #include "cmd/common.h"
 #include "cmd/smtp.h"
 #include "dmarc/psl.h"
+#include "input.h"
 #include "report/check.h"
 #include "report/smtp.h"
 #include "smtp/smtp.h"
@@ -181,9 +182,8 @@ sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
 {
 	const char *block;
 
-	if (!ip_parse(arg, ip)) {
-		return run_usage(rc, "invalid IP address '%s'",
-		    safe_str(rc->arena, arg));
+	if (run_ip_arg(rc, arg, ip) != 0) {
+		return EXIT_USAGE;
 	}
 	block = ip_addr_unreachable(ip);
 	if (block != NULL) {
@@ -230,7 +230,7 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 
 	memset(in, 0, sizeof(*in));
 	in->domain = domain;
-	in->sender = o->sender;
+	in->sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
 	in->helo = o->helo;
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
@@ -241,6 +241,9 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	}
 	in->ips = ips;
 	in->nips = o->nips;
+	if (run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
+		return EXIT_USAGE;
+	}
 	/* The lists are copied: a batch line's options live on the
 	 * stack. */
 	if (o->nselectors > 0) {
@@ -345,6 +348,15 @@ check_text(void *state)
 	    st->details);
 }
 
+static void
+check_brief(void *state, int code)
+{
+	struct check_state *st = state;
+
+	(void)code;	/* the result's own verdict decided it */
+	report_check_brief(st->rc->out, &st->rc->style, st->result);
+}
+
 static cJSON *
 check_json(void *state)
 {
@@ -382,6 +394,7 @@ static const struct command_ops check_ops = {
 	.step = check_step,
 	.conclude = check_conclude,
 	.text = check_text,
+	.brief = check_brief,
 	.json = check_json,
 	.release = check_release,
 	.batch_lines = check_batch_lines,

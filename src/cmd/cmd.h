@@ -34,6 +34,9 @@ struct command_ops {
 	bool (*step)(void *state);	/* true once complete */
 	int (*conclude)(void *state);	/* returns the exit code */
 	void (*text)(void *state);	/* prints to rc->out */
+	/* --brief: the verdict and the counts, at most five lines, for a
+	 * conclusion that gave this exit code. */
+	void (*brief)(void *state, int code);
 	cJSON *(*json)(void *state);	/* the caller owns the object */
 	void (*release)(void *state);	/* frees what the state holds */
 	/* Lines of a batch in progress at once with these options,

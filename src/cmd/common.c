@@ -14,6 +14,7 @@
 #include "dns/name.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
+#include "input.h"
 #include "report/json.h"
 #include "report/trace.h"
 #include "util/arena.h"
@@ -67,7 +68,8 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.server = g->server;
-	cfg.port = g->port;
+	cfg.port = g->server_port ? g->server_port : g->port;
+	cfg.family = g->family;
 	cfg.tcp = g->tcp;
 	cfg.timeout_ms = g->timeout_ms;
 	cfg.tries = g->tries;
@@ -187,6 +189,12 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 	const char *why = NULL, *name;
 	enum dns_name_error err;
 
+	why = input_domain_mistake(rc->arena, input);
+	if (why != NULL) {
+		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		    input), why);
+		return NULL;
+	}
 	name = dns_name_from_user(rc->arena, input, &why);
 	if (name == NULL) {
 		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
@@ -205,6 +213,40 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 		((char *)name)[strlen(name) - 1] = '\0';
 	}
 	return name;
+}
+
+int
+run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out)
+{
+	if (!ip_parse(input, out)) {
+		return run_usage(rc, "invalid IP address '%s': %s",
+		    safe_str(rc->arena, input), input_ip_hint(rc->arena,
+		    input));
+	}
+	return 0;
+}
+
+int
+run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		why = input_selector_mistake(rc->arena, sels[i]);
+		if (why != NULL) {
+			return run_usage(rc, "invalid selector '%s': %s",
+			    safe_str(rc->arena, sels[i]), why);
+		}
+	}
+	return 0;
+}
+
+const char *
+run_verdict(int code)
+{
+	return code == EXIT_CLEAN ? "pass" : code == EXIT_DNS ? "unknown" :
+	    "fail";
 }
 
 int
@@ -249,7 +291,9 @@ run_command(struct run_ctx *rc, const struct command_ops *ops, void *opts,
 	}
 	run_until_complete(rc, ops->step, state);
 	code = ops->conclude(state);
-	if (!rc->g->json) {
+	if (rc->g->brief) {
+		ops->brief(state, code);
+	} else if (!rc->g->json) {
 		ops->text(state);
 	} else if (run_emit_json(rc, ops->json(state)) != 0) {
 		code = EXIT_DNS;

@@ -64,9 +64,21 @@ int run_read_message(struct run_ctx *rc, const char *path,
  * NULL with rc->error set when it is not a valid domain name. */
 const char *run_domain_arg(struct run_ctx *rc, const char *input);
 
+/* Parses an IP address typed by the user into *out. Returns 0, or
+ * EXIT_USAGE with rc->error saying what to type instead. */
+int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
+
+/* Checks the DKIM selectors typed with -s. Returns 0, or EXIT_USAGE with
+ * rc->error naming the first bad one and what to type instead. */
+int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
+    size_t n);
+
 /* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
  * errors were found, else 0. */
 int run_exit_code(const struct finding_tally *t);
+
+/* The verdict word of --brief for an exit code: pass, fail, unknown. */
+const char *run_verdict(int code);
 
 /* Writes the JSON object (adding "queries" and "stats" with --trace) and
  * frees it. Returns 0, or -1 when stdout failed. */

@@ -92,11 +92,17 @@ static int
 domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
     struct dkim_state *st)
 {
-	const char *mark = strstr(arg, "._domainkey.");
+	const char *mark = strstr(arg, "._domainkey."), *sel;
+	size_t i;
 
 	if (mark != NULL && o->nselectors < DKIM_MAX_SELECTORS) {
-		o->selectors[o->nselectors++] = arena_memdup(rc->arena, arg,
-		    (size_t)(mark - arg));
+		sel = arena_memdup(rc->arena, arg, (size_t)(mark - arg));
+		for (i = 0; i < o->nselectors &&
+		    strcmp(o->selectors[i], sel) != 0; i++) {
+		}
+		if (i == o->nselectors) {	/* -s gave it too: once */
+			o->selectors[o->nselectors++] = sel;
+		}
 		arg = mark + strlen("._domainkey.");
 	}
 	st->domain = run_domain_arg(rc, arg);
@@ -117,7 +123,8 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
 		    argc);
 	}
-	if (argc == 1 && domain_argument(rc, o, argv[0], st) != 0) {
+	if ((argc == 1 && domain_argument(rc, o, argv[0], st) != 0) ||
+	    run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && run_read_message(rc, o->verify,
@@ -177,6 +184,15 @@ dkim_text(void *state)
 	    st->verification);
 }
 
+static void
+dkim_brief(void *state, int code)
+{
+	struct dkim_state *st = state;
+
+	report_dkim_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->domain, st->probe, st->verification);
+}
+
 static cJSON *
 dkim_json(void *state)
 {
@@ -201,6 +217,7 @@ static const struct command_ops dkim_ops = {
 	.step = dkim_step,
 	.conclude = dkim_conclude,
 	.text = dkim_text,
+	.brief = dkim_brief,
 	.json = dkim_json,
 	.release = dkim_release,
 };

@@ -71,6 +71,15 @@ dmarc_text(void *state)
 	report_dmarc_text(st->rc->out, &st->rc->style, st->result);
 }
 
+static void
+dmarc_brief(void *state, int code)
+{
+	struct dmarc_state *st = state;
+
+	report_dmarc_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->result);
+}
+
 static cJSON *
 dmarc_json(void *state)
 {
@@ -93,6 +102,7 @@ static const struct command_ops dmarc_ops = {
 	.step = dmarc_step,
 	.conclude = dmarc_conclude,
 	.text = dmarc_text,
+	.brief = dmarc_brief,
 	.json = dmarc_json,
 	.release = dmarc_release,
 };

@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "input.h"
 #include "message/message.h"
 #include "report/message.h"
 #include "util/arena.h"
@@ -113,16 +114,15 @@ given_options(struct run_ctx *rc, const struct message_opts *o,
     struct message_input *in)
 {
 	if (o->ip != NULL) {
-		if (!ip_parse(o->ip, &in->given.ip)) {
-			return run_usage(rc, "invalid IP address '%s' (give "
-			    "--ip 192.0.2.1 or --ip 2001:db8::1)",
-			    safe_str(rc->arena, o->ip));
+		if (run_ip_arg(rc, o->ip, &in->given.ip) != 0) {
+			return EXIT_USAGE;
 		}
 		in->given.ip = ip_unmap(&in->given.ip);
 		in->given.has_ip = true;
 	}
 	in->given.helo = o->helo;
-	in->given.sender = o->sender;
+	in->given.sender = o->sender ? input_sender(rc->arena, o->sender) :
+	    NULL;
 	if (o->authserv_id != NULL && !plain_name(o->authserv_id)) {
 		return run_usage(rc, "invalid --authserv-id '%s' (give a host "
 		    "name such as mx.example.com)", safe_str(rc->arena,
@@ -181,6 +181,16 @@ message_text(void *state)
 	}
 }
 
+/* The verdict is the DMARC result, as the exit code is. */
+static void
+message_brief(void *state, int code)
+{
+	struct message_state *st = state;
+
+	(void)code;
+	report_message_brief(st->rc->out, &st->rc->style, st->result);
+}
+
 static cJSON *
 message_json(void *state)
 {
@@ -203,6 +213,7 @@ static const struct command_ops message_ops = {
 	.step = message_step,
 	.conclude = message_conclude_run,
 	.text = message_text,
+	.brief = message_brief,
 	.json = message_json,
 	.release = message_release,
 };

@@ -6,7 +6,6 @@
 #include "ptr/ptr.h"
 #include "report/ptr.h"
 #include "util/arena.h"
-#include "util/safe.h"
 
 enum ptr_key {
 	OPT_HELO = 'e',
@@ -68,9 +67,8 @@ ptr_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
 		    "ptr: expected one IP, got %d arguments", argc);
 	}
-	if (!ip_parse(argv[0], &st->ip)) {
-		return run_usage(rc, "invalid IP address '%s'",
-		    safe_str(rc->arena, argv[0]));
+	if (run_ip_arg(rc, argv[0], &st->ip) != 0) {
+		return EXIT_USAGE;
 	}
 	if (st->opts->domain != NULL &&
 	    run_domain_arg(rc, st->opts->domain) == NULL) {
@@ -98,6 +96,15 @@ ptr_text(void *state)
 	report_ptr_text(st->rc->out, &st->rc->style, st->result);
 }
 
+static void
+ptr_brief(void *state, int code)
+{
+	struct ptr_state *st = state;
+
+	report_ptr_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->result);
+}
+
 static cJSON *
 ptr_json(void *state)
 {
@@ -120,6 +127,7 @@ static const struct command_ops ptr_ops = {
 	.step = ptr_step,
 	.conclude = ptr_conclude,
 	.text = ptr_text,
+	.brief = ptr_brief,
 	.json = ptr_json,
 	.release = ptr_release,
 };

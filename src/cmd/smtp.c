@@ -215,6 +215,16 @@ smtp_text(void *state)
 	report_smtp_text(st->rc->out, &st->rc->style, st->result);
 }
 
+/* The verdict is smtp's own (pass, fail, unknown), as is the exit code. */
+static void
+smtp_brief(void *state, int code)
+{
+	struct smtp_state *st = state;
+
+	(void)code;
+	report_smtp_brief(st->rc->out, &st->rc->style, st->result);
+}
+
 static cJSON *
 smtp_json(void *state)
 {
@@ -246,6 +256,7 @@ static const struct command_ops smtp_ops = {
 	.step = smtp_step,
 	.conclude = smtp_conclude,
 	.text = smtp_text,
+	.brief = smtp_brief,
 	.json = smtp_json,
 	.release = smtp_release,
 	.batch_lines = smtp_batch_lines,

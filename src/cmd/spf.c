@@ -7,6 +7,7 @@
 #include "cmd/common.h"
 #include "dns/resolver.h"
 #include "dns/zonefile.h"
+#include "input.h"
 #include "report/spf.h"
 #include "spf/eval.h"
 #include "spf/flatten.h"
@@ -161,17 +162,17 @@ evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
     const char *domain_arg, struct spf_eval_input *in)
 {
 	struct ip_addr ip;
-	const char *at;
+	const char *at, *sender;
 
-	if (!ip_parse(o->ip, &ip)) {
-		return run_usage(rc, "invalid IP address '%s'",
-		    safe_str(rc->arena, o->ip));
+	if (run_ip_arg(rc, o->ip, &ip) != 0) {
+		return EXIT_USAGE;
 	}
 	memset(in, 0, sizeof(*in));
 	in->ip = ip_unmap(&ip);
 	in->helo = o->helo;
 	in->now = (long long)time(NULL);
-	if (o->sender != NULL && o->sender[0] == '\0') {
+	sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
+	if (sender != NULL && sender[0] == '\0') {
 		if (o->helo == NULL) {
 			return run_usage(rc, "an empty --sender checks the HELO "
 			    "identity: give --helo");
@@ -180,12 +181,12 @@ evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
 		in->sender = spf_eval_sender(rc->arena, NULL, o->helo);
 		return 0;
 	}
-	at = o->sender ? strrchr(o->sender, '@') : NULL;
-	in->domain = domain_arg ? domain_arg : at ? at + 1 : o->sender;
+	at = sender ? strrchr(sender, '@') : NULL;
+	in->domain = domain_arg ? domain_arg : at ? at + 1 : sender;
 	if (in->domain == NULL) {
 		return run_usage(rc, "spf: missing DOMAIN (or --sender)");
 	}
-	in->sender = spf_eval_sender(rc->arena, o->sender, in->domain);
+	in->sender = spf_eval_sender(rc->arena, sender, in->domain);
 	return 0;
 }
 
@@ -239,6 +240,15 @@ spf_text(void *state)
 	}
 }
 
+static void
+spf_brief(void *state, int code)
+{
+	struct spf_state *st = state;
+
+	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
+	    st->domain, st->walk, st->input, st->eval);
+}
+
 static int
 spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 {
@@ -253,13 +263,17 @@ spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		    "arguments", argc);
 	}
 	if (o->ip != NULL) {
-		if (evaluation_input(rc, o, argc ? argv[0] : NULL, in) != 0) {
+		const char *domain = NULL;
+
+		if ((argc == 1 && (domain = run_domain_arg(rc, argv[0])) ==
+		    NULL) || evaluation_input(rc, o, domain, in) != 0) {
 			return EXIT_USAGE;
 		}
 		st->input = in;
 		set_walk_macros(st);
-		/* RFC 7208 §4.3: an invalid domain is the verdict "none",
-		 * not a usage error; there is nothing to walk then. */
+		/* RFC 7208 §4.3: a sender or HELO whose domain is invalid
+		 * gives the verdict "none" (a DOMAIN typed on the command
+		 * line is checked above); there is nothing to walk then. */
 		st->domain = spf_domain_is_valid(in->domain) ? in->domain :
 		    NULL;
 	} else if (argc == 0) {
@@ -326,6 +340,7 @@ static const struct command_ops spf_ops = {
 	.step = spf_step,
 	.conclude = spf_conclude,
 	.text = spf_text,
+	.brief = spf_brief,
 	.json = spf_json,
 	.release = spf_release,
 };

@@ -4,11 +4,13 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "util/clock.h"
 #include "util/ip.h"
+#include "util/xalloc.h"
 
 /* With hundreds of questions in flight on one socket, a fast server's
  * answers arrive in bursts; the default buffer (about 200 KB, some 250
@@ -120,9 +122,9 @@ on_server_host(void *arg, int status, int timeouts, struct hostent *host)
 }
 
 /* @NAME: like dig, resolve the server's name with the system's resolver
- * configuration first, IPv4 then IPv6. */
+ * configuration first, IPv4 then IPv6 (only one of them with -4, -6). */
 static int
-resolve_server_name(struct dns_channel *ch, const char *name,
+resolve_server_name(struct dns_channel *ch, const char *name, int family,
     unsigned deadline_ms, struct ip_addr *out)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -133,6 +135,9 @@ resolve_server_name(struct dns_channel *ch, const char *name,
 	for (f = 0; f < 2; f++) {
 		struct host_wait w;
 
+		if (family != 0 && families[f] != family) {
+			continue;
+		}
 		memset(&w, 0, sizeof(w));
 		ares_gethostbyname(ch->ares, name, families[f],
 		    on_server_host, &w);
@@ -152,6 +157,14 @@ resolve_server_name(struct dns_channel *ch, const char *name,
 	return status;
 }
 
+/* " (IPv4 only: -4)" for messages. */
+static const char *
+family_note(int family)
+{
+	return family == AF_INET ? " (IPv4 only: -4)" : family == AF_INET6 ?
+	    " (IPv6 only: -6)" : "";
+}
+
 static int
 set_server(struct dns_channel *ch, const struct dns_config *cfg,
     unsigned deadline_ms)
@@ -162,14 +175,22 @@ set_server(struct dns_channel *ch, const struct dns_config *cfg,
 	int status;
 
 	if (!ip_parse(cfg->server, &addr)) {
-		status = resolve_server_name(ch, cfg->server, deadline_ms,
-		    &addr);
+		status = resolve_server_name(ch, cfg->server, cfg->family,
+		    deadline_ms, &addr);
 		if (status != ARES_SUCCESS) {
 			snprintf(ch->error, sizeof(ch->error),
-			    "cannot resolve server '%s': %s", cfg->server,
-			    ares_strerror(status));
+			    "cannot resolve server '%s'%s: %s", cfg->server,
+			    family_note(cfg->family), ares_strerror(status));
 			return -1;
 		}
+	} else if (cfg->family != 0 && addr.family != cfg->family) {
+		char want = cfg->family == AF_INET ? '4' : '6';
+
+		snprintf(ch->error, sizeof(ch->error), "server '%s' is an "
+		    "IPv%c address, and -%c asks for IPv%c only: give an IPv%c "
+		    "server, or leave out -%c", cfg->server, want == '4' ?
+		    '6' : '4', want, want, want, want);
+		return -1;
 	}
 	ip_format(&addr, ip);
 	snprintf(csv, sizeof(csv), addr.family == AF_INET6 ? "[%s]:%u" :
@@ -184,29 +205,50 @@ set_server(struct dns_channel *ch, const struct dns_config *cfg,
 	return 0;
 }
 
-/* -p without @SERVER: the system's servers on another port. Returns the
- * number of servers in use. */
-static size_t
-apply_port(struct dns_channel *ch, unsigned port)
+/* Without @SERVER: the system's servers, on another port with -p, of one
+ * family with -4 or -6. Returns 0, or -1 with ch->error set. */
+static int
+system_servers(struct dns_channel *ch, const struct dns_config *cfg)
 {
-	struct ares_addr_port_node *list = NULL, *n;
-	size_t count = 0;
+	struct ares_addr_port_node *list = NULL, *n, *kept, *head = NULL;
+	struct ares_addr_port_node **tail = &head;
+	size_t count = 0, i = 0;
 
 	if (ares_get_servers_ports(ch->ares, &list) != ARES_SUCCESS) {
-		return 1;
+		return 0;
 	}
 	for (n = list; n != NULL; n = n->next) {
-		if (port != 0) {
-			n->udp_port = (int)port;
-			n->tcp_port = (int)port;
+		count += cfg->family == 0 || n->family == cfg->family;
+	}
+	if (count == 0) {
+		ares_free_data(list);
+		if (cfg->family == 0) {
+			return 0;
 		}
-		count++;
+		snprintf(ch->error, sizeof(ch->error), "no IPv%c server in "
+		    "the system's resolver configuration (/etc/resolv.conf): "
+		    "give @SERVER", cfg->family == AF_INET ? '4' : '6');
+		return -1;
 	}
-	if (port != 0) {
-		ares_set_servers_ports(ch->ares, list);
+	kept = xcalloc(count, sizeof(*kept));
+	for (n = list; n != NULL; n = n->next) {
+		if (cfg->family != 0 && n->family != cfg->family) {
+			continue;
+		}
+		kept[i] = *n;
+		if (cfg->port != 0) {
+			kept[i].udp_port = (int)cfg->port;
+			kept[i].tcp_port = (int)cfg->port;
+		}
+		*tail = &kept[i];
+		tail = &kept[i++].next;
 	}
+	*tail = NULL;
+	ares_set_servers_ports(ch->ares, head);
+	free(kept);
 	ares_free_data(list);
-	return count ? count : 1;
+	ch->nservers = count;
+	return 0;
 }
 
 int
@@ -244,9 +286,8 @@ dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
 	}
 	ares_set_socket_callback(ch->ares, on_socket, ch);
 	ch->nservers = 1;
-	if (cfg->server == NULL) {
-		ch->nservers = apply_port(ch, cfg->port);
-	} else if (set_server(ch, cfg, deadline_ms) != 0) {
+	if (cfg->server == NULL ? system_servers(ch, cfg) != 0 :
+	    set_server(ch, cfg, deadline_ms) != 0) {
 		ares_destroy(ch->ares);
 		ares_library_cleanup();
 		return -1;

@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include "bounds.h"
 #include "dns/channel.h"
 #include "util/clock.h"
 #include "util/heap.h"
@@ -47,6 +48,9 @@ struct flight_question {
 	enum q_state state;
 	unsigned tries;			/* sent so far */
 	unsigned short last_id;		/* the query ID of the latest try */
+	unsigned reasks;		/* asked again: connection closed */
+	unsigned tries_lost;		/* of those, with no answer since */
+	size_t answers_at_send;		/* f->answers when (re)sent */
 	double due;			/* WIRE: give up on the latest try;
 					 * HELD: ask again */
 };
@@ -222,6 +226,34 @@ finish(struct dns_flight *f, struct flight_question *q,
 	done(f, q, ans);
 }
 
+/* RFC 7766 §6.2.1: a client should ask again the questions a TCP
+ * connection left unanswered when the server closed or reset it (c-ares
+ * 1.18 ends them with ECONNREFUSED and, with one server, never asks again
+ * on a new connection). A server that answered something since the
+ * question was sent is alive and only closing connections, as it may: ask
+ * again, the same try on a new connection, once the poll is over (not
+ * inside c-ares' error handling), together with the others. A connection
+ * that closed with no answer at all costs a try. */
+static bool
+ask_again(struct dns_flight *f, struct flight_question *q, int status,
+    const unsigned char *abuf)
+{
+	bool progress = f->answers > q->answers_at_send;
+
+	if (status != ARES_ECONNREFUSED || abuf != NULL ||
+	    f->ch->tcp_sockets == 0 || f->cancelling || q->state != Q_WIRE ||
+	    q->reasks >= DNS_MAX_REASKS ||
+	    (!progress && q->tries_lost >= f->cfg.tries)) {
+		return false;
+	}
+	q->reasks++;
+	q->tries_lost += !progress;
+	leave_state(f, q);
+	q->tries--;
+	enqueue(f, (size_t)(q - f->qs), true);
+	return true;
+}
+
 static void
 on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -235,6 +267,17 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		free(t);
 		return;
 	}
+	if (abuf != NULL) {
+		f->answers++;
+	}
+	if (t->generation == f->generation && t->idx < f->capqs) {
+		q = &f->qs[t->idx];
+	}
+	if (q != NULL && t->number == q->tries && ask_again(f, q, status,
+	    abuf)) {
+		free(t);
+		return;
+	}
 	if (end != TRY_LOST && !f->cancelling) {
 		/* A status from c-ares itself (a bad name, no memory) says
 		 * nothing about the round trip, and neither does a refusal:
@@ -245,9 +288,6 @@ on_try(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 
 		dns_flow_answered(&f->flow, t->tag, end == TRY_REFUSED &&
 		    t->number == 1, timed ? now - t->sent_at : -1, now);
-	}
-	if (t->generation == f->generation && t->idx < f->capqs) {
-		q = &f->qs[t->idx];
 	}
 	if (q != NULL && q->state != Q_DONE && q->state != Q_IDLE &&
 	    (!f->cfg.retransmit || f->cancelling ||
@@ -318,6 +358,7 @@ send_try(struct dns_flight *f, struct flight_question *q, double now)
 	t->number = ++q->tries;
 	t->sent_at = now;
 	t->tcp_seq = f->ch->tcp_sockets;
+	q->answers_at_send = f->answers;
 	leave_state(f, q);
 	q->state = Q_WIRE;
 	f->in_flight++;

@@ -65,6 +65,7 @@ struct dns_flight {
 	size_t in_flight;		/* questions on the wire */
 	size_t held;			/* waiting out a backoff */
 	size_t waiting;			/* queued */
+	size_t answers;			/* responses received so far */
 	struct dns_flight_stats stats;
 	uint32_t generation;		/* changes when questions are
 					 * forgotten */

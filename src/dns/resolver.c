@@ -43,6 +43,7 @@ struct dns_resolver {
 	size_t nlog, caplog;
 	size_t sent, cache_hits;
 	size_t completed;		/* answers since the last wait */
+	size_t answers;			/* responses received */
 	double created_at, deadline_at;
 	void *waiter;			/* token registered by dns_lookup */
 	struct dns_wake *ready;		/* tokens whose answers arrived */

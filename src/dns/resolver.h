@@ -19,6 +19,7 @@ typedef void (*dns_answer_fn)(void *ctx, const struct dns_answer *ans);
 struct dns_config {
 	const char *server;	/* IP or host name; NULL: the system's */
 	unsigned port;		/* 0: 53 */
+	int family;		/* AF_INET or AF_INET6 only; 0: both */
 	bool tcp;		/* always use TCP */
 	unsigned timeout_ms;	/* per try */
 	unsigned tries;		/* tries per server */

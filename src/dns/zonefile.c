@@ -1,5 +1,6 @@
 /* The reader of RFC 1035 master files (§5) for --zone. */
 #include "dns/zonefile.h"
+#include "dns/zonereader.h"
 #include "dns/zoneset.h"
 
 #include <ctype.h>
@@ -11,40 +12,16 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "bounds.h"
 #include "dns/name.h"
 #include "util/arena.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
-/* One token of a logical line: the bytes after unescaping. */
-struct token {
-	char *text;		/* NUL-appended */
-	size_t len;
-	bool quoted;
-};
-
-/* The reader's state for one text. */
-struct reader {
-	struct dns_zoneset *zs;
-	const char *label;	/* file name for messages */
-	const char *p, *end;
-	unsigned line;		/* line of the current position */
-	unsigned start_line;	/* first line of the logical line */
-	const char *origin;	/* current $ORIGIN, normalized, or NULL */
-	const char *owner;	/* previous owner, for blank owners */
-	const char **origins;	/* every origin set: the zones of a file
-				 * without SOA */
-	size_t norigins;
-	bool saw_soa;
-	struct token *tokens;
-	size_t ntokens, captokens;
-	bool leading_space;	/* the logical line began with a blank */
-	char **err;
-};
-
-static int
-fail(struct reader *r, const char *fmt, ...)
+int
+zone_fail(struct reader *r, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -63,8 +40,8 @@ fail(struct reader *r, const char *fmt, ...)
 }
 
 /* Tokens are quoted in messages as the user wrote them, made printable. */
-static const char *
-shown(const struct token *t)
+const char *
+zone_shown(const struct token *t)
 {
 	static _Thread_local char buf[64];
 	size_t i, j = 0;
@@ -80,7 +57,8 @@ shown(const struct token *t)
 }
 
 static void
-push_token(struct reader *r, const char *text, size_t len, bool quoted)
+push_token(struct reader *r, const char *text, size_t len, bool quoted,
+    bool generic)
 {
 	struct token *t;
 
@@ -93,6 +71,7 @@ push_token(struct reader *r, const char *text, size_t len, bool quoted)
 	t->text = arena_memdup(r->zs->arena, text, len);
 	t->len = len;
 	t->quoted = quoted;
+	t->generic = generic;
 }
 
 /* RFC 1035 §5.1: \X is X, \DDD is the octet DDD. Appends one character
@@ -126,6 +105,9 @@ static int
 read_token(struct reader *r, char *buf)
 {
 	bool quoted = *r->p == '"';
+	bool generic = r->end - r->p >= 2 && r->p[0] == '\\' &&
+	    r->p[1] == '#' && (r->end - r->p == 2 ||
+	    isspace((unsigned char)r->p[2]) || r->p[2] == ')');
 	size_t len = 0;
 
 	if (quoted) {
@@ -142,7 +124,7 @@ read_token(struct reader *r, char *buf)
 			size_t used = unescape(r->p, r->end, &buf[len]);
 
 			if (used == 0) {
-				return fail(r, "bad escape sequence");
+				return zone_fail(r, "bad escape sequence");
 			}
 			r->p += used;
 			len++;
@@ -156,11 +138,11 @@ read_token(struct reader *r, char *buf)
 	}
 	if (quoted) {
 		if (r->p >= r->end) {
-			return fail(r, "unterminated quoted string");
+			return zone_fail(r, "unterminated quoted string");
 		}
 		r->p++;
 	}
-	push_token(r, buf, len, quoted);
+	push_token(r, buf, len, quoted, generic);
 	return 0;
 }
 
@@ -200,18 +182,18 @@ read_line(struct reader *r, char *buf)
 			r->p++;
 		} else if (c == ')') {
 			if (--depth < 0) {
-				return fail(r, "')' without '('");
+				return zone_fail(r, "')' without '('");
 			}
 			r->p++;
 		} else if (r->ntokens >= ZONE_MAX_TOKENS) {
-			return fail(r, "too many fields on one line (at most "
-			    "%d)", ZONE_MAX_TOKENS);
+			return zone_fail(r, "too many fields on one line (at "
+			    "most %d)", ZONE_MAX_TOKENS);
 		} else if (read_token(r, buf) != 0) {
 			return -1;
 		}
 	}
 	if (depth > 0) {
-		return fail(r, "'(' without ')'");
+		return zone_fail(r, "'(' without ')'");
 	}
 	return r->ntokens > 0;
 }
@@ -236,179 +218,24 @@ complete_name(struct reader *r, const struct token *t)
 	return dns_name_normalize(r->zs->arena, full);
 }
 
-static const char *
-name_field(struct reader *r, const struct token *t)
+const char *
+zone_name_field(struct reader *r, const struct token *t)
 {
 	const char *name = complete_name(r, t);
 	enum dns_name_error err;
 
 	if (name == NULL) {
-		fail(r, "relative name '%s' with no $ORIGIN", shown(t));
+		zone_fail(r, "relative name '%s' with no $ORIGIN",
+		    zone_shown(t));
 		return NULL;
 	}
 	err = dns_name_check(name);
 	if (name[0] != '\0' && err != DNS_NAME_OK) {
-		fail(r, "bad name '%s': %s", shown(t), dns_name_error_str(err));
+		zone_fail(r, "bad name '%s': %s", zone_shown(t),
+		    dns_name_error_str(err));
 		return NULL;
 	}
 	return name;
-}
-
-/* TTLs: seconds, or with units as BIND writes them (1h30m, 2d, 1w). */
-static bool
-is_ttl(const struct token *t)
-{
-	size_t i;
-
-	if (t->quoted || t->len == 0 || !isdigit((unsigned char)t->text[0])) {
-		return false;
-	}
-	for (i = 0; i < t->len; i++) {
-		if (!isdigit((unsigned char)t->text[i]) &&
-		    !strchr("smhdwSMHDW", t->text[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool
-parse_number(const struct token *t, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (t->quoted || t->len == 0 || !isdigit((unsigned char)t->text[0])) {
-		return false;
-	}
-	errno = 0;
-	v = strtoul(t->text, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static const struct {
-	const char *name;
-	unsigned type;
-	size_t min, max;	/* RDATA fields */
-} types[] = {
-	{ "A", DNS_T_A, 1, 1 },
-	{ "AAAA", DNS_T_AAAA, 1, 1 },
-	{ "MX", DNS_T_MX, 2, 2 },
-	{ "PTR", DNS_T_PTR, 1, 1 },
-	{ "CNAME", DNS_T_CNAME, 1, 1 },
-	{ "NS", DNS_T_NS, 1, 1 },
-	{ "SOA", DNS_T_SOA, 7, 7 },
-	{ "TXT", DNS_T_TXT, 1, ZONE_MAX_TOKENS },
-	{ "SPF", ZONE_T_SPF, 1, ZONE_MAX_TOKENS },
-};
-#define NTYPES (sizeof(types) / sizeof(types[0]))
-
-static int
-parse_strings(struct reader *r, struct zone_rr *rr, const struct token *t,
-    size_t n)
-{
-	struct dns_bytes *s = arena_calloc(r->zs->arena, n, sizeof(*s));
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		s[i].data = (const unsigned char *)t[i].text;
-		s[i].len = t[i].len;
-	}
-	rr->rd.txt.strings = s;
-	rr->rd.txt.nstrings = n;
-	return 0;
-}
-
-static int
-parse_rdata(struct reader *r, struct zone_rr *rr, const struct token *t,
-    size_t n)
-{
-	unsigned long v;
-	size_t i;
-
-	switch (rr->type) {
-	case DNS_T_A:
-	case DNS_T_AAAA:
-		if (!ip_parse(t[0].text, &rr->rd.addr) ||
-		    rr->rd.addr.family != (rr->type == DNS_T_A ? AF_INET :
-		    AF_INET6)) {
-			return fail(r, "bad %s address '%s'", rr->type ==
-			    DNS_T_A ? "IPv4" : "IPv6", shown(&t[0]));
-		}
-		return 0;
-	case DNS_T_MX:
-		if (!parse_number(&t[0], 65535, &v)) {
-			return fail(r, "bad MX preference '%s'", shown(&t[0]));
-		}
-		rr->rd.mx.preference = (unsigned)v;
-		rr->rd.mx.host = name_field(r, &t[1]);
-		return rr->rd.mx.host ? 0 : -1;
-	case DNS_T_PTR:
-	case DNS_T_CNAME:
-	case DNS_T_NS:
-		rr->rd.name = name_field(r, &t[0]);
-		return rr->rd.name ? 0 : -1;
-	case DNS_T_SOA:
-		if (name_field(r, &t[0]) == NULL ||
-		    name_field(r, &t[1]) == NULL) {
-			return -1;
-		}
-		for (i = 2; i < 7; i++) {
-			if (!parse_number(&t[i], UINT32_MAX, &v) &&
-			    !(i > 2 && is_ttl(&t[i]))) {
-				return fail(r, "bad SOA number '%s'",
-				    shown(&t[i]));
-			}
-		}
-		return 0;
-	default:
-		return parse_strings(r, rr, t, n);
-	}
-}
-
-static int
-add_record(struct reader *r, const char *owner, size_t first)
-{
-	struct dns_zoneset *zs = r->zs;
-	const struct token *t = &r->tokens[first];
-	size_t n = r->ntokens - first, k;
-	struct zone_rr rr;
-
-	if (n == 0) {
-		return fail(r, "missing record type");
-	}
-	for (k = 0; k < NTYPES; k++) {
-		if (!t->quoted && strcasecmp(t->text, types[k].name) == 0) {
-			break;
-		}
-	}
-	if (k == NTYPES) {
-		return fail(r, "unknown record type '%s'", shown(t));
-	}
-	if (n - 1 < types[k].min || n - 1 > types[k].max) {
-		return fail(r, "%s record needs %zu field%s, found %zu",
-		    types[k].name, types[k].min, types[k].min == 1 ? "" : "s",
-		    n - 1);
-	}
-	if (zs->n >= ZONE_MAX_RECORDS) {
-		return fail(r, "more than %d records", ZONE_MAX_RECORDS);
-	}
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = owner;
-	rr.type = types[k].type;
-	if (parse_rdata(r, &rr, t + 1, n - 1) != 0) {
-		return -1;
-	}
-	if (rr.type == DNS_T_SOA) {
-		zoneset_add_apex(zs, owner);
-		r->saw_soa = true;
-	}
-	zoneset_add_record(zs, &rr);
-	return 0;
 }
 
 static void
@@ -427,10 +254,10 @@ directive(struct reader *r)
 	if (strcasecmp(t->text, "$ORIGIN") == 0 && r->ntokens == 2) {
 		if (r->tokens[1].text[r->tokens[1].len - 1] != '.' &&
 		    r->origin == NULL) {
-			return fail(r, "$ORIGIN '%s' must end with a dot",
-			    shown(&r->tokens[1]));
+			return zone_fail(r, "$ORIGIN '%s' must end with a dot",
+			    zone_shown(&r->tokens[1]));
 		}
-		r->origin = name_field(r, &r->tokens[1]);
+		r->origin = zone_name_field(r, &r->tokens[1]);
 		if (r->origin == NULL) {
 			return -1;
 		}
@@ -438,14 +265,14 @@ directive(struct reader *r)
 		return 0;
 	}
 	if (strcasecmp(t->text, "$TTL") == 0 && r->ntokens == 2 &&
-	    is_ttl(&r->tokens[1])) {
+	    zone_is_ttl(&r->tokens[1])) {
 		return 0;
 	}
 	if (strcasecmp(t->text, "$INCLUDE") == 0) {
-		return fail(r, "$INCLUDE is not supported: give each file "
+		return zone_fail(r, "$INCLUDE is not supported: give each file "
 		    "with its own --zone");
 	}
-	return fail(r, "bad directive '%s'", shown(t));
+	return zone_fail(r, "bad directive '%s'", zone_shown(t));
 }
 
 static int
@@ -456,11 +283,11 @@ record_line(struct reader *r)
 
 	if (r->leading_space) {
 		if (r->owner == NULL) {
-			return fail(r, "record with no owner name");
+			return zone_fail(r, "record with no owner name");
 		}
 		owner = r->owner;
 	} else {
-		owner = name_field(r, &r->tokens[0]);
+		owner = zone_name_field(r, &r->tokens[0]);
 		if (owner == NULL) {
 			return -1;
 		}
@@ -469,7 +296,7 @@ record_line(struct reader *r)
 	r->owner = owner;
 	/* TTL and class, in either order (RFC 1035 §5.1). */
 	for (k = 0; k < 2 && i < r->ntokens; k++) {
-		if (is_ttl(&r->tokens[i])) {
+		if (zone_is_ttl(&r->tokens[i])) {
 			i++;
 		} else if (!r->tokens[i].quoted &&
 		    strcasecmp(r->tokens[i].text, "IN") == 0) {
@@ -477,11 +304,11 @@ record_line(struct reader *r)
 		} else if (!r->tokens[i].quoted &&
 		    (strcasecmp(r->tokens[i].text, "CH") == 0 ||
 		    strcasecmp(r->tokens[i].text, "HS") == 0)) {
-			return fail(r, "class '%s' is not supported (only IN)",
-			    shown(&r->tokens[i]));
+			return zone_fail(r, "class '%s' is not supported "
+			    "(only IN)", zone_shown(&r->tokens[i]));
 		}
 	}
-	return add_record(r, owner, i);
+	return zone_add_record(r, owner, i);
 }
 
 static int
@@ -505,12 +332,91 @@ read_all(struct reader *r)
 	return rc < 0 ? -1 : 0;
 }
 
-int
-dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
-    const char *origin, const char *label, char **err)
+/* The notes of a file that loaded: what it holds that mailauth reads
+ * for the names only, and records no zone of the set answers for. */
+static void
+add_notes(struct reader *r, size_t first)
+{
+	struct dns_zoneset *zs = r->zs;
+	struct strbuf kept = STRBUF_INIT;
+	size_t i, j, outside = 0;
+
+	for (i = first; i < zs->n; i++) {
+		const struct zone_rr *rr = &zs->rrs[i];
+		size_t count = 0;
+
+		if (!zoneset_answers_for(zs, rr->owner)) {
+			outside++;
+		}
+		if (!rr->opaque || rr->type == DNS_T_SOA) {
+			continue;
+		}
+		for (j = first; j < i && zs->rrs[j].type != rr->type; j++) {
+		}
+		if (j < i) {
+			continue;	/* counted at its first record */
+		}
+		for (j = i; j < zs->n; j++) {
+			count += zs->rrs[j].type == rr->type;
+		}
+		strbuf_addf(&kept, "%s%zu %s", kept.len ? ", " : "", count,
+		    zone_type_name(rr->type));
+	}
+	if (kept.len > 0) {
+		zoneset_add_note(zs, arena_printf(zs->arena, "%s: %s read "
+		    "for the names only (mailauth does not use these types)",
+		    r->label, strbuf_str(&kept)));
+	}
+	if (outside > 0) {
+		zoneset_add_note(zs, arena_printf(zs->arena, "%s: %zu record%s "
+		    "outside every zone loaded (SOA owners, or each $ORIGIN "
+		    "of a file without SOA): never answered", r->label,
+		    outside, outside == 1 ? "" : "s"));
+	}
+	strbuf_finish(&kept);
+}
+
+/* Which zones the text holds: its SOA owners, else each $ORIGIN it sets,
+ * else the zone its file's name gives (example.com.zone, db.example.com)
+ * when every owner lies under it. Text that none of these places would
+ * answer nothing: that is an error. */
+static int
+place(struct reader *r, size_t first, const char *by_name)
+{
+	struct dns_zoneset *zs = r->zs;
+	size_t i;
+
+	for (i = 0; !r->saw_soa && i < r->norigins; i++) {
+		zoneset_add_apex(zs, r->origins[i]);
+	}
+	if (r->saw_soa || r->norigins > 0 || first == zs->n) {
+		return 0;
+	}
+	for (i = first; by_name != NULL && i < zs->n; i++) {
+		if (!dns_name_is_under(zs->rrs[i].owner, by_name)) {
+			by_name = NULL;
+		}
+	}
+	if (by_name == NULL) {
+		*r->err = xstrdup(arena_printf(zs->arena, "%s: no SOA record "
+		    "or $ORIGIN says which zone it holds, so none of its "
+		    "records would be answered: add '$ORIGIN example.com.' "
+		    "(the zone's name) as its first line", r->label));
+		return -1;
+	}
+	zoneset_add_apex(zs, by_name);
+	zoneset_add_note(zs, arena_printf(zs->arena, "%s: no SOA record or "
+	    "$ORIGIN: answering for %s, from the file's name", r->label,
+	    by_name));
+	return 0;
+}
+
+static int
+load(struct dns_zoneset *zs, const char *text, size_t len,
+    const char *origin, const char *label, const char *by_name, char **err)
 {
 	struct reader r;
-	size_t i;
+	size_t first = zs->n;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -525,9 +431,11 @@ dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
 		note_origin(&r);
 	}
 	rc = read_all(&r);
-	/* A file without SOA is authoritative for each origin it sets. */
-	for (i = 0; rc == 0 && !r.saw_soa && i < r.norigins; i++) {
-		zoneset_add_apex(zs, r.origins[i]);
+	if (rc == 0) {
+		rc = place(&r, first, by_name);
+	}
+	if (rc == 0) {
+		add_notes(&r, first);
 	}
 	free(r.tokens);
 	free(r.origins);
@@ -535,34 +443,81 @@ dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
 }
 
 int
+dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
+    const char *origin, const char *label, char **err)
+{
+	return load(zs, text, len, origin, label, NULL, err);
+}
+
+/* The zone a file's name gives by the usual conventions: example.com.zone
+ * (Knot), db.example.com or example.com.db (BIND); NULL for others. */
+static const char *
+zone_from_path(struct arena *a, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+	char *name;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".zone") == 0) {
+		name = arena_memdup(a, base, len - 5);
+	} else if (len > 3 && strcmp(base + len - 3, ".db") == 0) {
+		name = arena_memdup(a, base, len - 3);
+	} else if (strncmp(base, "db.", 3) == 0 && len > 3) {
+		name = arena_strdup(a, base + 3);
+	} else {
+		return NULL;
+	}
+	return dns_name_check(name) == DNS_NAME_OK ?
+	    dns_name_normalize(a, name) : NULL;
+}
+
+/* Sets *err to a heap message about the file; returns -1. */
+static int
+file_error(char **err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	*err = xstrdup(msg);
+	return -1;
+}
+
+int
 dns_zoneset_load_file(struct dns_zoneset *zs, const char *path, char **err)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	char *text;
 	size_t len;
-	int rc;
+	int rc, read_errno;
 
 	if (f == NULL) {
-		size_t n = strlen(path) + 128;
-
-		*err = xcalloc(n, 1);
-		snprintf(*err, n, "cannot read zone file '%s': %s", path,
+		return file_error(err, "cannot read zone file '%s': %s", path,
 		    strerror(errno));
-		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return file_error(err, "zone file '%s' is a directory: give a "
+		    "file in it (--zone %s/example.com.zone)", path, path);
 	}
 	text = xcalloc(ZONE_MAX_FILE + 1, 1);
 	len = fread(text, 1, ZONE_MAX_FILE + 1, f);
+	read_errno = ferror(f) ? errno : 0;
 	fclose(f);
-	if (len > ZONE_MAX_FILE) {
-		size_t n = strlen(path) + 128;
-
+	if (read_errno != 0 || len > ZONE_MAX_FILE) {
 		free(text);
-		*err = xcalloc(n, 1);
-		snprintf(*err, n, "zone file '%s' is larger than %d MiB", path,
-		    ZONE_MAX_FILE / (1024 * 1024));
-		return -1;
+		return read_errno != 0 ? file_error(err, "cannot read zone "
+		    "file '%s': %s", path, strerror(read_errno)) :
+		    file_error(err, "zone file '%s' is larger than %d MiB",
+		    path, ZONE_MAX_FILE / (1024 * 1024));
 	}
-	rc = dns_zoneset_load_text(zs, text, len, NULL, path, err);
+	rc = load(zs, text, len, NULL, path, zone_from_path(zs->arena, path),
+	    err);
 	free(text);
 	return rc;
 }
@@ -588,7 +543,7 @@ dns_zone_parse_strings(struct arena *a, const char *text,
 	buf = xcalloc(strlen(text) + 1, 1);
 	rc = read_line(&r, buf);
 	if (rc > 0 && r.p < r.end) {
-		rc = fail(&r, "more than one line");
+		rc = zone_fail(&r, "more than one line");
 	}
 	if (rc <= 0) {
 		*err = rc == 0 ? "no strings" : "unbalanced quotes, "

@@ -25,6 +25,12 @@ int dns_zoneset_load_file(struct dns_zoneset *zs, const char *path,
 int dns_zoneset_load_text(struct dns_zoneset *zs, const char *text,
     size_t len, const char *origin, const char *label, char **err);
 
+/* What loading the files noticed without failing (types read for their
+ * names only, a zone placed by the file's name, records outside every
+ * zone of their file): n lines for the user, "FILE: ...". */
+const char *const *dns_zoneset_notes(const struct dns_zoneset *zs,
+    size_t *n);
+
 /* Answers (name, type) when name lies in a zone of the set: the records,
  * NODATA or NXDOMAIN, following CNAMEs inside the set. Returns NULL when no
  * zone of the set contains the name (the question goes to the network). */

@@ -36,6 +36,7 @@ dns_zoneset_destroy(struct dns_zoneset *zs)
 	arena_destroy(zs->arena);
 	free(zs->rrs);
 	free(zs->apexes);
+	free(zs->notes);
 	free(zs);
 }
 
@@ -67,6 +68,21 @@ zoneset_add_apex(struct dns_zoneset *zs, const char *apex)
 	zs->apexes[zs->napexes++] = apex;
 }
 
+void
+zoneset_add_note(struct dns_zoneset *zs, const char *note)
+{
+	zs->notes = xreallocarray(zs->notes, zs->nnotes + 1,
+	    sizeof(*zs->notes));
+	zs->notes[zs->nnotes++] = note;
+}
+
+const char *const *
+dns_zoneset_notes(const struct dns_zoneset *zs, size_t *n)
+{
+	*n = zs ? zs->nnotes : 0;
+	return zs ? zs->notes : NULL;
+}
+
 /* The closest apex of the set that contains name, or NULL. */
 static const char *
 enclosing_apex(const struct dns_zoneset *zs, const char *name)
@@ -81,6 +97,12 @@ enclosing_apex(const struct dns_zoneset *zs, const char *name)
 		}
 	}
 	return best;
+}
+
+bool
+zoneset_answers_for(const struct dns_zoneset *zs, const char *name)
+{
+	return enclosing_apex(zs, name) != NULL;
 }
 
 /* True when name owns records or is an empty non-terminal (RFC 8020: a
@@ -98,14 +120,21 @@ name_exists(const struct dns_zoneset *zs, const char *name)
 	return false;
 }
 
+/* True when rr answers (owner, type). */
+static bool
+answers(const struct zone_rr *rr, const char *owner, unsigned type)
+{
+	return rr->type == type && !rr->opaque && strcmp(rr->owner, owner) ==
+	    0;
+}
+
 static size_t
 count_rrs(const struct dns_zoneset *zs, const char *owner, unsigned type)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < zs->n; i++) {
-		n += zs->rrs[i].type == type &&
-		    strcmp(zs->rrs[i].owner, owner) == 0;
+		n += answers(&zs->rrs[i], owner, type);
 	}
 	return n;
 }
@@ -116,8 +145,7 @@ find_rr(const struct dns_zoneset *zs, const char *owner, unsigned type)
 	size_t i;
 
 	for (i = 0; i < zs->n; i++) {
-		if (zs->rrs[i].type == type &&
-		    strcmp(zs->rrs[i].owner, owner) == 0) {
+		if (answers(&zs->rrs[i], owner, type)) {
 			return &zs->rrs[i];
 		}
 	}
@@ -170,7 +198,7 @@ fill_records(const struct dns_zoneset *zs, struct arena *a,
 	for (i = 0; i < zs->n; i++) {
 		const struct zone_rr *rr = &zs->rrs[i];
 
-		if (rr->type != ans->type || strcmp(rr->owner, owner) != 0) {
+		if (!answers(rr, owner, ans->type)) {
 			continue;
 		}
 		ans->size += WIRE_RR_FIXED + rdata_size(rr);

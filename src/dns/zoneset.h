@@ -19,6 +19,8 @@
 struct zone_rr {
 	const char *owner;	/* lower case, no final dot */
 	unsigned type;
+	bool opaque;		/* RDATA not kept: never answered, but the
+				 * owner exists (SOA, SRV, CAA, ...) */
 	union {
 		struct ip_addr addr;		/* A, AAAA */
 		struct dns_mx mx;		/* MX */
@@ -33,11 +35,17 @@ struct dns_zoneset {
 	size_t n, cap;
 	const char **apexes;	/* zones the set is authoritative for */
 	size_t napexes, capapexes;
+	const char **notes;	/* what loading the files noticed */
+	size_t nnotes;
 };
 
 /* Copies rr (whose strings already live in zs->arena) into the set. */
 void zoneset_add_record(struct dns_zoneset *zs, const struct zone_rr *rr);
 /* Makes the set authoritative for apex (normalized); duplicates ignored. */
 void zoneset_add_apex(struct dns_zoneset *zs, const char *apex);
+/* True when a zone of the set contains name. */
+bool zoneset_answers_for(const struct dns_zoneset *zs, const char *name);
+/* Adds a note (in zs->arena) for dns_zoneset_notes(). */
+void zoneset_add_note(struct dns_zoneset *zs, const char *note);
 
 #endif

@@ -18,4 +18,9 @@ void report_check_text(FILE *f, const struct text_style *style,
 /* Returns the object (the caller owns it). */
 cJSON *report_check_json(const struct check_result *r);
 
+/* --brief: the verdict, the checklist's counts (naming the items that do
+ * not pass), the first required item to fix and its fix. */
+void report_check_brief(FILE *f, const struct text_style *style,
+    const struct check_result *r);
+
 #endif

@@ -20,6 +20,15 @@ void report_dkim_text(FILE *f, const struct text_style *style,
 cJSON *report_dkim_json(const char *domain, const struct dkim_probe *probe,
     const struct dkim_verification *v);
 
+/* --brief: the verdict, the keys found or the signatures' results, and
+ * the findings. Either part may be NULL. */
+void report_dkim_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const char *domain, const struct dkim_probe *probe,
+    const struct dkim_verification *v);
+/* "signatures: 2 (1 pass, 1 fail)", results in order of appearance, and a
+ * newline. */
+void report_dkim_signature_counts(FILE *f, const struct dkim_verification *v);
+
 /* One verified signature as an item of a tree (its result, why, key,
  * signed fields), and as a JSON object (the caller owns it). */
 void report_dkim_signature_text(struct tree *t, struct arena *a,

@@ -16,4 +16,9 @@ void report_dmarc_text(FILE *f, const struct text_style *style,
 /* Returns the object (the caller owns it). */
 cJSON *report_dmarc_json(const struct dmarc_result *r);
 
+/* --brief: the verdict, the effective policy and where it comes from,
+ * and the findings. */
+void report_dmarc_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const struct dmarc_result *r);
+
 #endif

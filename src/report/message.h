@@ -20,4 +20,9 @@ cJSON *report_message_json(const struct message_result *r);
 /* --ar: the header field alone, folded, as a filter prepends it. */
 void report_message_authres(FILE *f, const struct message_result *r);
 
+/* --brief: the DMARC verdict, SPF, ARC and the signatures' results, the
+ * policy applied, and the findings: at most five lines. */
+void report_message_brief(FILE *f, const struct text_style *style,
+    const struct message_result *r);
+
 #endif

@@ -15,4 +15,9 @@ void report_ptr_text(FILE *f, const struct text_style *style,
 /* Returns the object (the caller owns it). */
 cJSON *report_ptr_json(const struct ptr_result *r);
 
+/* --brief: the verdict, the PTR names and whether each confirms, and
+ * the findings. */
+void report_ptr_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const struct ptr_result *r);
+
 #endif

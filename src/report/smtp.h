@@ -16,4 +16,9 @@ void report_smtp_text(FILE *f, const struct text_style *style,
 /* Returns the object (the caller owns it). */
 cJSON *report_smtp_json(const struct smtp_result *r);
 
+/* --brief: the verdict, the hosts and addresses, the reason, and the
+ * findings' counts. */
+void report_smtp_brief(FILE *f, const struct text_style *style,
+    const struct smtp_result *r);
+
 #endif

@@ -37,4 +37,11 @@ void report_spf_flat_text(FILE *f, const struct text_style *style,
     const struct spf_flat *flat);
 void report_spf_flat_json(cJSON *root, const struct spf_flat *flat);
 
+/* --brief: the verdict (verdict, or the SPF result with eval), the
+ * counts and the findings, in at most four lines. walk may be NULL with
+ * eval; eval and in are NULL without --ip. */
+void report_spf_brief(FILE *f, const struct text_style *style,
+    const char *verdict, const char *domain, const struct spf_walk *walk,
+    const struct spf_eval_input *in, const struct spf_eval *eval);
+
 #endif

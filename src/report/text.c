@@ -155,6 +155,25 @@ text_findings(FILE *f, const struct text_style *style,
 	}
 }
 
+/* One string between quotes as a zone file writes it (RFC 1035 §5.1): a
+ * '"' or '\\' inside is escaped, so that the record shown pastes back;
+ * the rest is made safe as everywhere. */
+static void
+quoted_append(struct strbuf *sb, const struct dns_bytes *s)
+{
+	size_t from = 0, i;
+
+	for (i = 0; i < s->len; i++) {
+		if (s->data[i] == '"' || s->data[i] == '\\') {
+			safe_append(sb, s->data + from, i - from);
+			strbuf_addc(sb, '\\');
+			strbuf_addc(sb, (char)s->data[i]);
+			from = i + 1;
+		}
+	}
+	safe_append(sb, s->data + from, s->len - from);
+}
+
 const char *
 text_strings(struct arena *a, const struct dns_bytes *strings, size_t n)
 {
@@ -164,7 +183,7 @@ text_strings(struct arena *a, const struct dns_bytes *strings, size_t n)
 
 	for (i = 0; i < n; i++) {
 		strbuf_adds(&sb, i ? " \"" : "\"");
-		safe_append(&sb, strings[i].data, strings[i].len);
+		quoted_append(&sb, &strings[i]);
 		strbuf_addc(&sb, '"');
 	}
 	out = arena_memdup(a, strbuf_str(&sb), sb.len);

@@ -45,8 +45,9 @@ void tree_finding(struct tree *t, const struct finding *f);
 /* Prints findings at the top level of the output. */
 void text_findings(FILE *f, const struct text_style *style,
     const struct finding_list *list);
-/* TXT character-strings for display: each made safe and quoted, joined
- * by spaces ("a" "b"). Allocated in the arena. */
+/* TXT character-strings for display: each made safe and quoted, with
+ * '"' and '\\' escaped as in a zone file, joined by spaces ("a" "b").
+ * Allocated in the arena. */
 const char *text_strings(struct arena *a, const struct dns_bytes *strings,
     size_t n);
 /* Appends the addresses of an answer to sb, comma-separated, or its type

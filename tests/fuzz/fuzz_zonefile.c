@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	static const enum dns_type types[] = {
 		DNS_T_TXT, DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_PTR,
-		DNS_T_CNAME, DNS_T_NS,
+		DNS_T_CNAME, DNS_T_NS, DNS_T_SOA,
 	};
 	struct dns_zoneset *zs = dns_zoneset_create();
 	struct arena *a = arena_create();

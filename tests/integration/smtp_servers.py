@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import http.server
+import random
 
 EXIM = shutil.which('exim4') or shutil.which('exim') or '/usr/sbin/exim4'
 
@@ -341,12 +342,25 @@ class PolicyHandler(http.server.BaseHTTPRequestHandler):
 
 
 class PolicyServer:
-    """HTTPS on ADDRESS:443 with the mtasts certificate."""
-    ADDRESS = '127.0.0.80'
+    """HTTPS on port 443 (where MTA-STS looks, RFC 8461 §3.3) of a loopback
+    address free for it, so that runs at the same time do not collide:
+    ZONE_ADDRESS in the zone files stands for that address."""
+    ZONE_ADDRESS = '127.0.0.80'
 
     def __init__(self, pki):
-        self.httpd = http.server.ThreadingHTTPServer((self.ADDRESS, 443),
-                                                     PolicyHandler)
+        self.httpd = None
+        for i in range(200):
+            self.address = self.ZONE_ADDRESS if i == 0 else \
+                '127.80.%d.%d' % (random.randrange(256),
+                                  random.randrange(1, 255))
+            try:
+                self.httpd = http.server.ThreadingHTTPServer(
+                    (self.address, 443), PolicyHandler)
+                break
+            except OSError:
+                continue
+        if self.httpd is None:
+            raise RuntimeError('no loopback address with port 443 free')
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(pki.path('mtasts.pem'), pki.path('mtasts.key'))
         self.httpd.socket = ctx.wrap_socket(self.httpd.socket,

@@ -12,7 +12,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FakeDNS, Knot, ROOT, Unbound,  # noqa: E402
+from harness import (SLOWDOWN, FakeDNS, Knot, ROOT, Unbound,  # noqa: E402
                      WRAPPER, mailauth)
 
 SPF_INPUT = ('# SPF walks and one evaluation\n'
@@ -182,7 +182,9 @@ class BatchDeadline(unittest.TestCase):
         self.assertIsNone(out[0]['error'])
         self.assertEqual(out[1]['tree']['answer'], 'timeout')
         self.assertEqual(r.code, 3)
-        self.assertLess(r.elapsed, 3)
+        # One timeout (1 s) for the stuck line, not one per line; the
+        # start-up allowance grows under a wrapper such as valgrind.
+        self.assertLess(r.elapsed, 1 + 2 * SLOWDOWN)
 
 
 # The load tests ask LINES domains, each an SPF record with an include

@@ -11,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, WRAPPER, mailauth  # noqa: E402
+from harness import FakeDNS, Knot, WRAPPER, ZONES, mailauth  # noqa: E402
 import smtp_servers as srv  # noqa: E402
 
 TIMEOUT = 2 * (3 if WRAPPER else 1)
@@ -89,8 +89,14 @@ class SmtpProbe(unittest.TestCase):
         big = ('$ORIGIN aspmx9.l.google.com.\n$TTL 300\n'
                '@ SOA ns.test. h.test. 1 900 900 1800 60\n@ NS ns.test.\n'
                '@ A 127.0.0.12\n')
+        # The policy server first: the zone names the address it got.
+        cls.policy = srv.PolicyServer(cls.pki).start()
+        with open(os.path.join(ZONES, 'smtp.test.zone')) as f:
+            zone = f.read().replace(srv.PolicyServer.ZONE_ADDRESS,
+                                    cls.policy.address)
         cls.knot = Knot(extra_zones={'_25._tcp.mx.good.smtp.test': tlsa,
-                                     'aspmx9.l.google.com': big}).start()
+                                     'aspmx9.l.google.com': big,
+                                     'smtp.test': zone}).start()
         cls.exim = srv.Exim(cls.pki, cls.port).start()
         cls.hostile = srv.Hostile(cls.port)
         for ip, handler in HOSTILE.items():
@@ -111,7 +117,6 @@ class SmtpProbe(unittest.TestCase):
             except BlockingIOError:
                 pass
             cls.fillers.append(c)
-        cls.policy = srv.PolicyServer(cls.pki).start()
 
     @classmethod
     def ca_sha256(cls):

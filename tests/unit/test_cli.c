@@ -1,9 +1,13 @@
 /* The command line: options anywhere, @SERVER, unique prefixes. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 #include "cmd/cmd.h"
+#include "input.h"
+#include "util/arena.h"
 
 struct fake_opts {
 	const char *selector;
@@ -179,5 +183,152 @@ Test(cli, batch_flow_options)
 	cli_finish(&cli);
 	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
 	cr_assert_not_null(strstr(err, "'1e3'"), "%s", err);
+	cli_finish(&cli);
+}
+
+/* What users type where a domain, selector, IP, sender or server is
+ * expected (src/input.c). */
+Test(input, domains_that_are_not_domains_say_what_to_type)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_null(input_domain_mistake(a, "gmail.com"));
+	cr_assert_null(input_domain_mistake(a, "_dmarc.Example.COM."));
+	cr_assert_null(input_domain_mistake(a, "bücher.de"));
+	cr_assert_str_eq(input_domain_mistake(a, "user@gmail.com"),
+	    "an e-mail address; did you mean gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "user@"),
+	    "an e-mail address; give the domain after the '@'");
+	cr_assert_str_eq(input_domain_mistake(a, "https://gmail.com/x?y"),
+	    "a URL; did you mean gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "http://u:p@mx.gmail.com:25"),
+	    "a URL; did you mean mx.gmail.com?");
+	cr_assert_str_eq(input_domain_mistake(a, "gmail com"),
+	    "a domain name has no blanks");
+	cr_assert_str_eq(input_domain_mistake(a, " gmail.com\n"),
+	    "blanks around it; did you mean gmail.com?");
+	cr_assert_not_null(strstr(input_domain_mistake(a, "192.0.2.1"),
+	    "an IP address"));
+	cr_assert_not_null(strstr(input_domain_mistake(a, "[192.0.2.1]"),
+	    "an IP address"));
+	cr_assert_str_eq(input_domain_mistake(a, "a/b.example"),
+	    "'/' cannot be in a domain name");
+	cr_assert_str_eq(input_domain_mistake(a, "a\x1b.example"),
+	    "'\\x1b' cannot be in a domain name");
+	arena_destroy(a);
+}
+
+Test(input, selectors)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_null(input_selector_mistake(a, "google"));
+	cr_assert_null(input_selector_mistake(a, "s1.2024"));
+	cr_assert_str_eq(input_selector_mistake(a, ""),
+	    "empty; give the selector's name, as in -s google");
+	cr_assert_str_eq(input_selector_mistake(a,
+	    "sel._domainkey.example.com"),
+	    "the whole key name; did you mean -s sel?");
+	cr_assert_str_eq(input_selector_mistake(a, "Sel._DomainKey"),
+	    "the whole key name; did you mean -s Sel?");
+	cr_assert_str_eq(input_selector_mistake(a, "a b"),
+	    "' ' cannot be in a selector");
+	cr_assert_str_eq(input_selector_mistake(a, "a..b"), "empty label");
+	arena_destroy(a);
+}
+
+Test(input, ips_and_senders)
+{
+	struct arena *a = arena_create();
+
+	cr_assert_str_eq(input_ip_hint(a, "192.0.2.1:25"),
+	    "did you mean 192.0.2.1?");
+	cr_assert_str_eq(input_ip_hint(a, "[2001:db8::1]"),
+	    "did you mean 2001:db8::1?");
+	cr_assert_str_eq(input_ip_hint(a, "192.0.2.0/24"),
+	    "a network; give one address, such as 192.0.2.0");
+	cr_assert_str_eq(input_ip_hint(a, "mail.example.com"),
+	    "a domain name; give an IP address, such as 192.0.2.1");
+	cr_assert_str_eq(input_sender(a, "<a@b.example>"), "a@b.example");
+	cr_assert_str_eq(input_sender(a, "<>"), "");
+	cr_assert_str_eq(input_sender(a, "a@b.example"), "a@b.example");
+	arena_destroy(a);
+}
+
+static void
+server_ok(const char *spec, const char *host, unsigned port)
+{
+	char err[256], *h = NULL;
+	unsigned p = 99;
+
+	cr_assert(input_server(spec, &h, &p, err, sizeof(err)), "%s: %s",
+	    spec, err);
+	cr_assert_str_eq(h, host, "%s", spec);
+	cr_assert_eq(p, port, "%s", spec);
+	free(h);
+}
+
+static const char *
+server_error(const char *spec)
+{
+	static char err[256];
+	char *h = NULL;
+	unsigned p;
+
+	cr_assert_not(input_server(spec, &h, &p, err, sizeof(err)), "%s",
+	    spec);
+	return err;
+}
+
+Test(input, servers_as_kdig_reads_them)
+{
+	server_ok("192.0.2.53", "192.0.2.53", 0);
+	server_ok("192.0.2.53#5353", "192.0.2.53", 5353);
+	server_ok("192.0.2.53@5353", "192.0.2.53", 5353);
+	server_ok("192.0.2.53:5353", "192.0.2.53", 5353);
+	server_ok("ns.example:53", "ns.example", 53);
+	server_ok("2001:db8::53", "2001:db8::53", 0);
+	server_ok("2001:db8::53#5353", "2001:db8::53", 5353);
+	server_ok("[2001:db8::53]", "2001:db8::53", 0);
+	server_ok("[2001:db8::53]:5353", "2001:db8::53", 5353);
+	cr_assert_str_eq(server_error("[2001:db8::53"), "server "
+	    "'[2001:db8::53' lacks the closing ']': write @[IPv6] or "
+	    "@[IPv6]:PORT");
+	cr_assert_str_eq(server_error("192.0.2.53#70000"), "invalid port "
+	    "'70000' in server '192.0.2.53#70000': expected a number from 1 "
+	    "to 65535");
+	cr_assert_str_eq(server_error("[::1]x"), "unexpected 'x' after ']' "
+	    "in server '[::1]x': write @[IPv6]:PORT");
+	cr_assert_str_eq(server_error("#53"), "server '#53' has no address: "
+	    "write @ADDRESS#PORT");
+}
+
+Test(cli, dig_words_families_and_brief)
+{
+	char *argv1[] = { "mailauth", "+short", "@[::1]:5353", "-6", "spf",
+	    "x.example", NULL };
+	char *argv2[] = { "mailauth", "spf", "x.example", "-4", "-6", NULL };
+	char *argv3[] = { "mailauth", "spf", "x.example", "+trace", NULL };
+	char *argv4[] = { "mailauth", "spf", "--record", "+all", "--brief",
+	    "x.example", "--json", NULL };
+	struct cli cli;
+	char err[256];
+
+	cr_assert_eq(parse(&cli, err, 6, argv1), CLI_OK, "%s", err);
+	cr_assert(cli.g.brief);
+	cr_assert_str_eq(cli.g.server, "::1");
+	cr_assert_eq(cli.g.server_port, 5353);
+	cr_assert_eq(cli.g.family, AF_INET6);
+	cr_assert_eq(cli.argc, 1);
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 5, argv2), CLI_USAGE);
+	cr_assert_str_eq(err, "-4 and -6 exclude each other: give one");
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err, "unknown option '+trace'"), "%s", err);
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 7, argv4), CLI_USAGE);
+	cr_assert_str_eq(err, "--brief prints one result as text: leave out "
+	    "--json");
 	cli_finish(&cli);
 }

@@ -255,3 +255,133 @@ Test(zonefile, nul_bytes_in_the_text_do_not_crash)
 	    "nul", &err), 0, "%s", err);
 	cr_assert_eq(ask("a.t", DNS_T_TXT)->txt[0].strings[0].len, 3);
 }
+
+static const char *
+note(size_t i)
+{
+	size_t n;
+	const char *const *notes = dns_zoneset_notes(zs, &n);
+
+	return i < n ? notes[i] : NULL;
+}
+
+Test(zonefile, other_types_are_read_for_their_names)
+{
+	load("$ORIGIN real.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "_sip._tcp SRV 10 60 5060 sip\n"
+	    "@ CAA 0 issue \"letsencrypt.org\"\n"
+	    "_25._tcp.mx TLSA 3 1 1 ( 0123456789abcdef\n 0123456789abcdef )\n"
+	    "@ HTTPS 1 . alpn=h2\n"
+	    "sub DS 12345 13 2 0123456789ABCDEF\n"
+	    "@ DNSKEY 257 3 13 AwEAAa==\n"
+	    "x TYPE65534 \\# 3 abcdef\n"
+	    "y type731 \\# 0\n"
+	    "old DNAME new.real.test.\n"
+	    "@ TXT \"v=spf1 -all\"\n");
+	cr_assert_eq(ask("_sip._tcp.real.test", DNS_T_TXT)->kind,
+	    DNS_ANS_NODATA);
+	cr_assert_eq(ask("_tcp.real.test", DNS_T_TXT)->kind, DNS_ANS_NODATA);
+	cr_assert_eq(ask("x.real.test", DNS_T_A)->kind, DNS_ANS_NODATA);
+	cr_assert_eq(ask("nothing.real.test", DNS_T_A)->kind,
+	    DNS_ANS_NXDOMAIN);
+	cr_assert_eq(ask("real.test", DNS_T_SOA)->kind, DNS_ANS_NODATA);
+	cr_assert_eq(ask("real.test", DNS_T_TXT)->kind, DNS_ANS_RECORDS);
+	cr_assert_str_eq(note(0), "test.zone: 1 SRV, 1 CAA, 1 TLSA, 1 HTTPS, "
+	    "1 DS, 1 DNSKEY, 1 TYPE65534, 1 TYPE731, 1 DNAME read for the "
+	    "names only (mailauth does not use these types)");
+	cr_assert_null(note(1));
+}
+
+Test(zonefile, generic_rdata_of_the_types_mailauth_reads)
+{
+	const struct dns_answer *ans;
+
+	load("$ORIGIN g.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "a TYPE1 \\# 4 C0000201\n"
+	    "a AAAA \\# 16 20010db8 00000000 00000000 00000001\n"
+	    "t TYPE16 \\# 9 03616263 04 64 65 66 00\n"
+	    "m MX \\# 15 000a 046d61696c 01 67 0474657374 00\n"
+	    "c CNAME \\# 10 01 61 01 67 04 74 65 73 74 00\n"
+	    "s SOA \\# 22 00 00 0000000100000002000000030000000400000005\n");
+	ans = ask("a.g.test", DNS_T_A);
+	cr_assert_eq(ans->count, 1);
+	cr_assert_eq(ans->addrs[0].bytes[3], 1);
+	cr_assert_eq(ask("a.g.test", DNS_T_AAAA)->addrs[0].bytes[15], 1);
+	ans = ask("t.g.test", DNS_T_TXT);
+	cr_assert_eq(ans->txt[0].nstrings, 2);
+	cr_assert_eq(ans->txt[0].strings[1].len, 4);
+	cr_assert_eq(memcmp(ans->txt[0].strings[1].data, "def\0", 4), 0);
+	ans = ask("m.g.test", DNS_T_MX);
+	cr_assert_eq(ans->mx[0].preference, 10);
+	cr_assert_str_eq(ans->mx[0].host, "mail.g.test");
+	cr_assert_str_eq(ask("c.g.test", DNS_T_A)->cname, "a.g.test");
+	cr_assert_null(note(0));
+}
+
+Test(zonefile, bad_generic_rdata_says_why)
+{
+	cr_assert_str_eq(load_error("$ORIGIN g.\na A \\# 3 c00002\n"),
+	    "test.zone:2: A data in the generic form does not parse");
+	cr_assert_str_eq(load_error("$ORIGIN g.\na TXT \\# 2 0361\n"),
+	    "test.zone:2: TXT data in the generic form does not parse");
+	cr_assert_str_eq(load_error("$ORIGIN g.\na A \\# 4 c00002\n"),
+	    "test.zone:2: the generic form promises 4 octets and holds 6 "
+	    "hex digits");
+	cr_assert_str_eq(load_error("$ORIGIN g.\na A \\# 1 zz\n"),
+	    "test.zone:2: bad hex 'zz' in the generic form");
+	cr_assert_str_eq(load_error("$ORIGIN g.\na TYPE300 1 2\n"),
+	    "test.zone:2: TYPE300 needs its data in the generic form: \\# "
+	    "LENGTH HEX (RFC 3597 §5)");
+	/* A '#' that is not \# is text. */
+	load("$ORIGIN h.\n@ SOA ns h 1 2 3 4 5\na TXT # x\n");
+	cr_assert_eq(ask("a.h", DNS_T_TXT)->txt[0].nstrings, 2);
+}
+
+Test(zonefile, a_file_that_cannot_be_placed_is_an_error)
+{
+	cr_assert_str_eq(load_error("mail.example.test. A 192.0.2.1\n"
+	    "example.test. MX 10 mail.example.test.\n"),
+	    "test.zone: no SOA record or $ORIGIN says which zone it holds, "
+	    "so none of its records would be answered: add '$ORIGIN "
+	    "example.com.' (the zone's name) as its first line");
+}
+
+Test(zonefile, a_file_named_for_its_zone_is_placed_by_its_name)
+{
+	char dir[] = "/tmp/mailauth-zone-XXXXXX", path[64];
+	static const char text[] = "mail.example.test. A 192.0.2.1\n"
+	    "example.test. MX 10 mail.example.test.\n";
+	char *err = NULL;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/example.test.zone", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err);
+	cr_assert_eq(ask("example.test", DNS_T_MX)->kind, DNS_ANS_RECORDS);
+	cr_assert_eq(ask("www.example.test", DNS_T_A)->kind,
+	    DNS_ANS_NXDOMAIN);
+	cr_assert_not_null(strstr(note(0), "answering for example.test, from "
+	    "the file's name"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/other.test.zone", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), -1);
+	cr_assert_not_null(strstr(err, "no SOA record or $ORIGIN"), "%s", err);
+	free(err);
+	unlink(path);
+	rmdir(dir);
+}
+
+Test(zonefile, records_outside_the_zones_get_a_note)
+{
+	load("$ORIGIN in.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "@ TXT \"v=spf1 -all\"\nelsewhere.test. TXT \"v=spf1 -all\"\n");
+	cr_assert_str_eq(note(0), "test.zone: 1 record outside every zone "
+	    "loaded (SOA owners, or each $ORIGIN of a file without SOA): "
+	    "never answered");
+}

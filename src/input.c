@@ -1,0 +1,257 @@
+#include "input.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "util/arena.h"
+#include "util/ip.h"
+#include "util/safe.h"
+#include "util/xalloc.h"
+
+/* Characters of a host name (RFC 1123 §2.1), with '_' for the service
+ * labels mail uses (_dmarc, _domainkey) and non-ASCII for names typed in
+ * Unicode, which libidn2 converts later. */
+static bool
+name_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.' || c >= 0x80;
+}
+
+static bool
+blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\v' || c == '\f';
+}
+
+/* True when len bytes at s make a plausible domain to suggest: a name of
+ * two labels or more. */
+static bool
+plain_domain(struct arena *a, const char *s, size_t len)
+{
+	struct ip_addr ip;
+	char *copy;
+	size_t i;
+
+	if (len == 0) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if (!name_char((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	copy = arena_memdup(a, s, len);
+	return dns_name_check(copy) == DNS_NAME_OK &&
+	    dns_name_is_multilabel(copy) && !ip_parse(copy, &ip);
+}
+
+static const char *
+suggest(struct arena *a, const char *what, const char *s, size_t len,
+    const char *otherwise)
+{
+	if (plain_domain(a, s, len)) {
+		return arena_printf(a, "%s; did you mean %s?", what,
+		    safe_text(a, s, len));
+	}
+	return arena_printf(a, "%s; %s", what, otherwise);
+}
+
+/* https://user@host:port/path: the host. */
+static const char *
+url_mistake(struct arena *a, const char *s)
+{
+	const char *host = strstr(s, "://") + 3;
+	const char *end = host + strcspn(host, "/?#");
+	const char *at = memchr(host, '@', (size_t)(end - host));
+
+	if (at != NULL) {
+		host = at + 1;
+	}
+	end = host + strcspn(host, ":/?#");
+	return suggest(a, "a URL", host, (size_t)(end - host),
+	    "give the host name in it");
+}
+
+/* The first character that cannot be in a name, for the message. */
+static const char *
+bad_char(struct arena *a, const char *s, const char *what)
+{
+	for (; *s != '\0'; s++) {
+		if (!name_char((unsigned char)*s)) {
+			return arena_printf(a, "'%s' cannot be in %s",
+			    safe_text(a, s, 1), what);
+		}
+	}
+	return NULL;
+}
+
+const char *
+input_domain_mistake(struct arena *a, const char *s)
+{
+	size_t len = strlen(s), lead = 0, trail = 0;
+	const char *at = strrchr(s, '@');
+	struct ip_addr ip;
+
+	while (lead < len && blank((unsigned char)s[lead])) {
+		lead++;
+	}
+	while (trail < len - lead && blank((unsigned char)s[len - 1 - trail])) {
+		trail++;
+	}
+	if ((lead || trail) && len > lead + trail &&
+	    plain_domain(a, s + lead, len - lead - trail)) {
+		return suggest(a, "blanks around it", s + lead,
+		    len - lead - trail, "");
+	}
+	if (strstr(s, "://") != NULL) {
+		return url_mistake(a, s);
+	}
+	if (at != NULL) {
+		return suggest(a, "an e-mail address", at + 1, strlen(at + 1),
+		    "give the domain after the '@'");
+	}
+	if (strpbrk(s, " \t\n\r\v\f") != NULL) {
+		return "a domain name has no blanks";
+	}
+	if (ip_parse(s, &ip) || (s[0] == '[' && s[len - 1] == ']')) {
+		return arena_printf(a, "an IP address; give a domain name "
+		    "(mailauth ptr %s checks an IP)", safe_str(a, s));
+	}
+	return bad_char(a, s, "a domain name");
+}
+
+const char *
+input_selector_mistake(struct arena *a, const char *sel)
+{
+	char *lower = arena_strdup(a, sel);
+	const char *mark, *why;
+	enum dns_name_error err;
+	size_t i;
+
+	for (i = 0; lower[i] != '\0'; i++) {
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	}
+	mark = strstr(lower, "._domainkey");
+
+	if (sel[0] == '\0') {
+		return "empty; give the selector's name, as in -s google";
+	}
+	if (mark != NULL && mark > lower) {
+		return arena_printf(a, "the whole key name; did you mean -s "
+		    "%s?", safe_text(a, sel, (size_t)(mark - lower)));
+	}
+	if ((why = bad_char(a, sel, "a selector")) != NULL) {
+		return why;
+	}
+	err = dns_name_check(sel);
+	return err == DNS_NAME_OK ? NULL : dns_name_error_str(err);
+}
+
+const char *
+input_ip_hint(struct arena *a, const char *s)
+{
+	const char *close = strchr(s, ']'), *colon = strchr(s, ':');
+	const char *slash = strchr(s, '/');
+	struct ip_addr ip;
+	char *part;
+
+	if (s[0] == '[' && close != NULL) {
+		part = arena_memdup(a, s + 1, (size_t)(close - s - 1));
+	} else if (slash != NULL) {
+		part = arena_memdup(a, s, (size_t)(slash - s));
+		if (ip_parse(part, &ip)) {
+			return arena_printf(a, "a network; give one address, "
+			    "such as %s", part);
+		}
+	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+		part = arena_memdup(a, s, (size_t)(colon - s));
+	} else {
+		part = NULL;
+	}
+	if (part != NULL && ip_parse(part, &ip)) {
+		return arena_printf(a, "did you mean %s?", part);
+	}
+	if (input_domain_mistake(a, s) == NULL && strchr(s, '.') != NULL) {
+		return "a domain name; give an IP address, such as 192.0.2.1";
+	}
+	return "give an IPv4 or IPv6 address, such as 192.0.2.1 or "
+	    "2001:db8::1";
+}
+
+const char *
+input_sender(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+		return arena_memdup(a, s + 1, len - 2);
+	}
+	return s;
+}
+
+static bool
+parse_port(const char *s, unsigned *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)s[0])) {
+		return false;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 65535) {
+		return false;
+	}
+	*port = (unsigned)v;
+	return true;
+}
+
+bool
+input_server(const char *text, char **host, unsigned *port, char *err,
+    size_t errlen)
+{
+	const char *spec = text, *end, *sep, *colon = strchr(text, ':');
+
+	*port = 0;
+	if (spec[0] == '[') {
+		end = strchr(spec, ']');
+		if (end == NULL) {
+			snprintf(err, errlen, "server '%s' lacks the closing "
+			    "']': write @[IPv6] or @[IPv6]:PORT", spec);
+			return false;
+		}
+		sep = end[1] != '\0' ? end + 1 : NULL;
+		if (sep != NULL && *sep != ':' && *sep != '#') {
+			snprintf(err, errlen, "unexpected '%s' after ']' in "
+			    "server '%s': write @[IPv6]:PORT", sep, text);
+			return false;
+		}
+		spec++;
+	} else if ((sep = strchr(spec, '@')) != NULL ||
+	    (sep = strchr(spec, '#')) != NULL ||
+	    (colon != NULL && strchr(colon + 1, ':') == NULL &&
+	    (sep = colon) != NULL)) {
+		end = sep;
+	} else {
+		end = spec + strlen(spec);
+	}
+	if (end == spec) {
+		snprintf(err, errlen, "server '%s' has no address: write "
+		    "@ADDRESS#PORT", text);
+		return false;
+	}
+	if (sep != NULL && !parse_port(sep + 1, port)) {
+		snprintf(err, errlen, "invalid port '%s' in server '%s': "
+		    "expected a number from 1 to 65535", sep + 1, text);
+		return false;
+	}
+	*host = xcalloc((size_t)(end - spec) + 1, 1);
+	memcpy(*host, spec, (size_t)(end - spec));
+	return true;
+}
