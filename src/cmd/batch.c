@@ -146,8 +146,8 @@ progress(struct batch *b, bool last)
 	if (b->total_lines > 0) {
 		fprintf(stderr, "/%lu", b->total_lines);
 	}
-	fprintf(stderr, " lines, %zu in progress, window %zu, %.0f lines/s",
-	    b->active, stats_window(b), rate);
+	fprintf(stderr, " lines, %zu in progress, %.0f lines/s, window %zu",
+	    b->active, rate, stats_window(b));
 	if (b->total_lines > handled && rate > 0) {
 		fprintf(stderr, ", ETA %.0f s", (double)(b->total_lines -
 		    handled) / rate);
@@ -468,16 +468,23 @@ loop(struct batch *b)
 	}
 }
 
-/* The summary on stderr: what became of the lines, and what it took. */
+/* The summary on stderr: what became of the lines, and what it took;
+ * none when the reader of the output went away (the batch ends quietly,
+ * as a pipe's writer does). */
 static void
 summarize(const struct batch *b)
 {
 	struct dns_stats st;
 
+	if (b->closed) {
+		return;
+	}
 	dns_resolver_stats(b->rc->res, &st);
-	fprintf(stderr, "mailauth: %zu lines: %zu answered, %zu DNS "
-	    "failures, %zu input errors", b->answered + b->dns_failures +
-	    b->input_errors, b->answered, b->dns_failures, b->input_errors);
+	/* Over the progress line, which is then erased below it. */
+	fprintf(stderr, "%smailauth: %zu lines: %zu answered, %zu DNS "
+	    "failures, %zu input errors", b->progress ? "\r\033[K" : "",
+	    b->answered + b->dns_failures + b->input_errors, b->answered,
+	    b->dns_failures, b->input_errors);
 	if (b->rc->g->resume != NULL) {
 		fprintf(stderr, ", %zu skipped (answered before)",
 		    b->input.skipped);
@@ -519,8 +526,8 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	loop(&b);
 	abandon(&b);
 	print_ready_lines(&b);
-	progress(&b, true);
 	summarize(&b);
+	progress(&b, true);
 	for (i = 0; i < b.window_size; i++) {
 		free(b.window[i].json);
 	}
