@@ -82,6 +82,9 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	cfg.max_queries = g->batch != NULL ? (size_t)-1 / 2 : 0;
 	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
 	    (g->timeout_ms ? g->timeout_ms : 5000) * (g->tries ? g->tries : 1);
+	if (g->deadline_ms == 0 && rc->deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+		rc->deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+	}
 	if (g->trace) {
 		cfg.on_answer = trace_answer;
 	}

@@ -69,8 +69,11 @@ struct dmarc_result {
 	const char *domain;
 	struct dmarc_step *steps;	/* the tree walk, in order */
 	size_t nsteps;
-	bool walk_failed;	/* a DNS failure left the walk unfinished */
-	const char *org_domain;		/* RFC 9989 §4.10.2 */
+	bool walk_failed;	/* a DNS failure left the walk unfinished:
+				 * the policy is unknown unless the domain
+				 * has its own record (policy_step) */
+	const char *org_domain;		/* RFC 9989 §4.10.2; NULL when a
+					 * failed lookup hid it */
 	const char *org_domain_psl;	/* RFC 7489 §3.2, via the PSL */
 	enum dmarc_source source;
 	const struct dmarc_step *policy_step;	/* where the record is */

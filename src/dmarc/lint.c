@@ -86,6 +86,31 @@ record_text(struct arena *a, const struct dmarc_record *rec,
 	return out;
 }
 
+/* A tree-walk lookup that failed. Above a domain with its own record it
+ * hides only the Organizational Domain (RFC 9989 §4.10.2): the policy is
+ * the domain's own, and the failing name is not in its zone. */
+static struct finding *
+lint_failed_step(struct arena *a, struct dmarc_result *r,
+    const struct dmarc_step *s)
+{
+	const char *what = dns_answer_failure(a, s->answer);
+	const char *hint = dns_answer_retry_hint(s->answer);
+
+	if (r->policy_step == NULL) {
+		return add(a, r, FINDING_ERROR, "dmarc-dns-error", hint ? hint :
+		    "retry, or check the name's DNS servers: receivers cannot "
+		    "find the policy while this lasts", arena_printf(a, "%s: "
+		    "the policy is unknown, not absent", what));
+	}
+	return add(a, r, FINDING_WARNING, "dmarc-dns-error", hint ? hint :
+	    arena_printf(a, "retry, or ask another resolver (@SERVER): %s is "
+	    "above %s, not in its zone, and decides only the organizational "
+	    "domain", s->name, r->domain), arena_printf(a, "%s: the "
+	    "organizational domain of %s is unknown, so is relaxed alignment "
+	    "of other names with it (RFC 9989 §4.10.2); its policy is its own "
+	    "record at %s", what, r->domain, r->policy_step->name));
+}
+
 static void
 lint_walk(struct arena *a, struct dmarc_result *r)
 {
@@ -96,12 +121,7 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		struct finding *f = NULL;
 
 		if (s->kind == DMARC_STEP_FAILED) {
-			f = add(a, r, FINDING_ERROR, "dmarc-dns-error",
-			    "retry, or check the name's DNS servers: receivers "
-			    "cannot find the policy while this lasts",
-			    arena_printf(a, "the lookup of %s failed (%s): the "
-			    "policy is unknown, not absent", s->name,
-			    dns_kind_name(s->answer->kind)));
+			f = lint_failed_step(a, r, s);
 		} else if (s->kind == DMARC_STEP_MULTIPLE) {
 			f = add(a, r, FINDING_ERROR, "dmarc-multiple-records",
 			    "keep exactly one v=DMARC1 record at the name",
@@ -392,7 +412,8 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		    "RFC 7489 receivers do not know np= and apply p= and sp= "
 		    "as published");
 	}
-	if (!dns_name_equal(r->org_domain, r->org_domain_psl)) {
+	if (r->org_domain != NULL &&
+	    !dns_name_equal(r->org_domain, r->org_domain_psl)) {
 		add(a, r, FINDING_INFO, "dmarc-org-domain-differs", NULL,
 		    arena_printf(a, "the organizational domain is %s by the "
 		    "RFC 9989 tree walk but %s by the Public Suffix List "
@@ -429,7 +450,10 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 			    d->check_name), safe_str(a, d->uri->host)),
 			    arena_printf(a, "%s is outside %s and has not "
 			    "authorized reports for it: receivers will not "
-			    "send them", uri, r->org_domain));
+			    "send them%s", uri, r->org_domain ? r->org_domain :
+			    r->domain, r->org_domain ? "" : ", unless it is in "
+			    "the organizational domain, which a failed lookup "
+			    "hid"));
 		} else if (d->authorized < 0 && d->answer != NULL) {
 			f = add(a, r, FINDING_ERROR, "dmarc-dns-error",
 			    "retry, or check the destination's DNS servers",
@@ -448,7 +472,7 @@ void
 dmarc_lint(struct arena *a, struct dmarc_result *r)
 {
 	lint_walk(a, r);
-	if (r->walk_failed) {
+	if (r->policy_step == NULL && r->walk_failed) {
 		return;
 	}
 	if (r->policy_step == NULL) {
