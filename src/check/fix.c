@@ -80,6 +80,39 @@ is_mx_host(const struct check_result *r, const char *name)
 	return false;
 }
 
+/* The forward-confirmed PTR name of a sending IP that is not a pool name,
+ * or NULL. */
+static const char *
+ptr_name_of(const struct check_result *r, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; i < r->nips; i++) {
+		if (ip_equal(&r->ips[i].ip, ip) && r->ips[i].ptr != NULL) {
+			return ptr_good_name(r->ips[i].ptr);
+		}
+	}
+	return NULL;
+}
+
+/* The --helo name, when it may name the host at ip: it resolves to ip, or
+ * to no address yet (then its address record is part of the fix). A name
+ * that resolves elsewhere is another host's. */
+static bool
+helo_fits(const struct check_result *r, const struct ip_addr *ip,
+    bool *resolves)
+{
+	const struct dns_answer *mine = ip->family == AF_INET ? r->helo_a4 :
+	    r->helo_a6;
+
+	if (r->helo_a4 == NULL || r->helo_a6 == NULL) {
+		return false;
+	}
+	*resolves = dns_answer_has_addr(mine, ip);
+	return *resolves || (dns_kind_is_void(r->helo_a4->kind) &&
+	    dns_kind_is_void(r->helo_a6->kind));
+}
+
 const char *
 check_host_name(struct arena *a, const struct check_result *r,
     const struct ip_addr *ip, bool use_helo, bool *resolves)
@@ -90,16 +123,18 @@ check_host_name(struct arena *a, const struct check_result *r,
 	size_t i;
 
 	*resolves = false;
-	if (use_helo && r->helo_a4 != NULL) {
-		*resolves = dns_answer_has_addr(ip->family == AF_INET ?
-		    r->helo_a4 : r->helo_a6, ip);
+	if (use_helo && helo_fits(r, ip, resolves)) {
 		return dns_name_normalize(a, r->in->helo);
 	}
+	*resolves = true;
+	if ((name = ptr_name_of(r, ip)) != NULL) {
+		return name;
+	}
 	if (m != NULL) {
-		*resolves = true;
 		return m->host;
 	}
 	/* A new name, not one that an MX host with other addresses has. */
+	*resolves = false;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		name = arena_printf(a, "%s.%s", names[i], r->in->domain);
 		if (!is_mx_host(r, name)) {

@@ -22,10 +22,13 @@ bool check_req_failed(struct arena *a, struct check_requirement *q,
     const char *code, const char *prefix, const struct dns_answer *ans);
 /* The address as text, in the arena. */
 const char *check_ip_text(struct arena *a, const struct ip_addr *ip);
-/* The host name the sending host at ip should have: the --helo name (when
- * use_helo), else an MX host with that address, else a new name in the
- * domain (mail.DOMAIN). *resolves says whether the name is known to
- * resolve to ip. */
+/* The host name the sending host at ip should have, the same for every
+ * fix that names it (PTR, HELO, MX, a bounce domain): the --helo name
+ * (when use_helo, and it resolves to ip or to nothing yet), else its
+ * forward-confirmed PTR name that is no pool name, else an MX host with
+ * that address, else a new name in the domain (mail.DOMAIN). *resolves
+ * says whether the name is known to resolve to ip; when not, the fix
+ * publishes its address record too. */
 const char *check_host_name(struct arena *a, const struct check_result *r,
     const struct ip_addr *ip, bool use_helo, bool *resolves);
 /* "NAME. A IP" (or AAAA), the forward record of a host. */

@@ -323,8 +323,7 @@ fail_null_sender(struct arena *a, struct check_requirement *q,
     const struct check_result *r)
 {
 	const char *bounce = arena_printf(a, "bounces.%s", r->sender_domain);
-	const char *terms = "", *host = arena_printf(a, "mail.%s",
-	    r->in->domain);
+	const char *terms = "", *host;
 	bool resolves;
 	size_t i;
 
@@ -332,25 +331,33 @@ fail_null_sender(struct arena *a, struct check_requirement *q,
 	    "the envelope sender's domain, publishes a null MX (RFC 7505): "
 	    "bounces cannot reach it, and receivers may refuse its mail "
 	    "(RFC 7505 §4.2: 550 5.7.27)", safe_str(a, r->sender_domain)));
+	if (r->nips == 0) {
+		q->fix = arena_printf(a, "send with an envelope sender (MAIL "
+		    "FROM, --sender) in a bounce domain that receives mail, such "
+		    "as %s, and publish its MX record naming a host that "
+		    "receives mail; give --ip to see the records",
+		    safe_str(a, bounce));
+		return;
+	}
 	for (i = 0; i < r->nips; i++) {
 		terms = arena_printf(a, "%s%s%s:%s", terms, *terms ? " " : "",
 		    r->ips[i].ip.family == AF_INET ? "ip4" : "ip6",
 		    check_ip_text(a, &r->ips[i].ip));
 	}
-	if (r->nips > 0) {
-		host = check_host_name(a, r, &r->ips[0].ip, true,
-		    &resolves);
-	}
+	/* The bounces go to the sending host, named as every other fix
+	 * names it, with its address when it has none yet. */
+	host = check_host_name(a, r, &r->ips[0].ip, true, &resolves);
 	q->fix = arena_printf(a, "send with an envelope sender (MAIL FROM, "
-	    "--sender) in a bounce domain that receives mail, such as %s, "
-	    "and publish its MX%s", safe_str(a, bounce), r->nips ?
-	    " and SPF records" : " record");
-	q->fix_records = arena_printf(a, "%s. MX 10 %s.", safe_str(a, bounce),
-	    safe_str(a, host));
-	if (r->nips > 0) {
+	    "--sender) in a bounce domain that receives mail, such as %s, and "
+	    "publish its MX and SPF records%s; %s must accept mail for it",
+	    safe_str(a, bounce), resolves ? "" : arena_printf(a, ", and the "
+	    "address record of %s", safe_str(a, host)), safe_str(a, host));
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.\n%s",
+	    safe_str(a, bounce), safe_str(a, host), check_txt_record(a, bounce,
+	    arena_printf(a, "v=spf1 %s -all", terms)));
+	if (!resolves) {
 		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
-		    check_txt_record(a, bounce, arena_printf(a, "v=spf1 %s "
-		    "-all", terms)));
+		    check_address_record(a, host, &r->ips[0].ip));
 	}
 }
 

@@ -225,6 +225,20 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 	return r;
 }
 
+const char *
+ptr_good_name(const struct ptr_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnames; i++) {
+		if (r->names[i].forward_confirmed &&
+		    r->names[i].generic == NULL) {
+			return r->names[i].name;
+		}
+	}
+	return NULL;
+}
+
 static struct finding *
 add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
     const char *code, const char *fix, const char *msg)

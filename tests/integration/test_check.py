@@ -734,6 +734,89 @@ class CheckUnderDnsFailure(unittest.TestCase):
         # DKIM aligns whatever SPF says.
         self.assertEqual(req['alignment']['status'], 'pass')
 
+    def test_failure_above_the_domains_own_dmarc_record(self):
+        # RFC 9989 §4.10.1: _dmarc.slow.test is the policy; a lookup
+        # further up the tree walk hides only the organizational domain,
+        # which From slow.test aligning with itself does not need.
+        for behavior in ({'action': 'timeout'},
+                         {'action': 'rcode', 'rcode': 'REFUSED'}):
+            js, doc, text = self.run_check(zone({'_dmarc.test': {
+                '*': behavior}}), '--ip', '192.0.2.5', text=False)
+            self.assertEqual((doc['verdict'], js.code), ('ready', 0),
+                             (behavior, not_passing(doc)))
+            q = requirements(doc)['dmarc']
+            self.assertEqual(q['status'], 'pass')
+            self.assertIn('p=reject', q['message'])
+            self.assertIn('organizational domain is unknown', q['message'])
+            self.assertIsNone(doc['dmarc']['org_domain'])
+            self.assertEqual(doc['dmarc']['policy']['p'], 'reject')
+
+    def test_unknown_organizational_domain_makes_only_alignment_unknown(self):
+        # The envelope sender is another name: relaxed alignment needs the
+        # organizational domain the failed lookup hid. The fix does not
+        # send the user to the TLD's DNS servers.
+        config = zone({'_dmarc.test': {'*': {'action': 'rcode',
+                                              'rcode': 'REFUSED'}}})
+        config['records']['bounce.slow.test'] = [
+            {'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.5 -all'},
+            {'type': 'MX', 'data': [10, 'mail.slow.test']}]
+        del config['records']['default._domainkey.slow.test']
+        js, doc, text = self.run_check(config, '--ip', '192.0.2.5',
+                                       '--sender', 'b@bounce.slow.test')
+        req = requirements(doc)
+        self.assertEqual(req['dmarc']['status'], 'pass')
+        self.assertEqual(req['spf']['status'], 'pass')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'alignment-unknown'))
+        self.assertIn('organizational domain is unknown', q['message'])
+        self.assertIn('_dmarc.test', q['message'])
+        self.assertNotIn('DNS servers of', q['fix'])
+        self.assertIn('slow.test itself', q['fix'])
+        self.assertNotIn('DNS servers of _dmarc.test', text.out)
+
+
+class CheckDeadline(unittest.TestCase):
+    """The default deadline survives a slow resolver; a question the
+    deadline cut off says so and blames no server."""
+
+    def test_default_deadline_allows_a_slow_resolvers_chain(self):
+        # Every answer takes 0.6 s: check's chain (MX, A, PTR, A) and
+        # spf's (TXT, MX, A) take longer than timeout x tries x servers
+        # (1 s), but not than the default deadline (RFC 7208 §4.6.4).
+        server = FakeDNS(zone(), delay_ms=600).start()
+        try:
+            base = server.args() + ['--timeout', '1']
+            r = mailauth(*base, '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+            doc = r.json()
+            self.assertEqual((doc['verdict'], r.code), ('ready', 0),
+                             not_passing(doc))
+            r = mailauth(*base, '--json', 'spf', 'slow.test', '--ip',
+                         '192.0.2.5')
+            self.assertEqual((r.json()['result'], r.code), ('pass', 0))
+        finally:
+            server.stop()
+
+    def test_a_question_cut_off_by_the_deadline_says_so(self):
+        server = FakeDNS(zone(), delay_ms=400).start()
+        try:
+            r = mailauth(*server.args(), '--timeout', '2', '--deadline',
+                         '1', '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+        finally:
+            server.stop()
+        doc = r.json()
+        self.assertEqual((doc['verdict'], r.code), ('unknown', 3))
+        cut = [q for q in doc['requirements'] if q['status'] == 'unknown'
+               and 'deadline' in (q['message'] or '')]
+        self.assertTrue(cut, not_passing(doc))
+        for q in cut:
+            self.assertIn("not answered before the run's deadline "
+                          "(--deadline 1 s)", q['message'])
+            self.assertIn('--deadline', q['fix'])
+            self.assertNotIn('DNS servers', q['fix'])
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)

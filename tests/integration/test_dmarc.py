@@ -263,6 +263,34 @@ class DmarcFaults(unittest.TestCase):
             self.assertIn('DMARC policy unknown: a lookup failed', r.out)
             self.assertNotIn('no DMARC policy found', r.out)
 
+    def test_failure_above_the_domains_own_record(self):
+        # RFC 9989 §4.10.1: the record at _dmarc.fault.test is the
+        # policy; the failed _dmarc.test hides only the organizational
+        # domain (exit 3: that fact is unknown), and the fix does not
+        # send the user to the TLD's servers.
+        for behavior in ({'action': 'timeout'},
+                         {'action': 'rcode', 'rcode': 'REFUSED'}):
+            server = self.fake({'_dmarc.test': {'*': behavior}})
+            r = mailauth(*server.args(), '--timeout', '1', '--json',
+                         'dmarc', 'fault.test')
+            doc = r.json()
+            self.assertEqual(r.code, 3, behavior)
+            self.assertEqual((doc['record_domain'], doc['source']),
+                             ('fault.test', 'domain'))
+            self.assertEqual(doc['policy']['p'], 'reject')
+            self.assertIsNone(doc['org_domain'])
+            f = [f for f in doc['findings'] if f['code'] ==
+                 'dmarc-dns-error'][0]
+            self.assertEqual(f['severity'], 'warning')
+            self.assertIn('organizational domain', f['message'])
+            self.assertIn('_dmarc.test', f['message'])
+            self.assertNotIn("name's DNS servers", f['fix'])
+            self.assertNotIn('dmarc-no-record', codes(doc))
+            r = mailauth(*server.args(), '--timeout', '1', 'dmarc',
+                         'fault.test')
+            self.assertIn('policy from _dmarc.fault.test', r.out)
+            self.assertNotIn('DMARC policy unknown', r.out)
+
     def test_failure_of_the_authorization_check(self):
         server = self.fake({'fault.test._report._dmarc.rep.test': {
             '*': {'action': 'timeout'}}})
