@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bounds.h"
 #include "check/fix.h"
 #include "check/req.h"
 #include "dmarc/align.h"
@@ -53,34 +54,49 @@ walk_fix(const struct spf_node *n, const struct finding_list *top,
 
 /* The term that authorizes ip: "mx" when an MX host of the domain has it,
  * "a" when it is the domain's own address -- both keep working when the
- * address changes -- else ip4: or ip6:. *why says which. */
+ * address changes -- else ip4: or ip6:. A term that queries DNS is only
+ * chosen while the record has room for one more lookup (RFC 7208 §4.6.4:
+ * lookup 11 is a permerror): with none, the literal costs nothing. *why
+ * says which and why. */
 static const char *
 spf_term_for(struct arena *a, const struct check_result *r,
-    const struct ip_addr *ip, const char **why)
+    const struct ip_addr *ip, bool room, const char **why)
 {
 	const char *addr = check_ip_text(a, ip);
+	const char *literal = arena_printf(a, "%s:%s", ip->family == AF_INET ?
+	    "ip4" : "ip6", addr);
+	const char *term = NULL, *through = NULL;
 	size_t i;
 
 	for (i = 0; i < r->nmx && dns_name_equal(r->sender_domain,
-	    r->in->domain); i++) {
+	    r->in->domain) && term == NULL; i++) {
 		if (dns_answer_has_addr(ip->family == AF_INET ?
 		    r->mxhosts[i].a4 : r->mxhosts[i].a6, ip)) {
-			*why = arena_printf(a, "'mx' covers %s through %s and "
-			    "keeps working when the address changes", addr,
+			term = "mx";
+			through = arena_printf(a, "through %s",
 			    safe_str(a, r->mxhosts[i].host));
-			return "mx";
 		}
 	}
-	if (dns_answer_has_addr(ip->family == AF_INET ? r->sender_a4 :
-	    r->sender_a6, ip)) {
-		*why = arena_printf(a, "'a' covers %s, the address of %s, and "
-		    "keeps working when it changes", addr,
+	if (term == NULL && dns_answer_has_addr(ip->family == AF_INET ?
+	    r->sender_a4 : r->sender_a6, ip)) {
+		term = "a";
+		through = arena_printf(a, "as the address of %s",
 		    safe_str(a, r->sender_domain));
-		return "a";
 	}
 	*why = NULL;
-	return arena_printf(a, "%s:%s", ip->family == AF_INET ? "ip4" : "ip6",
-	    addr);
+	if (term == NULL) {
+		return literal;
+	}
+	if (!room) {
+		*why = arena_printf(a, "'%s' would cover %s %s, but the record "
+		    "has no DNS lookup left for it (at most %d, RFC 7208 "
+		    "§4.6.4): %s needs none", term, addr, through,
+		    SPF_LOOKUP_LIMIT, literal);
+		return literal;
+	}
+	*why = arena_printf(a, "'%s' covers %s %s and keeps working when the "
+	    "address changes", term, addr, through);
+	return term;
 }
 
 static bool
@@ -117,7 +133,8 @@ fix_spf(struct arena *a, struct check_requirement *q,
 		if (res == SPF_RESULT_PASS || res == SPF_RESULT_TEMPERROR) {
 			continue;
 		}
-		term = spf_term_for(a, r, &r->ips[i].ip, &why);
+		term = spf_term_for(a, r, &r->ips[i].ip, w->failed == NULL &&
+		    lookups < SPF_LOOKUP_LIMIT, &why);
 		if (has_term(terms, term)) {
 			continue;
 		}
@@ -439,6 +456,25 @@ walk_failure(const struct dmarc_result *d)
 	return NULL;
 }
 
+/* The corrected record for the near miss f found, as a zone-file line,
+ * or NULL. */
+static const char *
+near_miss_record(struct arena *a, const struct dmarc_result *d,
+    const struct finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsteps; i++) {
+		const char *fixed = dmarc_near_miss_fixed(a, &d->steps[i]);
+
+		if (fixed != NULL && f->domain != NULL &&
+		    dns_name_equal(d->steps[i].name, f->domain)) {
+			return check_txt_record(a, d->steps[i].name, fixed);
+		}
+	}
+	return NULL;
+}
+
 static void
 require_dmarc(struct arena *a, struct check_result *r, bool required)
 {
@@ -471,6 +507,7 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN, f->code,
 		    f->message);
 		q->fix = f->fix;
+		q->fix_records = near_miss_record(a, d, f);
 	} else if (d->policy_step == NULL) {
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
 		    "dmarc-missing", arena_printf(a, "no DMARC record for %s",
@@ -478,9 +515,8 @@ require_dmarc(struct arena *a, struct check_result *r, bool required)
 		q->fix = "publish this record to start with: p=none only asks "
 		    "receivers for reports; move to p=quarantine once they "
 		    "show that your mail passes";
-		q->fix_records = check_txt_record(a, arena_printf(a,
-		    "_dmarc.%s", r->in->domain), arena_printf(a, "v=DMARC1; "
-		    "p=none; rua=mailto:postmaster@%s", r->in->domain));
+		q->fix_records = check_txt_record(a, d->steps[0].name,
+		    dmarc_starter_record(a, d->report_domain));
 	} else {
 		q->message = arena_printf(a, "%s: p=%s%s%s", d->policy_step->name,
 		    dmarc_policy_name(d->p_domain), d->p_domain ==
@@ -540,7 +576,7 @@ spf_misalignment(struct arena *a, const struct check_result *r,
 	}
 	if (shared != NULL) {
 		return arena_printf(a, "%s shares the registered domain %s, but "
-		    "no DMARC record there makes it the organizational domain "
+		    "no DMARC record above them makes one organizational domain "
 		    "of both (RFC 9989 §4.10.2)", sender, safe_str(a, shared));
 	}
 	return arena_printf(a, "%s is another organization", sender);
@@ -559,11 +595,17 @@ alignment_fix(struct arena *a, const struct check_result *r,
 		    "record to aspf=r", domain, domain);
 	}
 	if (shared != NULL) {
+		/* A record at the From domain (the dmarc fix) is above a
+		 * sender domain under it; else the registered domain's is. */
+		const char *at = r->dmarc->policy_step == NULL &&
+		    dns_name_is_under(r->sender_domain, r->in->domain) ?
+		    r->in->domain : shared;
+
 		return arena_printf(a, "publish a DMARC record at _dmarc.%s%s: "
 		    "it makes %s the organizational domain of both; or sign "
-		    "with DKIM as d=%s (see dkim)", safe_str(a, shared),
-		    dns_name_equal(shared, r->in->domain) ? " (see dmarc)" : "",
-		    safe_str(a, shared), domain);
+		    "with DKIM as d=%s (see dkim)", safe_str(a, at),
+		    at == r->in->domain ? " (see dmarc)" : "", safe_str(a, at),
+		    domain);
 	}
 	return arena_printf(a, "sign with DKIM as d=%s (see dkim), or send with "
 	    "an envelope sender in %s whose SPF passes", domain, domain);

@@ -145,6 +145,25 @@ check_host_name(struct arena *a, const struct check_result *r,
 }
 
 const char *
+check_bounce_domain(struct arena *a, const struct check_result *r)
+{
+	return arena_printf(a, "bounces.%s", r->sender_domain);
+}
+
+const char *
+check_mail_domain(struct arena *a, const struct check_result *r)
+{
+	if (!r->null_mx) {
+		return r->in->domain;
+	}
+	if (r->sender_mx != NULL && r->sender_mx->kind == DNS_ANS_RECORDS &&
+	    r->sender_mx->mx[0].host[0] != '\0') {
+		return r->sender_domain;
+	}
+	return check_bounce_domain(a, r);
+}
+
+const char *
 check_address_record(struct arena *a, const char *name,
     const struct ip_addr *ip)
 {

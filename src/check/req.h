@@ -31,6 +31,14 @@ const char *check_ip_text(struct arena *a, const struct ip_addr *ip);
  * publishes its address record too. */
 const char *check_host_name(struct arena *a, const struct check_result *r,
     const struct ip_addr *ip, bool use_helo, bool *resolves);
+/* The bounce domain a fix proposes for a sender domain with a null MX:
+ * bounces.SENDER-DOMAIN. */
+const char *check_bounce_domain(struct arena *a, const struct check_result *r);
+/* A domain that receives mail, for the addresses a fix publishes (DMARC
+ * reports): the From domain, unless its MX is null (RFC 7505); then the
+ * envelope sender's domain when it receives mail, else the bounce domain
+ * the mx fix creates. */
+const char *check_mail_domain(struct arena *a, const struct check_result *r);
 /* "NAME. A IP" (or AAAA), the forward record of a host. */
 const char *check_address_record(struct arena *a, const char *name,
     const struct ip_addr *ip);

@@ -322,7 +322,7 @@ static void
 fail_null_sender(struct arena *a, struct check_requirement *q,
     const struct check_result *r)
 {
-	const char *bounce = arena_printf(a, "bounces.%s", r->sender_domain);
+	const char *bounce = check_bounce_domain(a, r);
 	const char *terms = "", *host;
 	bool resolves;
 	size_t i;
@@ -501,6 +501,9 @@ lint_parts(struct arena *a, struct check_result *r)
 
 	spf_lint(a, r->spf_walk);
 	dkim_probe_lint(a, r->dkim);
+	/* The DMARC record proposed, here and in --details, sends reports
+	 * where mail is received. */
+	r->dmarc->report_domain = check_mail_domain(a, r);
 	dmarc_lint(a, r->dmarc);
 	for (i = 0; i < r->nips; i++) {
 		ptr_lint(a, r->ips[i].ptr);

@@ -111,6 +111,23 @@ lint_failed_step(struct arena *a, struct dmarc_result *r,
 	    "record at %s", what, r->domain, r->policy_step->name));
 }
 
+const char *
+dmarc_starter_record(struct arena *a, const char *report_domain)
+{
+	return arena_printf(a, "v=DMARC1; p=none; rua=mailto:postmaster@%s",
+	    report_domain);
+}
+
+const char *
+dmarc_near_miss_fixed(struct arena *a, const struct dmarc_step *s)
+{
+	if (s->kind != DMARC_STEP_NONE || s->near_miss == NULL) {
+		return NULL;
+	}
+	return record_text(a, dmarc_record_parse(a, s->near_miss,
+	    strlen(s->near_miss)), false);
+}
+
 static void
 lint_walk(struct arena *a, struct dmarc_result *r)
 {
@@ -131,17 +148,18 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
 			    arena_printf(a, "publish it with v=DMARC1 first: "
-			    "\"%s\"", safe_str(a, record_text(a,
-			    dmarc_record_parse(a, s->near_miss,
-			    strlen(s->near_miss)), false))),
+			    "\"%s\"", safe_str(a, dmarc_near_miss_fixed(a,
+			    s))),
 			    arena_printf(a, "%s has a TXT "
 			    "record with v=DMARC1 that is not the first tag: "
 			    "receivers ignore it (RFC 9989 §4.7): \"%s\"",
 			    s->name, safe_str(a, s->near_miss)));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
-			    "start the record with exactly \"v=DMARC1\" (upper "
-			    "case DMARC1, then ';')", arena_printf(a, "%s has "
+			    arena_printf(a, "start the record with exactly "
+			    "\"v=DMARC1\" (upper case DMARC1, then ';'): \"%s\"",
+			    safe_str(a, dmarc_near_miss_fixed(a, s))),
+			    arena_printf(a, "%s has "
 			    "a TXT record that looks like DMARC but is not "
 			    "one: \"%s\"", s->name, safe_str(a,
 			    s->near_miss)));
@@ -340,7 +358,8 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	}
 	if (rec->nrua == 0) {
 		add(a, r, FINDING_WARNING, "dmarc-no-rua",
-		    "add rua=mailto:dmarc-reports@<your domain>",
+		    arena_printf(a, "add rua=mailto:postmaster@%s",
+		    r->report_domain ? r->report_domain : r->domain),
 		    "no rua=: nobody receives the aggregate reports that show "
 		    "who sends mail as this domain");
 	}
@@ -468,6 +487,23 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 	}
 }
 
+/* The fix for a domain without a policy: the starter record at its own
+ * name, or, when a record there is one receivers ignore, that record
+ * corrected (its own finding says how): never two records for one name. */
+static const char *
+no_record_fix(struct arena *a, const struct dmarc_result *r)
+{
+	const struct dmarc_step *own = &r->steps[0];
+
+	if (own->kind == DMARC_STEP_MULTIPLE || own->near_miss != NULL) {
+		return arena_printf(a, "correct the record at %s as said above: "
+		    "it is then the policy", own->name);
+	}
+	return arena_printf(a, "publish TXT \"%s\" at %s, then tighten p= as "
+	    "the reports allow", dmarc_starter_record(a, r->report_domain ?
+	    r->report_domain : r->domain), own->name);
+}
+
 void
 dmarc_lint(struct arena *a, struct dmarc_result *r)
 {
@@ -476,13 +512,9 @@ dmarc_lint(struct arena *a, struct dmarc_result *r)
 		return;
 	}
 	if (r->policy_step == NULL) {
-		add(a, r, FINDING_ERROR, "dmarc-no-record",
-		    arena_printf(a, "publish TXT \"v=DMARC1; p=none; "
-		    "rua=mailto:dmarc-reports@%s\" at _dmarc.%s, then tighten "
-		    "p= as the reports allow", r->org_domain_psl,
-		    r->org_domain_psl), arena_printf(a, "no DMARC record for "
-		    "%s: Gmail answers 4.7.31 to bulk mail without one",
-		    r->domain));
+		add(a, r, FINDING_ERROR, "dmarc-no-record", no_record_fix(a, r),
+		    arena_printf(a, "no DMARC record for %s: Gmail answers "
+		    "4.7.31 to bulk mail without one", r->domain));
 		return;
 	}
 	lint_tags(a, r);
