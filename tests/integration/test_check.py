@@ -52,13 +52,16 @@ BATCHES = {
         'home.check.test 10.1.2.3', 'home.check.test 172.16.0.9',
         'home.check.test 100.64.0.1', 'home.check.test 169.254.1.1',
         'home.check.test fd12::5', 'home.check.test ::1',
-        'home.check.test fe80::1']),
+        'home.check.test fe80::1', 'full10.check.test',
+        'nulldm.check.test 198.51.100.62', 'nulldm.check.test 198.51.100.63',
+        'twospf.check.test', 'voids.check.test']),
     'selector': (('--dnsbl', 'bl.test', '-s', 'default'), [
         'dkmissing.check.test 198.51.100.25',
         'dkrevoked.check.test 198.51.100.25',
         'dkshort.check.test 198.51.100.25',
         'dkbroken.check.test 198.51.100.25',
-        'dkservice.check.test 198.51.100.25']),
+        'dkservice.check.test 198.51.100.25',
+        'dksha1.check.test 198.51.100.25']),
     'zen': (('--dnsbl', 'zen.spamhaus.org'), [
         'pbl.check.test', 'home.check.test 198.51.100.42',
         'home.check.test 198.51.100.43', 'home.check.test 198.51.100.25']),
@@ -386,6 +389,110 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('(Gmail: 4.7.23, 5.7.25)', r.out)
         self.assertIn('given with --ip', r.out)
 
+    def test_spf_fix_never_takes_lookup_eleven(self):
+        # Ten includes already: 'mx' would be lookup 11 (a permerror), so
+        # the fix adds the address itself, which costs none, and says so.
+        doc, req = self.line('full10.check.test')
+        q = req['spf']
+        self.assertEqual(q['code'], 'spf-not-authorized')
+        record = ''.join(re.findall(r'"([^"]*)"', records(q)))
+        terms = record.split()
+        self.assertIn('ip4:198.51.100.60', terms)
+        self.assertNotIn('mx', terms)
+        lookups = [t for t in terms if t.split(':')[0].lstrip('+-~?') in
+                   ('include', 'a', 'mx', 'ptr', 'exists') or
+                   t.startswith('redirect=')]
+        self.assertLessEqual(len(lookups), 10)
+        self.assertIn('10/10 DNS lookups', q['fix'])
+        self.assertIn("'mx' would cover 198.51.100.60", q['fix'])
+        self.assertIn('no DNS lookup left', q['fix'])
+
+    def test_null_mx_bounce_fix_names_a_host_with_an_address(self):
+        # The sending host's forward-confirmed PTR name receives the
+        # bounces; without one, the new name gets its address record in
+        # the same fix.
+        doc, req = self.line('nulldm.check.test 198.51.100.62')
+        q = req['mx']
+        self.assertEqual(q['code'], 'mx-null-sender')
+        self.assertEqual(records(q).splitlines()[0],
+                         'bounces.nulldm.check.test. MX 10 '
+                         'out.nulldm.check.test.')
+        self.assertEqual(len(q['fix_records']), 2)
+        doc, req = self.line('nulldm.check.test 198.51.100.63')
+        lines = req['mx']['fix_records']
+        host = lines[0].split()[-1].rstrip('.')
+        self.assertIn('%s. A 198.51.100.63' % host, lines)
+        self.assertIn(host, req['mx']['fix'])
+
+    def test_dmarc_reports_go_where_mail_is_received(self):
+        # A null-MX domain receives no mail: the reports of the DMARC
+        # record proposed go to the bounce domain of the mx fix.
+        doc, req = self.line('nulldm.check.test 198.51.100.62')
+        self.assertEqual(records(req['dmarc']), '_dmarc.nulldm.check.test. '
+                         'TXT "v=DMARC1; p=none; rua=mailto:'
+                         'postmaster@bounces.nulldm.check.test"')
+        self.assertIn('bounces.nulldm.check.test. MX', records(req['mx']))
+        # With a sender domain that receives mail, the reports go there.
+        r, doc, req = self.check('nulldm.check.test', '--ip',
+                                 '198.51.100.62', '--sender',
+                                 'b@bounce.nulldm.check.test')
+        self.assertIn('rua=mailto:postmaster@bounce.nulldm.check.test"',
+                      records(req['dmarc']))
+
+    def test_details_and_fix_list_propose_the_same_dmarc_record(self):
+        r = self.text('nodmarc.check.test', '--details')
+        fix = r.out[r.out.index('Fix these'):]
+        record = re.search(r'_dmarc\.nodmarc\.check\.test\. TXT "([^"]*)"',
+                           fix).group(1)
+        details = r.out[r.out.index('── DMARC'):r.out.index('Fix these')]
+        self.assertIn('"%s"' % record, details)
+        self.assertIn('rua=mailto:postmaster@nodmarc.check.test', record)
+
+    def test_alignment_says_its_real_cause(self):
+        # aspf=s: the bounce domain is the same organization, but strict
+        # alignment wants the exact domain.
+        r, doc, req = self.check('strict.check.test', '--ip',
+                                 '198.51.100.61', '--sender',
+                                 'b@bounce.strict.check.test')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']), ('fail', 'alignment-none'))
+        self.assertIn('aspf=s', q['message'])
+        self.assertIn('exact domain', q['message'])
+        self.assertNotIn('another organization', q['message'])
+        self.assertIn('aspf=r', q['fix'])
+        # No DMARC record: the bounce domain under the From domain is not
+        # "another organization"; the DMARC record of the dmarc fix joins
+        # them.
+        r, doc, req = self.check('nulldm.check.test', '--ip',
+                                 '198.51.100.62', '--sender',
+                                 'b@bounce.nulldm.check.test')
+        q = req['alignment']
+        self.assertEqual(q['code'], 'alignment-none')
+        self.assertNotIn('another organization', q['message'])
+        self.assertIn('registered domain', q['message'])
+        self.assertIn('_dmarc.nulldm.check.test', q['fix'])
+        # Another organization is still called one.
+        r, doc, req = self.check('strict.check.test', '--ip',
+                                 '198.51.100.61', '--sender', 'b@spf.test')
+        self.assertIn('another organization',
+                      req['alignment']['message'])
+
+    def test_helo_fix_names_the_confirmed_ptr_name(self):
+        # 198.51.100.48's PTR name aspf.check.test resolves back: the HELO
+        # fix names it (no new record), as the passing PTR does.
+        r, doc, req = self.check('aspf.check.test', '--ip', '198.51.100.48',
+                                 '--helo', 'localhost')
+        q = req['helo']
+        self.assertEqual(q['code'], 'helo-localhost')
+        self.assertIn('such as aspf.check.test ', q['fix'])
+        self.assertEqual(q['fix_records'], [])
+        self.assertEqual(req['ptr']['status'], 'pass')
+        # Without a PTR record, the HELO and PTR fixes name one host.
+        r, doc, req = self.check('noptr.check.test', '--ip',
+                                 '198.51.100.26', '--helo', 'localhost')
+        self.assertIn('such as mail.noptr.check.test ', req['helo']['fix'])
+        self.assertIn('PTR mail.noptr.check.test.', records(req['ptr']))
+
     # -- blocklists --------------------------------------------------------
 
     def test_listed_on_a_blocklist_is_information(self):
@@ -509,9 +616,10 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertVerdict(doc, 'ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
                          ('warn', 'mx-missing'))
+        # The sending host is named as every fix names it: its
+        # forward-confirmed PTR name, which needs no new record.
         self.assertEqual(records(req['mx']),
-                         'nomx.check.test. MX 10 mail.nomx.check.test.\n'
-                         'mail.nomx.check.test. A 198.51.100.25')
+                         'nomx.check.test. MX 10 mail.home.check.test.')
         doc, req = self.line('mxnoaddr.check.test 198.51.100.25')
         self.assertVerdict(doc, 'not-ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
