@@ -45,6 +45,12 @@ const char *check_address_record(struct arena *a, const char *name,
 
 void check_require_host(struct arena *a, struct check_result *r);
 void check_require_auth(struct arena *a, struct check_result *r, bool bulk);
+/* DMARC and alignment (dmarc.c); spf and dkim are what require_auth found
+ * (pass, fail or unknown). */
+void check_require_dmarc(struct arena *a, struct check_result *r,
+    bool required);
+void check_require_alignment(struct arena *a, struct check_result *r,
+    bool required, enum check_status spf, enum check_status dkim);
 void check_require_info(struct arena *a, struct check_result *r);
 
 #endif
