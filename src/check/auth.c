@@ -10,6 +10,7 @@
 #include "check/req.h"
 #include "dmarc/align.h"
 #include "dns/name.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
 #include "util/strbuf.h"
@@ -53,12 +54,12 @@ walk_fix(const struct spf_node *n, const struct finding_list *top,
 /* The term that authorizes ip: "mx" when an MX host of the domain has it,
  * "a" when it is the domain's own address -- both keep working when the
  * address changes -- else ip4: or ip6:. A term that queries DNS is only
- * chosen while the record has room for one more lookup (RFC 7208 §4.6.4:
- * lookup 11 is a permerror): with none, the literal costs nothing. *why
- * says which and why. */
+ * chosen while the record, with lookups counted (exact: all of them),
+ * has room for one more (RFC 7208 §4.6.4: lookup 11 is a permerror):
+ * else the literal costs nothing. *why says which and why. */
 static const char *
 spf_term_for(struct arena *a, const struct check_result *r,
-    const struct ip_addr *ip, bool room, const char **why)
+    const struct ip_addr *ip, unsigned lookups, bool exact, const char **why)
 {
 	const char *addr = check_ip_text(a, ip);
 	const char *literal = arena_printf(a, "%s:%s", ip->family == AF_INET ?
@@ -85,11 +86,12 @@ spf_term_for(struct arena *a, const struct check_result *r,
 	if (term == NULL) {
 		return literal;
 	}
-	if (!room) {
-		*why = arena_printf(a, "'%s' would cover %s %s, but the record "
-		    "has no DNS lookup left for it (at most %d, RFC 7208 "
-		    "§4.6.4): %s needs none", term, addr, through,
-		    SPF_LOOKUP_LIMIT, literal);
+	if (!exact || lookups >= SPF_LOOKUP_LIMIT) {
+		*why = arena_printf(a, "'%s' would cover %s %s, but %s (at most "
+		    "%d, RFC 7208 §4.6.4): %s needs none", term, addr, through,
+		    exact ? "the record has no DNS lookup left for it" :
+		    "its lookups are not all counted", SPF_LOOKUP_LIMIT,
+		    literal);
 		return literal;
 	}
 	*why = arena_printf(a, "'%s' covers %s %s and keeps working when the "
@@ -112,6 +114,62 @@ has_term(const char *terms, const char *term)
 	return false;
 }
 
+/* True when an ip4:/ip6: term of rec that passes covers ip. */
+static bool
+covered_literally(const struct spf_record *rec, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; rec != NULL && i < rec->nterms; i++) {
+		const struct spf_term *t = &rec->terms[i];
+
+		if (t->kind == SPF_TERM_MECHANISM && t->qualifier == '+' &&
+		    t->error == NULL && (t->mech == SPF_MECH_IP4 ||
+		    t->mech == SPF_MECH_IP6) && ip_net_contains(&t->net, ip)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The terms that authorize the sending IPs rec does not: those SPF did
+ * not pass (evaluated: rec is the published record), else those no
+ * ip4:/ip6: term of rec covers. *lookups counts the record's DNS lookups
+ * (exact: every one is known) and grows with the terms added; *whys says
+ * why each "mx", "a" or literal was chosen. */
+static const char *
+ip_terms(struct arena *a, const struct check_result *r,
+    const struct spf_record *rec, bool evaluated, bool exact,
+    unsigned *lookups, const char **whys)
+{
+	const char *terms = "", *why, *term;
+	size_t i;
+
+	*whys = "";
+	for (i = 0; i < r->nips; i++) {
+		enum spf_result res = r->ips[i].spf->result;
+
+		if (evaluated ? res == SPF_RESULT_PASS ||
+		    res == SPF_RESULT_TEMPERROR :
+		    covered_literally(rec, &r->ips[i].ip)) {
+			continue;
+		}
+		term = spf_term_for(a, r, &r->ips[i].ip, *lookups, exact,
+		    &why);
+		if (has_term(terms, term) || (rec != NULL && (term[0] == 'm' ||
+		    term[0] == 'a') && has_term(rec->text, term))) {
+			continue;
+		}
+		*lookups += term[0] == 'm' || term[0] == 'a';
+		terms = arena_printf(a, "%s%s%s", terms, *terms ? " " : "",
+		    term);
+		if (why != NULL) {
+			*whys = arena_printf(a, "%s; %s", *whys, why);
+		}
+	}
+	return terms;
+}
+
 /* The record that authorizes every sending IP that SPF does not: the
  * published one with terms added, or a new one. */
 static void
@@ -121,28 +179,10 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	const struct spf_walk *w = r->spf_walk;
 	const struct spf_record *rec = w->root->status == SPF_NODE_OK ?
 	    w->root->record : NULL;
-	const char *terms = "", *whys = "", *why, *term;
 	unsigned lookups = rec ? w->lookups : 0;
-	size_t i;
+	const char *whys, *terms = ip_terms(a, r, rec, true, w->failed == NULL,
+	    &lookups, &whys);
 
-	for (i = 0; i < r->nips; i++) {
-		enum spf_result res = r->ips[i].spf->result;
-
-		if (res == SPF_RESULT_PASS || res == SPF_RESULT_TEMPERROR) {
-			continue;
-		}
-		term = spf_term_for(a, r, &r->ips[i].ip, w->failed == NULL &&
-		    lookups < SPF_LOOKUP_LIMIT, &why);
-		if (has_term(terms, term)) {
-			continue;
-		}
-		lookups += term[0] == 'm' || term[0] == 'a';
-		terms = arena_printf(a, "%s%s%s", terms, *terms ? " " : "",
-		    term);
-		if (why != NULL) {
-			whys = arena_printf(a, "%s; %s", whys, why);
-		}
-	}
 	if (*terms == '\0') {
 		return;
 	}
@@ -152,6 +192,93 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	    "at least " : "", lookups, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
+}
+
+/* RFC 7208 §4.5: several SPF records are a permerror; the fix is one
+ * record with the terms of all, and the sending IPs none of them lists.
+ * The includes were not walked, so their lookups are not counted. */
+static void
+fix_spf_merge(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const struct spf_node *root = r->spf_walk->root;
+	const struct spf_record **recs = arena_calloc(a, root->nspf,
+	    sizeof(*recs));
+	const struct spf_record *merged;
+	const char *text, *terms, *whys;
+	unsigned lookups = 0;
+	bool exact = true;
+	size_t i, len;
+
+	for (i = 0; i < root->nspf; i++) {
+		text = dns_txt_join(a, root->spf[i], &len);
+		recs[i] = spf_record_parse(a, text, len);
+	}
+	text = check_spf_merge(a, recs, root->nspf);
+	if (text == NULL) {
+		q->fix = "merge them into one record (correct the syntax "
+		    "errors first: see mailauth spf)";
+		return;
+	}
+	merged = spf_record_parse(a, text, strlen(text));
+	for (i = 0; i < merged->nterms; i++) {
+		lookups += spf_term_queries_dns(&merged->terms[i]);
+		exact &= merged->terms[i].mech != SPF_MECH_INCLUDE &&
+		    merged->terms[i].kind != SPF_TERM_REDIRECT;
+	}
+	terms = ip_terms(a, r, merged, false, exact, &lookups, &whys);
+	q->fix = arena_printf(a, "publish this one SPF record at %s in place "
+	    "of the %zu: every term of them once, and their most lenient "
+	    "'all' (%u/10 DNS lookups%s%s)", safe_str(a, r->sender_domain),
+	    root->nspf, lookups, exact ? "" : ", plus those of the includes",
+	    whys);
+	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
+	    check_spf_with_terms(a, merged, terms) : text);
+}
+
+/* RFC 7208 §4.6.4: over 2 void lookups is a permerror. The fix is the
+ * record without its own terms that found nothing for either address
+ * family (they can never match; terms that depend on the sender may, and
+ * stay), with the sending IPs it does not list. Leaves q alone when no
+ * such term is the domain's own. */
+static void
+fix_spf_voids(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const struct spf_walk *w = r->spf_walk;
+	const struct spf_node *root = w->root;
+	const struct spf_record *rec;
+	const char *text, *terms, *whys;
+	unsigned lookups = w->lookups, dropped = 0;
+	bool *drop;
+	size_t i;
+
+	if (root->status != SPF_NODE_OK || (w->void4 <= SPF_VOID_LIMIT &&
+	    w->void6 <= SPF_VOID_LIMIT)) {
+		return;
+	}
+	drop = arena_calloc(a, root->nterms + 1, sizeof(*drop));
+	for (i = 0; i < root->nterms; i++) {
+		const struct spf_walk_term *wt = &root->terms[i];
+
+		drop[i] = wt->void4 && wt->void6 && !wt->may_void &&
+		    !wt->depends_on_sender;
+		dropped += drop[i] ? wt->subtree : 0;
+	}
+	if (dropped == 0) {
+		return;
+	}
+	text = check_spf_without(a, root->record, drop);
+	rec = spf_record_parse(a, text, strlen(text));
+	lookups -= dropped;
+	terms = ip_terms(a, r, rec, false, w->failed == NULL, &lookups, &whys);
+	q->fix = arena_printf(a, "publish this SPF record at %s in place of the "
+	    "current one: the terms that find nothing are removed (they can "
+	    "never match)%s (%s%u/10 DNS lookups%s)",
+	    safe_str(a, r->sender_domain), *terms ? ", and the sending IPs "
+	    "added" : "", w->failed ? "at least " : "", lookups, whys);
+	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
+	    check_spf_with_terms(a, rec, terms) : text);
 }
 
 static void
@@ -184,6 +311,7 @@ spf_of_ip(struct arena *a, struct check_requirement *q,
 		    reason))) {
 			q->fix = walk_fix(r->spf_walk->root,
 			    &r->spf_walk->findings, NULL);
+			fix_spf_voids(a, q, r);
 		}
 		break;
 	default:
@@ -214,7 +342,7 @@ require_spf(struct arena *a, struct check_result *r, bool required)
 		check_req_set(q, bad, "spf-permerror", arena_printf(a, "%s "
 		    "publishes %zu SPF records: receivers return permerror "
 		    "(RFC 7208 §4.5)", sender, root->nspf));
-		q->fix = "merge them into one record";
+		fix_spf_merge(a, q, r);
 	} else if (root->status == SPF_NODE_NONE) {
 		check_req_set(q, bad, "spf-missing", arena_printf(a, "%s has "
 		    "no SPF record", sender));
@@ -266,6 +394,7 @@ require_spf_lookups(struct arena *a, struct check_result *r)
 		    "the limit, receivers return permerror for senders not "
 		    "matched before it", failed ? "at least " : "", counts));
 		q->fix = walk_fix(w->root, &w->findings, code);
+		fix_spf_voids(a, q, r);
 	} else if (failed != NULL) {
 		check_req_failed(a, q, "spf-lookups-unknown", "the count is "
 		    "unknown", failed);
@@ -309,6 +438,27 @@ first_error(const struct dkim_selector *s)
 		}
 	}
 	return NULL;
+}
+
+/* The key record at s without the tag that keeps it from mail: h= that
+ * allows only sha1 (RFC 8301 §3.1), s= without email (RFC 6376 §3.6.1);
+ * their defaults allow every hash and every service. NULL for other
+ * problems, whose record only the signer can give. */
+static const char *
+key_without(struct arena *a, const struct dkim_selector *s,
+    const char *code)
+{
+	const char *tag = strcmp(code, "dkim-sha1-only") == 0 ? "h" :
+	    strcmp(code, "dkim-key-not-for-mail") == 0 ? "s" : NULL;
+	const char *text;
+	size_t len;
+
+	if (tag == NULL || s->txt == NULL) {
+		return NULL;
+	}
+	text = dns_txt_join(a, s->txt, &len);
+	return check_txt_record(a, s->name, check_tags_without(a, text, len,
+	    tag));
 }
 
 /* Why no usable key: the lookups that failed first (a key may be
@@ -372,6 +522,7 @@ dkim_problem(struct arena *a, struct check_requirement *q,
 		    f->message));
 		q->fix = arena_printf(a, "%s (at %s)", f->fix ? f->fix :
 		    "correct the record", key->name);
+		q->fix_records = key_without(a, key, f->code);
 	} else if (p->probed) {
 		check_req_set(q, bad, "dkim-key-missing", arena_printf(a, "no "
 		    "DKIM key found at the %zu common selectors", p->tried));

@@ -389,6 +389,36 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('(Gmail: 4.7.23, 5.7.25)', r.out)
         self.assertIn('given with --ip', r.out)
 
+    def test_fix_records_wherever_a_record_is_computable(self):
+        # Two SPF records: one record with the terms of both, the most
+        # lenient 'all', and the sending IP neither lists.
+        doc, req = self.line('twospf.check.test')
+        q = req['spf']
+        self.assertEqual(q['code'], 'spf-permerror')
+        self.assertEqual(records(q), 'twospf.check.test. TXT "v=spf1 '
+                         'ip4:192.0.2.1 include:i0.spf.test a:relay.twospf.check.test '
+                         'ip4:198.51.100.64 ~all"')
+        # Over the void limit: the terms that find nothing removed.
+        doc, req = self.line('voids.check.test')
+        for rid in ('spf', 'spf-lookups'):
+            self.assertEqual(records(req[rid]),
+                             'voids.check.test. TXT "v=spf1 mx -all"', rid)
+        # A DMARC record receivers ignore: the corrected record.
+        doc, req = self.line('dmarcorder.check.test 198.51.100.25')
+        self.assertEqual(records(req['dmarc']), '_dmarc.dmarcorder.check.test.'
+                         ' TXT "v=DMARC1; p=reject"')
+        # DKIM keys kept from mail by h=sha1 or s=: the key without it.
+        for name, tag in (('dksha1', 'h=sha1'), ('dkservice', 's=tlsrpt')):
+            doc, req = self.line(name + '.check.test 198.51.100.25',
+                                 'selector')
+            q = req['dkim']
+            self.assertEqual(q['code'], 'dkim-key-broken')
+            key = ''.join(re.findall(r'"([^"]*)"', records(q)))
+            self.assertTrue(records(q).startswith(
+                'default._domainkey.%s.check.test. TXT ' % name), q)
+            self.assertNotIn(tag, key)
+            self.assertTrue(key.startswith('v=DKIM1; k=rsa; p=MIIB'), key)
+
     def test_spf_fix_never_takes_lookup_eleven(self):
         # Ten includes already: 'mx' would be lookup 11 (a permerror), so
         # the fix adds the address itself, which costs none, and says so.
