@@ -63,33 +63,60 @@ domain_exists_check(struct arena *a, struct check_result *r)
 	return false;
 }
 
+/* The first address lookup of an MX host that failed, or NULL. */
+static const struct dns_answer *
+mx_address_failure(const struct check_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmx; i++) {
+		const struct check_mx *m = &r->mxhosts[i];
+
+		if (m->a4 != NULL && dns_kind_is_failure(m->a4->kind)) {
+			return m->a4;
+		}
+		if (m->a6 != NULL && dns_kind_is_failure(m->a6->kind)) {
+			return m->a6;
+		}
+	}
+	return NULL;
+}
+
+/* The sending host comes from --ip, or from the MX hosts' public
+ * addresses; when neither gives one, say why -- a lookup that failed is
+ * "unknown", never "none". */
 static void
 require_sending_ip(struct arena *a, struct check_result *r)
 {
 	struct check_requirement *q;
-	const char *why;
+	const struct dns_answer *failed = NULL;
+	const char *domain = safe_str(a, r->in->domain), *why;
 
 	if (r->nips > 0) {
 		return;
 	}
 	q = check_req_add(r, "sending-ip", true, codes_none);
 	if (r->null_mx) {
-		why = "receives no mail (null MX, RFC 7505), so its MX names "
-		    "no sending host";
+		why = arena_printf(a, "%s receives no mail (null MX, RFC 7505), "
+		    "so its MX names no sending host", domain);
 	} else if (r->mx == NULL || dns_kind_is_failure(r->mx->kind)) {
-		why = "has an MX lookup that failed, so the sending host is "
-		    "unknown";
-	} else if (r->nmx > 0) {
-		why = "has no MX host with a public address";
-	} else {
-		why = "has no MX record to take the sending host from";
+		failed = r->mx;
+	} else if ((failed = mx_address_failure(r)) == NULL && r->nmx > 0) {
+		why = arena_printf(a, "%s has no MX host with a public address",
+		    domain);
+	} else if (failed == NULL) {
+		why = arena_printf(a, "%s has no MX record to take the sending "
+		    "host from", domain);
+	}
+	if (failed != NULL || r->mx == NULL) {
+		why = arena_printf(a, "%s, so the sending host is unknown",
+		    failed ? dns_answer_failure(a, failed) : "the MX lookup "
+		    "failed");
 	}
 	check_req_set(q, CHECK_UNKNOWN, "sending-ip-unknown",
-	    arena_printf(a, "%s %s; give --ip for the sending host",
-	    safe_str(a, r->in->domain), why));
+	    arena_printf(a, "%s; give --ip for the sending host", why));
 	q->fix = arena_printf(a, "give the public address your server sends "
-	    "from: mailauth check %s --ip YOUR.PUBLIC.IP",
-	    safe_str(a, r->in->domain));
+	    "from: mailauth check %s --ip YOUR.PUBLIC.IP", domain);
 }
 
 /* The fix of a PTR problem: the owner of the address block sets reverse

@@ -872,6 +872,20 @@ class CheckUnderDnsFailure(unittest.TestCase):
         # DKIM aligns whatever SPF says.
         self.assertEqual(req['alignment']['status'], 'pass')
 
+    def test_failed_address_lookup_is_not_absence(self):
+        # The MX host's A lookup fails: the sending host is unknown
+        # because of that lookup, not "no MX host with a public address".
+        js, doc, text = self.run_check(zone({'mail.slow.test': {'A': {
+            'action': 'rcode', 'rcode': 'SERVFAIL'}}}), text=False)
+        q = requirements(doc)['sending-ip']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'sending-ip-unknown'))
+        self.assertIn('the A lookup for mail.slow.test failed (servfail)',
+                      q['message'])
+        self.assertIn('unknown', q['message'])
+        self.assertNotIn('no MX host', q['message'])
+        self.assertEqual(js.code, 3)
+
     def test_failure_above_the_domains_own_dmarc_record(self):
         # RFC 9989 §4.10.1: _dmarc.slow.test is the policy; a lookup
         # further up the tree walk hides only the organizational domain,
