@@ -66,6 +66,8 @@ BATCHES = {
         'pbl.check.test', 'home.check.test 198.51.100.42',
         'home.check.test 198.51.100.43', 'home.check.test 198.51.100.25']),
     'default': ((), ['home.check.test']),
+    'lists': (('--dnsbl', 'zen.spamhaus.org', '--dnsbl', 'bl.test'),
+              ['bls.check.test']),
 }
 
 
@@ -552,6 +554,63 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('! dnsbl', r.out)
         self.assertIn('550-5.7.1', r.out)
         self.assertIn('1. dnsbl', r.out)
+
+    def test_every_listing_of_every_ip_is_shown(self):
+        # 198.51.100.66 is on ZEN twice (SBL and PBL), 198.51.100.67 on ZEN
+        # (XBL) and on bl.test: all four are said, in the text and in the
+        # JSON, each answer with its own meaning.
+        doc, req = self.line('bls.check.test', 'lists')
+        self.assertVerdict(doc, 'ready')
+        q = req['dnsbl']
+        self.assertEqual(q['code'], 'dnsbl-policy-listed')
+        self.assertIn('3 more listings', q['message'])
+        self.assertEqual(len(q['details']), 4, q['details'])
+        for words in ('198.51.100.66 on zen.spamhaus.org: 127.0.0.2, SBL',
+                      '198.51.100.66 on zen.spamhaus.org: 127.0.0.10, PBL',
+                      '198.51.100.67 on zen.spamhaus.org: 127.0.0.4, XBL',
+                      '198.51.100.67 on bl.test: 127.0.0.2'):
+            self.assertTrue([d for d in q['details'] if words in d],
+                            (words, q['details']))
+        lists = {(b['ip'], b['zone']): b for b in doc['blocklists']}
+        zen = lists[('198.51.100.66', 'zen.spamhaus.org')]
+        self.assertEqual(zen['status'], 'policy-listed')
+        self.assertEqual([(h['answer'], h['status']) for h in zen['answers']],
+                         [('127.0.0.2', 'listed'),
+                          ('127.0.0.10', 'policy-listed')])
+        self.assertIn('SBL', zen['answers'][0]['meaning'])
+        r = mailauth(*self.knot.args(), 'check', '--dnsbl',
+                     'zen.spamhaus.org', '--dnsbl', 'bl.test',
+                     'bls.check.test')
+        self.assertEqual(r.code, 0)
+        for words in ('127.0.0.2, SBL', '127.0.0.10, PBL', '127.0.0.4, XBL',
+                      '198.51.100.67 on bl.test'):
+            self.assertIn(words, r.out)
+        # The verdict line names the PBL listing; the verdict stays.
+        first = r.out.splitlines()[0]
+        self.assertTrue(first.startswith('ready: '), first)
+        self.assertIn('198.51.100.66 is on zen.spamhaus.org', first)
+        self.assertIn('Gmail refuses mail sent straight from it', first)
+
+    def test_a_list_not_asked_is_not_an_answer(self):
+        # bl.spamcop.net holds only IPv4 addresses: for an IPv6 sender it
+        # is not asked, and no "0 answers from 1 list" is claimed.
+        r, doc, req = self.check('home.check.test', '--ip', '2001:db8:1::25',
+                                 dnsbl=('--dnsbl', 'bl.spamcop.net'))
+        q = req['dnsbl']
+        self.assertEqual(q['status'], 'info')
+        self.assertNotIn('answer', q['message'])
+        self.assertIn('no list was asked', q['message'])
+        self.assertIn('2001:db8:1::25: bl.spamcop.net lists only IPv4 '
+                      'addresses: not asked', q['details'])
+        # One list asked, one not: the count is of those asked.
+        r, doc, req = self.check('home.check.test', '--ip', '2001:db8:1::25',
+                                 dnsbl=('--dnsbl', 'bl.spamcop.net',
+                                        '--dnsbl', 'bl.test'))
+        q = req['dnsbl']
+        self.assertEqual(q['status'], 'pass')
+        self.assertIn('1 answer from', q['message'])
+        self.assertIn('not asked', q['message'])
+        self.assertEqual(len(q['details']), 1)
 
     def test_blocklist_error_answers_are_explained(self):
         for ip, words in (('198.51.100.42', 'mistyped'),

@@ -286,7 +286,7 @@ classify(const char *zone, const char *answer, const char **meaning)
 		ans->addrs = ip;
 		ans->count = 1;
 	}
-	return dnsbl_classify(a, zone, ans, meaning);
+	return dnsbl_classify(a, zone, ans, meaning, NULL, NULL);
 }
 
 /* Lists' answers in their own words; an error answer is never a listing. */
@@ -318,6 +318,32 @@ Test(check, blocklist_answers)
 	cr_assert_not(dnsbl_lists_family("bl.spamcop.net", AF_INET6));
 	cr_assert(dnsbl_lists_family("bl.spamcop.net", AF_INET));
 	cr_assert(dnsbl_lists_family("bl.example", AF_INET6));
+}
+
+/* ZEN answers one address per list that has the IP: every one is kept,
+ * with its own meaning, and the status is the one that matters most. */
+Test(check, blocklist_answer_with_several_codes)
+{
+	struct dns_answer *ans = arena_alloc(a, sizeof(*ans));
+	struct ip_addr *ips = arena_calloc(a, 2, sizeof(*ips));
+	struct dnsbl_hit *hits;
+	const char *m;
+	size_t n;
+
+	ans->kind = DNS_ANS_RECORDS;
+	ans->type = DNS_T_A;
+	cr_assert(ip_parse("127.0.0.2", &ips[0]));
+	cr_assert(ip_parse("127.0.0.10", &ips[1]));
+	ans->addrs = ips;
+	ans->count = 2;
+	cr_assert_eq(dnsbl_classify(a, "zen.spamhaus.org", ans, &m, &hits, &n),
+	    DNSBL_POLICY_LISTED);
+	cr_assert(strstr(m, "PBL") != NULL, "%s", m);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(hits[0].status, DNSBL_LISTED);
+	cr_assert(strstr(hits[0].meaning, "SBL") != NULL);
+	cr_assert(ip_equal(hits[0].answer, &ips[0]));
+	cr_assert_eq(hits[1].status, DNSBL_POLICY_LISTED);
 }
 
 /* What Gmail cannot see: the inside of a NAT, loopback, link-local,
