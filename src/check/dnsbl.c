@@ -136,7 +136,8 @@ dnsbl_classify(struct arena *a, const char *zone,
 	size_t i, n = 0;
 
 	*meaning = NULL;
-	if (dns_kind_is_failure(ans->kind)) {
+	/* A name too long to ask (BADNAME) says nothing either. */
+	if (dns_kind_is_failure(ans->kind) || ans->kind == DNS_ANS_BADNAME) {
 		*meaning = arena_printf(a, "the lookup failed (%s)",
 		    dns_kind_name(ans->kind));
 		best = DNSBL_FAILED;

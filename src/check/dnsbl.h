@@ -11,6 +11,10 @@
 
 struct arena;
 
+/* RFC 5782 §2.4: the question for an IPv6 address puts its 32 nibbles,
+ * each with a dot, in front of the list's zone. */
+#define DNSBL_IPV6_PREFIX 64
+
 enum dnsbl_status {
 	DNSBL_NOT_LISTED,	/* NXDOMAIN or NODATA */
 	DNSBL_LISTED,
