@@ -250,6 +250,34 @@ add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
 	return f;
 }
 
+/* The host's name as a fix can give it: the --helo name, else a form
+ * that says which name is meant (mailauth ptr knows no other). */
+static const char *
+host_name(struct arena *a, const struct ptr_result *r)
+{
+	return r->helo != NULL && r->helo[0] != '\0' ? safe_str(a, r->helo) :
+	    "your mail server's host name (the one it says in HELO/EHLO)";
+}
+
+/* HELO and PTR should name the same host: the PTR name when it is a good
+ * one (forward-confirmed, no pool name), else the HELO name in the PTR
+ * record, never a provider's pool name in HELO. */
+static const char *
+helo_fix(struct arena *a, const struct ptr_result *r, const char *ip)
+{
+	const char *good = ptr_good_name(r);
+
+	if (good != NULL) {
+		return arena_printf(a, "make the server say HELO/EHLO with its "
+		    "PTR name %s", safe_str(a, good));
+	}
+	return arena_printf(a, "ask the ISP or hosting provider that owns %s "
+	    "for a PTR record naming %s%s, and give that name an %s record "
+	    "with the IP", ip, safe_str(a, r->helo), r->nnames ? " instead "
+	    "of the present one (no PTR name of it is a forward-confirmed "
+	    "host name)" : "", r->ip.family == AF_INET ? "A" : "AAAA");
+}
+
 static void
 lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 {
@@ -266,9 +294,9 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 	}
 	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
 	    "or hosting provider that owns %s to publish a PTR record at %s "
-	    "(the IP reversed) naming your mail server, for example "
-	    "mail.example.com, and give that name an %s record with the IP",
-	    ip, r->reverse_name, r->ip.family == AF_INET ? "A" : "AAAA"),
+	    "(the IP reversed) naming %s, and give that name an %s record "
+	    "with the IP", ip, r->reverse_name, host_name(a, r),
+	    r->ip.family == AF_INET ? "A" : "AAAA"),
 	    arena_printf(a, "no PTR record for %s at %s (%s): Gmail refuses "
 	    "mail from IPs without reverse DNS", ip, r->reverse_name,
 	    dns_kind_name(ans->kind)));
@@ -309,8 +337,8 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	}
 	if (n->generic != NULL) {
 		f = add(a, r, FINDING_WARNING, "ptr-generic",
-		    "ask for a PTR record with your own mail host name "
-		    "(mail.example.com) instead of the provider's pool name",
+		    arena_printf(a, "ask the provider for a PTR record naming "
+		    "%s instead of its pool name", host_name(a, r)),
 		    arena_printf(a, "%s looks like a dynamic or residential "
 		    "address (%s): receivers distrust mail from such names",
 		    name, n->generic));
@@ -350,9 +378,8 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 	}
 	if (r->helo != NULL && !r->helo_matches) {
 		add(a, r, FINDING_WARNING, "ptr-helo-mismatch",
-		    "make the server say HELO/EHLO with its PTR name",
-		    arena_printf(a, "the HELO name %s is not a PTR name of %s",
-		    safe_str(a, r->helo), ip));
+		    helo_fix(a, r, ip), arena_printf(a, "the HELO name %s is "
+		    "not a PTR name of %s", safe_str(a, r->helo), ip));
 	}
 	if (r->domain != NULL && !r->in_domain && r->fcrdns) {
 		add(a, r, FINDING_INFO, "ptr-outside-domain", NULL,

@@ -165,6 +165,26 @@ class DmarcAgainstKnot(unittest.TestCase):
         out = mailauth(*self.knot.args(), 'dmarc', 'vlast.dmarc.test').out
         self.assertIn('v=DMARC1 is not the first tag', out)
 
+    def test_one_fix_for_one_name(self):
+        # The domain's own TXT has v=DMARC1 after p=: its corrected record
+        # is the fix; "no record" does not propose another one there.
+        r, doc = self.dmarc('dmarcorder.check.test')
+        fixes = {f['code']: f['fix'] for f in doc['findings']}
+        self.assertIn('"v=DMARC1; p=reject"',
+                      fixes['dmarc-version-not-first'])
+        self.assertNotIn('p=none', fixes['dmarc-no-record'])
+        self.assertIn('_dmarc.dmarcorder.check.test',
+                      fixes['dmarc-no-record'])
+        # Without a record at all, the record to start with goes at the
+        # domain's own name, with reports to its postmaster (as check
+        # proposes it).
+        r, doc = self.dmarc('nothing.example.test')
+        fix = [f['fix'] for f in doc['findings']
+               if f['code'] == 'dmarc-no-record'][0]
+        self.assertIn('"v=DMARC1; p=none; rua=mailto:postmaster@'
+                      'nothing.example.test" at _dmarc.nothing.example.test',
+                      fix)
+
     def test_two_records_mean_no_policy(self):
         r, doc = self.dmarc('two.dmarc.test')
         self.assertIn('dmarc-multiple-records', codes(doc))
