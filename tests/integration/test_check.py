@@ -791,6 +791,20 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual((verdicts, r.code),
                          (['ready', 'unknown', 'not-ready'], 3))
 
+    def test_batch_line_with_an_input_error_is_exit_2(self):
+        # Worst line first: 3 (unknown) > 2 (an input error) > 1
+        # (not-ready) > 0 (ready).
+        base = [*self.knot.args(), '--batch', '-', 'check', '--dnsbl',
+                'bl.test', '-s', 'default']
+        r = mailauth(*base, input_bytes=b'home.check.test\n'
+                     b'home.check.test 10.1.2.3\nnodmarc.check.test\n')
+        out = [json.loads(l) for l in r.out.splitlines()]
+        self.assertIn('public address', out[1]['error'])
+        self.assertEqual(r.code, 2)
+        r = mailauth(*base, input_bytes=b'home.check.test 10.1.2.3\n'
+                     b'unserved.example\n')
+        self.assertEqual(r.code, 3)
+
 
 SPF_KEY = ('v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAiz'
            'Jp42TOPJOVa/CS5Z1FRIB3nCG2fAbB96y7Z0zbBpuxrIJGjB9SNZQ1k6ZbZCu69Wy'
