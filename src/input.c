@@ -205,10 +205,6 @@ input_sender_mistake(struct arena *a, const char *s)
 		    "mean %s?", safe_str(a, inner)) : "give the address alone, "
 		    "such as bounces@example.com";
 	}
-	if (strpbrk(addr, " \t\n\r\v\f") != NULL) {
-		return "an address has no blanks; give it alone, such as "
-		    "bounces@example.com";
-	}
 	if (at == NULL) {
 		return arena_printf(a, "no '@'; give a whole address, such as "
 		    "%s@example.com (or '<>' for the null sender)",
@@ -218,10 +214,10 @@ input_sender_mistake(struct arena *a, const char *s)
 		return "more than one '@'; give one address, such as "
 		    "bounces@example.com";
 	}
-	if (at == addr) {
-		return arena_printf(a, "nothing before the '@'; give a whole "
-		    "address, such as postmaster%s", safe_str(a, at));
-	}
+	/* "@example.com" has no local-part: RFC 7208 §4.3 reads it as
+	 * postmaster@example.com; a local-part may hold blanks when
+	 * quoted (RFC 5321 §4.1.2), so only the domain is held to a
+	 * name's shape. */
 	if (at[1] == '\0') {
 		return arena_printf(a, "no domain after the '@'; give a whole "
 		    "address, such as %sexample.com", safe_str(a, addr));
@@ -238,13 +234,12 @@ input_sender_mistake(struct arena *a, const char *s)
 const char *
 input_helo_mistake(const char *s)
 {
+	/* Whatever a client says is judged (a finding), even "localhost" or
+	 * an odd string (RFC 7208 §2.3 tests take any); only nothing at all
+	 * cannot have been meant. */
 	if (s[0] == '\0') {
 		return "empty; give the name the server says in HELO/EHLO, such "
 		    "as mail.example.com";
-	}
-	if (strpbrk(s, " \t\n\r\v\f") != NULL) {
-		return "a HELO name has no blanks; give the name alone, such as "
-		    "mail.example.com";
 	}
 	return NULL;
 }
