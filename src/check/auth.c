@@ -299,9 +299,12 @@ spf_of_ip(struct arena *a, struct check_requirement *q,
 		if (check_req_set(q, CHECK_UNKNOWN, "spf-lookup-failed",
 		    arena_printf(a, "SPF of %s for %s: %s",
 		    safe_str(a, r->sender_domain), addr, reason))) {
-			q->fix = "retry; if it lasts, ask another resolver "
-			    "(@SERVER), or tell whoever runs the failing DNS "
-			    "servers: receivers defer the mail (temperror) too";
+			/* The deadline cut a lookup off: no server failed. */
+			q->fix = strstr(reason, DNS_DEADLINE_WHY) != NULL ?
+			    DNS_DEADLINE_HINT : "retry; if it lasts, ask another "
+			    "resolver (@SERVER), or tell whoever runs the "
+			    "failing DNS servers: receivers defer the mail "
+			    "(temperror) too";
 		}
 		break;
 	case SPF_RESULT_PERMERROR:

@@ -105,9 +105,7 @@ dns_answer_cut_by_deadline(const struct dns_answer *ans)
 const char *
 dns_answer_retry_hint(const struct dns_answer *ans)
 {
-	return dns_answer_cut_by_deadline(ans) ? "give the run more time "
-	    "with --deadline SECONDS: the run's deadline cut the question "
-	    "off, no server refused it" : NULL;
+	return dns_answer_cut_by_deadline(ans) ? DNS_DEADLINE_HINT : NULL;
 }
 
 const char *

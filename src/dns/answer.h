@@ -106,8 +106,11 @@ bool dns_kind_is_failure(enum dns_kind kind);
  * deadline (--deadline 20 s)". */
 const char *dns_answer_failure(struct arena *a, const struct dns_answer *ans);
 /* How the error of an answer the run's deadline cut off begins (the
- * resolver adds the deadline it had). */
+ * resolver adds the deadline it had), and what to do about it. */
 #define DNS_DEADLINE_WHY "not answered before the run's deadline"
+#define DNS_DEADLINE_HINT "give the run more time with --deadline " \
+	"SECONDS: the run's deadline cut the question off, no server " \
+	"refused it"
 /* True when the run's deadline, not a server, left ans without an
  * answer (ans may be NULL). */
 bool dns_answer_cut_by_deadline(const struct dns_answer *ans);

@@ -285,11 +285,11 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, r, FINDING_ERROR, "ptr-dns-error",
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "ask whoever runs the reverse zone (the ISP or hosting "
 		    "provider that owns the IP) to fix its DNS servers",
-		    arena_printf(a, "the PTR lookup for %s failed (%s): "
-		    "receivers cannot check this sender", r->reverse_name,
-		    dns_kind_name(ans->kind)));
+		    arena_printf(a, "%s: receivers cannot check this sender",
+		    dns_answer_failure(a, ans)));
 		return;
 	}
 	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
@@ -315,12 +315,12 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 		/* Another name confirms: this one decides nothing. */
 	} else if (n->failed != NULL) {
 		f = add(a, r, FINDING_ERROR, "ptr-dns-error",
-		    "retry; if it lasts, the DNS servers of the name are failing "
-		    "and receivers cannot confirm it either",
-		    arena_printf(a, "the %s lookup for %s failed (%s): whether "
-		    "it resolves back to %s is unknown",
-		    dns_type_name(n->failed->type), name,
-		    dns_kind_name(n->failed->kind), ip));
+		    dns_answer_retry_hint(n->failed) ?
+		    dns_answer_retry_hint(n->failed) : "retry; if it lasts, the "
+		    "DNS servers of the name are failing and receivers cannot "
+		    "confirm it either", arena_printf(a, "%s: whether it "
+		    "resolves back to %s is unknown",
+		    dns_answer_failure(a, n->failed), ip));
 	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
