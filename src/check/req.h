@@ -45,6 +45,10 @@ const char *check_address_record(struct arena *a, const char *name,
 
 void check_require_host(struct arena *a, struct check_result *r);
 void check_require_auth(struct arena *a, struct check_result *r, bool bulk);
+/* DKIM (dkim.c): returns the fact (pass, fail or unknown) alignment and
+ * authentication build on. */
+enum check_status check_require_dkim(struct arena *a, struct check_result *r,
+    bool required);
 /* DMARC and alignment (dmarc.c); spf and dkim are what require_auth found
  * (pass, fail or unknown). */
 void check_require_dmarc(struct arena *a, struct check_result *r,
