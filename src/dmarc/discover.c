@@ -339,6 +339,10 @@ compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 			return;
 		}
 		classify(a, &s);
+		if (s.kind == DMARC_STEP_FAILED) {
+			r->failed_7489 = true;
+			return;
+		}
 		valid = s.kind == DMARC_STEP_RECORD &&
 		    (s.record->p == DMARC_POLICY_NONE ||
 		    s.record->p == DMARC_POLICY_QUARANTINE ||

@@ -78,6 +78,8 @@ struct dmarc_result {
 	enum dmarc_source source;
 	const struct dmarc_step *policy_step;	/* where the record is */
 	const char *record_domain_7489;	/* what RFC 7489 would use, or NULL */
+	bool failed_7489;	/* a lookup of the RFC 7489 discovery failed:
+				 * record_domain_7489 NULL means unknown */
 	const struct dns_answer *existence;	/* A of the domain, when asked */
 	bool exists;		/* the domain itself exists (not NXDOMAIN) */
 	/* The effective policy, defaults applied (all unset when the

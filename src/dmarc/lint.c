@@ -412,7 +412,10 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 	const struct dmarc_record *rec = r->policy_step->record;
 	const char *found = r->policy_step->domain;
 
-	if (r->record_domain_7489 == NULL) {
+	if (r->record_domain_7489 == NULL && r->failed_7489) {
+		/* Unknown, not absent: a failed lookup (a finding of its
+		 * own) hid what RFC 7489 receivers find. */
+	} else if (r->record_domain_7489 == NULL) {
 		add(a, r, FINDING_WARNING, "dmarc-walk-only",
 		    arena_printf(a, "publish a record at _dmarc.%s as well",
 		    r->org_domain_psl), arena_printf(a, "the policy at %s is "

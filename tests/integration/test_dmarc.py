@@ -311,6 +311,24 @@ class DmarcFaults(unittest.TestCase):
             self.assertIn('policy from _dmarc.fault.test', r.out)
             self.assertNotIn('DMARC policy unknown', r.out)
 
+    def test_rfc7489_view_unknown_is_not_walk_only(self):
+        # The own record is invalid for RFC 7489 receivers (p=bogus, no
+        # rua=), so they would ask _dmarc.fault.test, which fails: what
+        # they find is unknown, not "none".
+        server = FakeDNS({
+            'zones': ['fault.test', 'test'],
+            'records': {'_dmarc.www.fault.test': [
+                {'type': 'TXT', 'data': 'v=DMARC1; p=bogus'}]},
+            'behaviors': {'_dmarc.fault.test': {
+                '*': {'action': 'rcode', 'rcode': 'SERVFAIL'}}}}).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), '--json', 'dmarc', 'www.fault.test')
+        doc = r.json()
+        self.assertEqual(doc['record_domain'], 'www.fault.test')
+        self.assertIn('dmarc-invalid-policy', codes(doc))
+        self.assertIn('dmarc-dns-error', codes(doc))
+        self.assertNotIn('dmarc-walk-only', codes(doc))
+
     def test_failure_of_the_authorization_check(self):
         server = self.fake({'fault.test._report._dmarc.rep.test': {
             '*': {'action': 'timeout'}}})
