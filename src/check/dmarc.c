@@ -255,9 +255,14 @@ check_require_alignment(struct arena *a, struct check_result *r, bool required,
 		alignment_unknown(a, q, r);
 	} else if (dkim == CHECK_UNKNOWN || (spf == CHECK_UNKNOWN &&
 	    spf_aligned)) {
+		/* The item that is unknown says why (a failed lookup, or
+		 * no sending IP to evaluate). */
 		check_req_set(q, CHECK_UNKNOWN, "alignment-unknown",
 		    arena_printf(a, "whether SPF or DKIM aligns with From %s is "
-		    "unknown: a lookup they depend on failed", domain));
+		    "unknown: %s %s unknown", domain, dkim == CHECK_UNKNOWN &&
+		    spf == CHECK_UNKNOWN ? "SPF and DKIM" : dkim ==
+		    CHECK_UNKNOWN ? "DKIM" : "SPF", dkim == CHECK_UNKNOWN &&
+		    spf == CHECK_UNKNOWN ? "are" : "is"));
 		q->fix = "see the spf and dkim items";
 	} else {
 		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,

@@ -442,10 +442,14 @@ mx_host(struct arena *a, struct check_requirement *q,
 	    "mx-host-no-address", arena_printf(a, "the MX host %s has no "
 	    "address record: mail to %s cannot be delivered",
 	    safe_str(a, m->host), safe_str(a, r->in->domain)))) {
-		q->fix = arena_printf(a, "publish the address record of %s",
-		    safe_str(a, m->host));
-		q->fix_records = r->nips ? check_address_record(a, m->host,
-		    &r->ips[0].ip) : NULL;
+		/* The sending host receives too only on a home server whose
+		 * MX host is its own name; another's name is theirs to fix. */
+		q->fix = arena_printf(a, own_name(a, r, m->host) ? "publish the "
+		    "address record of %s" : "ask whoever runs %s to publish "
+		    "its address record, or name a host that receives mail in "
+		    "the MX record", safe_str(a, m->host));
+		q->fix_records = r->nips && own_name(a, r, m->host) ?
+		    check_address_record(a, m->host, &r->ips[0].ip) : NULL;
 	}
 	note(sb, arena_printf(a, "%s (%s)", safe_str(a, m->host), addrs.len ?
 	    strbuf_str(&addrs) : "no address"));

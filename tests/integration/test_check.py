@@ -54,7 +54,8 @@ BATCHES = {
         'home.check.test fd12::5', 'home.check.test ::1',
         'home.check.test fe80::1', 'full10.check.test',
         'nulldm.check.test 198.51.100.62', 'nulldm.check.test 198.51.100.63',
-        'twospf.check.test', 'voids.check.test']),
+        'twospf.check.test', 'voids.check.test', 'nulldm.check.test',
+        'mxelse.check.test 198.51.100.25']),
     'selector': (('--dnsbl', 'bl.test', '-s', 'default'), [
         'dkmissing.check.test 198.51.100.25',
         'dkrevoked.check.test 198.51.100.25',
@@ -699,6 +700,24 @@ class CheckAgainstKnot(unittest.TestCase):
                          not_passing(doc))
         self.assertEqual(req['mx']['status'], 'info')
         self.assertIn('receives no mail', req['mx']['message'])
+
+    def test_unknown_alignment_names_the_unknown_item(self):
+        # No sending IP (a null MX) and no DKIM key: alignment is unknown
+        # because SPF could not be evaluated, not because a lookup failed.
+        doc, req = self.line('nulldm.check.test')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'alignment-unknown'))
+        self.assertIn('SPF is unknown', q['message'])
+        self.assertNotIn('lookup', q['message'])
+        self.assertEqual(req['spf']['code'], 'spf-not-evaluated')
+
+    def test_mx_host_of_another_domain_is_theirs_to_fix(self):
+        doc, req = self.line('mxelse.check.test 198.51.100.25')
+        q = req['mx']
+        self.assertEqual(q['code'], 'mx-host-no-address')
+        self.assertEqual(q['fix_records'], [])
+        self.assertIn('ask whoever runs nothere.isp.test', q['fix'])
 
     def test_mx_missing_or_without_address(self):
         doc, req = self.line('nomx.check.test 198.51.100.25')
