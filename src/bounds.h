@@ -97,6 +97,13 @@
 #define DNS_MAX_QUESTIONS 20000
 /* Queries outstanding at once on the channel. */
 #define DNS_MAX_IN_FLIGHT 512
+/* The run's default deadline, when --deadline is not given and timeout x
+ * tries x servers is shorter: RFC 7208 §4.6.4 asks that an SPF evaluation
+ * be allowed at least 20 seconds, and check chains lookups (MX, then A,
+ * then PTR, then A again) that a slow resolver answers one after the
+ * other. A server that answers nothing still ends the run at its timeout:
+ * the first lookups fail together, and nothing waits on them. */
+#define DNS_DEFAULT_DEADLINE_MS 20000
 
 /* smtp: SMTP sessions open at once (one per address), in a single run and
  * in a batch whatever --concurrency says: a diagnostic must never open

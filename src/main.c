@@ -39,7 +39,7 @@ static const char global_help[] =
     "      --timeout SECONDS   wait per try (default 5)\n"
     "      --tries N           tries per server (default 1)\n"
     "      --deadline SECONDS  bound on the whole run (default: timeout\n"
-    "                          x tries x servers)\n"
+    "                          x tries x servers, at least 20)\n"
     "      --zone FILE         answer from this RFC 1035 zone file before\n"
     "                          the network (repeatable)\n"
     "      --trace             show every DNS question and its answer on\n"

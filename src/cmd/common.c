@@ -82,6 +82,9 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	cfg.max_queries = g->batch != NULL ? (size_t)-1 / 2 : 0;
 	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
 	    (g->timeout_ms ? g->timeout_ms : 5000) * (g->tries ? g->tries : 1);
+	if (g->deadline_ms == 0 && rc->deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+		rc->deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+	}
 	if (g->trace) {
 		cfg.on_answer = trace_answer;
 	}
@@ -220,10 +223,11 @@ run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out)
 }
 
 int
-run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
+run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
+    const char *domain)
 {
 	const char *why;
-	size_t i;
+	size_t i, len;
 
 	for (i = 0; i < n; i++) {
 		why = input_selector_mistake(rc->arena, sels[i]);
@@ -231,8 +235,40 @@ run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
 			return run_usage(rc, "invalid selector '%s': %s",
 			    safe_str(rc->arena, sels[i]), why);
 		}
+		len = strlen(sels[i]) + strlen("._domainkey.") +
+		    (domain ? strlen(domain) : 0);
+		if (domain != NULL && len > DNS_NAME_MAX) {
+			return run_usage(rc, "invalid selector '%s': the key's "
+			    "name (SELECTOR._domainkey.%s) would be %zu octets, "
+			    "over the %d a DNS name holds (RFC 1035 §2.3.4); "
+			    "give the selector your server signs with (s= of "
+			    "its DKIM-Signature)", safe_str(rc->arena, sels[i]),
+			    safe_str(rc->arena, domain), len, DNS_NAME_MAX);
+		}
 	}
 	return 0;
+}
+
+const char *
+run_sender_arg(struct run_ctx *rc, const char *input)
+{
+	const char *why = input_sender_mistake(rc->arena, input);
+
+	if (why != NULL) {
+		run_usage(rc, "invalid --sender '%s': %s", safe_str(rc->arena,
+		    input), why);
+		return NULL;
+	}
+	return input_sender(rc->arena, input);
+}
+
+int
+run_helo_arg(struct run_ctx *rc, const char *input)
+{
+	const char *why = input == NULL ? NULL : input_helo_mistake(input);
+
+	return why == NULL ? 0 : run_usage(rc, "invalid --helo '%s': %s",
+	    safe_str(rc->arena, input), why);
 }
 
 const char *

@@ -67,6 +67,7 @@ struct dns_resolver {
 					 * connection: sent after the poll */
 	size_t nreask, capreask;
 	bool deadline_hit, cancelling;
+	const char *deadline_why;	/* the error of answers it cut off */
 };
 
 static uint32_t
@@ -239,7 +240,7 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	    alen);
 	ans->rtt_ms = clock_ms() - e->sent_at;
 	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
-		ans->error = "the run's deadline passed";
+		ans->error = res->deadline_why;
 	}
 	/* c-ares 1.18 does not say which transport carried an answer: one
 	 * longer than any UDP answer could be, or one over 512 octets after
@@ -360,7 +361,7 @@ answer_locally(struct dns_resolver *res, const char *name,
 		return ans;
 	} else if (res->deadline_hit) {
 		ans = dns_answer_without_response(res->arena, name, type,
-		    DNS_ANS_TIMEOUT, "not asked: the run's deadline passed");
+		    DNS_ANS_TIMEOUT, res->deadline_why);
 	} else if (res->nentries >= res->cfg.max_queries) {
 		ans = dns_answer_without_response(res->arena, name, type,
 		    DNS_ANS_SKIPPED, "not asked: the run's query limit was "
@@ -561,7 +562,7 @@ cancel_all(struct dns_resolver *res)
 		res->qlen--;
 		complete(res, idx, dns_answer_without_response(res->arena,
 		    e->name, e->type, DNS_ANS_TIMEOUT,
-		    "not asked: the run's deadline passed"));
+		    res->deadline_why));
 	}
 	res->cancelling = false;
 }
@@ -680,8 +681,13 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	 * leave room for all of them. */
 	if (cfg->deadline_ms == 0) {
 		res->cfg.deadline_ms *= (unsigned)res->ch.nservers;
+		if (res->cfg.deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+			res->cfg.deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+		}
 	}
 	res->arena = arena_create();
+	res->deadline_why = arena_printf(res->arena, "%s (--deadline %g s)",
+	    DNS_DEADLINE_WHY, res->cfg.deadline_ms / 1000.0);
 	res->created_at = clock_ms();
 	/* A batch bounds each input, not the run: c-ares' timeout and
 	 * tries bound every query. */
