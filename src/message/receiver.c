@@ -94,6 +94,12 @@ receiver_find(struct arena *a, const struct message_result *r,
 		struct authres ar;
 		const char *why = NULL;
 
+		/* RFC 8601 §5: a receiver adds its field on top; one below
+		 * its Received came with the message, from a sender or an
+		 * intermediary, whatever authserv-id it claims. */
+		if (hop != NULL && i > hop_field) {
+			break;
+		}
 		authres_parse(a, rfc5322_unfold(a, &m->headers[i]), false, &ar);
 		if (receiver_id != NULL) {
 			if (ar.authserv_id != NULL && dns_name_equal(
@@ -104,8 +110,7 @@ receiver_find(struct arena *a, const struct message_result *r,
 		    hop->by)) {
 			why = arena_printf(a, "the receiving host %s",
 			    hop->by);
-		} else if (hop != NULL && ar.authserv_id == NULL &&
-		    i < hop_field) {
+		} else if (hop != NULL && ar.authserv_id == NULL) {
 			why = "no authserv-id, above the receiving hop";
 		}
 		if (why == NULL) {

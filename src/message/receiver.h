@@ -32,10 +32,12 @@ struct receiver_view {
 	size_t ndiffs;
 };
 
-/* Finds the receiver's fields: those whose authserv-id is receiver_id
- * when given, else the by host of the boundary Received or a domain
- * containing it; one without an authserv-id above that Received counts
- * too (Microsoft writes them so). */
+/* Finds the receiver's fields: of those above the boundary Received
+ * (RFC 8601 §5: below it they came with the message), the ones whose
+ * authserv-id is receiver_id when given, else the by host of that
+ * Received or a domain containing it; one without an authserv-id counts
+ * too (Microsoft writes them so). Without a boundary, only receiver_id
+ * finds them. */
 void receiver_find(struct arena *a, const struct message_result *r,
     const char *receiver_id, struct receiver_view *out);
 /* Lists the differences between the receiver's results and ours. */
