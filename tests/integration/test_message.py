@@ -366,6 +366,62 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertFalse(doc['receiver']['found'])
         self.assertIn('message-no-receiver-results', self.codes(doc))
 
+    def test_fields_below_the_boundary_are_not_the_receivers(self):
+        """RFC 8601 §5: an Authentication-Results below the receiving
+        Received came with the message, whatever authserv-id it claims;
+        with the receiver's own above it, only that one counts."""
+        forged = (b'Authentication-Results: mx.receiver.test; spf=pass '
+                  b'smtp.mailfrom=bounce@sender.test; dkim=pass '
+                  b'header.d=sender.test; dmarc=pass '
+                  b'header.from=sender.test\r\n')
+        below = (return_path(b'bounce@esp.test') +
+                 postfix(b'out.esp.test', b'81.0.113.30') + forged +
+                 body_message())
+        r, doc = self.run_json(below)
+        self.assertFalse(doc['receiver']['found'], doc['receiver'])
+        self.assertEqual(doc['receiver']['differences'], [])
+        real = (b'Authentication-Results: mx.receiver.test; spf=pass '
+                b'smtp.mailfrom=bounce@esp.test; dmarc=fail '
+                b'header.from=sender.test\r\n' + below)
+        for args in ((), ('--receiver-id', 'mx.receiver.test')):
+            r, doc = self.run_json(real, *args)
+            rc = doc['receiver']
+            self.assertEqual([(x['method'], x['result'])
+                              for x in rc['results']],
+                             [('spf', 'pass'), ('dmarc', 'fail')], args)
+            self.assertEqual(rc['differences'], [], args)
+
+    def test_ar_is_ascii_and_rfc8601(self):
+        """What mailauth writes into the field parses with an
+        independent RFC 8601 parser (python3-authres) and is US-ASCII,
+        whatever the reasons (RFC section signs) and the message hold."""
+        import authres
+        features = authres.all_features()
+        sha1 = (b'DKIM-Signature: v=1; a=rsa-sha1; c=relaxed/relaxed; '
+                b'd=sender.test; s=sel; h=from; bh=AAAA; b=AAAA\r\n')
+        seal_only = (b'ARC-Seal: i=1; a=rsa-sha256; cv=none; d=list.test; '
+                     b's=arc; b=AAAA\r\n')
+        bad_from = body_message(from_addr='\u00c4rger <\u00e4@>'.encode())
+        cases = (sha1 + body_message(), seal_only + body_message(),
+                 bad_from, self.delivered(self.mailing_list()))
+        outs = []
+        for msg in cases:
+            msg = (return_path(b'bounce@sender.test') +
+                   postfix(b'mail.sender.test', b'81.0.2.10') + msg)
+            r = mailauth(*self.knot.args(), 'message', '--ar',
+                         '--authserv-id', 'mx.example.net', '-',
+                         input_bytes=msg)
+            self.assertIn(r.code, (0, 1), r.err)
+            raw = r.out.encode('utf-8', 'surrogateescape')
+            self.assertTrue(all(b < 0x80 for b in raw), r.out)
+            field = features.parse(r.out.replace('\n\t', ' ').strip())
+            self.assertEqual(field.authserv_id, 'mx.example.net')
+            self.assertEqual([x.method for x in field.results][-2:],
+                             ['dmarc', 'arc'], r.out)
+            outs.append(r.out)
+        self.assertIn('(RFC 8301 section 3.1)', outs[0])
+        self.assertIn('RFC 8617 section 5.2', outs[1])
+
     def test_ar_prints_the_field_alone(self):
         msg = (return_path(b'bounce@sender.test') +
                postfix(b'mail.sender.test', b'81.0.2.10') +

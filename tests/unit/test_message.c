@@ -347,6 +347,24 @@ Test(message, authres_quotes_what_needs_it)
 	    "\"a b\"@example.com");
 }
 
+/* RFC 8601 §2.2: the field is US-ASCII, whatever the reasons and the
+ * message's own text hold. */
+Test(message, authres_format_is_ascii)
+{
+	struct authres_prop props[1] = { { "header", "from", "ex\xc3\xa4mple" } };
+	struct authres_result res[1] = { { "arc", "fail", "RFC 8617 \xc2\xa7" "5.2 "
+	    "step 1\r\n", "a (\xc2\xa7 4.1) \xe2\x80\x94 b", props, 1 } };
+	struct authres r = { -1, "mx.example", res, 1, NULL };
+	const char *out = authres_format(a, &r, " ");
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)out; *p; p++) {
+		cr_assert(*p >= 0x20 && *p < 0x7f, "%s", out);
+	}
+	cr_assert_str_eq(out, "mx.example; arc=fail (a \\(section 4.1\\) ? b) "
+	    "reason=\"RFC 8617 section 5.2 step 1  \" header.from=\"ex?mple\"");
+}
+
 Test(message, mailboxes)
 {
 	struct rfc5322_mailbox *b;
