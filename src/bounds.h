@@ -111,6 +111,11 @@
  * broken server, reported, never buffered without end. */
 #define SMTP_MAX_REPLY_LINES 100
 #define SMTP_MAX_REPLY_BYTES (64 * 1024)
+/* --smtp-timeout bounds each step without progress (RFC 5321 §4.5.3.2
+ * gives whole minutes per reply; a diagnostic waits less): every line
+ * of a reply that arrives starts it again, but a reply whose lines keep
+ * trickling in gets at most this many timeouts in all. */
+#define SMTP_REPLY_MAX_TIMEOUTS 3
 /* The default for --smtp-timeout (seconds), and its ceiling. */
 #define SMTP_DEFAULT_TIMEOUT_S 10
 #define SMTP_MAX_TIMEOUT_S 300
