@@ -39,6 +39,8 @@
 
 /* RFC 8617 §4.2.1, §5.2 step 1: at most 50 ARC Sets on a message. */
 #define ARC_MAX_INSTANCES 50
+/* The largest i= read, to say how far past 50 a chain goes. */
+#define ARC_MAX_INSTANCE_READ 999999
 
 /* DMARC report destinations whose authorization is checked: each costs
  * a query, and a record may list hundreds. */

@@ -71,6 +71,8 @@ class Keys:
             'esp.test': zone('esp.test', [
                 '@ TXT "v=spf1 ip4:81.0.113.30 -all"',
                 'esp._domainkey TXT ' + self.record('esp')]),
+            'np.test': zone('np.test', [
+                '_dmarc TXT "v=DMARC1; p=reject; sp=quarantine; np=none"']),
             'strict.test': zone('strict.test', [
                 '_dmarc TXT "v=DMARC1; p=quarantine; aspf=s; adkim=s"',
                 'mail TXT "v=spf1 ip4:81.0.2.40 -all"',
@@ -366,6 +368,26 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertFalse(doc['receiver']['found'])
         self.assertIn('message-no-receiver-results', self.codes(doc))
 
+    def test_rfc7489_view_says_when_the_policy_differs(self):
+        """From a subdomain that does not exist: RFC 9989 applies np=none,
+        RFC 7489 (which has no np) sp=quarantine. The result is the same,
+        the disposition not: the text says so, as the JSON does."""
+        msg = (return_path(b'bounce@esp.test') +
+               postfix(b'out.esp.test', b'81.0.113.30') +
+               body_message(from_addr=b'a@nx.np.test'))
+        r, doc = self.run_json(msg)
+        dm = doc['dmarc']
+        self.assertEqual((dm['result'], dm['policy_tag'], dm['disposition']),
+                         ('fail', 'np', 'none'))
+        self.assertEqual((dm['rfc7489']['result'],
+                          dm['rfc7489']['disposition']),
+                         ('fail', 'quarantine'))
+        self.assertIn('message-dmarc-rfc7489-differs', self.codes(doc))
+        text = mailauth(*self.knot.args(), 'message', self.save(msg)).out
+        self.assertNotIn('the same result', text)
+        self.assertIn('fail too, but the policy asks for quarantine, not '
+                      'none', text)
+
     def test_fields_below_the_boundary_are_not_the_receivers(self):
         """RFC 8601 §5: an Authentication-Results below the receiving
         Received came with the message, whatever authserv-id it claims;
@@ -583,6 +605,31 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertEqual(doc['arc']['result'], 'fail')
         self.assertIn('ARC-Seal of instance 1', doc['arc']['reason'])
         self.assertIn('arc=fail', doc['authentication_results'])
+        # RFC 8617 §5.2 step 5: oldest_pass is defined on a passing
+        # chain only.
+        self.assertIsNone(doc['arc']['oldest_pass'])
+        self.assertNotIn('oldest', mailauth(*self.knot.args(), 'message',
+                                            self.save(msg)).out)
+
+    def test_more_than_fifty_arc_sets(self):
+        """RFC 8617 §5.2 step 1: 51 Sets are more than the 50 allowed;
+        the count says 51."""
+        sets = b''.join(
+            b'ARC-Seal: i=%d; a=rsa-sha256; cv=%s; d=list.test; s=arc; '
+            b'b=AAAA\r\nARC-Message-Signature: i=%d; a=rsa-sha256; '
+            b'd=list.test; s=arc; h=from; bh=AAAA; b=AAAA\r\n'
+            b'ARC-Authentication-Results: i=%d; list.test; spf=pass\r\n'
+            % (i, b'none' if i == 1 else b'pass', i, i)
+            for i in range(51, 0, -1))
+        r, doc = self.run_json(self.delivered(sets + body_message()))
+        arc = doc['arc']
+        self.assertEqual((arc['result'], arc['instances']), ('fail', 51))
+        self.assertIn('51 ARC Sets', arc['reason'])
+        self.assertIn('§5.2 step 1', arc['reason'])
+        self.assertIsNone(arc['oldest_pass'])
+        text = mailauth(*self.knot.args(), 'message',
+                        self.save(self.delivered(sets + body_message()))).out
+        self.assertIn('51 instances', text)
 
     def test_batch_of_files(self):
         good = self.save(self.sign(body_message()))
