@@ -308,6 +308,12 @@ const struct command cmd_smtp = {
 	    "name)\n"
 	    "      --ca-file FILE      trust these CA certificates (PEM)\n"
 	    "                          instead of the system's\n",
+	.exits =
+	    "Exit status: 0 every host passes, 1 a host refuses, offers no\n"
+	    "STARTTLS or presents a bad certificate (or an enforced MTA-STS\n"
+	    "policy does not match), 2 usage error, 3 nothing could be found\n"
+	    "out (DNS failed, a policy lookup failed, or no host answered:\n"
+	    "outbound port 25 may be blocked).\n",
 	.shortopts = "",
 	.longopts = smtp_longopts,
 	.opts_size = sizeof(struct smtp_opts),

@@ -72,6 +72,7 @@ class Keys:
                 '@ TXT "v=spf1 ip4:81.0.113.30 -all"',
                 'esp._domainkey TXT ' + self.record('esp')]),
             'np.test': zone('np.test', [
+                '@ TXT "v=spf1 ip4:192.0.2.1"',
                 '_dmarc TXT "v=DMARC1; p=reject; sp=quarantine; np=none"']),
             'strict.test': zone('strict.test', [
                 '_dmarc TXT "v=DMARC1; p=quarantine; aspf=s; adkim=s"',
@@ -388,6 +389,60 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertIn('fail too, but the policy asks for quarantine, not '
                       'none', text)
 
+    def test_internal_hops_and_received_forms(self):
+        """The boundary is the hop where the message came in: not an
+        LMTP delivery on top, not Microsoft 365's own hops between hosts
+        of exchangelabs.com, outlook.com and protection.outlook.com; the
+        HELO of Postfix's literal form, the reverse name of Exim's
+        'from NAME ([IP])'."""
+        signed = self.sign(body_message())
+        lmtp = (b'Received: from mx.receiver.test ([93.184.216.7])\r\n'
+                b'\tby imap1 with LMTP id 9Tq2J for <bob@receiver.test>; ' +
+                DATE + b'\r\n' + postfix(b'mail.sender.test', b'81.0.2.10'))
+        m365 = (b'Received: from DB8PR01MB1234.eurprd01.prod.exchangelabs.com'
+                b' (2603:10a6:10:1::12) by AM0PR01MB5678.eurprd01.prod.'
+                b'exchangelabs.com with HTTPS; ' + DATE + b'\r\n'
+                b'Received: from AS9PR06CA0001.eurprd06.prod.outlook.com '
+                b'(2603:10a6:20b:462::6)\r\n by DB8PR01MB1234.eurprd01.prod.'
+                b'exchangelabs.com (2603:10a6:10:1::12) with\r\n Microsoft '
+                b'SMTP Server id 15.20.1; ' + DATE + b'\r\n'
+                b'Received: from mail.sender.test (81.0.2.10) by\r\n '
+                b'AS9PR06CA0001.mail.protection.outlook.com (10.167.16.74) '
+                b'with Microsoft SMTP\r\n Server id 15.20.3 via Frontend '
+                b'Transport; ' + DATE + b'\r\n')
+        literal = (b'Received: from [81.0.2.10] (mail.sender.test '
+                   b'[81.0.2.10])\r\n\tby mx.receiver.test (Postfix) with '
+                   b'ESMTPS id 1; ' + DATE + b'\r\n')
+        exim = (b'Received: from mail.sender.test ([81.0.2.10])\r\n\tby '
+                b'mx.receiver.test with esmtps (TLS1.3) tls '
+                b'TLS_AES_256_GCM_SHA384\r\n\t(Exim 4.96)\r\n\tid '
+                b'1qXyZ-0001; ' + DATE + b'\r\n')
+        cases = {'lmtp': (lmtp, 'mail.sender.test', 'mail.sender.test'),
+                 'm365': (m365, 'mail.sender.test', None),
+                 'literal': (literal, '[81.0.2.10]', 'mail.sender.test'),
+                 'exim': (exim, 'mail.sender.test', 'mail.sender.test')}
+        for name, (hops, helo, rdns) in cases.items():
+            msg = return_path(b'bounce@sender.test') + hops + signed
+            r, doc = self.run_json(msg)
+            ctx = doc['context']
+            self.assertEqual((ctx['ip'], ctx['sources']['ip']),
+                             ('81.0.2.10', 'received'), name)
+            self.assertEqual((ctx['helo'], ctx['received']['rdns']),
+                             (helo, rdns), name)
+            self.assertEqual(doc['spf']['result'], 'pass', name)
+            self.assertEqual(r.code, 0, (name, doc['findings']))
+
+    def test_spf_path_reads_like_spf_ip(self):
+        """A record that matches no term: the path says so with a space
+        before the words, in message as in spf --ip."""
+        msg = (return_path(b'bounce@np.test') +
+               postfix(b'out.esp.test', b'81.0.113.30') + body_message())
+        text = mailauth(*self.knot.args(), 'message', self.save(msg)).out
+        self.assertIn('np.test (no term matched) \u2192 neutral', text)
+        spf = mailauth(*self.knot.args(), 'spf', 'np.test', '--ip',
+                       '81.0.113.30').out
+        self.assertIn('np.test (no term matched) \u2192 neutral', spf)
+
     def test_fields_below_the_boundary_are_not_the_receivers(self):
         """RFC 8601 §5: an Authentication-Results below the receiving
         Received came with the message, whatever authserv-id it claims;
@@ -471,8 +526,11 @@ class MessageAgainstKnot(unittest.TestCase):
         cases = [
             (['message', self.save(b'Hey gang,\nThis is a test.\n')],
              'is not an RFC 5322 message'),
-            (['message', self.save(b'')], 'is not an RFC 5322 message'),
+            (['message', self.save(b'')], 'Show original, then Download '
+             'original'),
             (['message', '/nonexistent/x.eml'], 'cannot read message'),
+            (['message', self.tmp], 'it is a directory (give the path of a '
+             'saved message file'),
             (['message', '--ip', 'nope', self.save(body_message())],
              'invalid IP address'),
             (['message', '--authserv-id', 'a b', self.save(body_message())],
@@ -484,6 +542,13 @@ class MessageAgainstKnot(unittest.TestCase):
             self.assertEqual(r.code, 2, args)
             self.assertIn(text, r.err)
             self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+
+    def test_help_states_the_exit_status(self):
+        r = mailauth('message', '--help')
+        self.assertEqual(r.code, 0)
+        self.assertIn('Exit status: the DMARC result -- 0 pass, 1 fail',
+                      r.out)
+        self.assertNotIn('1 errors found', r.out)
 
     def test_hostile_header_costs_linear_memory(self):
         """Thousands of Authentication-Results fields of the receiver and
