@@ -237,8 +237,8 @@ print_txt(struct tree *t, struct arena *a, const char *what,
 		return;
 	}
 	tree_note(t, "%s  %s  %s", what, name, ans->kind == DNS_ANS_RECORDS ?
-	    arena_printf(a, "no single %s record among %zu TXT record%s:",
-	    what, ans->count, ans->count == 1 ? "" : "s") :
+	    arena_printf(a, "%zu TXT record%s, no single %s record:",
+	    ans->count, ans->count == 1 ? "" : "s", what) :
 	    dns_kind_name(ans->kind));
 	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
 		const char *text = dns_txt_join(a, &ans->txt[i], &len);
