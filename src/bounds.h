@@ -39,6 +39,8 @@
 
 /* RFC 8617 §4.2.1, §5.2 step 1: at most 50 ARC Sets on a message. */
 #define ARC_MAX_INSTANCES 50
+/* The largest i= read, to say how far past 50 a chain goes. */
+#define ARC_MAX_INSTANCE_READ 999999
 
 /* DMARC report destinations whose authorization is checked: each costs
  * a query, and a record may list hundreds. */
@@ -118,6 +120,11 @@
  * broken server, reported, never buffered without end. */
 #define SMTP_MAX_REPLY_LINES 100
 #define SMTP_MAX_REPLY_BYTES (64 * 1024)
+/* --smtp-timeout bounds each step without progress (RFC 5321 §4.5.3.2
+ * gives whole minutes per reply; a diagnostic waits less): every line
+ * of a reply that arrives starts it again, but a reply whose lines keep
+ * trickling in gets at most this many timeouts in all. */
+#define SMTP_REPLY_MAX_TIMEOUTS 3
 /* The default for --smtp-timeout (seconds), and its ceiling. */
 #define SMTP_DEFAULT_TIMEOUT_S 10
 #define SMTP_MAX_TIMEOUT_S 300

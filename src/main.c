@@ -56,8 +56,9 @@ static const char global_help[] =
     "      --unordered         print batch results as they finish\n"
     "      --shard K/N         only the lines of shard K of N\n"
     "  -h, --help              show help (for a command: mailauth CMD -h)\n"
-    "  -V, --version           show the version\n"
-    "\n"
+    "  -V, --version           show the version\n";
+
+static const char exit_help[] =
     "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
     "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
     "from a verdict.\n";
@@ -68,8 +69,9 @@ print_help(FILE *f, const struct command *cmd)
 	size_t i;
 
 	if (cmd != NULL) {
-		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s",
-		    cmd->usage, cmd->summary, cmd->help, global_help);
+		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s\n%s",
+		    cmd->usage, cmd->summary, cmd->help, global_help,
+		    cmd->exits ? cmd->exits : exit_help);
 		return;
 	}
 	fprintf(f, "usage: mailauth [OPTIONS] COMMAND [ARGS]\n\n"
@@ -78,7 +80,7 @@ print_help(FILE *f, const struct command *cmd)
 		fprintf(f, "  %-8s %s\n", commands[i]->name,
 		    commands[i]->summary);
 	}
-	fprintf(f, "\n%s", global_help);
+	fprintf(f, "\n%s\n%s", global_help, exit_help);
 }
 
 /* What loading --zone files noticed without failing. */

@@ -150,6 +150,7 @@ static void
 judge_tls(struct check_state *st)
 {
 	struct check_result *r = st->result;
+	enum smtp_verdict tls;
 	size_t i;
 
 	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
@@ -159,12 +160,14 @@ judge_tls(struct check_state *st)
 		if (strcmp(q->id, "tls") != 0) {
 			continue;
 		}
-		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
-		    CHECK_PASS : st->smtp_result->verdict ==
+		/* A host whose STARTTLS could not be seen (refused, timed
+		 * out) leaves the line unknown, not failed. */
+		tls = smtp_tls_verdict(st->smtp_result);
+		q->status = tls == SMTP_VERDICT_PASS ? CHECK_PASS : tls ==
 		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
 		q->message = arena_printf(st->arena, "the MX hosts' inbound "
 		    "STARTTLS (it predicts, not proves, your server's "
-		    "outbound TLS): %s", smtp_summary(st->arena,
+		    "outbound TLS): %s", smtp_tls_summary(st->arena,
 		    st->smtp_result));
 		if (q->status != CHECK_PASS) {
 			q->code = q->status == CHECK_FAIL ? "tls-fail" :

@@ -155,26 +155,39 @@ run_read_message(struct run_ctx *rc, const char *path,
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *data;
 	size_t len;
+	int err;
 
 	if (f == NULL) {
-		return run_usage(rc, "cannot read message '%s': %s",
+		return run_usage(rc, "cannot read message '%s': %s (give the "
+		    "path of a saved message, or - to read standard input)",
 		    safe_str(rc->arena, path), strerror(errno));
 	}
 	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
 	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
+	err = ferror(f) ? errno : 0;
 	if (f != stdin) {
 		fclose(f);
 	}
+	if (err != 0) {
+		free(data);
+		return run_usage(rc, "cannot read message '%s': %s (give the "
+		    "path of a saved message file, or - to read standard "
+		    "input)", safe_str(rc->arena, path), err == EISDIR ?
+		    "it is a directory" : strerror(err));
+	}
 	if (len > DKIM_MAX_MESSAGE) {
 		free(data);
-		return run_usage(rc, "message '%s' is larger than %d MiB",
-		    safe_str(rc->arena, path), DKIM_MAX_MESSAGE >> 20);
+		return run_usage(rc, "message '%s' is larger than %d MiB (give "
+		    "one message, not a mailbox)", safe_str(rc->arena, path),
+		    DKIM_MAX_MESSAGE >> 20);
 	}
 	*out = dkim_message_parse(rc->arena, data, len);
 	free(data);
 	if (*out == NULL) {
 		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
-		    "header fields)", safe_str(rc->arena, path));
+		    "header fields): save the whole message with its header "
+		    "(Gmail: Show original, then Download original; "
+		    "Outlook: Save as .eml)", safe_str(rc->arena, path));
 	}
 	return 0;
 }

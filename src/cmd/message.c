@@ -240,6 +240,10 @@ const struct command cmd_message = {
 	    "  --receiver-id NAME  the authserv-id of the receiver's own\n"
 	    "                      Authentication-Results (default: the host\n"
 	    "                      of the receiving Received field)\n",
+	.exits =
+	    "Exit status: the DMARC result -- 0 pass, 1 fail, none or\n"
+	    "permerror, 3 temperror (a DNS failure left it unknown); 2 usage\n"
+	    "error (not a message, an unreadable file).\n",
 	.shortopts = "i:e:f:",
 	.longopts = message_longopts,
 	.opts_size = sizeof(struct message_opts),
