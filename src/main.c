@@ -39,8 +39,9 @@ static const char global_help[] =
     "      --timeout SECONDS   wait per try (default 5)\n"
     "      --tries N           tries per server (default 1); in a batch,\n"
     "                          per question (default 7)\n"
-    "      --deadline SECONDS  bound on the whole run, or on each line of\n"
-    "                          a batch (default: timeout x tries x servers)\n"
+    "      --deadline SECONDS  bound on the whole run (default: timeout\n"
+    "                          x tries x servers, at least 20), or on each\n"
+    "                          line of a batch (default: timeout x tries)\n"
     "      --zone FILE         answer from this RFC 1035 zone file before\n"
     "                          the network (repeatable)\n"
     "      --trace             show every DNS question and its answer on\n"
@@ -62,8 +63,9 @@ static const char global_help[] =
     "      --resume FILE       continue the batch whose output is FILE:\n"
     "                          skip its answered lines, append the rest\n"
     "  -h, --help              show help (for a command: mailauth CMD -h)\n"
-    "  -V, --version           show the version\n"
-    "\n"
+    "  -V, --version           show the version\n";
+
+static const char exit_help[] =
     "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
     "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
     "from a verdict.\n";
@@ -74,8 +76,9 @@ print_help(FILE *f, const struct command *cmd)
 	size_t i;
 
 	if (cmd != NULL) {
-		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s",
-		    cmd->usage, cmd->summary, cmd->help, global_help);
+		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s\n%s",
+		    cmd->usage, cmd->summary, cmd->help, global_help,
+		    cmd->exits ? cmd->exits : exit_help);
 		return;
 	}
 	fprintf(f, "usage: mailauth [OPTIONS] COMMAND [ARGS]\n\n"
@@ -84,7 +87,7 @@ print_help(FILE *f, const struct command *cmd)
 		fprintf(f, "  %-8s %s\n", commands[i]->name,
 		    commands[i]->summary);
 	}
-	fprintf(f, "\n%s", global_help);
+	fprintf(f, "\n%s\n%s", global_help, exit_help);
 }
 
 /* What loading --zone files noticed without failing. */

@@ -56,7 +56,7 @@ complete -c mailauth -n "__fish_seen_subcommand_from check" -l no-dnsbl -d 'ask 
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l details -d 'also show the SPF, DKIM, DMARC and PTR sections'
 complete -c mailauth -n "__fish_seen_subcommand_from check" -l smtp -d 'probe the MX hosts for the tls line'
 complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-port -r -d 'SMTP port to probe'
-complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-timeout -r -d 'seconds each step may take'
+complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l smtp-timeout -r -d 'seconds each step may go without progress'
 complete -c mailauth -n "__fish_seen_subcommand_from smtp" -l ehlo -r -d 'our EHLO name'
 complete -c mailauth -n "__fish_seen_subcommand_from smtp check" -l ca-file -r -F -d 'trust these CA certificates'
 complete -c mailauth -n "__fish_seen_subcommand_from message" -F

@@ -289,18 +289,20 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
 		    "longer than %d bytes (the input shows its start)",
 		    j->line, BATCH_MAX_LINE);
-		code = EXIT_PROBLEMS;
+		code = EXIT_USAGE;
 	} else if (fault == LINE_NUL) {
 		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu holds "
 		    "a NUL byte (the input shows what precedes it)", j->line);
-		code = EXIT_PROBLEMS;
+		code = EXIT_USAGE;
 	} else {
 		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
 		    fields);
 	}
 	b->rc->arena = saved;
 	if (code != 0) {
-		emit(b, j, NULL, b->rc->error, EXIT_PROBLEMS);
+		/* A line that is not an input is a usage error: exit 2, above
+		 * 1 and below 3 (worse()). */
+		emit(b, j, NULL, b->rc->error, EXIT_USAGE);
 		release(b, j);
 		return;
 	}

@@ -124,7 +124,8 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		    argc);
 	}
 	if ((argc == 1 && domain_argument(rc, o, argv[0], st) != 0) ||
-	    run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
+	    run_selectors_arg(rc, o->selectors, o->nselectors,
+	    argc == 1 ? st->domain : NULL) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && run_read_message(rc, o->verify,

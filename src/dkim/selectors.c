@@ -198,6 +198,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	}
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, s, FINDING_ERROR, "dkim-dns-error",
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "check the domain's DNS servers",
 		    dns_answer_failure(a, ans));
 		return;

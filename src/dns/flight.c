@@ -213,7 +213,8 @@ finish(struct dns_flight *f, struct flight_question *q,
 	ans->rtt_ms = now - t->sent_at;
 	ans->tries = q->tries + (unsigned)(timeouts > 0 ? timeouts : 0);
 	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
-		ans->error = "the run's deadline passed";
+		ans->error = f->cancel_why != NULL ? f->cancel_why :
+		    DNS_DEADLINE_WHY;
 	}
 	/* c-ares 1.18 does not say which transport carried an answer: one
 	 * longer than any UDP answer could be, or one over 512 octets after
@@ -527,6 +528,7 @@ dns_flight_cancel(struct dns_flight *f, const char *why)
 	size_t i;
 
 	f->cancelling = true;
+	f->cancel_why = why;
 	ares_cancel(f->ch->ares);
 	for (i = 0; i < f->capqs; i++) {
 		struct flight_question *q = &f->qs[i];

@@ -70,6 +70,8 @@ struct dns_flight {
 	uint32_t generation;		/* changes when questions are
 					 * forgotten */
 	bool cancelling;		/* inside dns_flight_cancel() */
+	const char *cancel_why;		/* its why, for the answers c-ares
+					 * cancels on the wire */
 	bool closing;			/* set before the channel closes:
 					 * callbacks then only free */
 };
@@ -96,8 +98,8 @@ void dns_flight_poll(struct dns_flight *f, double deadline);
 /* True when no question is on the wire, queued or waiting to be asked
  * again. */
 bool dns_flight_idle(const struct dns_flight *f);
-/* Ends every question: those not sent get an answer saying why; those on
- * the wire are cancelled (their answers say the deadline passed). */
+/* Ends every question with an answer saying why (a timeout): those not
+ * sent, and those on the wire, which c-ares cancels. */
 void dns_flight_cancel(struct dns_flight *f, const char *why);
 /* Forgets every question (only when idle): the resolver starts afresh,
  * and a late answer to a forgotten try is dropped. */

@@ -51,6 +51,7 @@ struct dns_resolver {
 	void **started;			/* tokens whose questions went out */
 	size_t nstarted, capstarted;
 	bool deadline_hit;
+	const char *deadline_why;	/* the error of answers it cut off */
 };
 
 static uint32_t
@@ -210,7 +211,7 @@ answer_locally(struct dns_resolver *res, const char *name,
 		return ans;
 	} else if (res->deadline_hit) {
 		ans = dns_answer_without_response(res->arena, name, type,
-		    DNS_ANS_TIMEOUT, "not asked: the run's deadline passed");
+		    DNS_ANS_TIMEOUT, res->deadline_why);
 	} else if (res->nentries >= res->cfg.max_queries) {
 		ans = dns_answer_without_response(res->arena, name, type,
 		    DNS_ANS_SKIPPED, "not asked: the run's query limit was "
@@ -396,8 +397,7 @@ dns_resolver_wait(struct dns_resolver *res)
 	while (res->completed == 0) {
 		if (clock_ms() >= res->deadline_at) {
 			res->deadline_hit = true;
-			dns_flight_cancel(&res->flight,
-			    "not asked: the run's deadline passed");
+			dns_flight_cancel(&res->flight, res->deadline_why);
 			break;
 		}
 		dns_flight_poll(&res->flight, res->deadline_at);
@@ -559,8 +559,13 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	 * leave room for all of them. */
 	if (cfg->deadline_ms == 0) {
 		res->cfg.deadline_ms *= (unsigned)res->ch.nservers;
+		if (res->cfg.deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+			res->cfg.deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+		}
 	}
 	res->arena = arena_create();
+	res->deadline_why = arena_printf(res->arena, "%s (--deadline %g s)",
+	    DNS_DEADLINE_WHY, res->cfg.deadline_ms / 1000.0);
 	start_flight(res);
 	res->created_at = clock_ms();
 	/* A batch bounds each input, not the run: every question ends

@@ -23,7 +23,8 @@ struct dns_config {
 	bool tcp;		/* always use TCP */
 	unsigned timeout_ms;	/* per try */
 	unsigned tries;		/* tries per server */
-	unsigned deadline_ms;	/* whole run; 0: timeout * tries * servers */
+	unsigned deadline_ms;	/* whole run; 0: timeout * tries * servers,
+				 * at least DNS_DEFAULT_DEADLINE_MS */
 	size_t max_queries;	/* distinct questions per run; 0: default */
 	size_t max_in_flight;	/* queries outstanding at once; 0: default.
 				 * With adapt, the window's ceiling */

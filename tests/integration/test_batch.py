@@ -53,7 +53,9 @@ class BatchAgainstKnot(unittest.TestCase):
         self.assertEqual(out[4]['input'], 'loop1.spf.test   # trailing '
                          'comment')
         self.assertIn('spf-loop', [f['code'] for f in out[4]['findings']])
-        self.assertEqual(r.code, 1)
+        # A line that is no input (bad..name) is a usage error: 2, above
+        # the permerror's 1.
+        self.assertEqual(r.code, 2)
 
     def test_unordered_gives_the_same_lines(self):
         r = self.batch('spf', '--unordered', '--concurrency', '2')
@@ -143,7 +145,7 @@ class BatchAgainstKnot(unittest.TestCase):
         self.assertIn('longer than 4096 bytes', out[0]['error'])
         self.assertEqual(out[0]['line'], 1)
         self.assertIsNone(out[1]['error'])
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, 2)
 
     def test_a_nul_byte_is_an_error_not_a_cut(self):
         r = self.batch('spf', data='gmail.com\0evil.example\ngmail.com')
@@ -376,7 +378,7 @@ class Resume(unittest.TestCase):
                                     exit_code=3)) + '\n')
             f.write('{"command":"spf","input":"a.r.te')
         r, stats = self.run_resume(path, {})
-        self.assertEqual(r.code, 1, r.err)     # bad..name, again
+        self.assertEqual(r.code, 2, r.err)     # bad..name again: no input
         self.assertIn('1 skipped', r.err)
         with open(path) as f:
             text = f.read()

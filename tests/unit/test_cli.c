@@ -39,11 +39,11 @@ fake_set(void *opts, int key, const char *arg, const char **err)
 
 static const struct command dkim = {
 	"dkim", "", "", "", "s:", fake_longopts, sizeof(struct fake_opts),
-	fake_set, NULL,
+	fake_set, NULL, NULL,
 };
 static const struct command dmarc = {
 	"dmarc", "", "", "", "", fake_longopts + 2, sizeof(struct fake_opts),
-	fake_set, NULL,
+	fake_set, NULL, NULL,
 };
 static const struct command *const commands[] = { &cmd_spf, &dkim, &dmarc };
 
