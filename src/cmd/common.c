@@ -75,13 +75,20 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	cfg.tries = g->tries;
 	cfg.deadline_ms = g->deadline_ms;
 	cfg.zones = rc->zones;
-	/* A batch has a deadline per input, and its memory is bounded by
-	 * starting the cache afresh, not by a cap on questions. */
-	cfg.no_deadline = g->batch != NULL;
+	cfg.qps = g->qps;
 	cfg.max_in_flight = g->concurrency;
-	cfg.max_queries = g->batch != NULL ? (size_t)-1 / 2 : 0;
+	if (g->batch != NULL) {
+		/* A batch has a deadline per input, and its memory is bounded
+		 * by starting the cache afresh, not by a cap on questions. It
+		 * asks again itself, and sizes its window to the server. */
+		cfg.no_deadline = true;
+		cfg.max_queries = (size_t)-1 / 2;
+		cfg.retransmit = true;
+		cfg.adapt = !g->no_adapt;
+		cfg.tries = g->tries ? g->tries : BATCH_TRIES;
+	}
 	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
-	    (g->timeout_ms ? g->timeout_ms : 5000) * (g->tries ? g->tries : 1);
+	    (g->timeout_ms ? g->timeout_ms : 5000) * (cfg.tries ? cfg.tries : 1);
 	if (g->deadline_ms == 0 && rc->deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
 		rc->deadline_ms = DNS_DEFAULT_DEADLINE_MS;
 	}

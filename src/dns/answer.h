@@ -80,6 +80,8 @@ struct dns_answer {
 	bool tcp;		/* the answer came over TCP */
 	size_t size;		/* octets of the response message */
 	double rtt_ms;		/* from sending to the answer */
+	unsigned tries;		/* queries sent for it (a batch asks again
+				 * after a loss or a SERVFAIL) */
 	const char *error;	/* why there is no response, or NULL */
 	const char *cname;	/* where a CNAME chain led, or NULL */
 	size_t count;		/* number of records in the array below */

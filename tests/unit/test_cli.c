@@ -164,6 +164,28 @@ Test(cli, help_and_version_without_a_command)
 	cli_finish(&cli);
 }
 
+Test(cli, batch_flow_options)
+{
+	char *argv1[] = { "mailauth", "--batch", "-", "--no-adapt", "--qps",
+	    "50", "spf", "--resume", "out.ndjson", NULL };
+	char *argv2[] = { "mailauth", "spf", "--qps", "0", NULL };
+	char *argv3[] = { "mailauth", "spf", "--qps", "1e3", NULL };
+	struct cli cli;
+	char err[256];
+
+	cr_assert_eq(parse(&cli, err, 9, argv1), CLI_OK, "%s", err);
+	cr_assert(cli.g.no_adapt);
+	cr_assert_eq(cli.g.qps, 50);
+	cr_assert_str_eq(cli.g.resume, "out.ndjson");
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 4, argv2), CLI_USAGE);
+	cr_assert_not_null(strstr(err, "invalid qps '0'"), "%s", err);
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err, "'1e3'"), "%s", err);
+	cli_finish(&cli);
+}
+
 /* What users type where a domain, selector, IP, sender or server is
  * expected (src/input.c). */
 Test(input, domains_that_are_not_domains_say_what_to_type)
