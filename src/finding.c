@@ -76,6 +76,17 @@ finding_count(const struct finding_list *list, enum finding_severity severity)
 	return n;
 }
 
+/* A failed lookup decides first: what it hid may change the rest. */
+static enum verdict
+findings_join(enum verdict a, enum verdict b)
+{
+	if (a == VERDICT_UNKNOWN || b == VERDICT_UNKNOWN) {
+		return VERDICT_UNKNOWN;
+	}
+	return a == VERDICT_FAIL || b == VERDICT_FAIL ? VERDICT_FAIL :
+	    VERDICT_PASS;
+}
+
 void
 finding_tally(const struct finding_list *list, struct finding_tally *t)
 {
@@ -85,7 +96,7 @@ finding_tally(const struct finding_list *list, struct finding_tally *t)
 		t->errors += f->severity == FINDING_ERROR;
 		t->warnings += f->severity == FINDING_WARNING;
 		t->infos += f->severity == FINDING_INFO;
-		t->verdict = verdict_join(t->verdict, f->verdict);
+		t->verdict = findings_join(t->verdict, f->verdict);
 	}
 }
 

@@ -18,8 +18,9 @@ enum verdict {
 	VERDICT_UNKNOWN,	/* none seen, but DNS left a question open */
 };
 
-/* The one rule for joining verdicts: a known failure decides, whatever
- * else is unknown; otherwise anything unknown leaves the whole unknown. */
+/* How a checklist's items join (check's requirements, smtp's hosts): a
+ * known failure decides, whatever else is unknown; otherwise anything
+ * unknown leaves the whole unknown. */
 enum verdict verdict_join(enum verdict a, enum verdict b);
 /* "pass", "fail" or "unknown". */
 const char *verdict_name(enum verdict v);
@@ -66,7 +67,9 @@ size_t finding_count(const struct finding_list *list,
     enum finding_severity severity);
 
 /* Findings counted by severity (as the text's last line shows them) and
- * the verdict they add up to. Zero it, then add lists. */
+ * the verdict they add up to: unknown when a lookup failed (what it hid
+ * may change the rest), else fail when an error was seen, else pass.
+ * Zero it, then add lists. */
 struct finding_tally {
 	size_t errors;
 	size_t warnings;

@@ -9,6 +9,7 @@
 #include "cmd/common.h"
 #include "cmd/smtp.h"
 #include "dmarc/psl.h"
+#include "dns/name.h"
 #include "input.h"
 #include "report/check.h"
 #include "report/smtp.h"
@@ -148,6 +149,7 @@ judge_tls(struct check_state *st)
 {
 	struct arena *a = st->head.pass;
 	struct check_result *r = st->result;
+	enum verdict tls;
 	size_t i;
 
 	smtp_evaluate(a, st->smtp_result, st->in.now);
@@ -157,12 +159,14 @@ judge_tls(struct check_state *st)
 		if (strcmp(q->id, "tls") != 0) {
 			continue;
 		}
-		q->status = st->smtp_result->verdict == VERDICT_PASS ?
-		    CHECK_PASS : st->smtp_result->verdict ==
+		/* A host whose STARTTLS could not be seen (refused, timed
+		 * out) leaves the line unknown, not failed. */
+		tls = smtp_tls_verdict(st->smtp_result);
+		q->status = tls == VERDICT_PASS ? CHECK_PASS : tls ==
 		    VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
 		q->message = arena_printf(a, "the MX hosts' inbound "
 		    "STARTTLS (it predicts, not proves, your server's "
-		    "outbound TLS): %s", smtp_summary(a,
+		    "outbound TLS): %s", smtp_tls_summary(a,
 		    st->smtp_result));
 		if (q->status != CHECK_PASS) {
 			q->code = q->status == CHECK_FAIL ? "tls-fail" :
@@ -212,6 +216,15 @@ dnsbl_zone(struct cmd_state *s, const char *arg)
 
 		snprintf(why, sizeof(why), "%s", s->rc->error);
 		run_usage(s->rc, "--dnsbl: %s", why);
+	} else if (strlen(zone) > DNS_NAME_MAX - DNSBL_IPV6_PREFIX) {
+		/* RFC 5782 §2.4: 32 nibbles and their dots go in front. */
+		run_usage(s->rc, "--dnsbl '%s' is %zu octets: a question under it "
+		    "would be over the %d a DNS name holds (RFC 1035 §2.3.4) for "
+		    "an IPv6 address, whose reversed form takes %d; give the "
+		    "list's zone, such as zen.spamhaus.org",
+		    safe_str(s->arena, arg), strlen(zone), DNS_NAME_MAX,
+		    DNSBL_IPV6_PREFIX);
+		return NULL;
 	}
 	return zone;
 }
@@ -229,7 +242,13 @@ make_input(struct cmd_state *s, const struct check_opts *o,
 
 	memset(in, 0, sizeof(*in));
 	in->domain = domain;
-	in->sender = o->sender ? input_sender(s->arena, o->sender) : NULL;
+	if (o->sender != NULL &&
+	    (in->sender = run_sender_arg(s, o->sender)) == NULL) {
+		return EXIT_USAGE;
+	}
+	if (run_helo_arg(s, o->helo) != 0) {
+		return EXIT_USAGE;
+	}
 	in->helo = o->helo;
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
@@ -240,7 +259,7 @@ make_input(struct cmd_state *s, const struct check_opts *o,
 	}
 	in->ips = ips;
 	in->nips = o->nips;
-	if (run_selectors_arg(s, o->selectors, o->nselectors) != 0) {
+	if (run_selectors_arg(s, o->selectors, o->nselectors, domain) != 0) {
 		return EXIT_USAGE;
 	}
 	/* The lists are copied: a batch line's options live on the
@@ -249,6 +268,11 @@ make_input(struct cmd_state *s, const struct check_opts *o,
 		in->selectors = (const char *const *)arena_memdup(s->arena,
 		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
+	}
+	if (o->no_dnsbl && o->ndnsbls > 0) {
+		return run_usage(s->rc, "--dnsbl and --no-dnsbl exclude each other: "
+		    "give --dnsbl ZONE to ask that list, or --no-dnsbl to ask "
+		    "none");
 	}
 	for (i = 0; i < o->ndnsbls; i++) {
 		if ((zones[i] = dnsbl_zone(s, o->dnsbls[i])) == NULL) {
@@ -394,8 +418,8 @@ const struct command cmd_check = {
 	    "  -i, --ip IP         the public IP the server sends from\n"
 	    "                      (repeatable; default: the public\n"
 	    "                      addresses of the domain's MX hosts)\n"
-	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
-	    "                      postmaster@DOMAIN)\n"
+	    "  -f, --sender ADDR   the MAIL FROM address, alone (default\n"
+	    "                      postmaster@DOMAIN; '<>' the null sender)\n"
 	    "  -e, --helo NAME     the server's HELO/EHLO name\n"
 	    "  -s, --selector SEL  DKIM selector (repeatable; default: probe)\n"
 	    "  --all-senders       Google's rules for all senders instead of\n"
@@ -404,7 +428,7 @@ const struct command cmd_check = {
 	    "                      zen.spamhaus.org and bl.spamcop.net);\n"
 	    "                      blocklists are information, never the\n"
 	    "                      verdict\n"
-	    "  --no-dnsbl          ask no blocklist\n"
+	    "  --no-dnsbl          ask no blocklist (not with --dnsbl)\n"
 	    "  --details           also show the SPF, DKIM, DMARC and PTR\n"
 	    "                      sections in full\n"
 	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"

@@ -88,18 +88,24 @@ int run_one_argument(struct cmd_state *s, int argc, const char *cmd,
 const char *run_domain_arg(struct cmd_state *s, const char *input);
 /* An IP address into *out. Returns 0 or EXIT_USAGE. */
 int run_ip_arg(struct cmd_state *s, const char *input, struct ip_addr *out);
-/* The DKIM selectors typed with -s. Returns 0 or EXIT_USAGE. */
+/* The DKIM selectors typed with -s, each making a name with domain (when
+ * not NULL) that DNS can hold. Returns 0 or EXIT_USAGE. */
 int run_selectors_arg(struct cmd_state *s, const char *const *sels,
-    size_t n);
+    size_t n, const char *domain);
 /* The RFC 5322 message in path ("-": standard input): unreadable, too
  * large or without header fields is a usage error. Returns 0 or
  * EXIT_USAGE. */
 int run_read_message(struct cmd_state *s, const char *path,
     const struct dkim_message **out);
 
+/* A --sender typed by the user: the address to use (angle brackets
+ * around the whole dropped), or NULL. */
+const char *run_sender_arg(struct cmd_state *s, const char *input);
+/* A --helo typed by the user (NULL: not given). Returns 0 or EXIT_USAGE. */
+int run_helo_arg(struct cmd_state *s, const char *input);
+
 /* The exit status of a command's verdict (mailauth(1), EXIT STATUS): 0
- * pass, 1 fail (a problem that was seen, whatever DNS left unknown), 3
- * unknown (nothing fails, but DNS kept mailauth from a verdict). */
+ * pass, 1 fail, 3 unknown (DNS kept mailauth from a verdict). */
 int run_exit_status(enum verdict v);
 
 /* The verdict word of --brief for an exit code: pass, fail, unknown. */

@@ -123,7 +123,8 @@ dkim_start(struct run_ctx *rc, const void *opts, void *state, int argc,
 	memcpy(st->sels, o->selectors, o->nselectors * sizeof(st->sels[0]));
 	st->nsels = o->nselectors;
 	if ((argc == 1 && domain_argument(st, argv[0]) != 0) ||
-	    run_selectors_arg(&st->head, st->sels, st->nsels) != 0) {
+	    run_selectors_arg(&st->head, st->sels, st->nsels,
+	    argc == 1 ? st->domain : NULL) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && run_read_message(&st->head, o->verify,

@@ -60,7 +60,8 @@ ptr_start(struct run_ctx *rc, const void *opts, void *state, int argc,
 
 	st->opts = opts;
 	if (run_one_argument(&st->head, argc, "ptr", "IP", "") != 0 ||
-	    run_ip_arg(&st->head, argv[0], &st->ip) != 0) {
+	    run_ip_arg(&st->head, argv[0], &st->ip) != 0 ||
+	    run_helo_arg(&st->head, st->opts->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	if (st->opts->domain != NULL &&

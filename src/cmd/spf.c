@@ -157,7 +157,14 @@ evaluation_input(struct cmd_state *s, const struct spf_opts *o,
 	in->ip = ip_unmap(&ip);
 	in->helo = o->helo;
 	in->now = (long long)time(NULL);
-	sender = o->sender ? input_sender(s->arena, o->sender) : NULL;
+	if (run_helo_arg(s, o->helo) != 0) {
+		return EXIT_USAGE;
+	}
+	sender = NULL;
+	if (o->sender != NULL &&
+	    (sender = run_sender_arg(s, o->sender)) == NULL) {
+		return EXIT_USAGE;
+	}
 	if (sender != NULL && sender[0] == '\0') {
 		if (o->helo == NULL) {
 			return run_usage(s->rc, "an empty --sender checks the "
@@ -301,8 +308,9 @@ spf_conclude(struct cmd_state *s)
 	}
 	v = spf_verdict(st);
 	/* --flatten that cannot propose a record did not do its job. */
-	if (st->flat != NULL && st->flat->refused != NULL) {
-		v = verdict_join(v, VERDICT_FAIL);
+	if (st->flat != NULL && st->flat->refused != NULL &&
+	    v == VERDICT_PASS) {
+		v = VERDICT_FAIL;
 	}
 	return run_exit_status(v);
 }

@@ -191,6 +191,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	}
 	if (dns_kind_is_failure(ans->kind)) {
 		finding_add(a, &s->findings, FINDING_ERROR, "dkim-dns-error",
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "check the domain's DNS servers", "%s",
 		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;
 		return;

@@ -75,6 +75,49 @@ record_text(struct arena *a, const struct dmarc_record *rec,
 	return out;
 }
 
+/* A tree-walk lookup that failed. Above a domain with its own record it
+ * hides only the Organizational Domain (RFC 9989 §4.10.2): the policy is
+ * the domain's own, and the failing name is not in its zone. */
+static struct finding *
+lint_failed_step(struct arena *a, struct dmarc_result *r,
+    const struct dmarc_step *s)
+{
+	const char *what = dns_answer_failure(a, s->answer);
+	const char *hint = dns_answer_retry_hint(s->answer);
+
+	if (r->policy_step == NULL) {
+		return finding_add(a, &r->findings, FINDING_ERROR,
+		    "dmarc-dns-error", hint ? hint : "retry, or check the "
+		    "name's DNS servers: receivers cannot find the policy "
+		    "while this lasts", "%s: the policy is unknown, not absent",
+		    what);
+	}
+	return finding_add(a, &r->findings, FINDING_WARNING, "dmarc-dns-error",
+	    hint ? hint : arena_printf(a, "retry, or ask another resolver "
+	    "(@SERVER): %s is above %s, not in its zone, and decides only the "
+	    "organizational domain", s->name, r->domain), "%s: the "
+	    "organizational domain of %s is unknown, so is relaxed alignment "
+	    "of other names with it (RFC 9989 §4.10.2); its policy is its own "
+	    "record at %s", what, r->domain, r->policy_step->name);
+}
+
+const char *
+dmarc_starter_record(struct arena *a, const char *report_domain)
+{
+	return arena_printf(a, "v=DMARC1; p=none; rua=mailto:postmaster@%s",
+	    report_domain);
+}
+
+const char *
+dmarc_near_miss_fixed(struct arena *a, const struct dmarc_step *s)
+{
+	if (s->kind != DMARC_STEP_NONE || s->near_miss == NULL) {
+		return NULL;
+	}
+	return record_text(a, dmarc_record_parse(a, s->near_miss,
+	    strlen(s->near_miss)), false);
+}
+
 static void
 lint_walk(struct arena *a, struct dmarc_result *r)
 {
@@ -85,34 +128,30 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		struct finding *f = NULL;
 
 		if (s->kind == DMARC_STEP_FAILED) {
-			f = finding_add(a, &r->findings, FINDING_ERROR,
-			    "dmarc-dns-error", "retry, or check the name's DNS "
-			    "servers: receivers cannot find the policy while "
-			    "this lasts", "the lookup of %s failed (%s): the "
-			    "policy is unknown, not absent", s->name,
-			    dns_kind_name(s->answer->kind));
+			f = lint_failed_step(a, r, s);
 			f->verdict = VERDICT_UNKNOWN;
 		} else if (s->kind == DMARC_STEP_MULTIPLE) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
-			    "dmarc-multiple-records",
-			    "keep exactly one v=DMARC1 record at the name",
-			    "%s has several DMARC records: receivers discard "
-			    "them all (RFC 9989 §4.10)", s->name);
+			    "dmarc-multiple-records", "keep exactly one "
+			    "v=DMARC1 record at the name", "%s has several "
+			    "DMARC records: receivers discard them all (RFC "
+			    "9989 §4.10)", s->name);
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
 			    "dmarc-version-not-first", arena_printf(a,
 			    "publish it with v=DMARC1 first: \"%s\"",
-			    safe_str(a, record_text(a, dmarc_record_parse(a,
-			    s->near_miss, strlen(s->near_miss)), false))), "%s "
-			    "has a TXT record with v=DMARC1 that is not the "
+			    safe_str(a, dmarc_near_miss_fixed(a, s))),
+			    "%s has a TXT record with v=DMARC1 that is not the "
 			    "first tag: receivers ignore it (RFC 9989 §4.7): "
 			    "\"%s\"", s->name, safe_str(a, s->near_miss));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
-			    "dmarc-syntax", "start the record with exactly "
-			    "\"v=DMARC1\" (upper case DMARC1, then ';')", "%s "
-			    "has a TXT record that looks like DMARC but is not "
-			    "one: \"%s\"", s->name, safe_str(a, s->near_miss));
+			    "dmarc-syntax", arena_printf(a, "start the record "
+			    "with exactly \"v=DMARC1\" (upper case DMARC1, "
+			    "then ';'): \"%s\"", safe_str(a,
+			    dmarc_near_miss_fixed(a, s))), "%s has a TXT "
+			    "record that looks like DMARC but is not one: "
+			    "\"%s\"", s->name, safe_str(a, s->near_miss));
 		}
 		if (f != NULL) {
 			f->domain = s->name;
@@ -266,15 +305,15 @@ lint_invalid_policy(struct arena *a, struct dmarc_result *r)
 	struct finding *f;
 
 	f = finding_add(a, &r->findings, FINDING_ERROR, "dmarc-invalid-policy",
-	    arena_printf(a,
-	    "publish \"%s\" (each policy is none, quarantine or reject)",
-	    safe_str(a, record_text(a, rec, true))), "%s", r->fallback ==
-	    DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not a policy (none, "
-	    "quarantine or reject): receivers act as if the record said "
-	    "p=none, since rua= has a valid address (RFC 9989 §4.10.1)", bad) :
-	    arena_printf(a, "%s is not a policy (none, quarantine or reject) "
-	    "and rua= has no valid address: receivers apply no DMARC to the "
-	    "domain's mail at all (RFC 9989 §4.10.1)", bad));
+	    arena_printf(a, "publish \"%s\" (each policy is none, quarantine "
+	    "or reject)", safe_str(a, record_text(a, rec, true))), "%s",
+	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not a "
+	    "policy (none, quarantine or reject): receivers act as if the "
+	    "record said p=none, since rua= has a valid address (RFC 9989 "
+	    "§4.10.1)", bad) : arena_printf(a, "%s is not a policy (none, "
+	    "quarantine or reject) and rua= has no valid address: receivers "
+	    "apply no DMARC to the domain's mail at all (RFC 9989 §4.10.1)",
+	    bad));
 	f->term = rec->p == DMARC_POLICY_INVALID ? "p" :
 	    rec->sp == DMARC_POLICY_INVALID ? "sp" : "np";
 	f->offset = (long)dmarc_record_tag(rec, f->term)->offset;
@@ -307,24 +346,24 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	}
 	if (rec->nrua == 0) {
 		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-no-rua",
-		    "add rua=mailto:dmarc-reports@<your domain>", "no rua=: "
-		    "nobody receives the aggregate reports that show who sends "
-		    "mail as this domain");
+		    arena_printf(a, "add rua=mailto:postmaster@%s",
+		    r->report_domain ? r->report_domain : r->domain),
+		    "no rua=: nobody receives the aggregate reports that show "
+		    "who sends mail as this domain");
 	}
 	if (r->sp_set && strength(r->p_sub) < strength(r->p_record)) {
 		finding_add(a, &r->findings, FINDING_WARNING,
-		    "dmarc-weak-subdomains",
-		    "remove sp= or make it at least as strict as p=",
-		    "sp=%s is weaker than p=%s: subdomains are easier to spoof",
-		    dmarc_policy_name(r->p_sub),
+		    "dmarc-weak-subdomains", "remove sp= or make it at least "
+		    "as strict as p=", "sp=%s is weaker than p=%s: subdomains "
+		    "are easier to spoof", dmarc_policy_name(r->p_sub),
 		    dmarc_policy_name(r->p_record));
 	}
 	if (r->np_set && strength(r->p_nx) < strength(r->p_sub)) {
 		finding_add(a, &r->findings, FINDING_WARNING,
-		    "dmarc-weak-nonexistent",
-		    "remove np= or make it at least as strict as sp=", "np=%s "
-		    "is weaker than the policy of existing subdomains (%s)",
-		    dmarc_policy_name(r->p_nx), dmarc_policy_name(r->p_sub));
+		    "dmarc-weak-nonexistent", "remove np= or make it at least "
+		    "as strict as sp=", "np=%s is weaker than the policy of "
+		    "existing subdomains (%s)", dmarc_policy_name(r->p_nx),
+		    dmarc_policy_name(r->p_sub));
 	}
 }
 
@@ -344,16 +383,15 @@ lint_pct(struct arena *a, struct dmarc_result *r)
 		return;
 	}
 	finding_add(a, &r->findings, FINDING_INFO, "dmarc-rfc7489-differs",
-	    rec->t == 'y' ?
-	    "remove pct=: t=y says the same to RFC 9989 receivers" :
-	    "use t=y while testing, and remove pct=", "%s", rec->pct == 0 ?
-	    arena_printf(a, "pct=0: RFC 7489 receivers apply the next lower "
-	    "policy (quarantine becomes none, reject becomes quarantine) to "
-	    "all failing mail; RFC 9989 receivers ignore pct= and apply the "
-	    "policy in full%s", also) : arena_printf(a, "pct=%d: RFC 7489 "
-	    "receivers apply the policy to %d%% of failing mail and the next "
-	    "lower one to the rest; RFC 9989 receivers ignore pct= and apply "
-	    "it to all%s", rec->pct, rec->pct, also));
+	    rec->t == 'y' ? "remove pct=: t=y says the same to RFC 9989 "
+	    "receivers" : "use t=y while testing, and remove pct=", "%s",
+	    rec->pct == 0 ? arena_printf(a, "pct=0: RFC 7489 receivers apply "
+	    "the next lower policy (quarantine becomes none, reject becomes "
+	    "quarantine) to all failing mail; RFC 9989 receivers ignore pct= "
+	    "and apply the policy in full%s", also) : arena_printf(a,
+	    "pct=%d: RFC 7489 receivers apply the policy to %d%% of failing "
+	    "mail and the next lower one to the rest; RFC 9989 receivers "
+	    "ignore pct= and apply it to all%s", rec->pct, rec->pct, also));
 }
 
 static void
@@ -362,7 +400,10 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 	const struct dmarc_record *rec = r->policy_step->record;
 	const char *found = r->policy_step->domain;
 
-	if (r->record_domain_7489 == NULL) {
+	if (r->record_domain_7489 == NULL && r->failed_7489) {
+		/* Unknown, not absent: a failed lookup (a finding of its
+		 * own) hid what RFC 7489 receivers find. */
+	} else if (r->record_domain_7489 == NULL) {
 		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-walk-only",
 		    arena_printf(a, "publish a record at _dmarc.%s as well",
 		    r->org_domain_psl), "the policy at %s is found only by the "
@@ -371,9 +412,8 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		    r->policy_step->name, r->domain, r->org_domain_psl);
 	} else if (!dns_name_equal(r->record_domain_7489, found)) {
 		finding_add(a, &r->findings, FINDING_INFO,
-		    "dmarc-rfc7489-differs", NULL,
-		    "RFC 7489 receivers use the record at _dmarc.%s instead",
-		    r->record_domain_7489);
+		    "dmarc-rfc7489-differs", NULL, "RFC 7489 receivers use the "
+		    "record at _dmarc.%s instead", r->record_domain_7489);
 	}
 	lint_pct(a, r);
 	if (rec->np == DMARC_POLICY_INVALID && rec->p !=
@@ -382,7 +422,8 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		    "dmarc-rfc7489-differs", NULL, "RFC 7489 receivers do not "
 		    "know np= and apply p= and sp= as published");
 	}
-	if (!dns_name_equal(r->org_domain, r->org_domain_psl)) {
+	if (r->org_domain != NULL &&
+	    !dns_name_equal(r->org_domain, r->org_domain_psl)) {
 		finding_add(a, &r->findings, FINDING_INFO,
 		    "dmarc-org-domain-differs", NULL, "the organizational "
 		    "domain is %s by the RFC 9989 tree walk but %s by the "
@@ -413,20 +454,23 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 		}
 		if (d->authorized == VERDICT_FAIL) {
 			f = finding_add(a, &r->findings, FINDING_WARNING,
-			    "dmarc-report-unauthorized", arena_printf(a, "ask "
-			    "the operator of %s to publish TXT \"v=DMARC1\" at "
-			    "%s (or *._report._dmarc.%s)", safe_str(a,
-			    d->uri->host), safe_str(a, d->check_name),
-			    safe_str(a, d->uri->host)), "%s is outside %s and "
-			    "has not authorized reports for it: receivers will "
-			    "not send them", uri, r->org_domain);
+			    "dmarc-report-unauthorized", arena_printf(a,
+			    "ask the operator of %s to publish TXT "
+			    "\"v=DMARC1\" at %s (or *._report._dmarc.%s)",
+			    safe_str(a, d->uri->host), safe_str(a,
+			    d->check_name), safe_str(a, d->uri->host)),
+			    "%s is outside %s and has not authorized reports "
+			    "for it: receivers will not send them%s", uri,
+			    r->org_domain ? r->org_domain : r->domain,
+			    r->org_domain ? "" : ", unless it is in the "
+			    "organizational domain, which a failed lookup hid");
 		} else if (d->authorized == VERDICT_UNKNOWN &&
 		    d->answer != NULL) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
-			    "dmarc-dns-error",
-			    "retry, or check the destination's DNS servers",
-			    "the authorization lookup %s failed (%s): unknown, "
-			    "not refused", safe_str(a, d->check_name),
+			    "dmarc-dns-error", "retry, or check the "
+			    "destination's DNS servers", "the authorization "
+			    "lookup %s failed (%s): unknown, not refused",
+			    safe_str(a, d->check_name),
 			    dns_kind_name(d->answer->kind));
 			f->verdict = VERDICT_UNKNOWN;
 		}
@@ -436,22 +480,36 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 	}
 }
 
+/* The fix for a domain without a policy: the starter record at its own
+ * name, or, when a record there is one receivers ignore, that record
+ * corrected (its own finding says how): never two records for one name. */
+static const char *
+no_record_fix(struct arena *a, const struct dmarc_result *r)
+{
+	const struct dmarc_step *own = &r->steps[0];
+
+	if (own->kind == DMARC_STEP_MULTIPLE || own->near_miss != NULL) {
+		return arena_printf(a, "correct the record at %s as said above: "
+		    "it is then the policy", own->name);
+	}
+	return arena_printf(a, "publish TXT \"%s\" at %s, then tighten p= as "
+	    "the reports allow", dmarc_starter_record(a, r->report_domain ?
+	    r->report_domain : r->domain), own->name);
+}
+
 void
 dmarc_lint(struct arena *a, struct dmarc_result *r)
 {
 	r->findings.domain = r->policy_step ? r->policy_step->name :
 	    r->domain;
 	lint_walk(a, r);
-	if (r->walk_failed) {
+	if (r->policy_step == NULL && r->walk_failed) {
 		return;
 	}
 	if (r->policy_step == NULL) {
 		finding_add(a, &r->findings, FINDING_ERROR, "dmarc-no-record",
-		    arena_printf(a, "publish TXT \"v=DMARC1; p=none; "
-		    "rua=mailto:dmarc-reports@%s\" at _dmarc.%s, then tighten "
-		    "p= as the reports allow", r->org_domain_psl,
-		    r->org_domain_psl), "no DMARC record for %s: Gmail answers "
-		    "4.7.31 to bulk mail without one", r->domain);
+		    no_record_fix(a, r), "no DMARC record for %s: Gmail "
+		    "answers 4.7.31 to bulk mail without one", r->domain);
 		return;
 	}
 	lint_tags(a, r);

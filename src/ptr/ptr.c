@@ -226,6 +226,48 @@ ptr_check(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
 	return r;
 }
 
+const char *
+ptr_good_name(const struct ptr_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnames; i++) {
+		if (r->names[i].forward_confirmed &&
+		    r->names[i].generic == NULL) {
+			return r->names[i].name;
+		}
+	}
+	return NULL;
+}
+
+/* The host's name as a fix can give it: the --helo name, else a form
+ * that says which name is meant (mailauth ptr knows no other). */
+static const char *
+host_name(struct arena *a, const struct ptr_result *r)
+{
+	return r->helo != NULL && r->helo[0] != '\0' ? safe_str(a, r->helo) :
+	    "your mail server's host name (the one it says in HELO/EHLO)";
+}
+
+/* HELO and PTR should name the same host: the PTR name when it is a good
+ * one (forward-confirmed, no pool name), else the HELO name in the PTR
+ * record, never a provider's pool name in HELO. */
+static const char *
+helo_fix(struct arena *a, const struct ptr_result *r, const char *ip)
+{
+	const char *good = ptr_good_name(r);
+
+	if (good != NULL) {
+		return arena_printf(a, "make the server say HELO/EHLO with its "
+		    "PTR name %s", safe_str(a, good));
+	}
+	return arena_printf(a, "ask the ISP or hosting provider that owns %s "
+	    "for a PTR record naming %s%s, and give that name an %s record "
+	    "with the IP", ip, safe_str(a, r->helo), r->nnames ? " instead "
+	    "of the present one (no PTR name of it is a forward-confirmed "
+	    "host name)" : "", r->ip.family == AF_INET ? "A" : "AAAA");
+}
+
 static void
 lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 {
@@ -233,20 +275,20 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 
 	if (dns_kind_is_failure(ans->kind)) {
 		finding_add(a, &r->findings, FINDING_ERROR, "ptr-dns-error",
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "ask whoever runs the reverse zone (the ISP or hosting "
-		    "provider that owns the IP) to fix its DNS servers", "the "
-		    "PTR lookup for %s failed (%s): receivers cannot check "
-		    "this sender", r->reverse_name,
-		    dns_kind_name(ans->kind))->verdict = VERDICT_UNKNOWN;
+		    "provider that owns the IP) to fix its DNS servers",
+		    "%s: receivers cannot check this sender",
+		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	finding_add(a, &r->findings, FINDING_ERROR, "ptr-missing",
 	    arena_printf(a, "ask the ISP or hosting provider that owns %s to "
-	    "publish a PTR record at %s (the IP reversed) naming your mail "
-	    "server, for example mail.example.com, and give that name an %s "
-	    "record with the IP", ip, r->reverse_name, r->ip.family == AF_INET ?
-	    "A" : "AAAA"), "no PTR record for %s at %s (%s): Gmail refuses "
-	    "mail from IPs without reverse DNS", ip, r->reverse_name,
+	    "publish a PTR record at %s (the IP reversed) naming %s, and give "
+	    "that name an %s record with the IP", ip, r->reverse_name,
+	    host_name(a, r), r->ip.family == AF_INET ? "A" : "AAAA"),
+	    "no PTR record for %s at %s (%s): Gmail refuses mail from IPs "
+	    "without reverse DNS", ip, r->reverse_name,
 	    dns_kind_name(ans->kind));
 }
 
@@ -263,19 +305,19 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 		/* Another name confirms: this one decides nothing. */
 	} else if (n->failed != NULL) {
 		f = finding_add(a, &r->findings, FINDING_ERROR, "ptr-dns-error",
-		    "retry; if it lasts, the DNS servers of the name are "
-		    "failing and receivers cannot confirm it either", "the %s "
-		    "lookup for %s failed (%s): whether it resolves back to %s "
-		    "is unknown", dns_type_name(n->failed->type), name,
-		    dns_kind_name(n->failed->kind), ip);
+		    dns_answer_retry_hint(n->failed) ?
+		    dns_answer_retry_hint(n->failed) : "retry; if it lasts, "
+		    "the DNS servers of the name are failing and receivers "
+		    "cannot confirm it either", "%s: whether it resolves back "
+		    "to %s is unknown", dns_answer_failure(a, n->failed), ip);
 		f->verdict = VERDICT_UNKNOWN;
 	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = finding_add(a, &r->findings, FINDING_ERROR,
-		    "ptr-name-no-address", arena_printf(a,
-		    "publish an %s record for %s with %s", r->ip.family ==
-		    AF_INET ? "A" : "AAAA", name, ip),
-		    "the PTR name %s has no A or AAAA record", name);
+		    "ptr-name-no-address", arena_printf(a, "publish an %s "
+		    "record for %s with %s", r->ip.family == AF_INET ? "A" :
+		    "AAAA", name, ip), "the PTR name %s has no A or AAAA "
+		    "record", name);
 	} else if (!n->forward_confirmed) {
 		f = finding_add(a, &r->findings, FINDING_WARNING,
 		    "ptr-name-mismatch", arena_printf(a, "point %s at %s, or "
@@ -284,11 +326,10 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	}
 	if (n->generic != NULL) {
 		f = finding_add(a, &r->findings, FINDING_WARNING, "ptr-generic",
-		    "ask for a PTR record with your own mail host name "
-		    "(mail.example.com) instead of the provider's pool name",
-		    "%s looks like a dynamic or residential address (%s): "
-		    "receivers distrust mail from such names", name,
-		    n->generic);
+		    arena_printf(a, "ask the provider for a PTR record naming "
+		    "%s instead of its pool name", host_name(a, r)), "%s looks "
+		    "like a dynamic or residential address (%s): receivers "
+		    "distrust mail from such names", name, n->generic);
 	}
 	if (f != NULL) {
 		f->term = name;
@@ -308,9 +349,9 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 	}
 	if (r->answer->count > 1) {
 		finding_add(a, &r->findings, FINDING_WARNING, "ptr-multiple",
-		    "keep a single PTR record naming the mail server", "%s has "
-		    "%zu PTR records; receivers may check any one of them",
-		    r->reverse_name, r->answer->count);
+		    "keep a single PTR record naming the mail server",
+		    "%s has %zu PTR records; receivers may check any one of "
+		    "them", r->reverse_name, r->answer->count);
 	}
 	for (i = 0; i < r->nnames; i++) {
 		lint_name(a, r, &r->names[i], ip);
@@ -323,10 +364,8 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 	}
 	if (r->helo != NULL && !r->helo_matches) {
 		finding_add(a, &r->findings, FINDING_WARNING,
-		    "ptr-helo-mismatch",
-		    "make the server say HELO/EHLO with its PTR name",
-		    "the HELO name %s is not a PTR name of %s", safe_str(a,
-		    r->helo), ip);
+		    "ptr-helo-mismatch", helo_fix(a, r, ip), "the HELO name %s "
+		    "is not a PTR name of %s", safe_str(a, r->helo), ip);
 	}
 	if (r->domain != NULL && !r->in_domain && r->fcrdns) {
 		finding_add(a, &r->findings, FINDING_INFO, "ptr-outside-domain",

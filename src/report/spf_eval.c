@@ -41,9 +41,8 @@ report_spf_eval_text(FILE *f, const struct text_style *style,
 	for (i = 0; i < eval->npath; i++) {
 		const struct spf_eval_step *s = &eval->path[i];
 
-		fprintf(f, "%s%s", safe_str(a, s->domain), s->term ? " " : "");
-		fprintf(f, "%s %s ", s->term ? safe_str(a, s->term) :
-		    "(no term matched)", arrow);
+		fprintf(f, "%s %s %s ", safe_str(a, s->domain), s->term ?
+		    safe_str(a, s->term) : "(no term matched)", arrow);
 	}
 	fprintf(f, "%s\n", spf_result_name(eval->result));
 	if (eval->reason != NULL) {

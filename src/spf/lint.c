@@ -57,7 +57,9 @@ add_dns_failure(struct linter *l, struct spf_node *node,
 		    "temperror", dns_type_name(ans->type), name, why);
 	}
 	f = finding_add(l->arena, &node->findings, FINDING_ERROR,
-	    "spf-dns-error", fix, "%s", dns_answer_failure(l->arena, ans));
+	    "spf-dns-error", dns_answer_retry_hint(ans) ?
+	    dns_answer_retry_hint(ans) : fix, "%s",
+	    dns_answer_failure(l->arena, ans));
 	f->verdict = VERDICT_UNKNOWN;
 	return f;
 }

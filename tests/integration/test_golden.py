@@ -247,17 +247,18 @@ FAULT_CASES = [
                                   'mix.test'], 3),
     ('refused', 'message-refused', ['message', '--authserv-id',
                                     'mx.golden.test', RFC6376_MSG], 3),
-    # Known errors and DNS failures together: a known failure decides (1);
-    # a DNS failure alone leaves it unknown (3).
-    ('mixed', 'spf-mixed', ['spf', 'mix.test'], 1),
+    # Known errors and DNS failures together: the failed lookup decides
+    # (3) for spf, dkim, dmarc and ptr; check's failed requirement
+    # decides (1).
+    ('mixed', 'spf-mixed', ['spf', 'mix.test'], 3),
     ('mixed', 'dkim-mixed', ['dkim', '-s', 'revoked', '-s', 'slow',
-                             'mix.test'], 1),
-    ('mixed', 'dmarc-mixed', ['dmarc', 'mix.test'], 1),
+                             'mix.test'], 3),
+    ('mixed', 'dmarc-mixed', ['dmarc', 'mix.test'], 3),
     ('mixed', 'ptr-mixed', ['ptr', '192.0.2.9'], 3),
     ('mixed', 'ptr-confirmed-aaaa-refused', ['ptr', '192.0.2.7'], 0),
     ('mixed', 'check-mixed', ['check', '--no-dnsbl', '-s', 'revoked',
                               'mix.test'], 1),
-    ('mixed', 'spf-mixed-brief', ['--brief', 'spf', 'mix.test'], 1),
+    ('mixed', 'spf-mixed-brief', ['--brief', 'spf', 'mix.test'], 3),
 ]
 
 
