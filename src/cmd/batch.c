@@ -197,7 +197,7 @@ static void
 release(struct batch *b, struct job *j)
 {
 	if (j->state != NULL) {
-		b->cmd->ops->release(j->state);
+		run_release(j->state);
 		free(j->state);
 	}
 	arena_destroy(j->arena);
@@ -295,8 +295,8 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 		    "a NUL byte (the input shows what precedes it)", j->line);
 		code = EXIT_USAGE;
 	} else {
-		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
-		    fields);
+		code = (b->cmd->ops->batch_start ? b->cmd->ops->batch_start :
+		    b->cmd->ops->start)(b->rc, b->opts, j->state, n, fields);
 	}
 	b->rc->arena = saved;
 	if (code != 0) {

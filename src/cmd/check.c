@@ -406,7 +406,6 @@ static const struct command_ops check_ops = {
 	.text = check_text,
 	.brief = check_brief,
 	.json = check_json,
-	.release = run_release,
 	.batch_lines = check_batch_lines,
 };
 

@@ -36,7 +36,8 @@ struct command_ops {
 	 * returns 0, or EXIT_USAGE with rc->error set. */
 	int (*start)(struct run_ctx *rc, const void *opts, void *state,
 	    int argc, char **argv);
-	/* The same for one line of a batch, split into fields. */
+	/* The same for one line of a batch, split into fields; NULL:
+	 * start itself (the fields are the arguments). */
 	int (*batch_start)(struct run_ctx *rc, const void *opts, void *state,
 	    int nfields, char **fields);
 	bool (*step)(struct cmd_state *s);	/* true once complete */
@@ -48,8 +49,6 @@ struct command_ops {
 	void (*brief)(const struct cmd_state *s, FILE *f,
 	    const struct text_style *style, int code);
 	cJSON *(*json)(const struct cmd_state *s); /* the caller owns it */
-	/* run_release(), for the batch. */
-	void (*release)(void *state);
 	/* Lines of a batch in progress at once with these options,
 	 * whatever --concurrency says; 0: no bound of the command's own.
 	 * NULL: none. */

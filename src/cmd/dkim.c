@@ -205,7 +205,6 @@ static const struct command_ops dkim_ops = {
 	.text = dkim_text,
 	.brief = dkim_brief,
 	.json = dkim_json,
-	.release = run_release,
 };
 
 const struct command cmd_dkim = {

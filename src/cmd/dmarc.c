@@ -75,13 +75,11 @@ dmarc_json(const struct cmd_state *s)
 static const struct command_ops dmarc_ops = {
 	.state_size = sizeof(struct dmarc_state),
 	.start = dmarc_start,
-	.batch_start = dmarc_start,
 	.step = dmarc_step,
 	.conclude = dmarc_conclude,
 	.text = dmarc_text,
 	.brief = dmarc_brief,
 	.json = dmarc_json,
-	.release = run_release,
 };
 
 const struct command cmd_dmarc = {

@@ -200,13 +200,11 @@ message_json(const struct cmd_state *s)
 static const struct command_ops message_ops = {
 	.state_size = sizeof(struct message_state),
 	.start = message_start,
-	.batch_start = message_start,
 	.step = message_step,
 	.conclude = message_conclude_run,
 	.text = message_text,
 	.brief = message_brief,
 	.json = message_json,
-	.release = run_release,
 };
 
 const struct command cmd_message = {

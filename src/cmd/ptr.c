@@ -105,13 +105,11 @@ ptr_json(const struct cmd_state *s)
 static const struct command_ops ptr_ops = {
 	.state_size = sizeof(struct ptr_state),
 	.start = ptr_start,
-	.batch_start = ptr_start,
 	.step = ptr_step,
 	.conclude = ptr_conclude,
 	.text = ptr_text,
 	.brief = ptr_brief,
 	.json = ptr_json,
-	.release = run_release,
 };
 
 const struct command cmd_ptr = {

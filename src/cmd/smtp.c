@@ -259,13 +259,11 @@ smtp_batch_lines(const void *opts)
 static const struct command_ops smtp_ops = {
 	.state_size = sizeof(struct smtp_state),
 	.start = smtp_start,
-	.batch_start = smtp_start,
 	.step = smtp_step,
 	.conclude = smtp_conclude,
 	.text = smtp_text,
 	.brief = smtp_brief,
 	.json = smtp_json,
-	.release = run_release,
 	.batch_lines = smtp_batch_lines,
 };
 

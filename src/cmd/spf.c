@@ -324,7 +324,6 @@ static const struct command_ops spf_ops = {
 	.text = spf_text,
 	.brief = spf_brief,
 	.json = spf_json,
-	.release = run_release,
 };
 
 const struct command cmd_spf = {
