@@ -1,7 +1,8 @@
 /* The renderers write to any FILE *: here into open_memstream(), from a
  * walk built on examples/gmail.zone, compared with the golden file the
  * integration suite compares the binary's output with
- * (tests/integration/golden/). */
+ * (tests/integration/golden/); and a batch's progress line and summary,
+ * which go to standard error. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "dns/zonefile.h"
+#include "report/batch.h"
 #include "report/spf.h"
 #include "report/text.h"
 #include "spf/lint.h"
@@ -111,4 +113,60 @@ Test(report, spf_json_is_the_golden_document)
 	cJSON_Delete(want);
 	cJSON_Delete(doc);
 	free(golden);
+}
+
+/* What a renderer writes into a memory stream, NUL-terminated; the
+ * caller frees it. */
+static char *
+render_batch(const struct batch_progress *p, const struct batch_summary *sum)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (p != NULL) {
+		report_batch_progress(f, p);
+	}
+	if (sum != NULL) {
+		report_batch_summary(f, sum);
+	}
+	cr_assert_eq(fclose(f), 0);
+	return out;
+}
+
+Test(report, batch_progress_line)
+{
+	struct batch_progress p = { .handled = 100, .total = 1000,
+	    .active = 32, .rate = 50, .window = 64 };
+	char *out = render_batch(&p, NULL);
+
+	cr_assert_str_eq(out, "\r100/1000 lines, 32 in progress, 50 lines/s, "
+	    "window 64, ETA 18 s\033[K");
+	free(out);
+	p.total = 0;	/* standard input: no total, no ETA */
+	out = render_batch(&p, NULL);
+	cr_assert_str_eq(out, "\r100 lines, 32 in progress, 50 lines/s, "
+	    "window 64\033[K");
+	free(out);
+}
+
+Test(report, batch_summary)
+{
+	struct batch_summary sum = { .answered = 3, .dns_failures = 1,
+	    .input_errors = 1, .resumed = true, .skipped = 2, .queries = 22,
+	    .retries = 2, .smallest_window = 32, .largest_window = 64,
+	    .seconds = 1.25 };
+	char *out = render_batch(NULL, &sum);
+
+	cr_assert_str_eq(out, "mailauth: 5 lines: 3 answered, 1 DNS failures, "
+	    "1 input errors, 2 skipped (answered before); 22 queries, 2 "
+	    "retries; window 32-64; 1.2 s\n");
+	free(out);
+	sum.resumed = false;
+	sum.over_progress = true;	/* the progress line is erased first */
+	out = render_batch(NULL, &sum);
+	cr_assert_str_eq(out, "\r\033[Kmailauth: 5 lines: 3 answered, 1 DNS "
+	    "failures, 1 input errors; 22 queries, 2 retries; window 32-64; "
+	    "1.2 s\n");
+	free(out);
 }
