@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "bounds.h"
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 const char *

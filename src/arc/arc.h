@@ -15,7 +15,7 @@
 #include "dkim/message.h"
 #include "dkim/signature.h"
 #include "dkim/verify.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "util/taglist.h"
 
 enum arc_chain {

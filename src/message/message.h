@@ -16,10 +16,10 @@
 #include "dkim/verify.h"
 #include "dmarc/align.h"
 #include "dmarc/discover.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "message/context.h"
 #include "message/receiver.h"
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "finding.h"
 #include "spf/eval.h"
 

@@ -10,10 +10,10 @@
 #include "dmarc/align.h"
 #include "dmarc/discover.h"
 #include "dmarc/psl.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "message/context.h"
 #include "message/received.h"
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 static struct arena *a;

@@ -3,8 +3,8 @@
  * "i=N;"): parsed into results, and written from them. Strings live in
  * the arena passed in; method, result, ptype and property are lower
  * case. */
-#ifndef MAILAUTH_MESSAGE_AUTHRES_H
-#define MAILAUTH_MESSAGE_AUTHRES_H
+#ifndef MAILAUTH_MAIL_AUTHRES_H
+#define MAILAUTH_MAIL_AUTHRES_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * comments, the mailboxes of From and the path of Return-Path. Every
  * string returned lives in the arena passed in; inputs are unfolded,
  * NUL-terminated values. */
-#ifndef MAILAUTH_MESSAGE_RFC5322_H
-#define MAILAUTH_MESSAGE_RFC5322_H
+#ifndef MAILAUTH_MAIL_RFC5322_H
+#define MAILAUTH_MAIL_RFC5322_H
 
 #include <stdbool.h>
 #include <stddef.h>

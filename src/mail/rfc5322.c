@@ -1,4 +1,4 @@
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 
 #include <string.h>
 #include <strings.h>

@@ -1,11 +1,11 @@
-#include "message/authres.h"
+#include "mail/authres.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
