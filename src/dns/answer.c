@@ -216,13 +216,38 @@ take_txt(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 	return DNS_ANS_RECORDS;
 }
 
+/* What a c-ares parser that fills a hostent says of the answer:
+ * DNS_ANS_RECORDS when there is a hostent to read. */
+static enum dns_kind
+hostent_kind(int status, const struct hostent *host)
+{
+	if (status == ARES_ENODATA) {
+		return DNS_ANS_NODATA;
+	}
+	return status == ARES_SUCCESS && host != NULL ? DNS_ANS_RECORDS :
+	    DNS_ANS_MALFORMED;
+}
+
+/* The length of a hostent's NULL-terminated list (NULL: none). */
+static size_t
+list_length(char *const *list)
+{
+	size_t n = 0;
+
+	while (list != NULL && list[n] != NULL) {
+		n++;
+	}
+	return n;
+}
+
 static enum dns_kind
 take_addrs(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
     int alen)
 {
 	struct hostent *host = NULL;
 	struct ip_addr *addrs;
-	size_t n = 0, i;
+	enum dns_kind kind;
+	size_t n, i;
 	int status, family, len;
 
 	if (ans->type == DNS_T_A) {
@@ -234,15 +259,10 @@ take_addrs(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 		family = AF_INET6;
 		len = 16;
 	}
-	if (status == ARES_ENODATA) {
-		return DNS_ANS_NODATA;
+	if ((kind = hostent_kind(status, host)) != DNS_ANS_RECORDS) {
+		return kind;
 	}
-	if (status != ARES_SUCCESS || host == NULL) {
-		return DNS_ANS_MALFORMED;
-	}
-	while (host->h_addr_list[n] != NULL) {
-		n++;
-	}
+	n = list_length(host->h_addr_list);
 	addrs = arena_calloc(a, n, sizeof(*addrs));
 	for (i = 0; i < n; i++) {
 		addrs[i].family = family;
@@ -290,7 +310,8 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 {
 	struct hostent *host = NULL;
 	const char **names;
-	size_t n = 0, i;
+	enum dns_kind kind;
+	size_t n, i;
 	int status;
 
 	if (ans->type == DNS_T_PTR) {
@@ -299,17 +320,12 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 	} else {
 		status = ares_parse_ns_reply(abuf, alen, &host);
 	}
-	if (status == ARES_ENODATA) {
-		return DNS_ANS_NODATA;
-	}
-	if (status != ARES_SUCCESS || host == NULL) {
-		return DNS_ANS_MALFORMED;
+	if ((kind = hostent_kind(status, host)) != DNS_ANS_RECORDS) {
+		return kind;
 	}
 	/* Every PTR or NS name is in h_aliases; h_name is only the last one
 	 * seen (ares_parse_ptr_reply() in c-ares 1.18). */
-	while (host->h_aliases && host->h_aliases[n] != NULL) {
-		n++;
-	}
+	n = list_length(host->h_aliases);
 	names = arena_calloc(a, n + 1, sizeof(*names));
 	for (i = 0; i < n; i++) {
 		names[i] = arena_strdup(a, host->h_aliases[i]);
