@@ -325,14 +325,15 @@ set_global(struct cli *cli, int key, const char *arg, struct error *err)
 	case OPT_CONCURRENCY:
 		if (parse_uint(arg, 1, BATCH_MAX_CONCURRENCY,
 		    &g->concurrency) != 0) {
-			return error_set(err, "invalid concurrency '%s': expected "
-			    "a number from 1 to %d", arg, BATCH_MAX_CONCURRENCY);
+			return error_set(err, "invalid concurrency '%s': "
+			    "expected a number from 1 to %d", arg,
+			    BATCH_MAX_CONCURRENCY);
 		}
 		break;
 	case OPT_SHARD:
 		if (parse_shard(arg, g) != 0) {
-			return error_set(err, "invalid shard '%s': expected K/N "
-			    "with 1 <= K <= N", arg);
+			return error_set(err, "invalid shard '%s': expected "
+			    "K/N with 1 <= K <= N", arg);
 		}
 		break;
 	case OPT_NO_ADAPT: g->no_adapt = true; break;

@@ -224,10 +224,10 @@ fix_spf_merge(struct arena *a, struct check_requirement *q,
 	}
 	terms = ip_terms(a, r, merged, false, exact, &lookups, &whys);
 	q->fix = arena_printf(a, "publish this one SPF record at %s in place "
-	    "of the %zu: every term of them once, and their most lenient "
-	    "'all' (%u/%d DNS lookups%s%s)", safe_str(a, r->sender_domain),
-	    root->nspf, lookups, SPF_LOOKUP_LIMIT, exact ? "" : ", plus those of the includes",
-	    whys);
+	    "of the %zu: every term of them once, and their most lenient 'all' "
+	    "(%u/%d DNS lookups%s%s)", safe_str(a, r->sender_domain),
+	    root->nspf, lookups, SPF_LOOKUP_LIMIT, exact ? "" : ", plus those "
+	    "of the includes", whys);
 	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
 	    check_spf_with_terms(a, merged, terms) : text);
 }

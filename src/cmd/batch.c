@@ -281,14 +281,11 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
 	if (fault == LINE_TOO_LONG) {
-		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
-		    "longer than %d bytes (the input shows its start)",
-		    j->line, BATCH_MAX_LINE);
-		code = EXIT_USAGE;
+		code = run_usage(b->rc, "line %lu is longer than %d bytes (the "
+		    "input shows its start)", j->line, BATCH_MAX_LINE);
 	} else if (fault == LINE_NUL) {
-		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu holds "
-		    "a NUL byte (the input shows what precedes it)", j->line);
-		code = EXIT_USAGE;
+		code = run_usage(b->rc, "line %lu holds a NUL byte (the input "
+		    "shows what precedes it)", j->line);
 	} else {
 		code = (b->cmd->ops->batch_start ? b->cmd->ops->batch_start :
 		    b->cmd->ops->start)(b->rc, b->opts, j->state, n, fields);

@@ -218,10 +218,10 @@ dnsbl_zone(struct cmd_state *s, const char *arg)
 		run_usage(s->rc, "--dnsbl: %s", why);
 	} else if (strlen(zone) > DNS_NAME_MAX - DNSBL_IPV6_PREFIX) {
 		/* RFC 5782 §2.4: 32 nibbles and their dots go in front. */
-		run_usage(s->rc, "--dnsbl '%s' is %zu octets: a question under it "
-		    "would be over the %d a DNS name holds (RFC 1035 §2.3.4) for "
-		    "an IPv6 address, whose reversed form takes %d; give the "
-		    "list's zone, such as zen.spamhaus.org",
+		run_usage(s->rc, "--dnsbl '%s' is %zu octets: a question under "
+		    "it would be over the %d a DNS name holds (RFC 1035 "
+		    "§2.3.4) for an IPv6 address, whose reversed form takes "
+		    "%d; give the list's zone, such as zen.spamhaus.org",
 		    safe_str(s->arena, arg), strlen(zone), DNS_NAME_MAX,
 		    DNSBL_IPV6_PREFIX);
 		return NULL;
@@ -270,9 +270,9 @@ make_input(struct cmd_state *s, const struct check_opts *o,
 		in->nselectors = o->nselectors;
 	}
 	if (o->no_dnsbl && o->ndnsbls > 0) {
-		return run_usage(s->rc, "--dnsbl and --no-dnsbl exclude each other: "
-		    "give --dnsbl ZONE to ask that list, or --no-dnsbl to ask "
-		    "none");
+		return run_usage(s->rc, "--dnsbl and --no-dnsbl exclude each "
+		    "other: give --dnsbl ZONE to ask that list, or --no-dnsbl "
+		    "to ask none");
 	}
 	for (i = 0; i < o->ndnsbls; i++) {
 		if ((zones[i] = dnsbl_zone(s, o->dnsbls[i])) == NULL) {

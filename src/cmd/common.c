@@ -53,7 +53,7 @@ int
 run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 {
 	struct dns_config cfg;
-	const char *err = NULL;
+	struct error err;
 
 	memset(rc, 0, sizeof(*rc));
 	rc->g = g;
@@ -94,7 +94,7 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 		cfg.on_answer = trace_answer;
 	}
 	if (dns_resolver_create(&cfg, &rc->res, &err) != 0) {
-		snprintf(rc->error, sizeof(rc->error), "%s", err);
+		snprintf(rc->error, sizeof(rc->error), "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -204,8 +204,8 @@ run_read_message(struct cmd_state *s, const char *path,
 	int err;
 
 	if (f == NULL) {
-		return run_usage(s->rc, "cannot read message '%s': %s (give the "
-		    "path of a saved message, or - to read standard input)",
+		return run_usage(s->rc, "cannot read message '%s': %s (give "
+		    "the path of a saved message, or - to read standard input)",
 		    safe_str(s->arena, path), strerror(errno));
 	}
 	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
@@ -216,16 +216,16 @@ run_read_message(struct cmd_state *s, const char *path,
 	}
 	if (err != 0) {
 		free(data);
-		return run_usage(s->rc, "cannot read message '%s': %s (give the "
-		    "path of a saved message file, or - to read standard "
+		return run_usage(s->rc, "cannot read message '%s': %s (give "
+		    "the path of a saved message file, or - to read standard "
 		    "input)", safe_str(s->arena, path), err == EISDIR ?
 		    "it is a directory" : strerror(err));
 	}
 	if (len > DKIM_MAX_MESSAGE) {
 		free(data);
-		return run_usage(s->rc, "message '%s' is larger than %d MiB (give "
-		    "one message, not a mailbox)", safe_str(s->arena, path),
-		    DKIM_MAX_MESSAGE >> 20);
+		return run_usage(s->rc, "message '%s' is larger than %d MiB "
+		    "(give one message, not a mailbox)", safe_str(s->arena,
+		    path), DKIM_MAX_MESSAGE >> 20);
 	}
 	*out = dkim_message_parse(s->arena, data, len);
 	free(data);
@@ -297,12 +297,13 @@ run_selectors_arg(struct cmd_state *s, const char *const *sels, size_t n,
 		len = strlen(sels[i]) + strlen("._domainkey.") +
 		    (domain ? strlen(domain) : 0);
 		if (domain != NULL && len > DNS_NAME_MAX) {
-			return run_usage(s->rc, "invalid selector '%s': the key's "
-			    "name (SELECTOR._domainkey.%s) would be %zu octets, "
-			    "over the %d a DNS name holds (RFC 1035 §2.3.4); "
-			    "give the selector your server signs with (s= of "
-			    "its DKIM-Signature)", safe_str(s->arena, sels[i]),
-			    safe_str(s->arena, domain), len, DNS_NAME_MAX);
+			return run_usage(s->rc, "invalid selector '%s': the "
+			    "key's name (SELECTOR._domainkey.%s) would be %zu "
+			    "octets, over the %d a DNS name holds (RFC 1035 "
+			    "§2.3.4); give the selector your server signs with "
+			    "(s= of its DKIM-Signature)", safe_str(s->arena,
+			    sels[i]), safe_str(s->arena, domain), len,
+			    DNS_NAME_MAX);
 		}
 	}
 	return 0;

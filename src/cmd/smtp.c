@@ -177,8 +177,8 @@ smtp_target(struct cmd_state *s, const char *arg, struct smtp_input *in)
 	if (colon != NULL && colon[1] != '\0' && strspn(colon + 1,
 	    "0123456789") == strlen(colon + 1) && (close != NULL ? close + 1 ==
 	    colon : strchr(arg, ':') == colon)) {
-		return run_usage(s->rc, "invalid target '%s': give the port with "
-		    "--smtp-port (mailauth smtp --smtp-port %s %.*s)",
+		return run_usage(s->rc, "invalid target '%s': give the port "
+		    "with --smtp-port (mailauth smtp --smtp-port %s %.*s)",
 		    safe_str(s->arena, arg), colon + 1, (int)(colon - arg),
 		    safe_str(s->arena, arg));
 	}

@@ -20,14 +20,15 @@ struct dns_channel {
 	ares_channel ares;
 	unsigned tcp_sockets;	/* stream sockets c-ares opened so far */
 	size_t nservers;	/* servers in use; each gets its tries */
-	char error[256];	/* why dns_channel_open() failed */
 };
+
+struct error;
 
 /* Opens ch for cfg, whose timeout_ms and tries are set; resolving a
  * server name may take until deadline_ms from now. Returns 0, or -1 with
- * ch->error set and nothing left open. */
+ * err set and nothing left open. */
 int dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
-    unsigned deadline_ms);
+    unsigned deadline_ms, struct error *err);
 void dns_channel_close(struct dns_channel *ch);
 /* Polls the channel's sockets until one is ready or c-ares' next timeout,
  * never past deadline (monotonic ms), and lets c-ares process them. */

@@ -270,8 +270,8 @@ check_cert(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 	    VERDICT_FAIL;
 	ad->days_left = (c->not_after_epoch - now) / 86400;
 	ad->expired = c->not_after_epoch < now;
-	ad->sts_valid = ad->chain_verified && ad->name_matches == VERDICT_PASS &&
-	    !ad->expired;
+	ad->sts_valid = ad->chain_verified &&
+	    ad->name_matches == VERDICT_PASS && !ad->expired;
 	if (ad->expired) {
 		finding_add(a, &ad->findings, FINDING_ERROR,
 		    "smtp-cert-expired", "renew the certificate and reload "
@@ -366,7 +366,8 @@ judge_tls(struct arena *a, struct smtp_addr *ad, const char *at)
 
 	if (s->tls_done) {
 		ad->tls = ad->chain_verified && !ad->expired &&
-		    ad->name_matches != VERDICT_FAIL ? SMTP_TLS_PASS : SMTP_TLS_FAIL;
+		    ad->name_matches != VERDICT_FAIL ? SMTP_TLS_PASS :
+		    SMTP_TLS_FAIL;
 	} else if (s->ehlo == NULL || s->ehlo->code != 250 ||
 	    (s->starttls_offered && s->stop == SMTP_STOP_TIMEOUT)) {
 		ad->tls = SMTP_TLS_UNKNOWN;

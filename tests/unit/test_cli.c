@@ -323,10 +323,11 @@ Test(cli, dig_words_families_and_brief)
 	cr_assert_str_eq(err.msg, "-4 and -6 exclude each other: give one");
 	cli_finish(&cli);
 	cr_assert_eq(parse(&cli, &err, 4, argv3), CLI_USAGE);
-	cr_assert_not_null(strstr(err.msg, "unknown option '+trace'"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "unknown option '+trace'"), "%s",
+	    err.msg);
 	cli_finish(&cli);
 	cr_assert_eq(parse(&cli, &err, 7, argv4), CLI_USAGE);
-	cr_assert_str_eq(err.msg, "--brief prints one result as text: leave out "
-	    "--json");
+	cr_assert_str_eq(err.msg, "--brief prints one result as text: leave "
+	    "out --json");
 	cli_finish(&cli);
 }

@@ -403,7 +403,8 @@ Test(zonefile, a_file_named_for_its_zone_is_placed_by_its_name)
 	fputs(text, f);
 	fclose(f);
 	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), -1);
-	cr_assert_not_null(strstr(err.msg, "no SOA record or $ORIGIN"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "no SOA record or $ORIGIN"), "%s",
+	    err.msg);
 	unlink(path);
 	rmdir(dir);
 }
