@@ -115,8 +115,12 @@ require_sending_ip(struct arena *a, struct check_result *r)
 	}
 	check_req_set(q, CHECK_UNKNOWN, "sending-ip-unknown",
 	    arena_printf(a, "%s; give --ip for the sending host", why));
-	q->fix = arena_printf(a, "give the public address your server sends "
-	    "from: mailauth check %s --ip YOUR.PUBLIC.IP", domain);
+	/* A lookup the deadline cut off gets more time first, as
+	 * everywhere else. */
+	q->fix = arena_printf(a, "%s%sgive the public address your server "
+	    "sends from: mailauth check %s --ip YOUR.PUBLIC.IP",
+	    dns_answer_retry_hint(failed) ? dns_answer_retry_hint(failed) : "",
+	    dns_answer_retry_hint(failed) ? "; or " : "", domain);
 }
 
 /* The fix of a PTR problem: the owner of the address block sets reverse

@@ -1061,6 +1061,26 @@ class CheckDeadline(unittest.TestCase):
             self.assertIn('--deadline', q['fix'])
             self.assertNotIn('DNS servers', q['fix'])
 
+    def test_sending_host_whose_mx_the_deadline_cut_off(self):
+        # The MX answer comes after the deadline: the sending host is
+        # unknown, and the fix gives more time before --ip.
+        server = FakeDNS(zone({'slow.test': {'MX': {
+            'action': 'delay', 'ms': 3000}}})).start()
+        try:
+            r = mailauth(*server.args(), '--timeout', '5', '--deadline',
+                         '1', '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+        finally:
+            server.stop()
+        doc = r.json()
+        self.assertEqual((doc['verdict'], r.code), ('unknown', 3))
+        q = next(q for q in doc['requirements'] if q['id'] == 'sending-ip')
+        self.assertEqual(q['status'], 'unknown')
+        self.assertIn("before the run's deadline", q['message'])
+        self.assertTrue(q['fix'].startswith('give the run more time with '
+                                            '--deadline'), q['fix'])
+        self.assertIn('--ip YOUR.PUBLIC.IP', q['fix'])
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
