@@ -316,8 +316,11 @@ spf_conclude(void *state)
 		}
 	}
 	code = exit_code(st);
-	/* --flatten that cannot propose a record did not do its job. */
-	if (st->flat != NULL && st->flat->refused != NULL &&
+	/* --flatten that cannot propose a record did not do its job; one
+	 * whose lookups failed cannot tell what to propose. */
+	if (st->flat != NULL && st->flat->unknown != NULL) {
+		code = EXIT_DNS;
+	} else if (st->flat != NULL && st->flat->refused != NULL &&
 	    code == EXIT_CLEAN) {
 		code = EXIT_PROBLEMS;
 	}

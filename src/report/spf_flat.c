@@ -20,10 +20,12 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
 	size_t i, width = 0;
 
 	a = arena_create();
-	if (flat->refused != NULL) {
-		fprintf(f, "\n%sflatten: refused:%s %s\n",
-		    col_red(style->color), col_reset(style->color),
-		    safe_str(a, flat->refused));
+	if (flat->refused != NULL || flat->unknown != NULL) {
+		fprintf(f, "\n%sflatten: %s:%s %s\n", flat->refused ?
+		    col_red(style->color) : col_yellow(style->color),
+		    flat->refused ? "refused" : "unknown",
+		    col_reset(style->color), safe_str(a, flat->refused ?
+		    flat->refused : flat->unknown));
 		arena_destroy(a);
 		return;
 	}
@@ -51,6 +53,10 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
 		fprintf(f, "  %s  (%s)\n", safe_str(a, flat->kept[i].term),
 		    safe_str(a, flat->kept[i].why));
 	}
+	for (i = 0; i < flat->nwarnings; i++) {
+		fprintf(f, "%swarning:%s %s\n", col_yellow(style->color),
+		    col_reset(style->color), safe_str(a, flat->warnings[i]));
+	}
 	fprintf(f, "%swarning:%s %s\n", col_yellow(style->color),
 	    col_reset(style->color), STALE_WARNING);
 	arena_destroy(a);
@@ -73,11 +79,13 @@ void
 report_spf_flat_json(cJSON *root, const struct spf_flat *flat)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "flatten");
-	cJSON *records, *kept;
+	cJSON *records, *kept, *warnings;
 	size_t i;
 
 	json_add_str(o, "refused", flat->refused);
-	if (flat->refused != NULL) {
+	json_add_str(o, "unknown", flat->unknown);
+	json_add_num(o, "lookups_before", flat->lookups_before);
+	if (flat->refused != NULL || flat->unknown != NULL) {
 		return;
 	}
 	/* The domain's own record, as before chains existed. */
@@ -97,6 +105,11 @@ report_spf_flat_json(cJSON *root, const struct spf_flat *flat)
 		cJSON_AddItemToArray(records, r);
 	}
 	json_add_num(o, "lookups", flat->lookups);
+	warnings = cJSON_AddArrayToObject(o, "warnings");
+	for (i = 0; i < flat->nwarnings; i++) {
+		cJSON_AddItemToArray(warnings,
+		    json_str(flat->warnings[i]));
+	}
 	kept = cJSON_AddArrayToObject(o, "kept");
 	for (i = 0; i < flat->nkept; i++) {
 		cJSON *k = cJSON_CreateObject();
