@@ -314,8 +314,9 @@ class SpfEvaluate(unittest.TestCase):
         self.assertEqual(r.code, 0)
         flat = doc['flatten']
         self.assertIsNone(flat['refused'])
+        # a:%{d} stays after the exists it follows.
         self.assertEqual(flat['record'],
-                         'v=spf1 ip4:192.0.2.7 exists:%{i}._spf.spf.test -all')
+                         'v=spf1 exists:%{i}._spf.spf.test ip4:192.0.2.7 -all')
         self.assertEqual(flat['kept'][0]['term'], 'exists:%{i}._spf.spf.test')
         self.assertIn('depends on the sender', flat['kept'][0]['why'])
         self.assertEqual(flat['lookups'], 1)
