@@ -103,6 +103,17 @@ struct spf_walk {
 	 * came. */
 	const struct dns_answer *failed;
 	const struct spf_node *void4_node, *void6_node;
+	/* The terms that can cost a void lookup, in evaluation order: those
+	 * whose own query was void, and those that look the sender up and
+	 * were not asked (no --ip), void for every sender they do not know
+	 * (RFC 7208 §4.6.4 counts those answers too). */
+	const struct spf_walk_term **voids;
+	size_t nvoids;
+	/* Counting the terms not asked as void: the one where a sender no
+	 * term knows passes the limit, when the answers seen alone do not;
+	 * else NULL. */
+	const struct spf_walk_term *sender_void_term;
+	const struct spf_node *sender_void_node;
 	struct finding_list findings;	/* filled by spf_lint() */
 };
 

@@ -163,6 +163,20 @@ reserved_block(const struct ip_net *net, bool documentation)
 	return NULL;
 }
 
+bool
+ip_reserved_block(size_t i, struct ip_net *block, const char **what)
+{
+	struct ip_addr addr;
+
+	if (i >= sizeof(reserved) / sizeof(reserved[0]) ||
+	    !ip_parse(reserved[i].net, &addr)) {
+		return false;
+	}
+	*block = ip_net_make(&addr, reserved[i].prefix);
+	*what = reserved[i].what;
+	return true;
+}
+
 const char *
 ip_net_reserved(const struct ip_net *net)
 {
