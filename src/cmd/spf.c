@@ -148,6 +148,12 @@ exit_code(const struct spf_state *st)
 		default: return EXIT_PROBLEMS;
 		}
 	}
+	/* A lookup that failed, a CNAME loop among them, is a DNS error
+	 * receivers answer with temperror: the walk's verdict is unknown,
+	 * as the evaluation's would be. */
+	if (spf_walk_failure(st->walk->root) != NULL) {
+		return EXIT_DNS;
+	}
 	finding_tally(&st->walk->findings, &t);
 	tally(st->walk->root, &t);
 	return run_exit_code(&t);

@@ -190,7 +190,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 		    "key there once it is", s->name, safe_str(a, ans->cname)));
 		return;
 	}
-	if (ans->cname != NULL) {
+	if (ans->cname != NULL && ans->kind != DNS_ANS_CNAME_LOOP) {
 		add(a, s, FINDING_INFO, "dkim-cname", NULL,
 		    arena_printf(a, "%s is a CNAME to %s (the key is managed "
 		    "there, often by a sending service)", s->name,

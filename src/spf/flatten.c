@@ -19,44 +19,6 @@ struct flattener {
 	const struct spf_walk_term *end_wt;	/* a redirect kept */
 };
 
-static const struct dns_answer *
-failed(const struct dns_answer *ans)
-{
-	return ans != NULL && dns_kind_is_failure(ans->kind) ? ans : NULL;
-}
-
-/* The first lookup of the evaluated tree that failed (a timeout,
- * SERVFAIL, a CNAME loop, ...), or NULL: then what the terms stand for
- * is not known. */
-static const struct dns_answer *
-first_failure(const struct spf_node *node)
-{
-	const struct dns_answer *f;
-	size_t i, k;
-
-	if (node == NULL || node->status == SPF_NODE_TEMPERROR) {
-		return node ? node->answer : NULL;
-	}
-	for (i = 0; i < node->nterms; i++) {
-		const struct spf_walk_term *wt = &node->terms[i];
-
-		if (!wt->evaluated) {
-			continue;
-		}
-		if ((f = failed(wt->a4)) || (f = failed(wt->a6)) ||
-		    (f = failed(wt->mx)) || (f = first_failure(wt->child))) {
-			return f;
-		}
-		for (k = 0; k < wt->nmx_hosts; k++) {
-			if ((f = failed(wt->mx_hosts[k].a4)) ||
-			    (f = failed(wt->mx_hosts[k].a6))) {
-				return f;
-			}
-		}
-	}
-	return NULL;
-}
-
 /* Where the published record gives permerror to every sender that
  * reaches a term, whatever the sender: flattening around it would only
  * hide it. NULL when there is no such term. */
@@ -457,7 +419,7 @@ static bool
 can_flatten(struct arena *a, struct spf_flat *out, const struct spf_walk *walk)
 {
 	const struct spf_node *root = walk->root;
-	const struct dns_answer *fail = first_failure(root);
+	const struct dns_answer *fail = spf_walk_failure(root);
 	const char *why;
 
 	if (fail != NULL) {

@@ -304,6 +304,41 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 	return node;
 }
 
+static const struct dns_answer *
+failed(const struct dns_answer *ans)
+{
+	return ans != NULL && dns_kind_is_failure(ans->kind) ? ans : NULL;
+}
+
+const struct dns_answer *
+spf_walk_failure(const struct spf_node *node)
+{
+	const struct dns_answer *f;
+	size_t i, k;
+
+	if (node == NULL || node->status == SPF_NODE_TEMPERROR) {
+		return node ? node->answer : NULL;
+	}
+	for (i = 0; i < node->nterms; i++) {
+		const struct spf_walk_term *wt = &node->terms[i];
+
+		if (!wt->evaluated) {
+			continue;
+		}
+		if ((f = failed(wt->a4)) || (f = failed(wt->a6)) ||
+		    (f = failed(wt->mx)) || (f = spf_walk_failure(wt->child))) {
+			return f;
+		}
+		for (k = 0; k < wt->nmx_hosts; k++) {
+			if ((f = failed(wt->mx_hosts[k].a4)) ||
+			    (f = failed(wt->mx_hosts[k].a6))) {
+				return f;
+			}
+		}
+	}
+	return NULL;
+}
+
 /* Counting, in evaluation order (RFC 7208 §4.6): the mechanisms left to
  * right, then redirect=. The running totals are those of a receiver
  * checking a sender that no term authorizes, the path forged mail takes. */

@@ -122,6 +122,10 @@ struct spf_walk {
  * record). Complete when walk->pending == 0. */
 struct spf_walk *spf_walk_build(struct arena *a, spf_lookup_fn lookup,
     void *lookup_ctx, const char *domain, const struct spf_macro_ctx *base);
+/* The first lookup of node's evaluated tree that failed (a timeout,
+ * SERVFAIL, a CNAME loop, ...), MX hosts' included, or NULL: then what
+ * the terms behind it stand for is not known. */
+const struct dns_answer *spf_walk_failure(const struct spf_node *node);
 /* Returns "ok", "none", "multiple", ... for the node status. */
 const char *spf_node_status_name(enum spf_node_status status);
 
