@@ -69,6 +69,9 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 		    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
 		    SPF_VOID_LIMIT, walk->records, walk->levels);
 	}
+	if (eval != NULL) {
+		brief_tally_add(&t, &eval->findings);
+	}
 	if (walk != NULL) {
 		brief_tally_add(&t, &walk->findings);
 		tally_node(&t, walk->root);

@@ -3,6 +3,7 @@
 #include "bounds.h"
 #include "report/json.h"
 #include "report/spf.h"
+#include "report/text.h"
 #include "spf/eval.h"
 #include "util/arena.h"
 #include "util/color.h"
@@ -61,6 +62,7 @@ report_spf_eval_text(FILE *f, const struct text_style *style,
 		fprintf(f, "  explanation: %s\n", safe_str(a,
 		    eval->explanation));
 	}
+	text_findings(f, style, &eval->findings);
 	arena_destroy(a);
 }
 
@@ -89,4 +91,6 @@ report_spf_eval_json(cJSON *root, const struct spf_eval_input *in,
 	json_add_num(ev, "lookups", eval->lookups);
 	json_add_num(ev, "void_lookups", eval->voids);
 	cJSON_AddItemToObject(root, "evaluation", ev);
+	json_add_findings(cJSON_GetObjectItem(root, "findings"),
+	    &eval->findings);
 }

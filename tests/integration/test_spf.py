@@ -629,12 +629,23 @@ class SpfFaults(unittest.TestCase):
         self.assertEqual((r.code, doc['result']), (0, 'pass'))
         self.assertEqual(doc['matched'][-1]['term'], 'ip4:192.0.2.1')
         self.assertEqual(doc['evaluation']['void_lookups'], 0)
+        # The verdict stands, and the loop is named.
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('1.2.0.192.in-addr.arpa -> r.2.0.192.in-addr.arpa',
+                      loop[0]['message'])
+        self.assertIn("for 'ptr' a DNS error means no match",
+                      loop[0]['message'])
         r = mailauth(*server.args(), '--json', 'spf', 'pmacro.fault.test',
                      '--ip', '192.0.2.1')
         doc = r.json()
         self.assertEqual((r.code, doc['result']), (0, 'pass'), doc['reason'])
         self.assertEqual(doc['matched'][-1]['term'],
                          'exists:%{p}.fault.test')
+        self.assertIn('spf-cname-loop', codes(doc))
+        r = mailauth(*server.args(), 'spf', 'ptr.fault.test', '--ip',
+                     '192.0.2.1')
+        self.assertIn('meets a CNAME loop', r.out)
 
     def test_closed_port(self):
         r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',
