@@ -241,7 +241,7 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 	}
 	in->ips = ips;
 	in->nips = o->nips;
-	if (run_selectors_arg(rc, o->selectors, o->nselectors) != 0) {
+	if (run_selectors_arg(rc, o->selectors, o->nselectors, domain) != 0) {
 		return EXIT_USAGE;
 	}
 	/* The lists are copied: a batch line's options live on the

@@ -220,13 +220,14 @@ run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out)
 }
 
 int
-run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n)
+run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
+    const char *domain)
 {
 	const char *why;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		why = input_selector_mistake(rc->arena, sels[i]);
+		why = input_selector_mistake(rc->arena, sels[i], domain);
 		if (why != NULL) {
 			return run_usage(rc, "invalid selector '%s': %s",
 			    safe_str(rc->arena, sels[i]), why);

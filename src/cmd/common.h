@@ -68,10 +68,11 @@ const char *run_domain_arg(struct run_ctx *rc, const char *input);
  * EXIT_USAGE with rc->error saying what to type instead. */
 int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
 
-/* Checks the DKIM selectors typed with -s. Returns 0, or EXIT_USAGE with
- * rc->error naming the first bad one and what to type instead. */
+/* Checks the DKIM selectors typed with -s for the keys of domain (NULL
+ * when none is given). Returns 0, or EXIT_USAGE with rc->error naming
+ * the first bad one and what to type instead. */
 int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
-    size_t n);
+    size_t n, const char *domain);
 
 /* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
  * errors were found, else 0. */
