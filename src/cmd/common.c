@@ -152,6 +152,7 @@ run_read_message(struct run_ctx *rc, const char *path,
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *data;
 	size_t len;
+	int read_error;
 
 	if (f == NULL) {
 		return run_usage(rc, "cannot read message '%s': %s",
@@ -159,8 +160,16 @@ run_read_message(struct run_ctx *rc, const char *path,
 	}
 	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
 	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
+	/* A directory opens, and fails only when read (EISDIR). */
+	read_error = ferror(f) ? errno : 0;
 	if (f != stdin) {
 		fclose(f);
+	}
+	if (read_error != 0) {
+		free(data);
+		return run_usage(rc, "cannot read message '%s': %s; give a "
+		    "message file, or - for standard input", safe_str(rc->arena,
+		    path), strerror(read_error));
 	}
 	if (len > DKIM_MAX_MESSAGE) {
 		free(data);

@@ -72,6 +72,9 @@ class UsageErrors(Offline):
          'give other.test as the domain, with -s k1'),
         (['check', '-s', 'k1._domainkey.other.test', 'input.test'],
          'give other.test as the domain, with -s k1'),
+        (['dkim', '--verify', TESTS], "cannot read message '%s': Is a "
+         "directory; give a message file" % TESTS),
+        (['message', TESTS], 'Is a directory'),
         (['ptr', 'input.test'], "invalid IP address 'input.test': a "
          "domain name"),
         (['ptr', '192.0.2.1:25'], 'did you mean 192.0.2.1?'),
