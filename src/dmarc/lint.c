@@ -54,18 +54,6 @@ meant_policy(const char *value)
 /* The record's text with v=DMARC1 first and, when fix_policies, each
  * invalid p=, sp= and np= replaced by the policy it likely meant (or
  * dropped: sp= and np= then default, p= becomes none). */
-/* text between quotes as a zone file writes it ("a" "b" for a record
- * over 255 octets), '"' and '\\' escaped: what is shown pastes back. */
-static const char *
-quoted(struct arena *a, const char *text)
-{
-	struct dns_bytes *strings;
-	size_t n = dns_txt_split(a, text, strlen(text), TXT_STRING_MAX,
-	    &strings);
-
-	return dns_txt_quote(a, strings, n);
-}
-
 static const char *
 record_text(struct arena *a, const struct dmarc_record *rec,
     bool fix_policies)
@@ -124,19 +112,19 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
 			    arena_printf(a, "publish it with v=DMARC1 first: "
-			    "%s", quoted(a, record_text(a,
+			    "%s", dns_txt_quote_text(a, record_text(a,
 			    dmarc_record_parse(a, s->near_miss,
 			    strlen(s->near_miss)), false))),
 			    arena_printf(a, "%s has a TXT "
 			    "record with v=DMARC1 that is not the first tag: "
 			    "receivers ignore it (RFC 9989 §4.7): %s",
-			    s->name, quoted(a, s->near_miss)));
+			    s->name, dns_txt_quote_text(a, s->near_miss)));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
 			    "start the record with exactly \"v=DMARC1\" (upper "
 			    "case DMARC1, then ';')", arena_printf(a, "%s has "
 			    "a TXT record that looks like DMARC but is not "
-			    "one: %s", s->name, quoted(a, s->near_miss)));
+			    "one: %s", s->name, dns_txt_quote_text(a, s->near_miss)));
 		}
 		if (f != NULL) {
 			f->domain = s->name;
@@ -211,7 +199,7 @@ lint_uris(struct arena *a, struct dmarc_result *r)
 		if (u->problem != NULL) {
 			f = add(a, r, FINDING_WARNING, "dmarc-report-uri",
 			    uri_fix(a, u, rua ? "rua" : "ruf"), arena_printf(a,
-			    "%s URI %s: %s", rua ? "rua" : "ruf", quoted(a, u->uri),
+			    "%s URI %s: %s", rua ? "rua" : "ruf", dns_txt_quote_text(a, u->uri),
 			    u->problem));
 		} else if (u->size != NULL) {
 			f = add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
@@ -291,7 +279,7 @@ lint_invalid_policy(struct arena *a, struct dmarc_result *r)
 
 	f = add(a, r, FINDING_ERROR, "dmarc-invalid-policy",
 	    arena_printf(a, "publish %s (each policy is none, "
-	    "quarantine or reject)", quoted(a, record_text(a, rec, true))),
+	    "quarantine or reject)", dns_txt_quote_text(a, record_text(a, rec, true))),
 	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not "
 	    "a policy (none, quarantine or reject): receivers act as if the "
 	    "record said p=none, since rua= has a valid address (RFC 9989 "

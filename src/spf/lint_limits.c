@@ -93,8 +93,9 @@ lint_voids_ipv6(struct linter *l, const char *where, const char *names,
 	    LINT_MSG(l, "%u void lookups for an IPv6 sender, over the limit "
 	    "of 2 (RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' "
 	    "finds nothing for IPv6 senders (IPv4 senders: %u void "
-	    "lookups); void lookup 3 is %s", walk->void6, names,
-	    n == 1 ? "has" : "have", walk->void4, where));
+	    "lookup%s); void lookup 3 is %s", walk->void6, names,
+	    n == 1 ? "has" : "have", walk->void4, walk->void4 == 1 ? "" : "s",
+	    where));
 	spf_lint_differs(l, NULL, NULL, "postalsys mailauth counts a name "
 	    "as void only when both its A and AAAA lookups are empty: IPv6 "
 	    "senders do not reach the void limit there");
@@ -210,9 +211,10 @@ lint_seen_voids(struct linter *l)
 	} else {
 		spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
 		    void_fix(l, t),
-		    LINT_MSG(l, "%u void lookups for an IPv4 sender and %u "
+		    LINT_MSG(l, "%u void lookup%s for an IPv4 sender and %u "
 		    "for an IPv6 one, over the limit of 2 (RFC 7208 §4.6.4): "
-		    "void lookup 3 is %s", walk->void4, walk->void6, where));
+		    "void lookup 3 is %s", walk->void4, walk->void4 == 1 ? "" :
+		    "s", walk->void6, where));
 	}
 	strbuf_finish(&names);
 }

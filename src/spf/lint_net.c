@@ -140,7 +140,7 @@ lint_literal(struct linter *l, struct spf_node *node,
 		what = LINT_MSG(l, "blocks that send no mail to other networks "
 		    "(%s)", names);
 	} else if (what != NULL) {
-		what = LINT_MSG(l, "a %s block, which sends no mail to other "
+		what = LINT_MSG(l, "the %s block, which sends no mail to other "
 		    "networks", what);
 	}
 	if (what != NULL) {

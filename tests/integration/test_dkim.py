@@ -81,6 +81,8 @@ class Keys:
             ('strict', txt('v=DKIM1; t=s; p=' + self.rsa2048[1])),
             ('tlsrpt', txt('v=DKIM1; s=tlsrpt; p=' + self.rsa2048[1])),
             ('anysvc', txt('v=DKIM1; s=tlsrpt:*; p=' + self.rsa2048[1])),
+            ('duptag', txt('v=DKIM1; k=rsa; p=' + self.rsa2048[1] +
+                           '; k=ed25519')),
         ]
         lines = ['$ORIGIN %s.' % DOMAIN, '$TTL 300',
                  '@ SOA ns.test. hostmaster.test. 1 900 900 1800 60',
@@ -396,6 +398,28 @@ class DkimAgainstKnot(unittest.TestCase):
                                         self.keys.rsa2048[0]))
         self.assertEqual(sigs[0]['result'], 'permerror')
         self.assertIsNone(sigs[0]['key_bits'])
+
+    def test_undecodable_key_in_brief(self):
+        r = mailauth(*self.knot.args(), 'dkim', '--brief', DOMAIN, '-s',
+                     'split')
+        self.assertIn('split (rsa key that cannot be decoded)', r.out)
+        self.assertNotIn('rsa 0', r.out)
+
+    def test_tag_given_twice(self):
+        r, doc, s = self.selectors(DOMAIN, '-s', 'duptag')
+        self.assertEqual(r.code, 1)
+        f = [f for f in s['duptag']['findings']
+             if f['code'] == 'dkim-syntax'][0]
+        self.assertIn('k= appears twice', f['message'])
+        self.assertIn('"v=DKIM1; k=rsa; " "p=' + self.keys.rsa2048[1][:40],
+                      f['fix'])
+        self.assertNotIn('ed25519', f['fix'])
+        text = mailauth(*self.knot.args(), 'dkim', DOMAIN, '-s', 'duptag')
+        self.assertNotIn('2048 bits', text.out)
+        self.assertIn('k= appears twice', text.out)
+        brief = mailauth(*self.knot.args(), 'dkim', '--brief', DOMAIN, '-s',
+                         'duptag')
+        self.assertNotIn('rsa 2048', brief.out)
 
     def test_forbidden_and_expired(self):
         r, doc, sigs = self.verify(sign(MESSAGE, 'rsa2048',

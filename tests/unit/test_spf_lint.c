@@ -44,7 +44,11 @@ static const char zone[] =
     "ptr:c.example ?all\"\n"
     "two TXT \"v=spf1 exists:%{i}.x.example ptr -all\"\n"
     "mixed TXT \"v=spf1 a:nx.example exists:%{i}.x.example "
-    "exists:%{i}.y.example -all\"\n";
+    "exists:%{i}.y.example -all\"\n"
+    "mapped TXT \"v=spf1 ip6:::ffff:192.0.2.0/120 -all\"\n"
+    "v4only TXT \"v=spf1 a:h1.example a:h2.example a:nx.example -all\"\n"
+    "h1 A 192.0.2.1\n"
+    "h2 A 192.0.2.2\n";
 
 static struct spf_walk *
 lint(const char *domain, const struct spf_macro_ctx *base)
@@ -104,6 +108,11 @@ Test(spf_lint, wide_blocks_that_send_no_mail_are_not_permissive)
 	/* Half private, half a public /8: neither. */
 	cr_assert_null(find(w, "spf-permissive", "ip4:10.0.0.0/7"));
 	cr_assert_null(find(w, "spf-private-range", "ip4:10.0.0.0/7"));
+	f = find(lint("mapped.example", NULL), "spf-private-range",
+	    "ip6:::ffff:192.0.2.0/120");
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "inside the IPv4-mapped "
+	    "(RFC 4291) block"), "%s", f->message);
 	w = lint("wide.example", NULL);
 	cr_assert_not_null(find(w, "spf-permissive", "ip4:0.0.0.0/5"));
 	cr_assert_not_null(find(w, "spf-permissive", "ip6:2000::/11"));
@@ -149,6 +158,18 @@ Test(spf_lint, terms_that_void_for_unknown_senders_reach_the_limit)
 	cr_assert_not_null(f);
 	cr_assert_not_null(strstr(f->fix, "remove or correct "
 	    "'a:nx.example'"), "%s", f->fix);
+}
+
+/* Names with A records and no AAAA void only for IPv6 senders; the
+ * count for IPv4 senders reads in the singular when it is one. */
+Test(spf_lint, ipv6_only_voids_count_ipv4_ones_too)
+{
+	const struct finding *f = find(lint("v4only.example", NULL),
+	    "spf-void-limit", NULL);
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(strstr(f->message, "(IPv4 senders: 1 void "
+	    "lookup)"), "%s", f->message);
 }
 
 /* With --ip the voids are this sender's: the fix still does not tell
