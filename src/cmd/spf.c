@@ -253,6 +253,9 @@ spf_brief(void *state, int code)
 
 	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
 	    st->domain, st->walk, st->input, st->eval);
+	if (st->flat != NULL) {
+		report_spf_flat_brief(st->rc->out, &st->rc->style, st->flat);
+	}
 }
 
 static int

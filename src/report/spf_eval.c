@@ -42,9 +42,8 @@ report_spf_eval_text(FILE *f, const struct text_style *style,
 	for (i = 0; i < eval->npath; i++) {
 		const struct spf_eval_step *s = &eval->path[i];
 
-		fprintf(f, "%s%s", safe_str(a, s->domain), s->term ? " " : "");
-		fprintf(f, "%s %s ", s->term ? safe_str(a, s->term) :
-		    "(no term matched)", arrow);
+		fprintf(f, "%s %s %s ", safe_str(a, s->domain), s->term ?
+		    safe_str(a, s->term) : "(no term matched)", arrow);
 	}
 	fprintf(f, "%s\n", spf_result_name(eval->result));
 	if (eval->reason != NULL) {
@@ -54,8 +53,8 @@ report_spf_eval_text(FILE *f, const struct text_style *style,
 	    "up to where it stopped", eval->lookups, SPF_LOOKUP_LIMIT,
 	    eval->voids, SPF_VOID_LIMIT);
 	if (walk != NULL) {
-		fprintf(f, "; the walk's worst case: %u/%d", walk->lookups,
-		    SPF_LOOKUP_LIMIT);
+		fprintf(f, "; the walk's worst case: %s%u/%d", walk->failed ?
+		    "at least " : "", walk->lookups, SPF_LOOKUP_LIMIT);
 	}
 	fputc('\n', f);
 	if (eval->explanation != NULL) {

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,42 @@
 	"changes its networks: re-run --flatten regularly, or keep the " \
 	"includes"
 
+/* The outcome in one line: "flatten: refused: why", "flatten: unknown:
+ * why", or "flattened: 2 records, 1 lookup instead of 5 (...)" ending
+ * with tail. Returns false when there are no records to show. */
+static bool
+print_outcome(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat, const char *tail)
+{
+	struct arena *a = arena_create();
+	bool made = flat->refused == NULL && flat->unknown == NULL;
+
+	if (!made) {
+		fprintf(f, "%sflatten: %s:%s %s\n", flat->refused ?
+		    col_red(style->color) : col_yellow(style->color),
+		    flat->refused ? "refused" : "unknown",
+		    col_reset(style->color), safe_str(a, flat->refused ?
+		    flat->refused : flat->unknown));
+	} else {
+		fprintf(f, "%sflattened%s: %zu record%s, %u lookup%s instead "
+		    "of %u (%zu network%s from %zu)%s\n",
+		    col_bold(style->color), col_reset(style->color),
+		    flat->nrecords, flat->nrecords == 1 ? "" : "s",
+		    flat->lookups, flat->lookups == 1 ? "" : "s",
+		    flat->lookups_before, flat->nets.n,
+		    flat->nets.n == 1 ? "" : "s", flat->terms_in, tail);
+	}
+	arena_destroy(a);
+	return made;
+}
+
+void
+report_spf_flat_brief(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat)
+{
+	print_outcome(f, style, flat, ": run without --brief for them");
+}
+
 void
 report_spf_flat_text(FILE *f, const struct text_style *style,
     const struct spf_flat *flat)
@@ -19,21 +56,11 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
 	struct arena *a;
 	size_t i, width = 0;
 
-	a = arena_create();
-	if (flat->refused != NULL || flat->unknown != NULL) {
-		fprintf(f, "\n%sflatten: %s:%s %s\n", flat->refused ?
-		    col_red(style->color) : col_yellow(style->color),
-		    flat->refused ? "refused" : "unknown",
-		    col_reset(style->color), safe_str(a, flat->refused ?
-		    flat->refused : flat->unknown));
-		arena_destroy(a);
+	fputc('\n', f);
+	if (!print_outcome(f, style, flat, "; publish:")) {
 		return;
 	}
-	fprintf(f, "\n%sflattened%s: %zu record%s, %u lookup%s instead of "
-	    "%u (%zu networks from %zu); publish:\n", col_bold(style->color),
-	    col_reset(style->color), flat->nrecords, flat->nrecords == 1 ?
-	    "" : "s", flat->lookups, flat->lookups == 1 ? "" : "s",
-	    flat->lookups_before, flat->nets.n, flat->terms_in);
+	a = arena_create();
 	for (i = 0; i < flat->nrecords; i++) {
 		size_t len = strlen(flat->records[i].name) + 1;
 

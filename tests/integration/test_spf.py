@@ -382,6 +382,23 @@ LOOP_ZONES = {
 }
 
 
+class SpfWording(unittest.TestCase):
+    """Counts of one read in the singular; the path reads with spaces."""
+
+    def test_one_network_and_no_term_matched(self):
+        server = FakeDNS({'zones': ['nm.test'], 'records': {
+            'nm.test': [{'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.1'}],
+            'one.nm.test': [{'type': 'TXT', 'data':
+                             'v=spf1 include:p.nm.test -all'}],
+            'p.nm.test': [{'type': 'TXT', 'data':
+                           'v=spf1 ip4:45.9.9.9 -all'}]}}).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), 'spf', 'nm.test', '--ip', '192.0.2.9')
+        self.assertIn('  nm.test (no term matched) → neutral', r.out)
+        r = mailauth(*server.args(), 'spf', 'one.nm.test', '--flatten')
+        self.assertIn('(1 network from 1)', r.out)
+
+
 class SpfCnameLoopAcrossZones(unittest.TestCase):
     """knotd answers a CNAME into another zone with the CNAME alone; the
     loop closes only when the next answer points back."""
