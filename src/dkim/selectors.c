@@ -223,6 +223,9 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	}
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, s, FINDING_ERROR, "dkim-dns-error",
+		    ans->kind == DNS_ANS_CNAME_LOOP ? "point one of the "
+		    "CNAMEs at the name that holds the key record, or publish "
+		    "the key record in place of the CNAME" :
 		    "check the domain's DNS servers",
 		    dns_answer_failure(a, ans));
 		return;

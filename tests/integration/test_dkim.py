@@ -92,6 +92,8 @@ class Keys:
         lines.append('two._domainkey TXT %s' % txt(p))
         lines.append('two._domainkey TXT "v=DKIM1; p="')
         lines.append('cname._domainkey CNAME sel._domainkey.provider.test.')
+        lines.append('lp._domainkey CNAME lp2._domainkey')
+        lines.append('lp2._domainkey CNAME lp._domainkey')
         self.zone = '\n'.join(lines) + '\n'
         self.provider = '\n'.join([
             '$ORIGIN provider.test.', '$TTL 300',
@@ -221,6 +223,20 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertEqual(r.code, 1)
         self.assertIn('dkim-none-found', [f['code'] for f in
                                           doc['findings']])
+
+    def test_cname_loop_shows_the_chain(self):
+        r, doc, s = self.selectors(DOMAIN, '-s', 'lp')
+        self.assertEqual(r.code, 3)
+        self.assertEqual(s['lp']['outcome'], 'cname-loop')
+        self.assertEqual(s['lp']['cname'], 'lp2._domainkey.dkim.test')
+        f = [f for f in s['lp']['findings']
+             if f['code'] == 'dkim-dns-error'][0]
+        self.assertIn('lp._domainkey.dkim.test -> lp2._domainkey.dkim.test'
+                      ' -> lp._domainkey.dkim.test', f['message'])
+        self.assertIn('point one of the CNAMEs', f['fix'])
+        self.assertNotIn('dkim-cname', self.codes(s['lp']))
+        text = mailauth(*self.knot.args(), 'dkim', DOMAIN, '-s', 'lp')
+        self.assertIn('CNAME → lp2._domainkey.dkim.test', text.out)
 
     def test_dangling_cname_given_selector(self):
         # A selector CNAME to a name that does not exist: Microsoft 365
