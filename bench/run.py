@@ -16,6 +16,15 @@ check_host() for an IP that no term authorizes (the full evaluation), for
 postmaster@DOMAIN.
 
 Prints a Markdown table and writes it to bench/results.md.
+
+    sudo bench/run.py --adaptive-only
+
+runs only the adaptive batch section: --batch over the 10,000 domains
+against a server with the operating system's ordinary socket buffers, a
+server that loses 5% of the questions at random, and Debian's unbound
+with a cold cache forwarding to the first; the default settings (median
+of three runs) against --no-adapt at 64, 128, 256 and 512, after a
+warm-up pass.
 """
 import argparse
 import json
@@ -42,11 +51,12 @@ RUNS = 5
 
 
 class Server:
-    def __init__(self, latency):
+    def __init__(self, latency, config=None):
         self.stats = tempfile.mktemp(prefix='bench-stats-')
         self.proc = subprocess.Popen(
             ['/usr/bin/python3', FAKEDNS, '--address', SERVER, '--port',
-             '53', '--config', os.path.join(FIXTURES, 'bench.json'),
+             '53', '--config', config or os.path.join(FIXTURES,
+                                                       'bench.json'),
              '--delay-ms', str(latency), '--stats', self.stats],
             stdout=subprocess.PIPE, text=True)
         if not self.proc.stdout.readline().strip():
@@ -250,6 +260,154 @@ def startup(args):
     return mean * 1000
 
 
+# -- adaptive batch -------------------------------------------------------
+
+ADAPTIVE_LATENCY = 30
+FIXED = (64, 128, 256, 512)
+UNBOUND_PORT = 5300
+
+
+def loaded_config(load):
+    """bench.json with a "load" key (tests/fakedns.py)."""
+    with open(os.path.join(FIXTURES, 'bench.json')) as f:
+        cfg = json.load(f)
+    cfg['load'] = load
+    path = os.path.join(tempfile.gettempdir(), 'bench-load.json')
+    with open(path, 'w') as f:
+        json.dump(cfg, f)
+    return path
+
+
+class Unbound:
+    """Debian's unbound on SERVER:UNBOUND_PORT forwarding bench. to the
+    fixture server; a new one has a cold cache."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='bench-unbound-')
+        conf = os.path.join(self.dir, 'unbound.conf')
+        with open(conf, 'w') as f:
+            f.write('\n'.join([
+                'server:', '    interface: %s' % SERVER,
+                '    port: %d' % UNBOUND_PORT, '    do-ip6: no',
+                '    access-control: 127.0.0.0/8 allow',
+                '    do-not-query-localhost: no', '    username: ""',
+                '    chroot: ""', '    directory: "%s"' % self.dir,
+                '    pidfile: "%s/pid"' % self.dir, '    use-syslog: no',
+                '    logfile: ""', '    verbosity: 0',
+                '    num-threads: 1', '    module-config: "iterator"',
+                '    qname-minimisation: no',
+                'remote-control:', '    control-enable: no',
+                'forward-zone:', '    name: "bench"',
+                '    forward-addr: %s@53' % SERVER, '']))
+        self.proc = subprocess.Popen(['unbound', '-d', '-c', conf],
+                                     stderr=subprocess.DEVNULL)
+        import dns.message
+        import dns.query
+        for _ in range(100):
+            try:
+                q = dns.message.make_query('esp0.bench', 'TXT')
+                if dns.query.udp(q, SERVER, port=UNBOUND_PORT,
+                                 timeout=0.2).answer:
+                    break
+            except Exception:
+                time.sleep(0.1)
+        else:
+            raise SystemExit('unbound did not start')
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def batch_run(args, port, extra):
+    """(lines per second, lines lost, retries, window range) of one run
+    over the 10,000 domains; a line is lost when it is missing, carries
+    an error or a DNS failure kept it from a verdict (exit_code 3)."""
+    mass = os.path.join(FIXTURES, 'mass.txt')
+    with open(mass) as f:
+        total = len(f.read().split())
+    start = time.monotonic()
+    proc = subprocess.run([args.mailauth, '@' + SERVER, '-p', str(port),
+                           '--batch', mass] + extra + ['spf'],
+                          capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    good = 0
+    for line in proc.stdout.splitlines():
+        d = json.loads(line)
+        good += d['error'] is None and d['exit_code'] != 3
+    summary = proc.stderr.strip().splitlines()[-1]
+    retries = int(summary.split(' retries')[0].rsplit(' ', 1)[1])
+    window = summary.split('window ')[1].split(';')[0]
+    return total / elapsed, total - good, retries, window
+
+
+def adaptive_server(args, name):
+    """Every run against one server: a warm-up pass, the default three
+    times, --no-adapt at each fixed window. The fixture server is warmed
+    once and kept; unbound starts cold for every run."""
+    load = {'ordinary': {'ordinary_buffers': True},
+            'lossy': {'drop': 0.05},
+            'unbound': {'ordinary_buffers': True}}[name]
+    server = Server(ADAPTIVE_LATENCY, loaded_config(load))
+    port = UNBOUND_PORT if name == 'unbound' else 53
+
+    def one(extra):
+        resolver = Unbound() if name == 'unbound' else None
+        try:
+            return batch_run(args, port, extra)
+        finally:
+            if resolver:
+                resolver.stop()
+
+    one([])
+    rows = []
+    default = [one([]) for _ in range(3)]
+    default.sort(key=lambda r: r[0])
+    rows.append(('default (median of 3)',) + default[1])
+    for c in FIXED:
+        rows.append(('--no-adapt --concurrency %d' % c,) +
+                    one(['--no-adapt', '--concurrency', str(c)]))
+    stats = server.stop()
+    return rows, default, stats
+
+
+def adaptive(args):
+    out = ['## Adaptive batch (10,000 domains, %d ms per answer)' %
+           ADAPTIVE_LATENCY, '']
+    results = {}
+    for name in ('ordinary', 'lossy', 'unbound'):
+        rows, default, stats = adaptive_server(args, name)
+        results[name] = (rows, default)
+        out += ['### %s' % {'ordinary': 'Ordinary socket buffers',
+                            'lossy': '5% of questions lost at random',
+                            'unbound': 'unbound, cold cache, forwarding to '
+                                       'the ordinary server'}[name], '',
+                '| settings | lines/s | lines lost | retries | window |',
+                '|---|---|---|---|---|']
+        for row in rows:
+            out.append('| %s | %.0f | %d | %d | %s |' % row)
+        out += ['', 'server: %d questions, %d dropped, %d refused, %d in '
+                'flight at most' % (stats['queries'], stats['dropped'],
+                                    stats['refused'],
+                                    stats['max_in_flight']), '']
+    out += ['### Against the targets', '',
+            '| server | default | best fixed | share | lost |',
+            '|---|---|---|---|---|']
+    for name in ('ordinary', 'unbound'):
+        rows, default = results[name]
+        best = max(rows[1:], key=lambda r: r[1])
+        out.append('| %s | %.0f lines/s | %.0f lines/s (%s) | %.0f%% | %d '
+                   '|' % (name, rows[0][1], best[1], best[0],
+                          100 * rows[0][1] / best[1], rows[0][2]))
+    lossy = results['lossy'][0][0]
+    plain = results['ordinary'][0][0]
+    out.append('| lossy | %.0f lines/s | (default, ordinary server: %.0f) '
+               '| %.0f%% | %d |' % (lossy[1], plain[1],
+                                   100 * lossy[1] / plain[1], lossy[2]))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--mailauth', default=os.path.join(ROOT, 'build',
@@ -259,10 +417,18 @@ def main():
     ap.add_argument('--latency', default='0,30')
     ap.add_argument('--lines', type=int, default=1000,
                     help='domains for the peers\' batch runs')
+    ap.add_argument('--adaptive-only', action='store_true',
+                    help='only the adaptive batch section')
     args = ap.parse_args()
     subprocess.run(['/usr/bin/python3', os.path.join(HERE,
                                                      'make_fixtures.py')],
                    check=True, stdout=subprocess.DEVNULL)
+    if args.adaptive_only:
+        text = '\n'.join(adaptive(args)) + '\n'
+        print(text)
+        with open(os.path.join(HERE, 'results.md'), 'w') as f:
+            f.write(text)
+        return 0
     tools = peers(args)
     out = ['## One domain (median of %d runs)' % RUNS, '',
            '| latency | fixture | tool | wall ms | queries | max in flight |',
@@ -287,6 +453,7 @@ def main():
             mem['100,000 lines'],
             '- `mailauth --version`: %.2f ms (hyperfine mean of 300)' %
             startup(args), '']
+    out += adaptive(args)
     text = '\n'.join(out)
     print(text)
     with open(os.path.join(HERE, 'results.md'), 'w') as f:

@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 apt-get update
 apt-get install -y python3-spf spfquery libmail-spf-perl python3-dnslib \
-	python3-dnspython util-linux time hyperfine
+	python3-dnspython util-linux time hyperfine unbound
 # A machine that already has Node.js (NodeSource's package bundles npm and
 # conflicts with Debian's npm) keeps it; otherwise Debian's.
 command -v npm >/dev/null 2>&1 || apt-get install -y nodejs npm

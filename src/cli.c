@@ -28,6 +28,9 @@ enum global_key {
 	OPT_CONCURRENCY,
 	OPT_UNORDERED,
 	OPT_SHARD,
+	OPT_NO_ADAPT,
+	OPT_QPS,
+	OPT_RESUME,
 	OPT_BRIEF,
 };
 
@@ -48,6 +51,9 @@ static const struct option global_options[] = {
 	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
 	{ "unordered", no_argument, NULL, OPT_UNORDERED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "no-adapt", no_argument, NULL, OPT_NO_ADAPT },
+	{ "qps", required_argument, NULL, OPT_QPS },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "brief", no_argument, NULL, OPT_BRIEF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -338,6 +344,15 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 		if (parse_shard(arg, g) != 0) {
 			snprintf(err, errlen, "invalid shard '%s': expected K/N "
 			    "with 1 <= K <= N", arg);
+			return -1;
+		}
+		break;
+	case OPT_NO_ADAPT: g->no_adapt = true; break;
+	case OPT_RESUME: g->resume = arg; break;
+	case OPT_QPS:
+		if (parse_uint(arg, 1, BATCH_MAX_QPS, &g->qps) != 0) {
+			snprintf(err, errlen, "invalid qps '%s': expected a "
+			    "number from 1 to %d", arg, BATCH_MAX_QPS);
 			return -1;
 		}
 		break;

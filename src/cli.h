@@ -32,6 +32,10 @@ struct global_opts {
 	bool unordered;		/* --unordered */
 	unsigned shard_index;	/* --shard K/N: K (1-based) */
 	unsigned shard_count;	/* N, 0 when not sharding */
+	bool no_adapt;		/* --no-adapt: the window stays at
+				 * --concurrency */
+	unsigned qps;		/* --qps: queries per second, 0: no cap */
+	const char *resume;	/* --resume FILE, or NULL */
 };
 
 struct cli {

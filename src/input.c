@@ -108,6 +108,9 @@ input_domain_mistake(struct arena *a, const char *s)
 		return suggest(a, "blanks around it", s + lead,
 		    len - lead - trail, "");
 	}
+	if (s[0] == '-') {
+		return "it looks like an option; give a domain name";
+	}
 	if (strstr(s, "://") != NULL) {
 		return url_mistake(a, s);
 	}
@@ -200,6 +203,64 @@ input_ip_hint(struct arena *a, const char *s)
 	}
 	return "give an IPv4 or IPv6 address, such as 192.0.2.1 or "
 	    "2001:db8::1";
+}
+
+const char *
+input_sender_mistake(struct arena *a, const char *s)
+{
+	const char *addr = input_sender(a, s), *at = strrchr(addr, '@');
+	const char *open = strchr(s, '<'), *close = strrchr(s, '>'), *why;
+
+	if (addr[0] == '\0') {
+		return NULL;	/* the null sender */
+	}
+	if (open != NULL && close != NULL && open < close && addr == s) {
+		/* "Bob <b@x.org>": a From field, not a MAIL FROM. */
+		const char *inner = arena_memdup(a, open + 1,
+		    (size_t)(close - open - 1));
+
+		return input_sender_mistake(a, inner) == NULL && *inner ?
+		    arena_printf(a, "a display name with the address; did you "
+		    "mean %s?", safe_str(a, inner)) : "give the address alone, "
+		    "such as bounces@example.com";
+	}
+	if (at == NULL) {
+		return arena_printf(a, "no '@'; give a whole address, such as "
+		    "%s@example.com (or '<>' for the null sender)",
+		    safe_str(a, addr));
+	}
+	if (memchr(addr, '@', (size_t)(at - addr)) != NULL) {
+		return "more than one '@'; give one address, such as "
+		    "bounces@example.com";
+	}
+	/* "@example.com" has no local-part: RFC 7208 §4.3 reads it as
+	 * postmaster@example.com; a local-part may hold blanks when
+	 * quoted (RFC 5321 §4.1.2), so only the domain is held to a
+	 * name's shape. */
+	if (at[1] == '\0') {
+		return arena_printf(a, "no domain after the '@'; give a whole "
+		    "address, such as %sexample.com", safe_str(a, addr));
+	}
+	/* An address literal (RFC 5321 §4.1.3) or an odd but typeable
+	 * domain is judged by the check (RFC 7208 §4.3: SPF "none"); only
+	 * what cannot have been meant is refused. */
+	if (at[1] != '[' && (why = input_domain_mistake(a, at + 1)) != NULL) {
+		return arena_printf(a, "after the '@': %s", why);
+	}
+	return NULL;
+}
+
+const char *
+input_helo_mistake(const char *s)
+{
+	/* Whatever a client says is judged (a finding), even "localhost" or
+	 * an odd string (RFC 7208 §2.3 tests take any); only nothing at all
+	 * cannot have been meant. */
+	if (s[0] == '\0') {
+		return "empty; give the name the server says in HELO/EHLO, such "
+		    "as mail.example.com";
+	}
+	return NULL;
 }
 
 const char *

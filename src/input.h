@@ -26,6 +26,18 @@ const char *input_ip_hint(struct arena *a, const char *s);
  * sender "". */
 const char *input_sender(struct arena *a, const char *s);
 
+/* Returns NULL when s, given as a MAIL FROM address (--sender), can be
+ * one: [local-part]@domain, the domain without the characters no name
+ * has (an address literal allowed), or the null sender ("" or "<>"),
+ * angle brackets around the whole allowed; else what is wrong and what
+ * to type instead ("Bob <b@x.org>": "did you mean b@x.org?"; no '@',
+ * nothing after it, two of them). */
+const char *input_sender_mistake(struct arena *a, const char *s);
+/* Returns NULL when s can be given as a HELO name: anything but nothing
+ * (localhost, an address or an odd string are findings, not usage
+ * errors); else why. */
+const char *input_helo_mistake(const char *s);
+
 /* @SERVER as kdig reads it: ADDR, ADDR#PORT, ADDR@PORT, IPv4:PORT (or
  * NAME:PORT: one colon), [IPv6] or [IPv6]:PORT. Returns true with *host
  * (heap: free() it) and *port (0 when none was given); false with err

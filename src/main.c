@@ -37,9 +37,11 @@ static const char global_help[] =
     "  -4, -6                  talk to the server over IPv4 (IPv6) only\n"
     "      --tcp               use TCP for every query\n"
     "      --timeout SECONDS   wait per try (default 5)\n"
-    "      --tries N           tries per server (default 1)\n"
+    "      --tries N           tries per server (default 1); in a batch,\n"
+    "                          per question (default 7)\n"
     "      --deadline SECONDS  bound on the whole run (default: timeout\n"
-    "                          x tries x servers)\n"
+    "                          x tries x servers, at least 20), or on each\n"
+    "                          line of a batch (default: timeout x tries)\n"
     "      --zone FILE         answer from this RFC 1035 zone file before\n"
     "                          the network (repeatable)\n"
     "      --trace             show every DNS question and its answer on\n"
@@ -52,12 +54,18 @@ static const char global_help[] =
     "      --ascii             plain ASCII tree glyphs\n"
     "      --batch FILE        one input per line (\"-\": stdin), results\n"
     "                          as NDJSON in input order\n"
-    "      --concurrency N     queries in flight in a batch (default 512)\n"
+    "      --concurrency N     most queries in flight in a batch (default\n"
+    "                          512); the batch adapts below it\n"
+    "      --no-adapt          hold a batch at --concurrency in flight\n"
+    "      --qps N             at most N queries per second\n"
     "      --unordered         print batch results as they finish\n"
     "      --shard K/N         only the lines of shard K of N\n"
+    "      --resume FILE       continue the batch whose output is FILE:\n"
+    "                          skip its answered lines, append the rest\n"
     "  -h, --help              show help (for a command: mailauth CMD -h)\n"
-    "  -V, --version           show the version\n"
-    "\n"
+    "  -V, --version           show the version\n";
+
+static const char exit_help[] =
     "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
     "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
     "from a verdict.\n";
@@ -68,8 +76,9 @@ print_help(FILE *f, const struct command *cmd)
 	size_t i;
 
 	if (cmd != NULL) {
-		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s",
-		    cmd->usage, cmd->summary, cmd->help, global_help);
+		fprintf(f, "usage: mailauth %s\n\n%s\n\nOptions:\n%s\n%s\n%s",
+		    cmd->usage, cmd->summary, cmd->help, global_help,
+		    cmd->exits ? cmd->exits : exit_help);
 		return;
 	}
 	fprintf(f, "usage: mailauth [OPTIONS] COMMAND [ARGS]\n\n"
@@ -78,7 +87,7 @@ print_help(FILE *f, const struct command *cmd)
 		fprintf(f, "  %-8s %s\n", commands[i]->name,
 		    commands[i]->summary);
 	}
-	fprintf(f, "\n%s", global_help);
+	fprintf(f, "\n%s\n%s", global_help, exit_help);
 }
 
 /* What loading --zone files noticed without failing. */
@@ -154,7 +163,10 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	print_zone_notes(&rc);
-	if (cli.g.batch != NULL && cli.argc > 0) {
+	if (cli.g.batch == NULL && cli.g.resume != NULL) {
+		code = run_usage(&rc, "--resume continues a batch; add --batch "
+		    "FILE");
+	} else if (cli.g.batch != NULL && cli.argc > 0) {
 		code = run_usage(&rc, "--batch reads its inputs from the file; "
 		    "unexpected argument '%s'", cli.argv[0]);
 	} else if (cli.g.batch != NULL) {

@@ -22,6 +22,7 @@ on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}};
                           {"type": "MX", "data": [10, "mx.example.test"]},
                           {"type": "TXT", "data": {"hex": "00ff"}}, ...]},
      "behaviors": {"name": {"TXT" or "*": {"action": ACTION, ...}}},
+     "load": {LOAD...},
      "tcp_close": true or "reset"}      close each TCP connection after
                                         its first answer, as RFC 7766
                                         lets a server do (clients ask
@@ -42,6 +43,17 @@ on SIGTERM, a summary line {"summary": {"queries": N, "max_in_flight": M}};
   (TC over UDP; over TCP one byte every "ms"), tcp_stall (TC over UDP;
   TCP never answers), tcp_tc (TC over TCP too), oversized_tcp (a
   length prefix larger than what follows).
+
+LOAD: what the server does to any question, as overloaded or lossy
+servers do (each key optional): "drop": SHARE (that share of UDP
+queries, at random, is never answered); "queue": N (a UDP query arriving
+while N are held is dropped: a full socket buffer or query limit);
+"servfail_over": N (a query arriving while N are held is answered
+SERVFAIL at once: a resolver out of recursion slots); "rate": R (answers
+per second; the excess is answered REFUSED at once: a rate limit);
+"ordinary_buffers": true (the operating system's default socket buffers
+instead of widened ones). The summary then also counts "dropped" and
+"refused".
 
 --spf-suite FILE.yml --scenario N serves scenario N (0-based, counting the
 YAML documents that have tests) as ../shared/suites/FORMAT.md says: the
@@ -106,6 +118,7 @@ class Zone:
         self.apexes = []            # keys; [] with suite mode: everything
         self.timeouts = {}          # key -> set of types still answered
         self.behaviors = {}         # (key, type name or '*') -> dict
+        self.load = {}              # LOAD, see the module's docstring
         self.tcp_close = False      # one answer per TCP connection
 
     def add(self, name, qtype, rdata):
@@ -172,6 +185,7 @@ def load_config(path):
         zone.touch(name)
         for tname, behavior in per_type.items():
             zone.behaviors[(label_key(name), tname.upper())] = behavior
+    zone.load = cfg.get('load', {})
     return zone
 
 
@@ -222,6 +236,10 @@ class Server:
         self.queries = 0
         self.in_flight = 0
         self.max_in_flight = 0
+        self.dropped = 0
+        self.refused = 0
+        self.tokens = 0.0
+        self.refilled = time.monotonic()
         # Replies of the plain behavior by query bytes past the ID: a
         # benchmark asks the same questions again and again, and dnslib
         # takes longer to parse and pack than the tools under test.
@@ -294,12 +312,34 @@ class Server:
             data = reply.pack()
         return data
 
+    def overload(self, udp):
+        """What the load does to a query arriving now: None (it is
+        answered), 'drop', or the rcode to answer at once."""
+        load = self.zone.load
+        if udp and random.random() < load.get('drop', 0):
+            return 'drop'
+        if udp and self.in_flight >= load.get('queue', float('inf')):
+            return 'drop'
+        if self.in_flight >= load.get('servfail_over', float('inf')):
+            return RCODE.SERVFAIL
+        if 'rate' in load:
+            now = time.monotonic()
+            rate = load['rate']
+            self.tokens = min(max(1.0, rate / 50),
+                              self.tokens + (now - self.refilled) * rate)
+            self.refilled = now
+            if self.tokens < 1:
+                return RCODE.REFUSED
+            self.tokens -= 1
+        return None
+
     async def handle(self, data, udp):
         """Returns the bytes to send back, or None."""
         key = (udp, data[2:])
         cached = None if self.log else self.replies.get(key)
         request = None
-        if cached is None:
+        fate = self.overload(udp) if self.zone.load else None
+        if cached is None or fate is not None:
             try:
                 request = DNSRecord.parse(data)
             except Exception:
@@ -314,7 +354,18 @@ class Server:
                     'type': str(QTYPE.get(request.q.qtype,
                                           request.q.qtype)),
                     'transport': 'udp' if udp else 'tcp',
+                    'id': request.header.id,
+                    'load': fate if fate is None or fate == 'drop'
+                    else RCODE.get(fate),
                     'time': time.time()}) + '\n')
+            if fate == 'drop':
+                self.dropped += 1
+                return None
+            if fate is not None:
+                self.refused += 1
+                reply = request.reply()
+                reply.header.rcode = fate
+                return self.finish(request, reply, udp)
             if self.delay:
                 await asyncio.sleep(self.delay)
             if cached is not None:
@@ -333,15 +384,14 @@ class Server:
         return await handler(self, request, udp, behavior)
 
     def summary(self):
+        line = json.dumps({'summary': {
+            'queries': self.queries, 'max_in_flight': self.max_in_flight,
+            'dropped': self.dropped, 'refused': self.refused}}) + '\n'
         if self.stats_path:
             with open(self.stats_path, 'w') as f:
-                f.write(json.dumps({'summary': {
-                    'queries': self.queries,
-                    'max_in_flight': self.max_in_flight}}) + '\n')
+                f.write(line)
         if self.log:
-            self.log.write(json.dumps({'summary': {
-                'queries': self.queries,
-                'max_in_flight': self.max_in_flight}}) + '\n')
+            self.log.write(line)
             self.log.close()
             self.log = None
 
@@ -607,7 +657,8 @@ async def serve(server, address, port, port_file):
     port = port or free_port()
     transport, _ = await loop.create_datagram_endpoint(
         lambda: UDPProtocol(server), local_addr=(address, port))
-    widen_buffers(transport.get_extra_info('socket'))
+    if not server.zone.load.get('ordinary_buffers'):
+        widen_buffers(transport.get_extra_info('socket'))
     tcp = await asyncio.start_server(
         lambda r, w: tcp_client(server, r, w), address, port)
     print(port, flush=True)

@@ -178,6 +178,60 @@ class StatsMode(unittest.TestCase):
             self.assertEqual(json.load(f)['summary']['queries'], 6)
 
 
+class LoadMode(unittest.TestCase):
+    """The "load" key: what overloaded or lossy servers do."""
+
+    def burst(self, load, n, delay_ms=300):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, 'c.json')
+        with open(path, 'w') as f:
+            json.dump(dict(CONFIG, load=load), f)
+        proc, port = start('--config', path, '--delay-ms', str(delay_ms),
+                           '--stats', os.path.join(d, 'stats'))
+        import socket
+        socks, rcodes = [], []
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.sendto(dns.message.make_query('ok.fault.test',
+                                            'TXT').to_wire(),
+                     ('127.0.0.1', port))
+            socks.append(s)
+        deadline = time.monotonic() + delay_ms / 1000 + 0.5
+        for s in socks:
+            s.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                rcodes.append(dns.message.from_wire(s.recv(512)).rcode())
+            except OSError:
+                rcodes.append(None)
+            s.close()
+        stop(proc)
+        with open(os.path.join(d, 'stats')) as f:
+            return rcodes, json.load(f)['summary']
+
+    def test_a_queue_drops_what_exceeds_it(self):
+        rcodes, stats = self.burst({'queue': 3}, 8)
+        self.assertEqual(rcodes.count(dns.rcode.NOERROR), 3)
+        self.assertEqual(rcodes.count(None), 5)
+        self.assertEqual(stats['dropped'], 5)
+
+    def test_servfail_over_a_load(self):
+        rcodes, stats = self.burst({'servfail_over': 3}, 8)
+        self.assertEqual(rcodes.count(dns.rcode.NOERROR), 3)
+        self.assertEqual(rcodes.count(dns.rcode.SERVFAIL), 5)
+        self.assertEqual(stats['refused'], 5)
+
+    def test_a_rate_limit_refuses_the_excess(self):
+        rcodes, stats = self.burst({'rate': 5}, 10, delay_ms=0)
+        self.assertGreaterEqual(rcodes.count(dns.rcode.REFUSED), 8)
+        self.assertEqual(rcodes.count(None), 0)
+
+    def test_random_drops(self):
+        rcodes, stats = self.burst({'drop': 1.0}, 3, delay_ms=0)
+        self.assertEqual(rcodes, [None] * 3)
+        rcodes, stats = self.burst({'drop': 0.0}, 3, delay_ms=0)
+        self.assertEqual(rcodes, [dns.rcode.NOERROR] * 3)
+
+
 class SuiteMode(unittest.TestCase):
     def test_record_lookup_scenario(self):
         proc, port = start('--spf-suite', SUITE, '--scenario', '1')

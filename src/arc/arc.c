@@ -58,7 +58,9 @@ kind(const char *name)
 	return strcasecmp(name, "ARC-Seal") == 0 ? KIND_AS : KIND_OTHER;
 }
 
-/* RFC 8617 §4.2.1: i= is 1 to 50. 0 when the field has no valid one. */
+/* The i= of a field (RFC 8617 §4.2.1: 1 to 50; a larger one is read, so
+ * that §5.2 step 1 can say how many Sets there are); 0 when the field has
+ * no valid one. */
 static unsigned
 instance_of(struct arena *a, const struct dkim_header *h, enum arc_kind k,
     struct authres *aar)
@@ -69,19 +71,19 @@ instance_of(struct arena *a, const struct dkim_header *h, enum arc_kind k,
 
 	if (k == KIND_AAR) {
 		authres_parse(a, rfc5322_unfold(a, h), true, aar);
-		return aar->instance >= 1 && aar->instance <= ARC_MAX_INSTANCES ?
-		    (unsigned)aar->instance : 0;
+		return aar->instance >= 1 && aar->instance <= ARC_MAX_INSTANCE_READ
+		    ? (unsigned)aar->instance : 0;
 	}
 	taglist_parse(a, h->value, h->rawlen - (size_t)(h->value - h->raw),
 	    &tl);
 	t = taglist_find(&tl, "i");
 	v = t ? t->value : "";
-	if (v[0] < '1' || v[0] > '9' || strlen(v) > 2 ||
-	    (v[1] != '\0' && !isdigit((unsigned char)v[1])) ||
-	    atoi(v) > ARC_MAX_INSTANCES) {
+	if (v[0] < '1' || v[0] > '9' || strlen(v) > 9 ||
+	    strspn(v, "0123456789") != strlen(v) ||
+	    atol(v) > ARC_MAX_INSTANCE_READ) {
 		return 0;
 	}
-	return (unsigned)atoi(v);
+	return (unsigned)atol(v);
 }
 
 /* §5.2 step 1: every ARC field, by instance. False (chain fail) for a
@@ -104,13 +106,16 @@ collect(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 		n = instance_of(a, &m->headers[i], k, &aar);
 		if (n == 0) {
 			stop(r, ARC_CHAIN_FAIL, arena_printf(a, "an %s field has "
-			    "no i= from 1 to %d (RFC 8617 §4.2.1)",
-			    m->headers[i].name, ARC_MAX_INSTANCES));
+			    "no valid i= (RFC 8617 §4.2.1)",
+			    m->headers[i].name));
+			continue;
+		}
+		r->n = n > r->n ? n : r->n;
+		if (n > ARC_MAX_INSTANCES) {
 			continue;
 		}
 		set = &r->sets[n - 1];
 		set->instance = n;
-		r->n = n > r->n ? n : r->n;
 		if (k == KIND_AAR && set->naar++ == 0) {
 			set->aar_header = &m->headers[i];
 			set->aar = aar;
@@ -120,6 +125,12 @@ collect(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 			set->seal.header = &m->headers[i];
 		}
 	}
+	if (r->n > ARC_MAX_INSTANCES) {
+		stop(r, ARC_CHAIN_FAIL, arena_printf(a, "the message carries %u "
+		    "ARC Sets (its highest i=): more than the %d RFC 8617 §5.2 "
+		    "step 1 allows", r->n, ARC_MAX_INSTANCES));
+	}
+	r->nsets = r->n <= ARC_MAX_INSTANCES ? r->n : 0;
 	return r->chain != ARC_CHAIN_FAIL;
 }
 
@@ -167,6 +178,7 @@ validate(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 {
 	struct arc_set *last = &r->sets[r->n - 1];
 	unsigned k;
+	int oldest;
 
 	arc_verify_ams(a, &last->ams, m);
 	if (last->ams.check != ARC_CHECK_PASS) {
@@ -176,15 +188,16 @@ validate(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 		    last->ams.reason));
 		return;
 	}
-	/* Step 5: the oldest instance whose AMS still validates. */
-	r->oldest_pass = 0;
+	/* Step 5: the oldest instance whose AMS still validates; it is
+	 * defined only for a chain that passes. */
+	oldest = 0;
 	for (k = r->n - 1; k >= 1; k--) {
 		struct arc_set *s = &r->sets[k - 1];
 
 		arc_verify_ams(a, &s->ams, m);
 		if (s->ams.check != ARC_CHECK_PASS) {
-			r->oldest_pass = s->ams.check == ARC_CHECK_FAIL ?
-			    (int)k + 1 : -1;
+			oldest = s->ams.check == ARC_CHECK_FAIL ? (int)k + 1 :
+			    -1;
 			break;
 		}
 	}
@@ -201,6 +214,7 @@ validate(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 		}
 	}
 	r->chain = ARC_CHAIN_PASS;
+	r->oldest_pass = oldest;
 }
 
 struct arc_result *

@@ -62,8 +62,12 @@ struct arc_result {
 	enum arc_chain chain;
 	const char *reason;	/* why it is not pass, or NULL */
 	struct arc_set *sets;	/* sets[k] is instance k + 1 */
-	unsigned n;		/* the highest instance seen (N) */
-	int oldest_pass;	/* §5.2 step 5; -1 when not determined */
+	unsigned n;		/* the highest instance seen (N), even past
+				 * the 50 allowed */
+	unsigned nsets;		/* the entries of sets: n, or 0 when n is
+				 * over the limit */
+	int oldest_pass;	/* §5.2 step 5, on a chain that passes; -1
+				 * otherwise */
 	size_t pending;
 };
 

@@ -1,13 +1,15 @@
 /* The checklist's authentication requirements: SPF for the sending IPs
- * (RFC 7208), DKIM (RFC 6376, RFC 8301), DMARC and alignment (RFC 9989),
- * each with the record that fixes it, computed from what check saw. */
+ * (RFC 7208), with the record that fixes it, computed from what check
+ * saw, and Google's rule for all senders (SPF or DKIM); dkim.c adds DKIM,
+ * dmarc.c DMARC and alignment. */
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bounds.h"
 #include "check/fix.h"
 #include "check/req.h"
-#include "dmarc/align.h"
 #include "dns/name.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
 #include "util/strbuf.h"
@@ -15,14 +17,8 @@
 /* The answers Gmail gives a sender that fails each requirement (Google's
  * sender guidelines; 4.7.40/5.7.40 is its newer code for no DMARC). */
 static const char *const codes_spf[] = { "4.7.27", "5.7.27", NULL };
-static const char *const codes_dkim[] = { "4.7.30", "5.7.30", NULL };
-static const char *const codes_dmarc[] = { "4.7.31", "4.7.40", "5.7.40",
-    NULL };
-static const char *const codes_alignment[] = { "4.7.32", NULL };
 static const char *const codes_auth[] = { "5.7.26", "550-5.7.1", NULL };
 
-/* A placeholder in a DKIM key record: only the signer has the key. */
-#define DKIM_RECORD "v=DKIM1; k=rsa; p=PUBLIC-KEY-IN-BASE64"
 
 /* The fix of the first error finding of the walk with code (NULL: any). */
 static const char *
@@ -53,34 +49,50 @@ walk_fix(const struct spf_node *n, const struct finding_list *top,
 
 /* The term that authorizes ip: "mx" when an MX host of the domain has it,
  * "a" when it is the domain's own address -- both keep working when the
- * address changes -- else ip4: or ip6:. *why says which. */
+ * address changes -- else ip4: or ip6:. A term that queries DNS is only
+ * chosen while the record, with lookups counted (exact: all of them),
+ * has room for one more (RFC 7208 §4.6.4: lookup 11 is a permerror):
+ * else the literal costs nothing. *why says which and why. */
 static const char *
 spf_term_for(struct arena *a, const struct check_result *r,
-    const struct ip_addr *ip, const char **why)
+    const struct ip_addr *ip, unsigned lookups, bool exact, const char **why)
 {
 	const char *addr = check_ip_text(a, ip);
+	const char *literal = arena_printf(a, "%s:%s", ip->family == AF_INET ?
+	    "ip4" : "ip6", addr);
+	const char *term = NULL, *through = NULL;
 	size_t i;
 
 	for (i = 0; i < r->nmx && dns_name_equal(r->sender_domain,
-	    r->in->domain); i++) {
+	    r->in->domain) && term == NULL; i++) {
 		if (dns_answer_has_addr(ip->family == AF_INET ?
 		    r->mxhosts[i].a4 : r->mxhosts[i].a6, ip)) {
-			*why = arena_printf(a, "'mx' covers %s through %s and "
-			    "keeps working when the address changes", addr,
+			term = "mx";
+			through = arena_printf(a, "through %s",
 			    safe_str(a, r->mxhosts[i].host));
-			return "mx";
 		}
 	}
-	if (dns_answer_has_addr(ip->family == AF_INET ? r->sender_a4 :
-	    r->sender_a6, ip)) {
-		*why = arena_printf(a, "'a' covers %s, the address of %s, and "
-		    "keeps working when it changes", addr,
+	if (term == NULL && dns_answer_has_addr(ip->family == AF_INET ?
+	    r->sender_a4 : r->sender_a6, ip)) {
+		term = "a";
+		through = arena_printf(a, "as the address of %s",
 		    safe_str(a, r->sender_domain));
-		return "a";
 	}
 	*why = NULL;
-	return arena_printf(a, "%s:%s", ip->family == AF_INET ? "ip4" : "ip6",
-	    addr);
+	if (term == NULL) {
+		return literal;
+	}
+	if (!exact || lookups >= SPF_LOOKUP_LIMIT) {
+		*why = arena_printf(a, "'%s' would cover %s %s, but %s (at most "
+		    "%d, RFC 7208 §4.6.4): %s needs none", term, addr, through,
+		    exact ? "the record has no DNS lookup left for it" :
+		    "its lookups are not all counted", SPF_LOOKUP_LIMIT,
+		    literal);
+		return literal;
+	}
+	*why = arena_printf(a, "'%s' covers %s %s and keeps working when the "
+	    "address changes", term, addr, through);
+	return term;
 }
 
 static bool
@@ -98,6 +110,62 @@ has_term(const char *terms, const char *term)
 	return false;
 }
 
+/* True when an ip4:/ip6: term of rec that passes covers ip. */
+static bool
+covered_literally(const struct spf_record *rec, const struct ip_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; rec != NULL && i < rec->nterms; i++) {
+		const struct spf_term *t = &rec->terms[i];
+
+		if (t->kind == SPF_TERM_MECHANISM && t->qualifier == '+' &&
+		    t->error == NULL && (t->mech == SPF_MECH_IP4 ||
+		    t->mech == SPF_MECH_IP6) && ip_net_contains(&t->net, ip)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The terms that authorize the sending IPs rec does not: those SPF did
+ * not pass (evaluated: rec is the published record), else those no
+ * ip4:/ip6: term of rec covers. *lookups counts the record's DNS lookups
+ * (exact: every one is known) and grows with the terms added; *whys says
+ * why each "mx", "a" or literal was chosen. */
+static const char *
+ip_terms(struct arena *a, const struct check_result *r,
+    const struct spf_record *rec, bool evaluated, bool exact,
+    unsigned *lookups, const char **whys)
+{
+	const char *terms = "", *why, *term;
+	size_t i;
+
+	*whys = "";
+	for (i = 0; i < r->nips; i++) {
+		enum spf_result res = r->ips[i].spf->result;
+
+		if (evaluated ? res == SPF_RESULT_PASS ||
+		    res == SPF_RESULT_TEMPERROR :
+		    covered_literally(rec, &r->ips[i].ip)) {
+			continue;
+		}
+		term = spf_term_for(a, r, &r->ips[i].ip, *lookups, exact,
+		    &why);
+		if (has_term(terms, term) || (rec != NULL && (term[0] == 'm' ||
+		    term[0] == 'a') && has_term(rec->text, term))) {
+			continue;
+		}
+		*lookups += term[0] == 'm' || term[0] == 'a';
+		terms = arena_printf(a, "%s%s%s", terms, *terms ? " " : "",
+		    term);
+		if (why != NULL) {
+			*whys = arena_printf(a, "%s; %s", *whys, why);
+		}
+	}
+	return terms;
+}
+
 /* The record that authorizes every sending IP that SPF does not: the
  * published one with terms added, or a new one. */
 static void
@@ -107,27 +175,10 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	const struct spf_walk *w = r->spf_walk;
 	const struct spf_record *rec = w->root->status == SPF_NODE_OK ?
 	    w->root->record : NULL;
-	const char *terms = "", *whys = "", *why, *term;
 	unsigned lookups = rec ? w->lookups : 0;
-	size_t i;
+	const char *whys, *terms = ip_terms(a, r, rec, true, w->failed == NULL,
+	    &lookups, &whys);
 
-	for (i = 0; i < r->nips; i++) {
-		enum spf_result res = r->ips[i].spf->result;
-
-		if (res == SPF_RESULT_PASS || res == SPF_RESULT_TEMPERROR) {
-			continue;
-		}
-		term = spf_term_for(a, r, &r->ips[i].ip, &why);
-		if (has_term(terms, term)) {
-			continue;
-		}
-		lookups += term[0] == 'm' || term[0] == 'a';
-		terms = arena_printf(a, "%s%s%s", terms, *terms ? " " : "",
-		    term);
-		if (why != NULL) {
-			whys = arena_printf(a, "%s; %s", whys, why);
-		}
-	}
 	if (*terms == '\0') {
 		return;
 	}
@@ -137,6 +188,93 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	    "at least " : "", lookups, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
+}
+
+/* RFC 7208 §4.5: several SPF records are a permerror; the fix is one
+ * record with the terms of all, and the sending IPs none of them lists.
+ * The includes were not walked, so their lookups are not counted. */
+static void
+fix_spf_merge(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const struct spf_node *root = r->spf_walk->root;
+	const struct spf_record **recs = arena_calloc(a, root->nspf,
+	    sizeof(*recs));
+	const struct spf_record *merged;
+	const char *text, *terms, *whys;
+	unsigned lookups = 0;
+	bool exact = true;
+	size_t i, len;
+
+	for (i = 0; i < root->nspf; i++) {
+		text = dns_txt_join(a, root->spf[i], &len);
+		recs[i] = spf_record_parse(a, text, len);
+	}
+	text = check_spf_merge(a, recs, root->nspf);
+	if (text == NULL) {
+		q->fix = "merge them into one record (correct the syntax "
+		    "errors first: see mailauth spf)";
+		return;
+	}
+	merged = spf_record_parse(a, text, strlen(text));
+	for (i = 0; i < merged->nterms; i++) {
+		lookups += spf_term_queries_dns(&merged->terms[i]);
+		exact &= merged->terms[i].mech != SPF_MECH_INCLUDE &&
+		    merged->terms[i].kind != SPF_TERM_REDIRECT;
+	}
+	terms = ip_terms(a, r, merged, false, exact, &lookups, &whys);
+	q->fix = arena_printf(a, "publish this one SPF record at %s in place "
+	    "of the %zu: every term of them once, and their most lenient "
+	    "'all' (%u/10 DNS lookups%s%s)", safe_str(a, r->sender_domain),
+	    root->nspf, lookups, exact ? "" : ", plus those of the includes",
+	    whys);
+	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
+	    check_spf_with_terms(a, merged, terms) : text);
+}
+
+/* RFC 7208 §4.6.4: over 2 void lookups is a permerror. The fix is the
+ * record without its own terms that found nothing for either address
+ * family (they can never match; terms that depend on the sender may, and
+ * stay), with the sending IPs it does not list. Leaves q alone when no
+ * such term is the domain's own. */
+static void
+fix_spf_voids(struct arena *a, struct check_requirement *q,
+    const struct check_result *r)
+{
+	const struct spf_walk *w = r->spf_walk;
+	const struct spf_node *root = w->root;
+	const struct spf_record *rec;
+	const char *text, *terms, *whys;
+	unsigned lookups = w->lookups, dropped = 0;
+	bool *drop;
+	size_t i;
+
+	if (root->status != SPF_NODE_OK || (w->void4 <= SPF_VOID_LIMIT &&
+	    w->void6 <= SPF_VOID_LIMIT)) {
+		return;
+	}
+	drop = arena_calloc(a, root->nterms + 1, sizeof(*drop));
+	for (i = 0; i < root->nterms; i++) {
+		const struct spf_walk_term *wt = &root->terms[i];
+
+		drop[i] = wt->void4 && wt->void6 && !wt->may_void &&
+		    !wt->depends_on_sender;
+		dropped += drop[i] ? wt->subtree : 0;
+	}
+	if (dropped == 0) {
+		return;
+	}
+	text = check_spf_without(a, root->record, drop);
+	rec = spf_record_parse(a, text, strlen(text));
+	lookups -= dropped;
+	terms = ip_terms(a, r, rec, false, w->failed == NULL, &lookups, &whys);
+	q->fix = arena_printf(a, "publish this SPF record at %s in place of the "
+	    "current one: the terms that find nothing are removed (they can "
+	    "never match)%s (%s%u/10 DNS lookups%s)",
+	    safe_str(a, r->sender_domain), *terms ? ", and the sending IPs "
+	    "added" : "", w->failed ? "at least " : "", lookups, whys);
+	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
+	    check_spf_with_terms(a, rec, terms) : text);
 }
 
 static void
@@ -157,9 +295,12 @@ spf_of_ip(struct arena *a, struct check_requirement *q,
 		if (check_req_set(q, CHECK_UNKNOWN, "spf-lookup-failed",
 		    arena_printf(a, "SPF of %s for %s: %s",
 		    safe_str(a, r->sender_domain), addr, reason))) {
-			q->fix = "retry; if it lasts, ask another resolver "
-			    "(@SERVER), or tell whoever runs the failing DNS "
-			    "servers: receivers defer the mail (temperror) too";
+			/* The deadline cut a lookup off: no server failed. */
+			q->fix = strstr(reason, DNS_DEADLINE_WHY) != NULL ?
+			    DNS_DEADLINE_HINT : "retry; if it lasts, ask another "
+			    "resolver (@SERVER), or tell whoever runs the "
+			    "failing DNS servers: receivers defer the mail "
+			    "(temperror) too";
 		}
 		break;
 	case SPF_RESULT_PERMERROR:
@@ -169,6 +310,7 @@ spf_of_ip(struct arena *a, struct check_requirement *q,
 		    reason))) {
 			q->fix = walk_fix(r->spf_walk->root,
 			    &r->spf_walk->findings, NULL);
+			fix_spf_voids(a, q, r);
 		}
 		break;
 	default:
@@ -199,7 +341,7 @@ require_spf(struct arena *a, struct check_result *r, bool required)
 		check_req_set(q, bad, "spf-permerror", arena_printf(a, "%s "
 		    "publishes %zu SPF records: receivers return permerror "
 		    "(RFC 7208 §4.5)", sender, root->nspf));
-		q->fix = "merge them into one record";
+		fix_spf_merge(a, q, r);
 	} else if (root->status == SPF_NODE_NONE) {
 		check_req_set(q, bad, "spf-missing", arena_printf(a, "%s has "
 		    "no SPF record", sender));
@@ -251,279 +393,12 @@ require_spf_lookups(struct arena *a, struct check_result *r)
 		    "the limit, receivers return permerror for senders not "
 		    "matched before it", failed ? "at least " : "", counts));
 		q->fix = walk_fix(w->root, &w->findings, code);
+		fix_spf_voids(a, q, r);
 	} else if (failed != NULL) {
 		check_req_failed(a, q, "spf-lookups-unknown", "the count is "
 		    "unknown", failed);
 	} else {
 		q->message = counts;
-	}
-}
-
-/* A published, usable key: what DNS can show of DKIM. */
-static const struct dkim_selector *
-usable_key(const struct dkim_probe *p, bool *weak)
-{
-	size_t i;
-
-	*weak = false;
-	for (i = 0; i < p->nsels; i++) {
-		const struct dkim_selector *s = &p->sels[i];
-
-		if (s->key != NULL && !s->key->revoked && s->key->bits > 0 &&
-		    (s->key->type != DKIM_KEY_RSA ||
-		    s->key->bits >= DKIM_RSA_MIN_BITS) &&
-		    dkim_key_allows_hash(s->key, "sha256") &&
-		    dkim_key_for_email(s->key)) {
-			*weak = s->key->testing || (s->key->type ==
-			    DKIM_KEY_RSA && s->key->bits < DKIM_RSA_GOOD_BITS);
-			return s;
-		}
-	}
-	return NULL;
-}
-
-/* The first error finding of a selector, or NULL. */
-static const struct finding *
-first_error(const struct dkim_selector *s)
-{
-	const struct finding *f;
-
-	for (f = s->findings.head; f != NULL; f = f->next) {
-		if (f->severity == FINDING_ERROR) {
-			return f;
-		}
-	}
-	return NULL;
-}
-
-/* Why no usable key: the lookups that failed first (a key may be
- * there), then what the records say. */
-static void
-dkim_problem(struct arena *a, struct check_requirement *q,
-    const struct check_result *r, enum check_status bad)
-{
-	const struct dkim_probe *p = r->dkim;
-	const struct dkim_selector *key = NULL, *dangling = NULL, *s;
-	const struct finding *f;
-	const char *domain = safe_str(a, r->in->domain);
-	size_t i;
-
-	for (f = p->findings.head; f != NULL; f = f->next) {
-		if (strcmp(f->code, "dkim-dns-error") == 0 &&
-		    check_req_set(q, CHECK_UNKNOWN, "dkim-lookup-failed",
-		    f->message)) {
-			q->fix = f->fix;
-		}
-	}
-	for (i = 0; i < p->nsels; i++) {
-		s = &p->sels[i];
-		if (dns_kind_is_failure(s->answer->kind)) {
-			check_req_failed(a, q, "dkim-lookup-failed", NULL,
-			    s->answer);
-		}
-		dangling = dangling ? dangling : s->dangling ? s : NULL;
-		key = key ? key : s->txt != NULL ? s : NULL;
-	}
-	if (q->status == CHECK_UNKNOWN) {
-		return;
-	} else if (dangling != NULL) {
-		f = first_error(dangling);
-		check_req_set(q, bad, "dkim-cname-dangling", f->message);
-		q->fix = f->fix;
-	} else if (key != NULL && key->key != NULL && key->key->revoked) {
-		check_req_set(q, bad, "dkim-key-revoked", arena_printf(a, "the "
-		    "key at %s is revoked (empty p=): signatures with it fail",
-		    key->name));
-		q->fix = arena_printf(a, "publish the current public key at %s, "
-		    "or sign with a selector whose key is published",
-		    key->name);
-		q->fix_records = check_txt_record(a, key->name, DKIM_RECORD);
-	} else if (key != NULL && key->key != NULL && key->key->type ==
-	    DKIM_KEY_RSA && key->key->bits > 0 &&
-	    key->key->bits < DKIM_RSA_MIN_BITS) {
-		check_req_set(q, bad, "dkim-key-too-short", arena_printf(a,
-		    "the key at %s has %u bits: receivers refuse RSA keys under "
-		    "%d (RFC 8301)", key->name, key->key->bits,
-		    DKIM_RSA_MIN_BITS));
-		q->fix = arena_printf(a, "generate a 2048-bit key (opendkim-"
-		    "genkey -b 2048 -d %s -s NEWSELECTOR), publish it at a new "
-		    "selector, sign with it, then remove the key at %s", domain,
-		    key->name);
-		q->fix_records = check_txt_record(a, arena_printf(a,
-		    "NEWSELECTOR._domainkey.%s", r->in->domain), DKIM_RECORD);
-	} else if (key != NULL && (f = first_error(key)) != NULL) {
-		check_req_set(q, bad, "dkim-key-broken", arena_printf(a, "the "
-		    "key record at %s cannot be used: %s", key->name,
-		    f->message));
-		q->fix = arena_printf(a, "%s (at %s)", f->fix ? f->fix :
-		    "correct the record", key->name);
-	} else if (p->probed) {
-		check_req_set(q, bad, "dkim-key-missing", arena_printf(a, "no "
-		    "DKIM key found at the %zu common selectors", p->tried));
-		q->fix = arena_printf(a, "give the selector your server signs "
-		    "with (-s SELECTOR: the s= tag of the DKIM-Signature of a "
-		    "message it sent), or publish its public key at "
-		    "SELECTOR._domainkey.%s", domain);
-	} else {
-		s = &p->sels[0];
-		check_req_set(q, bad, "dkim-key-missing", arena_printf(a, "no "
-		    "DKIM key at %s (%s)", s->name,
-		    dns_kind_name(s->answer->kind)));
-		q->fix = arena_printf(a, "publish the public key your server "
-		    "signs with at %s (opendkim-genkey -b 2048 -d %s -s %s, or "
-		    "rspamadm dkim_keygen -b 2048 -d %s -s %s, writes it)",
-		    s->name, domain, s->selector, domain, s->selector);
-		q->fix_records = check_txt_record(a, s->name, DKIM_RECORD);
-	}
-}
-
-static enum check_status
-require_dkim(struct arena *a, struct check_result *r, bool required)
-{
-	struct check_requirement *q = check_req_add(r, "dkim", required,
-	    codes_dkim);
-	enum check_status bad = required ? CHECK_FAIL : CHECK_WARN;
-	bool weak;
-	const struct dkim_selector *s = usable_key(r->dkim, &weak);
-
-	if (s == NULL) {
-		dkim_problem(a, q, r, bad);
-		return q->status == bad ? CHECK_FAIL : q->status;
-	}
-	q->message = arena_printf(a, "key at %s: %s %u bits%s; that mail is "
-	    "signed with it only a message shows (mailauth dkim --verify)",
-	    s->name, dkim_key_type_name(s->key->type), s->key->bits,
-	    s->key->testing ? ", testing mode (t=y)" : "");
-	if (s->key->testing) {
-		check_req_set(q, CHECK_WARN, "dkim-testing", q->message);
-		q->fix = "remove t=y once signing works: receivers may treat "
-		    "the signatures as absent";
-	} else if (weak) {
-		check_req_set(q, CHECK_WARN, "dkim-key-weak", q->message);
-		q->fix = "generate a 2048-bit key and rotate to it";
-	}
-	return CHECK_PASS;
-}
-
-/* A TXT record at _dmarc that receivers ignore (RFC 9989 §4.7, §4.10):
- * the lint's finding, or NULL. */
-static const struct finding *
-near_miss(const struct dmarc_result *d)
-{
-	static const char *const codes[] = { "dmarc-version-not-first",
-	    "dmarc-syntax", "dmarc-multiple-records" };
-	const struct finding *f;
-	size_t i;
-
-	for (f = d->findings.head; f != NULL; f = f->next) {
-		for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-			if (strcmp(f->code, codes[i]) == 0) {
-				return f;
-			}
-		}
-	}
-	return NULL;
-}
-
-static void
-require_dmarc(struct arena *a, struct check_result *r, bool required)
-{
-	struct check_requirement *q = check_req_add(r, "dmarc", required,
-	    codes_dmarc);
-	const struct dmarc_result *d = r->dmarc;
-	const struct finding *f;
-	const char *domain = safe_str(a, r->in->domain);
-	size_t i;
-
-	if (d->walk_failed) {
-		for (i = 0; i < d->nsteps &&
-		    d->steps[i].kind != DMARC_STEP_FAILED; i++) {
-		}
-		if (i < d->nsteps) {
-			check_req_failed(a, q, "dmarc-lookup-failed", NULL,
-			    d->steps[i].answer);
-		} else {
-			check_req_set(q, CHECK_UNKNOWN, "dmarc-lookup-failed",
-			    "a DNS failure hid the DMARC policy");
-			q->fix = "retry, or ask another resolver (@SERVER)";
-		}
-	} else if (d->policy_step != NULL &&
-	    d->fallback == DMARC_FALLBACK_IGNORED) {
-		/* RFC 9989 §4.10.1: an invalid policy without a valid rua=
-		 * means no DMARC processing at all. */
-		f = finding_find(&d->findings, "dmarc-invalid-policy");
-		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
-		    "dmarc-invalid-policy", f->message);
-		q->fix = f->fix;
-	} else if (d->policy_step == NULL && (f = near_miss(d)) != NULL) {
-		/* A record receivers ignore: say why, not "none". */
-		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN, f->code,
-		    f->message);
-		q->fix = f->fix;
-	} else if (d->policy_step == NULL) {
-		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
-		    "dmarc-missing", arena_printf(a, "no DMARC record for %s",
-		    domain));
-		q->fix = "publish this record to start with: p=none only asks "
-		    "receivers for reports; move to p=quarantine once they "
-		    "show that your mail passes";
-		q->fix_records = check_txt_record(a, arena_printf(a,
-		    "_dmarc.%s", r->in->domain), arena_printf(a, "v=DMARC1; "
-		    "p=none; rua=mailto:postmaster@%s", r->in->domain));
-	} else {
-		q->message = arena_printf(a, "%s: p=%s%s", d->policy_step->name,
-		    dmarc_policy_name(d->p_domain), d->p_domain ==
-		    DMARC_POLICY_NONE ? " (enough for Gmail, protects nothing)" :
-		    "");
-	}
-}
-
-/* RFC 9989 §3.2.10: strict alignment wants the same domain, relaxed the
- * same Organizational Domain (dmarc/align.h). */
-static bool
-aligned(const struct check_result *r, const char *other, char mode)
-{
-	const char *org = r->dmarc->org_domain ? r->dmarc->org_domain :
-	    r->in->domain;
-	const char *other_org = r->sender_dmarc && r->sender_dmarc->org_domain ?
-	    r->sender_dmarc->org_domain : other;
-
-	return dmarc_aligned(dmarc_alignment(r->in->domain, org, other,
-	    other_org), mode);
-}
-
-static void
-require_alignment(struct arena *a, struct check_result *r, bool required,
-    enum check_status spf, enum check_status dkim)
-{
-	struct check_requirement *q = check_req_add(r, "alignment", required,
-	    codes_alignment);
-	const struct dmarc_result *d = r->dmarc;
-	char aspf = d->policy_step ? d->aspf : 'r';
-	bool same_org = aligned(r, r->sender_domain, aspf);
-	bool spf_ok = spf == CHECK_PASS && same_org, dkim_ok = dkim ==
-	    CHECK_PASS;
-	const char *domain = safe_str(a, r->in->domain);
-	const char *sender = safe_str(a, r->sender_domain);
-
-	if (spf_ok || dkim_ok) {
-		q->message = arena_printf(a, "From %s aligns through %s%s%s",
-		    domain, spf_ok ? "SPF (" : "", spf_ok ? sender : "",
-		    spf_ok ? (dkim_ok ? ") and DKIM (d= is the From domain)" :
-		    ")") : "DKIM (d= is the From domain)");
-	} else if (dkim == CHECK_UNKNOWN || (spf == CHECK_UNKNOWN && same_org)) {
-		check_req_set(q, CHECK_UNKNOWN, "alignment-unknown",
-		    arena_printf(a, "whether SPF or DKIM aligns with From %s is "
-		    "unknown: a lookup they depend on failed", domain));
-		q->fix = "see the spf and dkim items";
-	} else {
-		check_req_set(q, required ? CHECK_FAIL : CHECK_WARN,
-		    "alignment-none", arena_printf(a, "neither SPF (%s%s) nor "
-		    "DKIM aligns with From %s", sender, same_org ?
-		    " does not pass" : " is another organization", domain));
-		q->fix = arena_printf(a, "sign with DKIM as d=%s (see dkim), or "
-		    "send with an envelope sender in %s whose SPF passes", domain,
-		    domain);
 	}
 }
 
@@ -533,10 +408,10 @@ check_require_auth(struct arena *a, struct check_result *r, bool bulk)
 	struct check_requirement *auth = bulk ? NULL : check_req_add(r,
 	    "authentication", true, codes_auth);
 	enum check_status spf = require_spf(a, r, bulk);
-	enum check_status dkim = require_dkim(a, r, bulk);
+	enum check_status dkim = check_require_dkim(a, r, bulk);
 
-	require_dmarc(a, r, bulk);
-	require_alignment(a, r, bulk, spf, dkim);
+	check_require_dmarc(a, r, bulk);
+	check_require_alignment(a, r, bulk, spf, dkim);
 	require_spf_lookups(a, r);
 	if (auth == NULL) {
 		return;

@@ -150,7 +150,7 @@ check_blocklists(struct runner *run, struct check_ip *ip)
 		l->answer = ask(run, l->name, DNS_T_A);
 		if (l->answer != NULL) {
 			l->status = dnsbl_classify(run->a, l->zone, l->answer,
-			    &l->meaning);
+			    &l->meaning, &l->hits, &l->nhits);
 		}
 	}
 }

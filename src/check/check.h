@@ -53,8 +53,10 @@ struct check_listing {
 	const char *zone;
 	const char *name;	/* the RFC 5782 question, NULL when not asked */
 	const struct dns_answer *answer;
-	enum dnsbl_status status;
+	enum dnsbl_status status;	/* of the answer that matters most */
 	const char *meaning;	/* the answer in the list's own words */
+	struct dnsbl_hit *hits;	/* every address answered */
+	size_t nhits;
 };
 
 struct check_ip {
@@ -83,6 +85,8 @@ struct check_requirement {
 	const char *fix;	/* what to do, or NULL */
 	const char *fix_records;	/* the records to publish, as zone-file
 				 * lines, or NULL */
+	const char *details;	/* the facts the message sums up, one a
+				 * line (every blocklist listing), or NULL */
 	const char *const *gmail_codes;	/* what Gmail answers when it
 					 * fails, NULL-terminated */
 };

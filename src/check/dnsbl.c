@@ -127,30 +127,39 @@ rank(enum dnsbl_status s)
 
 enum dnsbl_status
 dnsbl_classify(struct arena *a, const char *zone,
-    const struct dns_answer *ans, const char **meaning)
+    const struct dns_answer *ans, const char **meaning,
+    struct dnsbl_hit **hits, size_t *nhits)
 {
 	const struct dnsbl_list *l = known_list(zone);
 	enum dnsbl_status best = DNSBL_NOT_LISTED;
-	size_t i;
+	struct dnsbl_hit *h = NULL;
+	size_t i, n = 0;
 
 	*meaning = NULL;
-	if (dns_kind_is_failure(ans->kind)) {
+	/* A name too long to ask (BADNAME) says nothing either. */
+	if (dns_kind_is_failure(ans->kind) || ans->kind == DNS_ANS_BADNAME) {
 		*meaning = arena_printf(a, "the lookup failed (%s)",
 		    dns_kind_name(ans->kind));
-		return DNSBL_FAILED;
+		best = DNSBL_FAILED;
+	} else if (ans->kind == DNS_ANS_RECORDS) {
+		h = arena_calloc(a, ans->count, sizeof(*h));
 	}
-	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		const char *why;
-		enum dnsbl_status s;
-
+	for (i = 0; h != NULL && i < ans->count; i++) {
 		if (ans->addrs[i].family != AF_INET) {
 			continue;
 		}
-		s = classify_addr(a, l, ans->addrs[i].bytes, &why);
-		if (rank(s) > rank(best)) {
-			best = s;
-			*meaning = why;
+		h[n].answer = &ans->addrs[i];
+		h[n].status = classify_addr(a, l, ans->addrs[i].bytes,
+		    &h[n].meaning);
+		if (rank(h[n].status) > rank(best)) {
+			best = h[n].status;
+			*meaning = h[n].meaning;
 		}
+		n++;
+	}
+	if (hits != NULL) {
+		*hits = h;
+		*nhits = n;
 	}
 	return best;
 }

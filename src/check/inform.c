@@ -8,6 +8,7 @@
 #include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
+#include "util/strbuf.h"
 
 /* Gmail's answers when TLS is missing. */
 static const char *const codes_tls[] = { "4.7.29", "5.7.29", NULL };
@@ -20,33 +21,76 @@ static const char gmail_pbl[] = "Gmail refuses mail sent straight from "
     "not authorized to send email directly to our servers. Please use the "
     "SMTP relay at your service provider instead.\"";
 
-static void
-listing(struct arena *a, struct check_requirement *q,
-    const struct check_ip *ip, const struct check_listing *l)
+/* Which answer a blocklist line leads with: a known listing before what
+ * a list could not say. */
+static int
+weight(enum dnsbl_status s)
+{
+	switch (s) {
+	case DNSBL_POLICY_LISTED: return 5;
+	case DNSBL_LISTED: return 4;
+	case DNSBL_ERROR: return 3;
+	case DNSBL_FAILED: return 2;
+	case DNSBL_NOT_LISTED: return 1;
+	case DNSBL_NOT_ASKED: break;
+	}
+	return 0;
+}
+
+/* One line per listing (each address a list answered), failure and list
+ * not asked, under the dnsbl item; returns how many were listings. */
+static size_t
+detail_lines(struct arena *a, const struct check_ip *ip,
+    const struct check_listing *l, struct strbuf *sb)
 {
 	const char *addr = check_ip_text(a, &ip->ip), *zone = safe_str(a, l->zone);
+	size_t i, listed = 0;
+
+	if (l->status == DNSBL_NOT_ASKED || l->status == DNSBL_FAILED) {
+		strbuf_addf(sb, "%s%s: %s", sb->len ? "\n" : "", addr,
+		    l->status == DNSBL_FAILED ? arena_printf(a, "%s: %s", zone,
+		    l->meaning) : safe_str(a, l->meaning));
+		return 0;
+	}
+	for (i = 0; i < l->nhits; i++) {
+		const struct dnsbl_hit *h = &l->hits[i];
+
+		if (h->status == DNSBL_NOT_LISTED) {
+			continue;
+		}
+		listed += h->status != DNSBL_ERROR;
+		strbuf_addf(sb, "%s%s on %s: %s, %s", sb->len ? "\n" : "", addr,
+		    zone, check_ip_text(a, h->answer), safe_str(a, h->meaning));
+	}
+	return listed;
+}
+
+static void
+set_worst(struct arena *a, struct check_requirement *q,
+    const struct check_ip *ip, const struct check_listing *l, size_t more)
+{
+	const char *addr = check_ip_text(a, &ip->ip), *zone = safe_str(a, l->zone);
+	const char *also = more ? arena_printf(a, " (%zu more listing%s below)",
+	    more, more == 1 ? "" : "s") : "";
 
 	switch (l->status) {
 	case DNSBL_POLICY_LISTED:
-		if (check_req_set(q, CHECK_WARN, "dnsbl-policy-listed",
-		    arena_printf(a, "%s is on %s (%s): %s", addr, zone,
-		    l->meaning, gmail_pbl))) {
-			q->fix = "relay outgoing mail through a smarthost -- "
-			    "your ISP's or a mail provider's submission server "
-			    "(Postfix: relayhost = [smtp.provider.example]:587 "
-			    "with SASL authentication) -- instead of sending "
-			    "straight to other servers, or get an address "
-			    "outside the provider's residential ranges";
-		}
+		check_req_set(q, CHECK_WARN, "dnsbl-policy-listed",
+		    arena_printf(a, "%s is on %s (%s): %s%s", addr, zone,
+		    l->meaning, gmail_pbl, also));
+		q->fix = "relay outgoing mail through a smarthost -- your ISP's "
+		    "or a mail provider's submission server (Postfix: relayhost "
+		    "= [smtp.provider.example]:587 with SASL authentication) -- "
+		    "instead of sending straight to other servers, or get an "
+		    "address outside the provider's residential ranges";
 		break;
 	case DNSBL_LISTED:
-		if (check_req_set(q, CHECK_WARN, "dnsbl-listed", arena_printf(a,
+		check_req_set(q, CHECK_WARN, "dnsbl-listed", arena_printf(a,
 		    "%s is listed on %s: %s; receivers that use the list refuse "
-		    "its mail", addr, zone, l->meaning))) {
-			q->fix = "find and stop the cause (an infected machine, "
-			    "an open relay, a compromised account), then ask for "
-			    "removal on the list's web site";
-		}
+		    "its mail%s", addr, zone, l->meaning, also));
+		q->fix = "find and stop the cause (an infected machine, an open "
+		    "relay, a compromised account), then ask for removal on the "
+		    "list's web site";
 		break;
 	case DNSBL_ERROR:
 		check_req_set(q, CHECK_UNKNOWN, "dnsbl-error", arena_printf(a,
@@ -63,12 +107,17 @@ listing(struct arena *a, struct check_requirement *q,
 }
 
 /* Blocklists are information: receivers consult different ones, and a
- * list's answer never moves the verdict. */
+ * list's answer never moves the verdict. The item leads with the answer
+ * that matters most; every listing of every address, and every list not
+ * asked, is a line of its own below it. */
 static void
 inform_blocklists(struct arena *a, struct check_result *r)
 {
+	const struct check_ip *worst_ip = NULL;
+	const struct check_listing *worst = NULL;
 	struct check_requirement *q;
-	size_t i, j, asked = 0;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, asked = 0, listed = 0;
 
 	if (r->in->ndnsbls == 0 || r->nips == 0) {
 		return;
@@ -76,16 +125,30 @@ inform_blocklists(struct arena *a, struct check_result *r)
 	q = check_req_add(r, "dnsbl", false, codes_none);
 	for (i = 0; i < r->nips; i++) {
 		for (j = 0; j < r->ips[i].nlistings; j++) {
-			listing(a, q, &r->ips[i], &r->ips[i].listings[j]);
-			asked += r->ips[i].listings[j].status !=
-			    DNSBL_NOT_ASKED;
+			const struct check_listing *l = &r->ips[i].listings[j];
+
+			listed += detail_lines(a, &r->ips[i], l, &sb);
+			asked += l->status != DNSBL_NOT_ASKED;
+			if (worst == NULL || weight(l->status) >
+			    weight(worst->status)) {
+				worst = l;
+				worst_ip = &r->ips[i];
+			}
 		}
 	}
-	if (q->status == CHECK_PASS) {
+	set_worst(a, q, worst_ip, worst, listed > 1 ? listed - 1 : 0);
+	if (asked == 0) {
+		q->status = CHECK_INFO;
+		q->message = "no list was asked: those given hold only IPv4 "
+		    "addresses, and the sending IPs are IPv6 (below)";
+	} else if (q->status == CHECK_PASS) {
 		q->message = arena_printf(a, "not listed (%zu answer%s from %zu "
-		    "list%s)", asked, asked == 1 ? "" : "s", r->in->ndnsbls,
-		    r->in->ndnsbls == 1 ? "" : "s");
+		    "list%s)%s", asked, asked == 1 ? "" : "s", r->in->ndnsbls,
+		    r->in->ndnsbls == 1 ? "" : "s", asked < r->in->ndnsbls *
+		    r->nips ? "; some lists were not asked (below)" : "");
 	}
+	q->details = sb.len ? arena_strdup(a, strbuf_str(&sb)) : NULL;
+	strbuf_finish(&sb);
 }
 
 /* Gmail has its own rule for IPv6 senders, and a host with an IPv6

@@ -63,33 +63,60 @@ domain_exists_check(struct arena *a, struct check_result *r)
 	return false;
 }
 
+/* The first address lookup of an MX host that failed, or NULL. */
+static const struct dns_answer *
+mx_address_failure(const struct check_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmx; i++) {
+		const struct check_mx *m = &r->mxhosts[i];
+
+		if (m->a4 != NULL && dns_kind_is_failure(m->a4->kind)) {
+			return m->a4;
+		}
+		if (m->a6 != NULL && dns_kind_is_failure(m->a6->kind)) {
+			return m->a6;
+		}
+	}
+	return NULL;
+}
+
+/* The sending host comes from --ip, or from the MX hosts' public
+ * addresses; when neither gives one, say why -- a lookup that failed is
+ * "unknown", never "none". */
 static void
 require_sending_ip(struct arena *a, struct check_result *r)
 {
 	struct check_requirement *q;
-	const char *why;
+	const struct dns_answer *failed = NULL;
+	const char *domain = safe_str(a, r->in->domain), *why;
 
 	if (r->nips > 0) {
 		return;
 	}
 	q = check_req_add(r, "sending-ip", true, codes_none);
 	if (r->null_mx) {
-		why = "receives no mail (null MX, RFC 7505), so its MX names "
-		    "no sending host";
+		why = arena_printf(a, "%s receives no mail (null MX, RFC 7505), "
+		    "so its MX names no sending host", domain);
 	} else if (r->mx == NULL || dns_kind_is_failure(r->mx->kind)) {
-		why = "has an MX lookup that failed, so the sending host is "
-		    "unknown";
-	} else if (r->nmx > 0) {
-		why = "has no MX host with a public address";
-	} else {
-		why = "has no MX record to take the sending host from";
+		failed = r->mx;
+	} else if ((failed = mx_address_failure(r)) == NULL && r->nmx > 0) {
+		why = arena_printf(a, "%s has no MX host with a public address",
+		    domain);
+	} else if (failed == NULL) {
+		why = arena_printf(a, "%s has no MX record to take the sending "
+		    "host from", domain);
+	}
+	if (failed != NULL || r->mx == NULL) {
+		why = arena_printf(a, "%s, so the sending host is unknown",
+		    failed ? dns_answer_failure(a, failed) : "the MX lookup "
+		    "failed");
 	}
 	check_req_set(q, CHECK_UNKNOWN, "sending-ip-unknown",
-	    arena_printf(a, "%s %s; give --ip for the sending host",
-	    safe_str(a, r->in->domain), why));
+	    arena_printf(a, "%s; give --ip for the sending host", why));
 	q->fix = arena_printf(a, "give the public address your server sends "
-	    "from: mailauth check %s --ip YOUR.PUBLIC.IP",
-	    safe_str(a, r->in->domain));
+	    "from: mailauth check %s --ip YOUR.PUBLIC.IP", domain);
 }
 
 /* The fix of a PTR problem: the owner of the address block sets reverse
@@ -322,9 +349,8 @@ static void
 fail_null_sender(struct arena *a, struct check_requirement *q,
     const struct check_result *r)
 {
-	const char *bounce = arena_printf(a, "bounces.%s", r->sender_domain);
-	const char *terms = "", *host = arena_printf(a, "mail.%s",
-	    r->in->domain);
+	const char *bounce = check_bounce_domain(a, r);
+	const char *terms = "", *host;
 	bool resolves;
 	size_t i;
 
@@ -332,25 +358,33 @@ fail_null_sender(struct arena *a, struct check_requirement *q,
 	    "the envelope sender's domain, publishes a null MX (RFC 7505): "
 	    "bounces cannot reach it, and receivers may refuse its mail "
 	    "(RFC 7505 §4.2: 550 5.7.27)", safe_str(a, r->sender_domain)));
+	if (r->nips == 0) {
+		q->fix = arena_printf(a, "send with an envelope sender (MAIL "
+		    "FROM, --sender) in a bounce domain that receives mail, such "
+		    "as %s, and publish its MX record naming a host that "
+		    "receives mail; give --ip to see the records",
+		    safe_str(a, bounce));
+		return;
+	}
 	for (i = 0; i < r->nips; i++) {
 		terms = arena_printf(a, "%s%s%s:%s", terms, *terms ? " " : "",
 		    r->ips[i].ip.family == AF_INET ? "ip4" : "ip6",
 		    check_ip_text(a, &r->ips[i].ip));
 	}
-	if (r->nips > 0) {
-		host = check_host_name(a, r, &r->ips[0].ip, true,
-		    &resolves);
-	}
+	/* The bounces go to the sending host, named as every other fix
+	 * names it, with its address when it has none yet. */
+	host = check_host_name(a, r, &r->ips[0].ip, true, &resolves);
 	q->fix = arena_printf(a, "send with an envelope sender (MAIL FROM, "
-	    "--sender) in a bounce domain that receives mail, such as %s, "
-	    "and publish its MX%s", safe_str(a, bounce), r->nips ?
-	    " and SPF records" : " record");
-	q->fix_records = arena_printf(a, "%s. MX 10 %s.", safe_str(a, bounce),
-	    safe_str(a, host));
-	if (r->nips > 0) {
+	    "--sender) in a bounce domain that receives mail, such as %s, and "
+	    "publish its MX and SPF records%s; %s must accept mail for it",
+	    safe_str(a, bounce), resolves ? "" : arena_printf(a, ", and the "
+	    "address record of %s", safe_str(a, host)), safe_str(a, host));
+	q->fix_records = arena_printf(a, "%s. MX 10 %s.\n%s",
+	    safe_str(a, bounce), safe_str(a, host), check_txt_record(a, bounce,
+	    arena_printf(a, "v=spf1 %s -all", terms)));
+	if (!resolves) {
 		q->fix_records = arena_printf(a, "%s\n%s", q->fix_records,
-		    check_txt_record(a, bounce, arena_printf(a, "v=spf1 %s "
-		    "-all", terms)));
+		    check_address_record(a, host, &r->ips[0].ip));
 	}
 }
 
@@ -408,10 +442,14 @@ mx_host(struct arena *a, struct check_requirement *q,
 	    "mx-host-no-address", arena_printf(a, "the MX host %s has no "
 	    "address record: mail to %s cannot be delivered",
 	    safe_str(a, m->host), safe_str(a, r->in->domain)))) {
-		q->fix = arena_printf(a, "publish the address record of %s",
-		    safe_str(a, m->host));
-		q->fix_records = r->nips ? check_address_record(a, m->host,
-		    &r->ips[0].ip) : NULL;
+		/* The sending host receives too only on a home server whose
+		 * MX host is its own name; another's name is theirs to fix. */
+		q->fix = arena_printf(a, own_name(a, r, m->host) ? "publish the "
+		    "address record of %s" : "ask whoever runs %s to publish "
+		    "its address record, or name a host that receives mail in "
+		    "the MX record", safe_str(a, m->host));
+		q->fix_records = r->nips && own_name(a, r, m->host) ?
+		    check_address_record(a, m->host, &r->ips[0].ip) : NULL;
 	}
 	note(sb, arena_printf(a, "%s (%s)", safe_str(a, m->host), addrs.len ?
 	    strbuf_str(&addrs) : "no address"));
@@ -494,6 +532,9 @@ lint_parts(struct arena *a, struct check_result *r)
 
 	spf_lint(a, r->spf_walk);
 	dkim_probe_lint(a, r->dkim);
+	/* The DMARC record proposed, here and in --details, sends reports
+	 * where mail is received. */
+	r->dmarc->report_domain = check_mail_domain(a, r);
 	dmarc_lint(a, r->dmarc);
 	for (i = 0; i < r->nips; i++) {
 		ptr_lint(a, r->ips[i].ptr);

@@ -67,7 +67,8 @@ check_req_failed(struct arena *a, struct check_requirement *q,
 	    "%s: %s", prefix, what) : what)) {
 		return false;
 	}
-	q->fix = arena_printf(a, "retry; if it lasts, ask another resolver "
+	q->fix = dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
+	    arena_printf(a, "retry; if it lasts, ask another resolver "
 	    "(@SERVER), or tell whoever runs the DNS servers of %s",
 	    safe_str(a, ans->name));
 	return true;

@@ -1,22 +1,21 @@
 #include "cmd/batch.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "cmd/cmd.h"
+#include "cmd/batch_input.h"
 #include "cmd/common.h"
 #include "dns/resolver.h"
 #include "report/json.h"
 #include "util/arena.h"
 #include "util/clock.h"
-#include "util/safe.h"
 #include "util/xalloc.h"
 
 /* One input line in progress. */
@@ -28,7 +27,9 @@ struct job {
 	char *input;		/* the line as read (heap) */
 	struct arena *arena;	/* everything the command allocates for it */
 	void *state;		/* the command's state (heap) */
-	double deadline;	/* monotonic ms */
+	double deadline;	/* monotonic ms; runs from the line's first
+				 * question on the wire (INFINITY before) */
+	unsigned tries;		/* most tries one of its answers took */
 	bool queued;		/* on the list of jobs to step */
 };
 
@@ -41,9 +42,7 @@ struct batch {
 	struct run_ctx *rc;
 	const struct command *cmd;
 	void *opts;
-	FILE *in;
-	bool eof;
-	unsigned long lineno;
+	struct batch_input input;
 	struct job *jobs;	/* slots */
 	size_t njobs;
 	size_t active;
@@ -52,23 +51,12 @@ struct batch {
 	struct pending_line *window;	/* ring of lines not printed yet */
 	size_t window_size, next_order, printed;
 	int worst;
+	size_t answered, dns_failures, input_errors;	/* lines done */
 	double start_ms, last_progress;
 	bool progress;
 	bool closed;		/* writing the output failed */
 	unsigned long total_lines;	/* of a regular file; else 0 */
 };
-
-/* FNV-1a: the line's shard must not depend on the machine. */
-static uint32_t
-line_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	}
-	return h;
-}
 
 static int
 worse(int a, int b)
@@ -92,8 +80,8 @@ print_ready_lines(struct batch *b)
 			}
 			/* Unordered lines were printed as they came. */
 		} else {
-			fputs(p->json, b->rc->out);
-			fputc('\n', b->rc->out);
+			fputs(p->json, b->input.out);
+			fputc('\n', b->input.out);
 			free(p->json);
 			p->json = NULL;
 		}
@@ -101,9 +89,18 @@ print_ready_lines(struct batch *b)
 	}
 	/* The reader of the output went away (mailauth --batch ... | head):
 	 * the loop stops. */
-	if (fflush(b->rc->out) != 0) {
+	if (fflush(b->input.out) != 0) {
 		b->closed = true;
 	}
+}
+
+static size_t
+stats_window(const struct batch *b)
+{
+	struct dns_stats st;
+
+	dns_resolver_stats(b->rc->res, &st);
+	return st.window;
 }
 
 /* The lines of a regular file, for the share done and the ETA: counted
@@ -134,7 +131,7 @@ static void
 progress(struct batch *b, bool last)
 {
 	double now = clock_ms(), rate;
-	unsigned long handled = b->lineno - b->active;
+	unsigned long handled = b->input.lineno - b->active;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
@@ -149,8 +146,8 @@ progress(struct batch *b, bool last)
 	if (b->total_lines > 0) {
 		fprintf(stderr, "/%lu", b->total_lines);
 	}
-	fprintf(stderr, " lines, %zu in progress, %.0f lines/s", b->active,
-	    rate);
+	fprintf(stderr, " lines, %zu in progress, %.0f lines/s, window %zu",
+	    b->active, rate, stats_window(b));
 	if (b->total_lines > handled && rate > 0) {
 		fprintf(stderr, ", ETA %.0f s", (double)(b->total_lines -
 		    handled) / rate);
@@ -158,9 +155,11 @@ progress(struct batch *b, bool last)
 	fputs("\033[K", stderr);
 }
 
-/* Adds "input", "line" and "error" to a line's object and queues it. */
+/* Adds "input", "line", "error", "tries" and "exit_code" to a line's
+ * object and queues it; code is the line's own exit code. */
 static void
-emit(struct batch *b, struct job *j, cJSON *obj, const char *error)
+emit(struct batch *b, struct job *j, cJSON *obj, const char *error,
+    int code)
 {
 	char *text;
 
@@ -171,11 +170,21 @@ emit(struct batch *b, struct job *j, cJSON *obj, const char *error)
 	cJSON_AddItemToObject(obj, "input", json_str(j->input));
 	json_add_num(obj, "line", (double)j->line);
 	json_add_str(obj, "error", error);
+	json_add_num(obj, "tries", j->tries);
+	json_add_num(obj, "exit_code", code);
 	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
+	b->worst = worse(b->worst, code);
+	if (code == EXIT_DNS) {
+		b->dns_failures++;
+	} else if (error != NULL) {
+		b->input_errors++;
+	} else {
+		b->answered++;
+	}
 	if (b->rc->g->unordered) {
-		fputs(text, b->rc->out);
-		fputc('\n', b->rc->out);
+		fputs(text, b->input.out);
+		fputc('\n', b->input.out);
 		cJSON_free(text);
 	} else {
 		b->window[j->order % b->window_size].json = text;
@@ -212,8 +221,7 @@ finish(struct batch *b, struct job *j)
 	code = b->cmd->ops->conclude(j->state);
 	obj = b->cmd->ops->json(j->state);
 	b->rc->arena = saved;
-	b->worst = worse(b->worst, code);
-	emit(b, j, obj, NULL);
+	emit(b, j, obj, NULL, code);
 	release(b, j);
 }
 
@@ -241,92 +249,6 @@ step(struct batch *b, size_t slot)
 	}
 }
 
-/* Splits a line into fields at blanks; '#' starts a comment. */
-static int
-split_fields(char *line, char **fields, int max)
-{
-	int n = 0;
-	char *p = strchr(line, '#'), *save = NULL, *tok;
-
-	if (p != NULL) {
-		*p = '\0';
-	}
-	for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL && n < max;
-	    tok = strtok_r(NULL, " \t\r\n", &save)) {
-		fields[n++] = tok;
-	}
-	return n;
-}
-
-static bool
-in_my_shard(const struct batch *b, const char *line)
-{
-	const struct global_opts *g = b->rc->g;
-
-	return g->shard_count == 0 ||
-	    line_hash(line) % g->shard_count == g->shard_index - 1;
-}
-
-/* What makes a line unusable as it was read. */
-enum line_fault { LINE_OK, LINE_TOO_LONG, LINE_NUL };
-
-/* Reads one line into buf (BATCH_MAX_LINE + 2 bytes) without its newline
- * or the CR of a CRLF; the rest of an over-long line is read and dropped,
- * so memory stays bounded whatever the input. False at the end. */
-static bool
-read_line(FILE *in, char *buf, enum line_fault *fault)
-{
-	size_t len = 0;
-	bool dropped = false, nul = false;
-	int c;
-
-	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-		if (len == BATCH_MAX_LINE + 1) {
-			dropped = true;
-			continue;
-		}
-		nul = nul || c == '\0';
-		buf[len++] = (char)c;
-	}
-	if (!dropped && len > 0 && buf[len - 1] == '\r') {
-		len--;
-	}
-	if (dropped || len > BATCH_MAX_LINE) {
-		*fault = LINE_TOO_LONG;
-		len = BATCH_MAX_LINE;
-	} else {
-		*fault = nul ? LINE_NUL : LINE_OK;
-	}
-	buf[len] = '\0';
-	return c != EOF || len > 0 || dropped;
-}
-
-/* Reads the next line that is this run's to do; false at the end. A line
- * that is too long or holds a NUL keeps what can be shown of it and its
- * fault, so that it becomes an error line rather than another input. */
-static bool
-next_line(struct batch *b, char **out, enum line_fault *fault)
-{
-	char line[BATCH_MAX_LINE + 2];
-
-	while (read_line(b->in, line, fault)) {
-		char *p = line;
-
-		b->lineno++;
-		while (*p == ' ' || *p == '\t') {
-			p++;
-		}
-		if ((*fault == LINE_OK && *p == '\0') || *p == '#' ||
-		    !in_my_shard(b, p)) {
-			continue;
-		}
-		*out = xstrdup(p);
-		return true;
-	}
-	b->eof = true;
-	return false;
-}
-
 static size_t
 free_slot(const struct batch *b)
 {
@@ -351,34 +273,36 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	int n, code;
 
 	j->busy = true;
-	j->line = b->lineno;
+	j->line = b->input.lineno;
 	j->order = b->next_order++;
 	j->input = input;
 	j->arena = arena_create();
 	j->state = xcalloc(1, b->cmd->ops->state_size);
-	j->deadline = clock_ms() + b->rc->deadline_ms;
+	j->deadline = INFINITY;
+	j->tries = 0;
 	b->active++;
 	copy = arena_strdup(j->arena, input);
-	n = split_fields(copy, fields, BATCH_MAX_FIELDS);
+	n = batch_split_fields(copy, fields, BATCH_MAX_FIELDS);
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
 	if (fault == LINE_TOO_LONG) {
 		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
 		    "longer than %d bytes (the input shows its start)",
 		    j->line, BATCH_MAX_LINE);
-		code = EXIT_PROBLEMS;
+		code = EXIT_USAGE;
 	} else if (fault == LINE_NUL) {
 		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu holds "
 		    "a NUL byte (the input shows what precedes it)", j->line);
-		code = EXIT_PROBLEMS;
+		code = EXIT_USAGE;
 	} else {
 		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
 		    fields);
 	}
 	b->rc->arena = saved;
 	if (code != 0) {
-		b->worst = worse(b->worst, EXIT_PROBLEMS);
-		emit(b, j, NULL, b->rc->error);
+		/* A line that is not an input is a usage error: exit 2, above
+		 * 1 and below 3 (worse()). */
+		emit(b, j, NULL, b->rc->error, EXIT_USAGE);
 		release(b, j);
 		return;
 	}
@@ -396,10 +320,42 @@ expire(struct batch *b)
 		struct job *j = &b->jobs[i];
 
 		if (j->busy && now >= j->deadline) {
-			b->worst = worse(b->worst, EXIT_DNS);
 			emit(b, j, NULL, "the deadline passed before every "
-			    "answer arrived");
+			    "answer arrived", EXIT_DNS);
 			release(b, j);
+		}
+	}
+}
+
+/* The busy job a token stands for, or NULL (its line has ended). */
+static struct job *
+job_of(struct batch *b, const void *token, size_t *slot)
+{
+	uintptr_t t = (uintptr_t)token - 1;
+	struct job *j;
+
+	*slot = t & ((1u << 20) - 1);
+	if (*slot >= b->njobs) {
+		return NULL;
+	}
+	j = &b->jobs[*slot];
+	return j->busy && j->seq == (unsigned)(t >> 20) ? j : NULL;
+}
+
+/* A line's deadline runs from when its first question goes out, so that
+ * lines waiting behind a small window or a --qps cap never expire. */
+static void
+start_clocks(struct batch *b)
+{
+	void *const *tokens;
+	size_t n = dns_resolver_take_started(b->rc->res, &tokens), i, slot;
+	double now = clock_ms();
+
+	for (i = 0; i < n; i++) {
+		struct job *j = job_of(b, tokens[i], &slot);
+
+		if (j != NULL && isinf(j->deadline)) {
+			j->deadline = now + b->rc->deadline_ms;
 		}
 	}
 }
@@ -407,20 +363,20 @@ expire(struct batch *b)
 static void
 step_woken(struct batch *b)
 {
-	void **tokens;
-	size_t n = dns_resolver_take_ready(b->rc->res, &tokens), i;
+	const struct dns_wake *wakes;
+	size_t n = dns_resolver_take_ready(b->rc->res, &wakes), i, slot;
 
 	b->nrunnable = 0;
 	for (i = 0; i < n; i++) {
-		uintptr_t t = (uintptr_t)tokens[i] - 1;
-		size_t slot = t & ((1u << 20) - 1);
-		struct job *j;
+		struct job *j = job_of(b, wakes[i].token, &slot);
 
-		if (slot >= b->njobs) {
+		if (j == NULL) {
 			continue;
 		}
-		j = &b->jobs[slot];
-		if (j->busy && j->seq == (unsigned)(t >> 20) && !j->queued) {
+		if (wakes[i].tries > j->tries) {
+			j->tries = wakes[i].tries;
+		}
+		if (!j->queued) {
 			j->queued = true;
 			b->runnable[b->nrunnable++] = slot;
 		}
@@ -448,11 +404,13 @@ fill(struct batch *b)
 	char *input;
 	enum line_fault fault;
 
-	while (!b->eof && !b->closed && b->active < b->njobs &&
+	while (!b->input.eof && !b->closed && b->active < b->njobs &&
 	    b->next_order - b->printed < b->window_size && !cache_full(b) &&
-	    next_line(b, &input, &fault)) {
+	    dns_resolver_wants_more(b->rc->res) &&
+	    batch_input_next(&b->input, &input, &fault)) {
 		start_job(b, input, fault);
 	}
+	start_clocks(b);
 }
 
 /* Ends the lines in progress without output: nobody reads it. */
@@ -474,16 +432,18 @@ loop(struct batch *b)
 	while (!b->closed) {
 		fill(b);
 		if (b->active == 0) {
-			if (b->eof) {
+			if (b->input.eof) {
 				break;
 			}
 			if (!dns_resolver_idle(b->rc->res)) {
-				void **stale;
+				const struct dns_wake *stale;
+				void *const *unused;
 
 				/* Answers for lines that ended at their
 				 * deadline; nobody waits for them. */
 				dns_resolver_wait(b->rc->res);
 				dns_resolver_take_ready(b->rc->res, &stale);
+				dns_resolver_take_started(b->rc->res, &unused);
 			} else if (cache_full(b)) {
 				dns_resolver_clear(b->rc->res);
 			}
@@ -500,6 +460,7 @@ loop(struct batch *b)
 				}
 			}
 		}
+		start_clocks(b);
 		step_woken(b);
 		expire(b);
 		if (cache_full(b) && b->active == 0 &&
@@ -509,25 +470,48 @@ loop(struct batch *b)
 	}
 }
 
+/* The summary on stderr: what became of the lines, and what it took;
+ * none when the reader of the output went away (the batch ends quietly,
+ * as a pipe's writer does). */
+static void
+summarize(const struct batch *b)
+{
+	struct dns_stats st;
+
+	if (b->closed) {
+		return;
+	}
+	dns_resolver_stats(b->rc->res, &st);
+	/* Over the progress line, which is then erased below it. */
+	fprintf(stderr, "%smailauth: %zu lines: %zu answered, %zu DNS "
+	    "failures, %zu input errors", b->progress ? "\r\033[K" : "",
+	    b->answered + b->dns_failures + b->input_errors, b->answered,
+	    b->dns_failures, b->input_errors);
+	if (b->rc->g->resume != NULL) {
+		fprintf(stderr, ", %zu skipped (answered before)",
+		    b->input.skipped);
+	}
+	fprintf(stderr, "; %zu queries, %zu retries; window %zu-%zu; "
+	    "%.1f s\n", st.sent + st.retries, st.retries, st.smallest_window,
+	    st.largest_window, (clock_ms() - b->start_ms) / 1000);
+}
+
 int
 batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 {
 	struct batch b;
-	const char *path = rc->g->batch;
-	struct stat st;
 	size_t i;
+	int code;
 
 	memset(&b, 0, sizeof(b));
 	b.rc = rc;
 	b.cmd = cmd;
 	b.opts = opts;
-	b.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (b.in == NULL) {
-		return run_usage(rc, "cannot read batch file '%s': %s",
-		    safe_str(rc->arena, path), strerror(errno));
+	if ((code = batch_input_open(&b.input, rc)) != 0) {
+		return batch_input_close(&b.input, code);
 	}
-	b.njobs = rc->g->concurrency ? rc->g->concurrency :
-	    BATCH_DEFAULT_CONCURRENCY;
+	b.njobs = BATCH_LINES_PER_SLOT * (rc->g->concurrency ?
+	    rc->g->concurrency : BATCH_DEFAULT_CONCURRENCY);
 	if (cmd->ops->batch_lines != NULL && cmd->ops->batch_lines(opts) &&
 	    b.njobs > cmd->ops->batch_lines(opts)) {
 		b.njobs = cmd->ops->batch_lines(opts);
@@ -538,13 +522,13 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	b.window = xcalloc(b.window_size, sizeof(*b.window));
 	b.start_ms = clock_ms();
 	b.progress = isatty(STDERR_FILENO) == 1;
-	if (b.progress && fstat(fileno(b.in), &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
-		b.total_lines = count_lines(b.in);
+	if (b.progress && b.input.size > 0) {
+		b.total_lines = count_lines(b.input.in);
 	}
 	loop(&b);
 	abandon(&b);
 	print_ready_lines(&b);
+	summarize(&b);
 	progress(&b, true);
 	for (i = 0; i < b.window_size; i++) {
 		free(b.window[i].json);
@@ -552,8 +536,5 @@ batch_run(struct run_ctx *rc, const struct command *cmd, void *opts)
 	free(b.window);
 	free(b.runnable);
 	free(b.jobs);
-	if (b.in != stdin) {
-		fclose(b.in);
-	}
-	return b.worst;
+	return batch_input_close(&b.input, b.worst);
 }

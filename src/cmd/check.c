@@ -9,6 +9,7 @@
 #include "cmd/common.h"
 #include "cmd/smtp.h"
 #include "dmarc/psl.h"
+#include "dns/name.h"
 #include "input.h"
 #include "report/check.h"
 #include "report/smtp.h"
@@ -149,6 +150,7 @@ static void
 judge_tls(struct check_state *st)
 {
 	struct check_result *r = st->result;
+	enum smtp_verdict tls;
 	size_t i;
 
 	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
@@ -158,12 +160,14 @@ judge_tls(struct check_state *st)
 		if (strcmp(q->id, "tls") != 0) {
 			continue;
 		}
-		q->status = st->smtp_result->verdict == SMTP_VERDICT_PASS ?
-		    CHECK_PASS : st->smtp_result->verdict ==
+		/* A host whose STARTTLS could not be seen (refused, timed
+		 * out) leaves the line unknown, not failed. */
+		tls = smtp_tls_verdict(st->smtp_result);
+		q->status = tls == SMTP_VERDICT_PASS ? CHECK_PASS : tls ==
 		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
 		q->message = arena_printf(st->arena, "the MX hosts' inbound "
 		    "STARTTLS (it predicts, not proves, your server's "
-		    "outbound TLS): %s", smtp_summary(st->arena,
+		    "outbound TLS): %s", smtp_tls_summary(st->arena,
 		    st->smtp_result));
 		if (q->status != CHECK_PASS) {
 			q->code = q->status == CHECK_FAIL ? "tls-fail" :
@@ -213,6 +217,15 @@ dnsbl_zone(struct run_ctx *rc, const char *arg)
 
 		snprintf(why, sizeof(why), "%s", rc->error);
 		run_usage(rc, "--dnsbl: %s", why);
+	} else if (strlen(zone) > DNS_NAME_MAX - DNSBL_IPV6_PREFIX) {
+		/* RFC 5782 §2.4: 32 nibbles and their dots go in front. */
+		run_usage(rc, "--dnsbl '%s' is %zu octets: a question under it "
+		    "would be over the %d a DNS name holds (RFC 1035 §2.3.4) for "
+		    "an IPv6 address, whose reversed form takes %d; give the "
+		    "list's zone, such as zen.spamhaus.org",
+		    safe_str(rc->arena, arg), strlen(zone), DNS_NAME_MAX,
+		    DNSBL_IPV6_PREFIX);
+		return NULL;
 	}
 	return zone;
 }
@@ -230,7 +243,13 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 
 	memset(in, 0, sizeof(*in));
 	in->domain = domain;
-	in->sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
+	if (o->sender != NULL &&
+	    (in->sender = run_sender_arg(rc, o->sender)) == NULL) {
+		return EXIT_USAGE;
+	}
+	if (run_helo_arg(rc, o->helo) != 0) {
+		return EXIT_USAGE;
+	}
 	in->helo = o->helo;
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
@@ -250,6 +269,11 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 		in->selectors = (const char *const *)arena_memdup(rc->arena,
 		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
+	}
+	if (o->no_dnsbl && o->ndnsbls > 0) {
+		return run_usage(rc, "--dnsbl and --no-dnsbl exclude each other: "
+		    "give --dnsbl ZONE to ask that list, or --no-dnsbl to ask "
+		    "none");
 	}
 	for (i = 0; i < o->ndnsbls; i++) {
 		if ((zones[i] = dnsbl_zone(rc, o->dnsbls[i])) == NULL) {
@@ -408,8 +432,8 @@ const struct command cmd_check = {
 	    "  -i, --ip IP         the public IP the server sends from\n"
 	    "                      (repeatable; default: the public\n"
 	    "                      addresses of the domain's MX hosts)\n"
-	    "  -f, --sender ADDR   the MAIL FROM address (default\n"
-	    "                      postmaster@DOMAIN)\n"
+	    "  -f, --sender ADDR   the MAIL FROM address, alone (default\n"
+	    "                      postmaster@DOMAIN; '<>' the null sender)\n"
 	    "  -e, --helo NAME     the server's HELO/EHLO name\n"
 	    "  -s, --selector SEL  DKIM selector (repeatable; default: probe)\n"
 	    "  --all-senders       Google's rules for all senders instead of\n"
@@ -418,7 +442,7 @@ const struct command cmd_check = {
 	    "                      zen.spamhaus.org and bl.spamcop.net);\n"
 	    "                      blocklists are information, never the\n"
 	    "                      verdict\n"
-	    "  --no-dnsbl          ask no blocklist\n"
+	    "  --no-dnsbl          ask no blocklist (not with --dnsbl)\n"
 	    "  --details           also show the SPF, DKIM, DMARC and PTR\n"
 	    "                      sections in full\n"
 	    "  --smtp              probe the MX hosts' STARTTLS for the tls\n"

@@ -58,6 +58,9 @@ struct command {
 	int (*set_option)(void *opts, int key, const char *arg,
 	    const char **err);
 	const struct command_ops *ops;
+	const char *exits;	/* "Exit status: ..." when the command's
+				 * own differ from the usual ones, or
+				 * NULL */
 };
 
 extern const struct command cmd_spf;

@@ -75,13 +75,23 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 	cfg.tries = g->tries;
 	cfg.deadline_ms = g->deadline_ms;
 	cfg.zones = rc->zones;
-	/* A batch has a deadline per input, and its memory is bounded by
-	 * starting the cache afresh, not by a cap on questions. */
-	cfg.no_deadline = g->batch != NULL;
+	cfg.qps = g->qps;
 	cfg.max_in_flight = g->concurrency;
-	cfg.max_queries = g->batch != NULL ? (size_t)-1 / 2 : 0;
+	if (g->batch != NULL) {
+		/* A batch has a deadline per input, and its memory is bounded
+		 * by starting the cache afresh, not by a cap on questions. It
+		 * asks again itself, and sizes its window to the server. */
+		cfg.no_deadline = true;
+		cfg.max_queries = (size_t)-1 / 2;
+		cfg.retransmit = true;
+		cfg.adapt = !g->no_adapt;
+		cfg.tries = g->tries ? g->tries : BATCH_TRIES;
+	}
 	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
-	    (g->timeout_ms ? g->timeout_ms : 5000) * (g->tries ? g->tries : 1);
+	    (g->timeout_ms ? g->timeout_ms : 5000) * (cfg.tries ? cfg.tries : 1);
+	if (g->deadline_ms == 0 && rc->deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+		rc->deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+	}
 	if (g->trace) {
 		cfg.on_answer = trace_answer;
 	}
@@ -152,35 +162,39 @@ run_read_message(struct run_ctx *rc, const char *path,
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *data;
 	size_t len;
-	int read_error;
+	int err;
 
 	if (f == NULL) {
-		return run_usage(rc, "cannot read message '%s': %s",
+		return run_usage(rc, "cannot read message '%s': %s (give the "
+		    "path of a saved message, or - to read standard input)",
 		    safe_str(rc->arena, path), strerror(errno));
 	}
 	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
 	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
-	/* A directory opens, and fails only when read (EISDIR). */
-	read_error = ferror(f) ? errno : 0;
+	err = ferror(f) ? errno : 0;
 	if (f != stdin) {
 		fclose(f);
 	}
-	if (read_error != 0) {
+	if (err != 0) {
 		free(data);
-		return run_usage(rc, "cannot read message '%s': %s; give a "
-		    "message file, or - for standard input", safe_str(rc->arena,
-		    path), strerror(read_error));
+		return run_usage(rc, "cannot read message '%s': %s (give the "
+		    "path of a saved message file, or - to read standard "
+		    "input)", safe_str(rc->arena, path), err == EISDIR ?
+		    "it is a directory" : strerror(err));
 	}
 	if (len > DKIM_MAX_MESSAGE) {
 		free(data);
-		return run_usage(rc, "message '%s' is larger than %d MiB",
-		    safe_str(rc->arena, path), DKIM_MAX_MESSAGE >> 20);
+		return run_usage(rc, "message '%s' is larger than %d MiB (give "
+		    "one message, not a mailbox)", safe_str(rc->arena, path),
+		    DKIM_MAX_MESSAGE >> 20);
 	}
 	*out = dkim_message_parse(rc->arena, data, len);
 	free(data);
 	if (*out == NULL) {
 		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
-		    "header fields)", safe_str(rc->arena, path));
+		    "header fields): save the whole message with its header "
+		    "(Gmail: Show original, then Download original; "
+		    "Outlook: Save as .eml)", safe_str(rc->arena, path));
 	}
 	return 0;
 }
@@ -233,7 +247,7 @@ run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
     const char *domain)
 {
 	const char *why;
-	size_t i;
+	size_t i, len;
 
 	for (i = 0; i < n; i++) {
 		why = input_selector_mistake(rc->arena, sels[i], domain);
@@ -241,8 +255,40 @@ run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
 			return run_usage(rc, "invalid selector '%s': %s",
 			    safe_str(rc->arena, sels[i]), why);
 		}
+		len = strlen(sels[i]) + strlen("._domainkey.") +
+		    (domain ? strlen(domain) : 0);
+		if (domain != NULL && len > DNS_NAME_MAX) {
+			return run_usage(rc, "invalid selector '%s': the key's "
+			    "name (SELECTOR._domainkey.%s) would be %zu octets, "
+			    "over the %d a DNS name holds (RFC 1035 §2.3.4); "
+			    "give the selector your server signs with (s= of "
+			    "its DKIM-Signature)", safe_str(rc->arena, sels[i]),
+			    safe_str(rc->arena, domain), len, DNS_NAME_MAX);
+		}
 	}
 	return 0;
+}
+
+const char *
+run_sender_arg(struct run_ctx *rc, const char *input)
+{
+	const char *why = input_sender_mistake(rc->arena, input);
+
+	if (why != NULL) {
+		run_usage(rc, "invalid --sender '%s': %s", safe_str(rc->arena,
+		    input), why);
+		return NULL;
+	}
+	return input_sender(rc->arena, input);
+}
+
+int
+run_helo_arg(struct run_ctx *rc, const char *input)
+{
+	const char *why = input == NULL ? NULL : input_helo_mistake(input);
+
+	return why == NULL ? 0 : run_usage(rc, "invalid --helo '%s': %s",
+	    safe_str(rc->arena, input), why);
 }
 
 const char *

@@ -68,11 +68,19 @@ const char *run_domain_arg(struct run_ctx *rc, const char *input);
  * EXIT_USAGE with rc->error saying what to type instead. */
 int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
 
-/* Checks the DKIM selectors typed with -s for the keys of domain (NULL
- * when none is given). Returns 0, or EXIT_USAGE with rc->error naming
- * the first bad one and what to type instead. */
+/* Checks the DKIM selectors typed with -s, and that each makes a name
+ * with domain (when not NULL) that DNS can hold. Returns 0, or EXIT_USAGE
+ * with rc->error naming the first bad one and what to type instead. */
 int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
     size_t n, const char *domain);
+
+/* Checks a --sender typed by the user; returns the address to use (angle
+ * brackets around the whole dropped), or NULL with rc->error naming it
+ * and what to type instead. */
+const char *run_sender_arg(struct run_ctx *rc, const char *input);
+/* Checks a --helo typed by the user (NULL: not given). Returns 0, or
+ * EXIT_USAGE with rc->error naming it. */
+int run_helo_arg(struct run_ctx *rc, const char *input);
 
 /* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
  * errors were found, else 0. */

@@ -141,7 +141,7 @@ dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
 	}
 	if ((argc == 1 && domain_argument(rc, o, argv[0], st) != 0) ||
 	    run_selectors_arg(rc, o->selectors, o->nselectors,
-	    st->domain) != 0) {
+	    argc == 1 ? st->domain : NULL) != 0) {
 		return EXIT_USAGE;
 	}
 	if (o->verify != NULL && run_read_message(rc, o->verify,

@@ -120,9 +120,14 @@ given_options(struct run_ctx *rc, const struct message_opts *o,
 		in->given.ip = ip_unmap(&in->given.ip);
 		in->given.has_ip = true;
 	}
+	if (run_helo_arg(rc, o->helo) != 0) {
+		return EXIT_USAGE;
+	}
 	in->given.helo = o->helo;
-	in->given.sender = o->sender ? input_sender(rc->arena, o->sender) :
-	    NULL;
+	if (o->sender != NULL && (in->given.sender = run_sender_arg(rc,
+	    o->sender)) == NULL) {
+		return EXIT_USAGE;
+	}
 	if (o->authserv_id != NULL && !plain_name(o->authserv_id)) {
 		return run_usage(rc, "invalid --authserv-id '%s' (give a host "
 		    "name such as mx.example.com)", safe_str(rc->arena,
@@ -235,6 +240,10 @@ const struct command cmd_message = {
 	    "  --receiver-id NAME  the authserv-id of the receiver's own\n"
 	    "                      Authentication-Results (default: the host\n"
 	    "                      of the receiving Received field)\n",
+	.exits =
+	    "Exit status: the DMARC result -- 0 pass, 1 fail, none or\n"
+	    "permerror, 3 temperror (a DNS failure left it unknown); 2 usage\n"
+	    "error (not a message, an unreadable file).\n",
 	.shortopts = "i:e:f:",
 	.longopts = message_longopts,
 	.opts_size = sizeof(struct message_opts),

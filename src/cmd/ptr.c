@@ -67,7 +67,8 @@ ptr_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
 		    "ptr: expected one IP, got %d arguments", argc);
 	}
-	if (run_ip_arg(rc, argv[0], &st->ip) != 0) {
+	if (run_ip_arg(rc, argv[0], &st->ip) != 0 ||
+	    run_helo_arg(rc, st->opts->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	if (st->opts->domain != NULL &&

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,6 +152,41 @@ smtp_cli_probe(struct arena *a, struct smtp_result *r,
 	return r->probed;
 }
 
+/* The target: an IP address, also as an address literal ([192.0.2.1],
+ * [IPv6:2001:db8::1], RFC 5321 §4.1.3), or a domain or host name. A port
+ * written after it goes in --smtp-port. */
+static int
+smtp_target(struct run_ctx *rc, const char *arg, struct smtp_input *in)
+{
+	const char *close = arg[0] == '[' ? strchr(arg, ']') : NULL;
+	const char *colon = strrchr(arg, ':');
+	char lit[64];
+	size_t n;
+
+	if (ip_parse(arg, &in->ip)) {
+		return 0;
+	}
+	if (close != NULL && close[1] == '\0' && (n = (size_t)(close - arg -
+	    1)) < sizeof(lit)) {
+		memcpy(lit, arg + 1, n);
+		lit[n] = '\0';
+		if (ip_parse(strncasecmp(lit, "IPv6:", 5) == 0 ? lit + 5 : lit,
+		    &in->ip)) {
+			return 0;
+		}
+	}
+	if (colon != NULL && colon[1] != '\0' && strspn(colon + 1,
+	    "0123456789") == strlen(colon + 1) && (close != NULL ? close + 1 ==
+	    colon : strchr(arg, ':') == colon)) {
+		return run_usage(rc, "invalid target '%s': give the port with "
+		    "--smtp-port (mailauth smtp --smtp-port %s %.*s)",
+		    safe_str(rc->arena, arg), colon + 1, (int)(colon - arg),
+		    safe_str(rc->arena, arg));
+	}
+	in->name = run_domain_arg(rc, arg);
+	return in->name == NULL ? EXIT_USAGE : 0;
+}
+
 static int
 smtp_start(struct run_ctx *rc, void *opts, void *state, int argc,
     char **argv)
@@ -169,11 +205,7 @@ smtp_start(struct run_ctx *rc, void *opts, void *state, int argc,
 		return code;
 	}
 	st->in.port = st->cfg.port;
-	if (ip_parse(argv[0], &st->in.ip)) {
-		return 0;
-	}
-	st->in.name = run_domain_arg(rc, argv[0]);
-	return st->in.name == NULL ? EXIT_USAGE : 0;
+	return smtp_target(rc, argv[0], &st->in);
 }
 
 static bool
@@ -271,11 +303,19 @@ const struct command cmd_smtp = {
 	    "      --smtp-port N       SMTP port to probe (default 25)\n"
 	    "      --smtp-timeout SECONDS\n"
 	    "                          bound on each step of a session\n"
-	    "                          (default 10)\n"
+	    "                          without progress: each reply line\n"
+	    "                          starts it again, a reply gets at most\n"
+	    "                          three (default 10)\n"
 	    "      --ehlo NAME         our EHLO name (default: this host's "
 	    "name)\n"
 	    "      --ca-file FILE      trust these CA certificates (PEM)\n"
 	    "                          instead of the system's\n",
+	.exits =
+	    "Exit status: 0 every host passes, 1 a host refuses, offers no\n"
+	    "STARTTLS or presents a bad certificate (or an enforced MTA-STS\n"
+	    "policy does not match), 2 usage error, 3 nothing could be found\n"
+	    "out (DNS failed, a policy lookup failed, or no host answered:\n"
+	    "outbound port 25 may be blocked).\n",
 	.shortopts = "",
 	.longopts = smtp_longopts,
 	.opts_size = sizeof(struct smtp_opts),

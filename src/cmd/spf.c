@@ -177,7 +177,14 @@ evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
 	in->ip = ip_unmap(&ip);
 	in->helo = o->helo;
 	in->now = (long long)time(NULL);
-	sender = o->sender ? input_sender(rc->arena, o->sender) : NULL;
+	if (run_helo_arg(rc, o->helo) != 0) {
+		return EXIT_USAGE;
+	}
+	sender = NULL;
+	if (o->sender != NULL &&
+	    (sender = run_sender_arg(rc, o->sender)) == NULL) {
+		return EXIT_USAGE;
+	}
 	if (sender != NULL && sender[0] == '\0') {
 		if (o->helo == NULL) {
 			return run_usage(rc, "an empty --sender checks the HELO "

@@ -226,6 +226,7 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 		    ans->kind == DNS_ANS_CNAME_LOOP ? "point one of the "
 		    "CNAMEs at the name that holds the key record, or publish "
 		    "the key record in place of the CNAME" :
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "check the domain's DNS servers",
 		    dns_answer_failure(a, ans));
 		return;

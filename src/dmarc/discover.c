@@ -339,6 +339,10 @@ compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 			return;
 		}
 		classify(a, &s);
+		if (s.kind == DMARC_STEP_FAILED) {
+			r->failed_7489 = true;
+			return;
+		}
 		valid = s.kind == DMARC_STEP_RECORD &&
 		    (s.record->p == DMARC_POLICY_NONE ||
 		    s.record->p == DMARC_POLICY_QUARANTINE ||
@@ -374,7 +378,10 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 		if (d->uri->host == NULL) {
 			continue;
 		}
-		d->external = !dns_name_is_under(d->uri->host, r->org_domain);
+		/* With the Organizational Domain unknown, only the domain
+		 * itself is known to be inside it. */
+		d->external = !dns_name_is_under(d->uri->host, r->org_domain ?
+		    r->org_domain : r->domain);
 		if (!d->external) {
 			d->authorized = 1;
 			continue;
@@ -411,10 +418,17 @@ dmarc_discover(struct arena *a, dmarc_lookup_fn lookup, void *lookup_ctx,
 	r->org_domain_psl = dmarc_psl_org_domain(psl, a, domain);
 	walk(a, lookup, lookup_ctx, r);
 	compare_rfc7489(a, lookup, lookup_ctx, r);
-	if (r->pending > 0 || r->walk_failed) {
+	if (r->pending > 0 || (r->walk_failed &&
+	    r->steps[0].kind != DMARC_STEP_RECORD)) {
 		return r;
 	}
-	find_org_domain(r);
+	/* RFC 9989 §4.10.1: a record at the domain itself is its policy,
+	 * whatever lies above it; only the Organizational Domain (§4.10.2)
+	 * needs the rest of the walk, and stays unknown (NULL) when a
+	 * lookup there failed. */
+	if (!r->walk_failed) {
+		find_org_domain(r);
+	}
 	choose_policy(r);
 	if (r->policy_step == NULL) {
 		return r;

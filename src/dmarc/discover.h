@@ -69,12 +69,17 @@ struct dmarc_result {
 	const char *domain;
 	struct dmarc_step *steps;	/* the tree walk, in order */
 	size_t nsteps;
-	bool walk_failed;	/* a DNS failure left the walk unfinished */
-	const char *org_domain;		/* RFC 9989 §4.10.2 */
+	bool walk_failed;	/* a DNS failure left the walk unfinished:
+				 * the policy is unknown unless the domain
+				 * has its own record (policy_step) */
+	const char *org_domain;		/* RFC 9989 §4.10.2; NULL when a
+					 * failed lookup hid it */
 	const char *org_domain_psl;	/* RFC 7489 §3.2, via the PSL */
 	enum dmarc_source source;
 	const struct dmarc_step *policy_step;	/* where the record is */
 	const char *record_domain_7489;	/* what RFC 7489 would use, or NULL */
+	bool failed_7489;	/* a lookup of the RFC 7489 discovery failed:
+				 * record_domain_7489 NULL means unknown */
 	const struct dns_answer *existence;	/* A of the domain, when asked */
 	bool exists;		/* the domain itself exists (not NXDOMAIN) */
 	/* The effective policy, defaults applied (all unset when the
@@ -89,6 +94,10 @@ struct dmarc_result {
 	size_t ndests;
 	size_t ndests_published;	/* rua and ruf URIs in the record */
 	size_t pending;
+	/* Set by the caller before dmarc_lint(), or NULL: a domain that
+	 * receives mail, for the report address of a record the findings
+	 * propose (default: the domain itself). */
+	const char *report_domain;
 	struct finding_list findings;
 };
 
@@ -97,6 +106,14 @@ struct dmarc_result *dmarc_discover(struct arena *a, dmarc_lookup_fn lookup,
     void *lookup_ctx, const struct dmarc_psl *psl, const char *domain);
 /* Adds the findings of a complete result. */
 void dmarc_lint(struct arena *a, struct dmarc_result *r);
+/* The record to start with (RFC 9989 §4.7): p=none, aggregate reports to
+ * postmaster@ of report_domain, a mailbox every domain that receives mail
+ * has (RFC 5321 §4.5.1). In the arena. */
+const char *dmarc_starter_record(struct arena *a, const char *report_domain);
+/* The record receivers ignore at step s (v=DMARC1 not first, or not
+ * written exactly), corrected: v=DMARC1 first; NULL when s has none. */
+const char *dmarc_near_miss_fixed(struct arena *a,
+    const struct dmarc_step *s);
 /* The names the tree walk asks for domain, in order (RFC 9989 §4.10:
  * the domain, then one label less each time, jumping to 7 labels when
  * the domain has 8 or more, down to the top-level domain). Returns their

@@ -87,6 +87,48 @@ record_text(struct arena *a, const struct dmarc_record *rec,
 	return out;
 }
 
+/* A tree-walk lookup that failed. Above a domain with its own record it
+ * hides only the Organizational Domain (RFC 9989 §4.10.2): the policy is
+ * the domain's own, and the failing name is not in its zone. */
+static struct finding *
+lint_failed_step(struct arena *a, struct dmarc_result *r,
+    const struct dmarc_step *s)
+{
+	const char *what = dns_answer_failure(a, s->answer);
+	const char *hint = dns_answer_retry_hint(s->answer);
+
+	if (r->policy_step == NULL) {
+		return add(a, r, FINDING_ERROR, "dmarc-dns-error", hint ? hint :
+		    "retry, or check the name's DNS servers: receivers cannot "
+		    "find the policy while this lasts", arena_printf(a, "%s: "
+		    "the policy is unknown, not absent", what));
+	}
+	return add(a, r, FINDING_WARNING, "dmarc-dns-error", hint ? hint :
+	    arena_printf(a, "retry, or ask another resolver (@SERVER): %s is "
+	    "above %s, not in its zone, and decides only the organizational "
+	    "domain", s->name, r->domain), arena_printf(a, "%s: the "
+	    "organizational domain of %s is unknown, so is relaxed alignment "
+	    "of other names with it (RFC 9989 §4.10.2); its policy is its own "
+	    "record at %s", what, r->domain, r->policy_step->name));
+}
+
+const char *
+dmarc_starter_record(struct arena *a, const char *report_domain)
+{
+	return arena_printf(a, "v=DMARC1; p=none; rua=mailto:postmaster@%s",
+	    report_domain);
+}
+
+const char *
+dmarc_near_miss_fixed(struct arena *a, const struct dmarc_step *s)
+{
+	if (s->kind != DMARC_STEP_NONE || s->near_miss == NULL) {
+		return NULL;
+	}
+	return record_text(a, dmarc_record_parse(a, s->near_miss,
+	    strlen(s->near_miss)), false);
+}
+
 static void
 lint_walk(struct arena *a, struct dmarc_result *r)
 {
@@ -97,12 +139,7 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		struct finding *f = NULL;
 
 		if (s->kind == DMARC_STEP_FAILED) {
-			f = add(a, r, FINDING_ERROR, "dmarc-dns-error",
-			    "retry, or check the name's DNS servers: receivers "
-			    "cannot find the policy while this lasts",
-			    arena_printf(a, "the lookup of %s failed (%s): the "
-			    "policy is unknown, not absent", s->name,
-			    dns_kind_name(s->answer->kind)));
+			f = lint_failed_step(a, r, s);
 		} else if (s->kind == DMARC_STEP_MULTIPLE) {
 			f = add(a, r, FINDING_ERROR, "dmarc-multiple-records",
 			    "keep exactly one v=DMARC1 record at the name",
@@ -112,17 +149,18 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
 			    arena_printf(a, "publish it with v=DMARC1 first: "
-			    "%s", dns_txt_quote_text(a, record_text(a,
-			    dmarc_record_parse(a, s->near_miss,
-			    strlen(s->near_miss)), false))),
+			    "%s", dns_txt_quote_text(a,
+			    dmarc_near_miss_fixed(a, s))),
 			    arena_printf(a, "%s has a TXT "
 			    "record with v=DMARC1 that is not the first tag: "
 			    "receivers ignore it (RFC 9989 §4.7): %s",
 			    s->name, dns_txt_quote_text(a, s->near_miss)));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
-			    "start the record with exactly \"v=DMARC1\" (upper "
-			    "case DMARC1, then ';')", arena_printf(a, "%s has "
+			    arena_printf(a, "start the record with exactly "
+			    "\"v=DMARC1\" (upper case DMARC1, then ';'): %s",
+			    dns_txt_quote_text(a, dmarc_near_miss_fixed(a, s))),
+			    arena_printf(a, "%s has "
 			    "a TXT record that looks like DMARC but is not "
 			    "one: %s", s->name, dns_txt_quote_text(a, s->near_miss)));
 		}
@@ -320,7 +358,8 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	}
 	if (rec->nrua == 0) {
 		add(a, r, FINDING_WARNING, "dmarc-no-rua",
-		    "add rua=mailto:dmarc-reports@<your domain>",
+		    arena_printf(a, "add rua=mailto:postmaster@%s",
+		    r->report_domain ? r->report_domain : r->domain),
 		    "no rua=: nobody receives the aggregate reports that show "
 		    "who sends mail as this domain");
 	}
@@ -373,7 +412,10 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 	const struct dmarc_record *rec = r->policy_step->record;
 	const char *found = r->policy_step->domain;
 
-	if (r->record_domain_7489 == NULL) {
+	if (r->record_domain_7489 == NULL && r->failed_7489) {
+		/* Unknown, not absent: a failed lookup (a finding of its
+		 * own) hid what RFC 7489 receivers find. */
+	} else if (r->record_domain_7489 == NULL) {
 		add(a, r, FINDING_WARNING, "dmarc-walk-only",
 		    arena_printf(a, "publish a record at _dmarc.%s as well",
 		    r->org_domain_psl), arena_printf(a, "the policy at %s is "
@@ -392,7 +434,8 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		    "RFC 7489 receivers do not know np= and apply p= and sp= "
 		    "as published");
 	}
-	if (!dns_name_equal(r->org_domain, r->org_domain_psl)) {
+	if (r->org_domain != NULL &&
+	    !dns_name_equal(r->org_domain, r->org_domain_psl)) {
 		add(a, r, FINDING_INFO, "dmarc-org-domain-differs", NULL,
 		    arena_printf(a, "the organizational domain is %s by the "
 		    "RFC 9989 tree walk but %s by the Public Suffix List "
@@ -429,7 +472,10 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 			    d->check_name), safe_str(a, d->uri->host)),
 			    arena_printf(a, "%s is outside %s and has not "
 			    "authorized reports for it: receivers will not "
-			    "send them", uri, r->org_domain));
+			    "send them%s", uri, r->org_domain ? r->org_domain :
+			    r->domain, r->org_domain ? "" : ", unless it is in "
+			    "the organizational domain, which a failed lookup "
+			    "hid"));
 		} else if (d->authorized < 0 && d->answer != NULL) {
 			f = add(a, r, FINDING_ERROR, "dmarc-dns-error",
 			    "retry, or check the destination's DNS servers",
@@ -444,21 +490,34 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 	}
 }
 
+/* The fix for a domain without a policy: the starter record at its own
+ * name, or, when a record there is one receivers ignore, that record
+ * corrected (its own finding says how): never two records for one name. */
+static const char *
+no_record_fix(struct arena *a, const struct dmarc_result *r)
+{
+	const struct dmarc_step *own = &r->steps[0];
+
+	if (own->kind == DMARC_STEP_MULTIPLE || own->near_miss != NULL) {
+		return arena_printf(a, "correct the record at %s as said above: "
+		    "it is then the policy", own->name);
+	}
+	return arena_printf(a, "publish TXT \"%s\" at %s, then tighten p= as "
+	    "the reports allow", dmarc_starter_record(a, r->report_domain ?
+	    r->report_domain : r->domain), own->name);
+}
+
 void
 dmarc_lint(struct arena *a, struct dmarc_result *r)
 {
 	lint_walk(a, r);
-	if (r->walk_failed) {
+	if (r->policy_step == NULL && r->walk_failed) {
 		return;
 	}
 	if (r->policy_step == NULL) {
-		add(a, r, FINDING_ERROR, "dmarc-no-record",
-		    arena_printf(a, "publish TXT \"v=DMARC1; p=none; "
-		    "rua=mailto:dmarc-reports@%s\" at _dmarc.%s, then tighten "
-		    "p= as the reports allow", r->org_domain_psl,
-		    r->org_domain_psl), arena_printf(a, "no DMARC record for "
-		    "%s: Gmail answers 4.7.31 to bulk mail without one",
-		    r->domain));
+		add(a, r, FINDING_ERROR, "dmarc-no-record", no_record_fix(a, r),
+		    arena_printf(a, "no DMARC record for %s: Gmail answers "
+		    "4.7.31 to bulk mail without one", r->domain));
 		return;
 	}
 	lint_tags(a, r);

@@ -94,9 +94,28 @@ dns_kind_is_failure(enum dns_kind kind)
 	    kind != DNS_ANS_BADNAME;
 }
 
+bool
+dns_answer_cut_by_deadline(const struct dns_answer *ans)
+{
+	return ans != NULL && ans->kind == DNS_ANS_TIMEOUT &&
+	    ans->error != NULL && strncmp(ans->error, DNS_DEADLINE_WHY,
+	    strlen(DNS_DEADLINE_WHY)) == 0;
+}
+
+const char *
+dns_answer_retry_hint(const struct dns_answer *ans)
+{
+	return dns_answer_cut_by_deadline(ans) ? DNS_DEADLINE_HINT : NULL;
+}
+
 const char *
 dns_answer_failure(struct arena *a, const struct dns_answer *ans)
 {
+	if (dns_answer_cut_by_deadline(ans)) {
+		return arena_printf(a, "the %s lookup for %s was %s",
+		    dns_type_name(ans->type), safe_str(a, ans->name),
+		    ans->error);
+	}
 	return arena_printf(a, "the %s lookup for %s failed (%s%s%s)",
 	    dns_type_name(ans->type), safe_str(a, ans->name),
 	    dns_kind_name(ans->kind), ans->error ? ": " : "",

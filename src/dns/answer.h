@@ -80,6 +80,8 @@ struct dns_answer {
 	bool tcp;		/* the answer came over TCP */
 	size_t size;		/* octets of the response message */
 	double rtt_ms;		/* from sending to the answer */
+	unsigned tries;		/* queries sent for it (a batch asks again
+				 * after a loss or a SERVFAIL) */
 	const char *error;	/* why there is no response, or NULL */
 	const char *cname;	/* where a CNAME chain led, or NULL */
 	size_t count;		/* number of records in the array below */
@@ -101,8 +103,22 @@ bool dns_kind_is_void(enum dns_kind kind);
 /* A failure that says nothing about the data: SERVFAIL, timeout, ... */
 bool dns_kind_is_failure(enum dns_kind kind);
 /* "the TXT lookup for NAME failed (timeout: why)": which lookup failed
- * and how, for a failed answer; made safe to print, in the arena. */
+ * and how, for a failed answer; made safe to print, in the arena. One the
+ * run's deadline cut off says so: "... was not answered before the run's
+ * deadline (--deadline 20 s)". */
 const char *dns_answer_failure(struct arena *a, const struct dns_answer *ans);
+/* How the error of an answer the run's deadline cut off begins (the
+ * resolver adds the deadline it had), and what to do about it. */
+#define DNS_DEADLINE_WHY "not answered before the run's deadline"
+#define DNS_DEADLINE_HINT "give the run more time with --deadline " \
+	"SECONDS: the run's deadline cut the question off, no server " \
+	"refused it"
+/* True when the run's deadline, not a server, left ans without an
+ * answer (ans may be NULL). */
+bool dns_answer_cut_by_deadline(const struct dns_answer *ans);
+/* For an answer the run's deadline cut off, what to do instead of
+ * blaming the name's DNS servers (static text); else NULL. */
+const char *dns_answer_retry_hint(const struct dns_answer *ans);
 /* True when ans (A or AAAA records; NULL allowed) holds ip. */
 bool dns_answer_has_addr(const struct dns_answer *ans,
     const struct ip_addr *ip);

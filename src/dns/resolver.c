@@ -1,12 +1,11 @@
 #include "dns/resolver.h"
 
-#include <ares.h>
-#include <arpa/nameser.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns/channel.h"
+#include "dns/flight.h"
 #include "dns/name.h"
 #include "dns/zonefile.h"
 #include "bounds.h"
@@ -14,10 +13,7 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-/* RFC 1035 §4.2.1: UDP messages without EDNS are at most 512 octets. */
-#define PLAIN_UDP_SIZE 512
-
-enum entry_state { ENTRY_QUEUED, ENTRY_IN_FLIGHT, ENTRY_DONE };
+enum entry_state { ENTRY_ASKED, ENTRY_DONE };
 
 struct entry {
 	const char *name;		/* normalized, in the arena */
@@ -25,11 +21,6 @@ struct entry {
 	enum entry_state state;
 	const struct dns_answer *ans;	/* set when DONE */
 	const struct dns_answer *followed; /* ans with its CNAME followed */
-	double sent_at;			/* monotonic ms */
-	unsigned reasks;		/* asked again: connection closed */
-	unsigned tries_lost;		/* of those, with no answer since */
-	size_t answers_at_send;		/* res->answers when (re)sent */
-	unsigned tcp_seq;		/* TCP sockets opened before sending */
 	struct waiter *waiters;		/* who asked while it was in flight */
 };
 
@@ -39,34 +30,28 @@ struct waiter {
 	struct waiter *next;
 };
 
-struct query_ctx {
-	struct dns_resolver *res;
-	size_t idx;
-};
-
 struct dns_resolver {
 	struct dns_channel ch;
+	struct dns_flight flight;	/* the questions on the wire */
 	struct dns_config cfg;
 	struct arena *arena;		/* names and answers */
 	struct entry *entries;		/* every question of the run */
 	size_t nentries, capentries;
 	uint32_t *table;		/* open addressing: index + 1, 0 empty */
 	size_t tablesize;		/* power of two */
-	size_t *queue;			/* questions waiting for a slot */
-	size_t qhead, qlen, qcap;
 	const struct dns_answer **log;	/* completed answers, in order */
 	size_t nlog, caplog;
-	size_t in_flight, max_in_flight, sent, cache_hits;
+	size_t sent, cache_hits;
 	size_t completed;		/* answers since the last wait */
 	size_t answers;			/* responses received */
 	double created_at, deadline_at;
 	void *waiter;			/* token registered by dns_lookup */
-	void **ready;			/* tokens whose answers arrived */
+	struct dns_wake *ready;		/* tokens whose answers arrived */
 	size_t nready, capready;
-	size_t *reask;			/* in flight again after a closed
-					 * connection: sent after the poll */
-	size_t nreask, capreask;
-	bool deadline_hit, cancelling;
+	void **started;			/* tokens whose questions went out */
+	size_t nstarted, capstarted;
+	bool deadline_hit;
+	const char *deadline_why;	/* the error of answers it cut off */
 };
 
 static uint32_t
@@ -148,16 +133,11 @@ add_entry(struct dns_resolver *res, const char *name, enum dns_type type)
 	return idx;
 }
 
-static void send_query(struct dns_resolver *res, size_t idx);
-
 static void
 complete(struct dns_resolver *res, size_t idx, const struct dns_answer *ans)
 {
 	struct entry *e = &res->entries[idx];
 
-	if (e->state == ENTRY_IN_FLIGHT) {
-		res->in_flight--;
-	}
 	e->state = ENTRY_DONE;
 	e->ans = ans;
 	res->completed++;
@@ -167,7 +147,8 @@ complete(struct dns_resolver *res, size_t idx, const struct dns_answer *ans)
 			res->ready = xreallocarray(res->ready, res->capready,
 			    sizeof(*res->ready));
 		}
-		res->ready[res->nready++] = e->waiters->token;
+		res->ready[res->nready].token = e->waiters->token;
+		res->ready[res->nready++].tries = ans->tries;
 	}
 	if (res->nlog == res->caplog) {
 		res->caplog = res->caplog ? res->caplog * 2 : 64;
@@ -178,167 +159,37 @@ complete(struct dns_resolver *res, size_t idx, const struct dns_answer *ans)
 	if (res->cfg.on_answer != NULL) {
 		res->cfg.on_answer(res->cfg.on_answer_ctx, ans);
 	}
-	/* A freed slot goes to the oldest waiting question, unless the run
-	 * is being cut short. */
-	while (!res->cancelling && res->qlen > 0 &&
-	    res->in_flight < res->cfg.max_in_flight) {
-		size_t next = res->queue[res->qhead];
-
-		res->qhead = (res->qhead + 1) % res->qcap;
-		res->qlen--;
-		send_query(res, next);
-	}
-}
-
-/* RFC 7766 §6.2.1: a client should ask again the questions a TCP
- * connection left unanswered when the server closed or reset it (c-ares
- * 1.18 ends them with ECONNREFUSED and, with one server, never asks again
- * on a new connection). A server that answered something since the
- * question was sent is alive and only closing connections, as it may: ask
- * again. A connection that closed with no answer at all costs a try. */
-static bool
-ask_again(struct dns_resolver *res, struct entry *e, int status,
-    const unsigned char *abuf)
-{
-	bool progress = res->answers > e->answers_at_send;
-
-	if (status != ARES_ECONNREFUSED || abuf != NULL ||
-	    res->ch.tcp_sockets == 0 || res->cancelling ||
-	    e->reasks >= DNS_MAX_REASKS ||
-	    (!progress && e->tries_lost >= res->cfg.tries)) {
-		return false;
-	}
-	e->reasks++;
-	e->tries_lost += !progress;
-	return true;
 }
 
 static void
-on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+on_answered(void *ctx, size_t idx, struct dns_answer *ans)
 {
-	struct query_ctx *ctx = arg;
-	struct dns_resolver *res = ctx->res;
-	struct entry *e = &res->entries[ctx->idx];
-	struct dns_answer *ans;
-
-	(void)timeouts;
-	if (abuf != NULL) {
-		res->answers++;
-	}
-	if (ask_again(res, e, status, abuf)) {
-		if (res->nreask == res->capreask) {
-			res->capreask = res->capreask ? res->capreask * 2 : 16;
-			res->reask = xreallocarray(res->reask, res->capreask,
-			    sizeof(*res->reask));
-		}
-		res->reask[res->nreask++] = ctx->idx;
-		free(ctx);
-		return;
-	}
-	ans = dns_answer_from_wire(res->arena, e->name, e->type, status, abuf,
-	    alen);
-	ans->rtt_ms = clock_ms() - e->sent_at;
-	if (status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
-		ans->error = "the run's deadline passed";
-	}
-	/* c-ares 1.18 does not say which transport carried an answer: one
-	 * longer than any UDP answer could be, or one over 512 octets after
-	 * c-ares opened a TCP socket for it, came over TCP. */
-	ans->tcp = res->cfg.tcp || (size_t)alen > DNS_EDNS_UDP_SIZE ||
-	    ((size_t)alen > PLAIN_UDP_SIZE && res->ch.tcp_sockets > e->tcp_seq);
-	if (abuf == NULL) {
-		ans->tcp = res->cfg.tcp;
-	}
-	free(ctx);
-	complete(res, (size_t)(e - res->entries), ans);
-}
-
-/* The query ares_query() would send (RD set, EDNS with our UDP size),
- * with the AD bit set as well: RFC 6840 §5.7 lets a validating resolver
- * set AD in the response only when the query had AD or DO, and the AD
- * bit is what DANE (RFC 7672 §2.2) depends on. c-ares 1.18 has no flag
- * for it, so the header is written here (RFC 1035 §4.1.1: byte 3). */
-static int
-build_query(ares_channel ch, const char *name, enum dns_type type,
-    unsigned char **qbuf, int *qlen)
-{
-	struct ares_options opts;
-	int mask, status, edns = DNS_EDNS_UDP_SIZE;
-
-	/* c-ares drops EDNS for the whole channel when a server answers
-	 * FORMERR to it (ares_process.c, 1.18); follow it as ares_query()
-	 * does. */
-	if (ares_save_options(ch, &opts, &mask) == ARES_SUCCESS) {
-		if ((opts.flags & ARES_FLAG_EDNS) == 0) {
-			edns = 0;
-		}
-		ares_destroy_options(&opts);
-	}
-	status = ares_create_query(name, C_IN, (int)type, 0, 1, qbuf, qlen,
-	    edns);
-
-	if (status == ARES_SUCCESS) {
-		(*qbuf)[3] |= 0x20;
-	}
-	return status;
+	complete(ctx, idx, ans);
 }
 
 static void
-ask(struct dns_resolver *res, size_t idx)
+note_started(struct dns_resolver *res, void *token)
 {
-	struct entry *e = &res->entries[idx];
-	struct query_ctx *ctx = xcalloc(1, sizeof(*ctx));
-	unsigned char *qbuf = NULL;
-	int qlen = 0;
-
-	ctx->res = res;
-	ctx->idx = idx;
-	e->answers_at_send = res->answers;
-	/* The callback may run before ares_send returns (no memory): the
-	 * caller's counters are already right for that. */
-	if (build_query(res->ch.ares, e->name, e->type, &qbuf, &qlen) !=
-	    ARES_SUCCESS) {
-		on_reply(ctx, ARES_EBADNAME, 0, NULL, 0);
-		return;
+	if (res->nstarted == res->capstarted) {
+		res->capstarted = res->capstarted ? res->capstarted * 2 : 64;
+		res->started = xreallocarray(res->started, res->capstarted,
+		    sizeof(*res->started));
 	}
-	ares_send(res->ch.ares, qbuf, qlen, on_reply, ctx);
-	ares_free_string(qbuf);
+	res->started[res->nstarted++] = token;
 }
 
+/* A question went out: whoever waits for it has a question on the
+ * wire. */
 static void
-send_query(struct dns_resolver *res, size_t idx)
+on_first_sent(void *ctx, size_t idx)
 {
-	struct entry *e = &res->entries[idx];
+	struct dns_resolver *res = ctx;
+	struct waiter *w;
 
-	e->state = ENTRY_IN_FLIGHT;
-	e->sent_at = clock_ms();
-	e->tcp_seq = res->ch.tcp_sockets;
-	res->in_flight++;
 	res->sent++;
-	if (res->in_flight > res->max_in_flight) {
-		res->max_in_flight = res->in_flight;
+	for (w = res->entries[idx].waiters; w != NULL; w = w->next) {
+		note_started(res, w->token);
 	}
-	ask(res, idx);
-}
-
-static void
-enqueue(struct dns_resolver *res, size_t idx)
-{
-	if (res->qlen == res->qcap) {
-		size_t newcap = res->qcap ? res->qcap * 2 : 64, i;
-		size_t *q = xcalloc(newcap, sizeof(*q));
-
-		for (i = 0; i < res->qlen; i++) {
-			q[i] = res->queue[(res->qhead + i) % res->qcap];
-		}
-		free(res->queue);
-		res->queue = q;
-		res->qhead = 0;
-		res->qcap = newcap;
-	}
-	res->entries[idx].state = ENTRY_QUEUED;
-	res->queue[(res->qhead + res->qlen) % res->qcap] = idx;
-	res->qlen++;
 }
 
 /* Answers what can be answered without a query: bad names, the --zone
@@ -360,7 +211,7 @@ answer_locally(struct dns_resolver *res, const char *name,
 		return ans;
 	} else if (res->deadline_hit) {
 		ans = dns_answer_without_response(res->arena, name, type,
-		    DNS_ANS_TIMEOUT, "not asked: the run's deadline passed");
+		    DNS_ANS_TIMEOUT, res->deadline_why);
 	} else if (res->nentries >= res->cfg.max_queries) {
 		ans = dns_answer_without_response(res->arena, name, type,
 		    DNS_ANS_SKIPPED, "not asked: the run's query limit was "
@@ -384,6 +235,9 @@ add_waiter(struct dns_resolver *res, struct entry *e)
 	w->token = res->waiter;
 	w->next = e->waiters;
 	e->waiters = w;
+	if (dns_flight_was_sent(&res->flight, (size_t)(e - res->entries))) {
+		note_started(res, w->token);
+	}
 }
 
 /* The answer to (name, type) as asked, or NULL while it is in flight. */
@@ -428,11 +282,8 @@ lookup_once(struct dns_resolver *res, const char *name, enum dns_type type,
 		complete(res, idx, local);
 		return local;
 	}
-	if (res->in_flight >= res->cfg.max_in_flight) {
-		enqueue(res, idx);
-	} else {
-		send_query(res, idx);
-	}
+	res->entries[idx].state = ENTRY_ASKED;
+	dns_flight_ask(&res->flight, idx, res->entries[idx].name, type);
 	e = &res->entries[idx];
 	if (e->state == ENTRY_DONE) {
 		return e->ans;
@@ -536,50 +387,20 @@ dns_resolver_add_draft_txt(struct dns_resolver *res, const char *name,
 	complete(res, idx, ans);
 }
 
-/* Sends the questions to ask again after a closed connection: outside
- * c-ares' own error handling, and together, on one new connection. */
-static void
-send_reasks(struct dns_resolver *res)
-{
-	while (res->nreask > 0) {
-		ask(res, res->reask[--res->nreask]);
-	}
-}
-
-static void
-cancel_all(struct dns_resolver *res)
-{
-	res->deadline_hit = true;
-	res->cancelling = true;
-	send_reasks(res);	/* cancelled below with the others */
-	ares_cancel(res->ch.ares);
-	while (res->qlen > 0) {
-		size_t idx = res->queue[res->qhead];
-		struct entry *e = &res->entries[idx];
-
-		res->qhead = (res->qhead + 1) % res->qcap;
-		res->qlen--;
-		complete(res, idx, dns_answer_without_response(res->arena,
-		    e->name, e->type, DNS_ANS_TIMEOUT,
-		    "not asked: the run's deadline passed"));
-	}
-	res->cancelling = false;
-}
-
 bool
 dns_resolver_wait(struct dns_resolver *res)
 {
-	if (res->in_flight == 0 && res->qlen == 0) {
+	if (dns_flight_idle(&res->flight)) {
 		return false;
 	}
 	res->completed = 0;
 	while (res->completed == 0) {
 		if (clock_ms() >= res->deadline_at) {
-			cancel_all(res);
+			res->deadline_hit = true;
+			dns_flight_cancel(&res->flight, res->deadline_why);
 			break;
 		}
-		dns_channel_poll(&res->ch, res->deadline_at);
-		send_reasks(res);
+		dns_flight_poll(&res->flight, res->deadline_at);
 	}
 	return true;
 }
@@ -591,7 +412,8 @@ dns_resolver_set_waiter(struct dns_resolver *res, void *token)
 }
 
 size_t
-dns_resolver_take_ready(struct dns_resolver *res, void ***out)
+dns_resolver_take_ready(struct dns_resolver *res,
+    const struct dns_wake **out)
 {
 	size_t n = res->nready;
 
@@ -600,10 +422,28 @@ dns_resolver_take_ready(struct dns_resolver *res, void ***out)
 	return n;
 }
 
+size_t
+dns_resolver_take_started(struct dns_resolver *res, void *const **out)
+{
+	size_t n = res->nstarted;
+
+	*out = res->started;
+	res->nstarted = 0;
+	return n;
+}
+
 bool
 dns_resolver_idle(const struct dns_resolver *res)
 {
-	return res->in_flight == 0 && res->qlen == 0;
+	return dns_flight_idle(&res->flight);
+}
+
+bool
+dns_resolver_wants_more(const struct dns_resolver *res)
+{
+	const struct dns_flight *f = &res->flight;
+
+	return f->in_flight + f->waiting < dns_flow_window(&f->flow);
 }
 
 size_t
@@ -622,6 +462,8 @@ dns_resolver_clear(struct dns_resolver *res)
 	res->nentries = 0;
 	res->nlog = 0;
 	res->nready = 0;
+	res->nstarted = 0;
+	dns_flight_forget(&res->flight);
 	for (i = 0; i < res->tablesize; i++) {
 		res->table[i] = 0;
 	}
@@ -637,13 +479,50 @@ dns_resolver_log(const struct dns_resolver *res, size_t *n)
 void
 dns_resolver_stats(const struct dns_resolver *res, struct dns_stats *out)
 {
+	struct dns_flight_stats fs;
+
+	dns_flight_get_stats(&res->flight, &fs);
 	memset(out, 0, sizeof(*out));
 	out->questions = res->nentries;
 	out->sent = res->sent;
 	out->cache_hits = res->cache_hits;
-	out->max_in_flight = res->max_in_flight;
+	out->max_in_flight = fs.max_in_flight;
+	out->retries = fs.retries;
+	out->window = fs.window;
+	out->smallest_window = fs.smallest;
+	out->largest_window = fs.largest;
 	out->elapsed_ms = clock_ms() - res->created_at;
 	out->deadline_hit = res->deadline_hit;
+}
+
+/* When the resolver asks again itself (a batch), c-ares sends each query
+ * once and waits for it up to the timeout (dns/flight.c). */
+static int
+open_channel(struct dns_resolver *res)
+{
+	struct dns_config ch = res->cfg;
+
+	if (ch.retransmit) {
+		ch.tries = 1;
+	}
+	return dns_channel_open(&res->ch, &ch, res->cfg.deadline_ms);
+}
+
+static void
+start_flight(struct dns_resolver *res)
+{
+	struct dns_flight_config fc;
+	struct dns_flight_owner owner = { res, on_first_sent, on_answered };
+
+	memset(&fc, 0, sizeof(fc));
+	fc.retransmit = res->cfg.retransmit;
+	fc.tries = res->cfg.tries;
+	fc.timeout_ms = res->cfg.timeout_ms;
+	fc.tcp = res->cfg.tcp;
+	fc.flow.ceiling = res->cfg.max_in_flight;
+	fc.flow.adapt = res->cfg.adapt;
+	fc.flow.qps = res->cfg.qps;
+	dns_flight_init(&res->flight, &fc, &res->ch, &res->arena, &owner);
 }
 
 int
@@ -667,7 +546,7 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	}
 	res->cfg.deadline_ms = cfg->deadline_ms ? cfg->deadline_ms :
 	    res->cfg.timeout_ms * res->cfg.tries;
-	if (dns_channel_open(&res->ch, &res->cfg, res->cfg.deadline_ms) != 0) {
+	if (open_channel(res) != 0) {
 		/* Copied out: the message must outlive the resolver. */
 		static char why[sizeof(res->ch.error)];
 
@@ -680,11 +559,17 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	 * leave room for all of them. */
 	if (cfg->deadline_ms == 0) {
 		res->cfg.deadline_ms *= (unsigned)res->ch.nservers;
+		if (res->cfg.deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
+			res->cfg.deadline_ms = DNS_DEFAULT_DEADLINE_MS;
+		}
 	}
 	res->arena = arena_create();
+	res->deadline_why = arena_printf(res->arena, "%s (--deadline %g s)",
+	    DNS_DEADLINE_WHY, res->cfg.deadline_ms / 1000.0);
+	start_flight(res);
 	res->created_at = clock_ms();
-	/* A batch bounds each input, not the run: c-ares' timeout and
-	 * tries bound every query. */
+	/* A batch bounds each input, not the run: every question ends
+	 * after its tries (dns/flight.c). */
 	res->deadline_at = cfg->no_deadline ? 1e300 : clock_ms() +
 	    res->cfg.deadline_ms;
 	table_grow(res);
@@ -700,15 +585,15 @@ dns_resolver_destroy(struct dns_resolver *res)
 	}
 	/* ares_destroy() runs the callbacks of outstanding queries; nobody
 	 * is listening any more. */
-	res->cancelling = true;
+	res->flight.closing = true;
 	res->cfg.on_answer = NULL;
 	dns_channel_close(&res->ch);
+	dns_flight_finish(&res->flight);
 	arena_destroy(res->arena);
 	free(res->entries);
 	free(res->table);
-	free(res->queue);
 	free(res->log);
 	free(res->ready);
-	free(res->reask);
+	free(res->started);
 	free(res);
 }

@@ -23,10 +23,17 @@ struct dns_config {
 	bool tcp;		/* always use TCP */
 	unsigned timeout_ms;	/* per try */
 	unsigned tries;		/* tries per server */
-	unsigned deadline_ms;	/* whole run; 0: timeout * tries * servers */
+	unsigned deadline_ms;	/* whole run; 0: timeout * tries * servers,
+				 * at least DNS_DEFAULT_DEADLINE_MS */
 	size_t max_queries;	/* distinct questions per run; 0: default */
-	size_t max_in_flight;	/* queries outstanding at once; 0: default */
+	size_t max_in_flight;	/* queries outstanding at once; 0: default.
+				 * With adapt, the window's ceiling */
 	bool no_deadline;	/* batch mode: no deadline for the run */
+	bool retransmit;	/* batch mode: ask again by the measured
+				 * round trip, up to `tries` per question
+				 * (dns/flight.c) */
+	bool adapt;		/* batch mode: the window adapts (dns/flow.c) */
+	double qps;		/* queries per second at most; 0: no cap */
 	const struct dns_zoneset *zones;	/* --zone overlay, or NULL */
 	dns_answer_fn on_answer;	/* may be NULL */
 	void *on_answer_ctx;
@@ -37,6 +44,9 @@ struct dns_stats {
 	size_t sent;		/* of those, sent to a server */
 	size_t cache_hits;	/* lookups answered from the cache */
 	size_t max_in_flight;	/* most queries outstanding at once */
+	size_t retries;		/* queries sent again (batch mode) */
+	size_t window;		/* queries allowed on the wire now */
+	size_t smallest_window, largest_window;
 	double elapsed_ms;	/* since the resolver was created */
 	bool deadline_hit;	/* the run's deadline cut queries short */
 };
@@ -63,11 +73,23 @@ bool dns_resolver_wait(struct dns_resolver *res);
 
 /* Batch mode. dns_lookup() remembers the token set here with every
  * question it leaves in flight; when answers arrive, their tokens can be
- * taken (the array stays the resolver's, valid until the next call). */
+ * taken with the tries the answer took, and when a question goes out,
+ * the tokens of those waiting for it (the arrays stay the resolver's,
+ * valid until the next call). */
+struct dns_wake {
+	void *token;
+	unsigned tries;
+};
 void dns_resolver_set_waiter(struct dns_resolver *res, void *token);
-size_t dns_resolver_take_ready(struct dns_resolver *res, void ***out);
-/* True when no query is in flight or queued. */
+size_t dns_resolver_take_ready(struct dns_resolver *res,
+    const struct dns_wake **out);
+size_t dns_resolver_take_started(struct dns_resolver *res, void *const **out);
+/* True when no query is in flight, queued or waiting to be asked
+ * again. */
 bool dns_resolver_idle(const struct dns_resolver *res);
+/* True while fewer questions are on the wire or queued than the window
+ * allows: a batch starts another line then. */
+bool dns_resolver_wants_more(const struct dns_resolver *res);
 /* Distinct questions cached so far. */
 size_t dns_resolver_questions(const struct dns_resolver *res);
 /* Forgets every answer (they are freed): only when idle and nothing

@@ -1,5 +1,6 @@
 /* The RDATA of --zone records: the presentation form of the types mailauth
- * answers from (RFC 1035 §5, RFC 3596 §2.4), the generic form that any
+ * answers from (RFC 1035 §5, RFC 3596 §2.4, RFC 6698 §2.2), the generic
+ * form that any
  * type may use (RFC 3597 §5: \# LENGTH HEX), and the other types of real
  * zone files, read for their owner names only. */
 #include "dns/zonereader.h"
@@ -20,7 +21,7 @@
 
 /* How a type's RDATA is read and kept. */
 enum form {
-	FORM_A, FORM_AAAA, FORM_MX, FORM_NAME, FORM_SOA, FORM_TXT,
+	FORM_A, FORM_AAAA, FORM_MX, FORM_NAME, FORM_SOA, FORM_TXT, FORM_TLSA,
 	FORM_OTHER,	/* not used by mailauth: the owner name only */
 };
 
@@ -65,7 +66,7 @@ static const struct rrtype types[] = {
 	OTHER("DHCID", 49),
 	OTHER("NSEC3", 50),
 	OTHER("NSEC3PARAM", 51),
-	OTHER("TLSA", 52),
+	{ "TLSA", DNS_T_TLSA, FORM_TLSA, 4, ANY },
 	OTHER("SMIMEA", 53),
 	OTHER("HIP", 55),
 	OTHER("CDS", 59),
@@ -184,6 +185,9 @@ keep_strings(struct reader *r, struct zone_rr *rr, const struct token *t,
 	rr->rd.txt.nstrings = n;
 }
 
+static int tlsa_rdata(struct reader *r, struct zone_rr *rr,
+    const struct token *t, size_t n);
+
 static int
 presentation_rdata(struct reader *r, struct zone_rr *rr, enum form form,
     const struct token *t, size_t n)
@@ -228,6 +232,8 @@ presentation_rdata(struct reader *r, struct zone_rr *rr, enum form form,
 	case FORM_TXT:
 		keep_strings(r, rr, t, n);
 		return 0;
+	case FORM_TLSA:
+		return tlsa_rdata(r, rr, t, n);
 	case FORM_OTHER:
 		return 0;
 	}
@@ -284,6 +290,51 @@ generic_octets(struct reader *r, const struct token *t, size_t n,
 	}
 	*len = want;
 	return out;
+}
+
+/* RFC 6698 §2.2: usage, selector, matching type, then the certificate
+ * association data in hex, which may be split by blanks. */
+static int
+tlsa_rdata(struct reader *r, struct zone_rr *rr, const struct token *t,
+    size_t n)
+{
+	struct dns_tlsa *tl = &rr->rd.tlsa;
+	unsigned long v[3];
+	unsigned char *data;
+	size_t i, j, digits = 0, k = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (!parse_number(&t[i], 255, &v[i])) {
+			return zone_fail(r, "bad TLSA number '%s'",
+			    zone_shown(&t[i]));
+		}
+	}
+	for (i = 3; i < n; i++) {
+		for (j = 0; j < t[i].len; j++) {
+			if (t[i].quoted || hex_digit(t[i].text[j]) < 0) {
+				return zone_fail(r, "bad hex '%s' in TLSA data",
+				    zone_shown(&t[i]));
+			}
+		}
+		digits += t[i].len;
+	}
+	if (digits % 2 != 0) {
+		return zone_fail(r, "TLSA data has an odd number of hex digits");
+	}
+	data = arena_alloc(r->zs->arena, digits / 2 + 1);
+	for (i = 3; i < n; i++) {
+		for (j = 0; j < t[i].len; j++, k++) {
+			data[k / 2] = (unsigned char)(k % 2 ? data[k / 2] |
+			    hex_digit(t[i].text[j]) : hex_digit(t[i].text[j])
+			    << 4);
+		}
+	}
+	tl->usage = (unsigned)v[0];
+	tl->selector = (unsigned)v[1];
+	tl->mtype = (unsigned)v[2];
+	tl->data = data;
+	tl->len = digits / 2;
+	return 0;
 }
 
 /* An uncompressed name on the wire (RFC 1035 §3.1) at d[*at], as text
@@ -373,6 +424,14 @@ generic_rdata(struct reader *r, struct zone_rr *rr, enum form form,
 		break;
 	case FORM_TXT:
 		ok = wire_strings(r, rr, d, len);
+		break;
+	case FORM_TLSA:
+		ok = len >= 3;
+		rr->rd.tlsa.usage = ok ? d[0] : 0;
+		rr->rd.tlsa.selector = ok ? d[1] : 0;
+		rr->rd.tlsa.mtype = ok ? d[2] : 0;
+		rr->rd.tlsa.data = d + (ok ? 3 : 0);
+		rr->rd.tlsa.len = ok ? len - 3 : 0;
 		break;
 	case FORM_OTHER:
 		break;

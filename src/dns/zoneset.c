@@ -168,6 +168,7 @@ rdata_size(const struct zone_rr *rr)
 	case DNS_T_A: return 4;
 	case DNS_T_AAAA: return 16;
 	case DNS_T_MX: return 2 + wire_name(rr->rd.mx.host);
+	case DNS_T_TLSA: return 3 + rr->rd.tlsa.len;
 	case DNS_T_TXT:
 		for (i = 0; i < rr->rd.txt.nstrings; i++) {
 			n += 1 + rr->rd.txt.strings[i].len;
@@ -187,12 +188,14 @@ fill_records(const struct dns_zoneset *zs, struct arena *a,
 	struct ip_addr *addrs = NULL;
 	struct dns_mx *mx = NULL;
 	const char **names = NULL;
+	struct dns_tlsa *tlsa = NULL;
 
 	switch (ans->type) {
 	case DNS_T_TXT: txt = arena_calloc(a, n, sizeof(*txt)); break;
 	case DNS_T_A:
 	case DNS_T_AAAA: addrs = arena_calloc(a, n, sizeof(*addrs)); break;
 	case DNS_T_MX: mx = arena_calloc(a, n, sizeof(*mx)); break;
+	case DNS_T_TLSA: tlsa = arena_calloc(a, n, sizeof(*tlsa)); break;
 	default: names = arena_calloc(a, n + 1, sizeof(*names)); break;
 	}
 	for (i = 0; i < zs->n; i++) {
@@ -209,6 +212,10 @@ fill_records(const struct dns_zoneset *zs, struct arena *a,
 		} else if (mx != NULL) {
 			mx[k].preference = rr->rd.mx.preference;
 			mx[k].host = arena_strdup(a, rr->rd.mx.host);
+		} else if (tlsa != NULL) {
+			tlsa[k] = rr->rd.tlsa;
+			tlsa[k].data = (const unsigned char *)arena_memdup(a,
+			    rr->rd.tlsa.data, rr->rd.tlsa.len);
 		} else {
 			names[k] = arena_strdup(a, rr->rd.name);
 		}
@@ -218,6 +225,7 @@ fill_records(const struct dns_zoneset *zs, struct arena *a,
 	ans->addrs = addrs;
 	ans->mx = mx;
 	ans->names = names;
+	ans->tlsa = tlsa;
 	ans->count = k;
 	ans->kind = k > 0 ? DNS_ANS_RECORDS : DNS_ANS_NODATA;
 }

@@ -28,6 +28,7 @@ struct zone_rr {
 		struct dns_mx mx;		/* MX */
 		const char *name;		/* PTR, CNAME, NS, DNAME */
 		struct dns_txt txt;		/* TXT, SPF */
+		struct dns_tlsa tlsa;		/* TLSA */
 	} rd;
 };
 

@@ -312,48 +312,81 @@ authres_prop(const struct authres_result *r, const char *ptype,
 	return NULL;
 }
 
+/* RFC 8601 §2.2 (with RFC 5322's grammar): a header field is US-ASCII.
+ * Text written into one is made so: "§" becomes "section", another
+ * non-ASCII character '?', a control character a blank. */
+static void
+add_ascii(struct strbuf *sb, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		if (p[0] == 0xc2 && p[1] == 0xa7) {
+			strbuf_adds(sb, "section ");
+			p += 2;
+			p += *p == ' ';
+		} else if (*p >= 0x80) {
+			strbuf_addc(sb, '?');
+			for (p++; (*p & 0xc0) == 0x80; p++) {
+			}
+		} else {
+			strbuf_addc(sb, *p < 0x20 || *p == 0x7f ? ' ' :
+			    (char)*p);
+			p++;
+		}
+	}
+}
+
 /* A value as it may stand unquoted: a token of RFC 2045 §5.1, or for a
  * property an address or domain ('@' allowed). */
 static void
-add_value(struct strbuf *sb, const char *v, bool prop)
+add_value(struct strbuf *sb, const char *value, bool prop)
 {
+	struct strbuf v = STRBUF_INIT;
 	const char *p;
-	bool plain = v[0] != '\0';
+	bool plain;
 
-	for (p = v; *p && plain; p++) {
+	add_ascii(&v, value);
+	plain = v.len > 0;
+	for (p = strbuf_str(&v); *p && plain; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		plain = c > 0x20 && c < 0x7f && (strchr("()<>,;:\\\"/[]?=",
 		    c) == NULL) && (prop || c != '@');
 	}
 	if (plain) {
-		strbuf_adds(sb, v);
+		strbuf_adds(sb, strbuf_str(&v));
+		strbuf_finish(&v);
 		return;
 	}
 	strbuf_addc(sb, '"');
-	for (p = v; *p; p++) {
+	for (p = strbuf_str(&v); *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			strbuf_addc(sb, '\\');
 		}
 		strbuf_addc(sb, *p);
 	}
 	strbuf_addc(sb, '"');
+	strbuf_finish(&v);
 }
 
 /* A comment, its parentheses and backslashes quoted (RFC 5322 §3.2.2). */
 static void
 add_comment(struct strbuf *sb, const char *text)
 {
+	struct strbuf v = STRBUF_INIT;
 	const char *p;
 
+	add_ascii(&v, text);
 	strbuf_adds(sb, " (");
-	for (p = text; *p; p++) {
+	for (p = strbuf_str(&v); *p; p++) {
 		if (*p == '(' || *p == ')' || *p == '\\') {
 			strbuf_addc(sb, '\\');
 		}
 		strbuf_addc(sb, *p);
 	}
 	strbuf_addc(sb, ')');
+	strbuf_finish(&v);
 }
 
 char *
@@ -373,7 +406,10 @@ authres_format(struct arena *a, const struct authres *ar, const char *sep)
 	for (i = 0; i < ar->nresults; i++) {
 		const struct authres_result *r = &ar->results[i];
 
-		strbuf_addf(&sb, ";%s%s=%s", sep, r->method, r->result);
+		strbuf_addf(&sb, ";%s", sep);
+		add_ascii(&sb, r->method);
+		strbuf_addc(&sb, '=');
+		add_ascii(&sb, r->result);
 		if (r->comment != NULL) {
 			add_comment(&sb, r->comment);
 		}
@@ -382,8 +418,11 @@ authres_format(struct arena *a, const struct authres *ar, const char *sep)
 			add_value(&sb, r->reason, false);
 		}
 		for (k = 0; k < r->nprops; k++) {
-			strbuf_addf(&sb, " %s.%s=", r->props[k].ptype,
-			    r->props[k].property);
+			strbuf_addc(&sb, ' ');
+			add_ascii(&sb, r->props[k].ptype);
+			strbuf_addc(&sb, '.');
+			add_ascii(&sb, r->props[k].property);
+			strbuf_addc(&sb, '=');
 			add_value(&sb, r->props[k].value, true);
 		}
 	}

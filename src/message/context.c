@@ -68,43 +68,155 @@ candidate(const struct received *r)
 	return r->has_ip && ip_net_reserved(&host) == NULL;
 }
 
-/* The receiving boundary: the first hop with a public client address,
- * skipping hops whose client and receiver belong to the organizations
- * of the receiving hosts so far while the chain continues inside them
- * (Microsoft's and LMTP deliveries' internal hops have public
- * addresses). */
+/* A hop that could be where mail came in from another system: a public
+ * client, over SMTP, not a user's authenticated submission. */
+static bool
+eligible(const struct received *r)
+{
+	return candidate(r) && !r->local && !r->authenticated;
+}
+
+/* Two names of one host: equal, or the same first label in the same
+ * organization (Microsoft names one machine in several of its domains,
+ * AS9PR06CA0001.eurprd06.prod.outlook.com and
+ * AS9PR06CA0001.mail.protection.outlook.com). */
+static bool
+same_host(struct arena *a, const struct dmarc_psl *psl, const char *x,
+    const char *y)
+{
+	const char *xo, *yo;
+	size_t n;
+
+	if (x == NULL || y == NULL) {
+		return false;
+	}
+	if (dns_name_equal(x, y)) {
+		return true;
+	}
+	n = strcspn(x, ".");
+	xo = org_of(a, psl, x);
+	yo = org_of(a, psl, y);
+	return xo != NULL && yo != NULL && x[n] == '.' &&
+	    strcspn(y, ".") == n && strncasecmp(x, y, n) == 0 &&
+	    dns_name_equal(xo, yo);
+}
+
+/* Hop i's client is the host that received hop i + 1, the mail went on
+ * to the same recipient (a forwarder, a mailing list, changes it), and
+ * hop i + 1 could itself be the boundary: hop i is then a relay inside
+ * the receiving system (a filtering gateway, an LMTP delivery, a
+ * provider's front end). */
+static bool
+relayed_inside(struct arena *a, const struct dmarc_psl *psl,
+    const struct message_context *c, size_t i)
+{
+	const struct received *r = &c->hops[i], *next;
+	struct ip_addr client, by;
+
+	if (i + 1 >= c->nhops || !eligible(&c->hops[i + 1])) {
+		return false;
+	}
+	next = &c->hops[i + 1];
+	if (r->recipient != NULL && next->recipient != NULL &&
+	    strcasecmp(r->recipient, next->recipient) != 0) {
+		return false;
+	}
+	client = ip_unmap(&r->ip);
+	by = ip_unmap(&next->by_ip);
+	return (next->has_by_ip && ip_equal(&client, &by)) ||
+	    same_host(a, psl, r->rdns, next->by) ||
+	    same_host(a, psl, r->helo, next->by);
+}
+
+/* The client and the receiver of hop i belong to the organizations of
+ * the receiving hosts so far (orgs), and the chain goes on inside them
+ * below: Microsoft's internal hops. Gmail to Gmail stops here, as the
+ * hop below was received by another organization. */
+static bool
+inside_orgs(struct arena *a, const struct dmarc_psl *psl,
+    const struct message_context *c, size_t i, const char **orgs,
+    size_t norgs)
+{
+	const struct received *r = &c->hops[i];
+	size_t k;
+
+	if (org_of(a, psl, r->by) == NULL || !in_set(orgs, norgs,
+	    org_of(a, psl, r->rdns ? r->rdns : r->helo))) {
+		return false;
+	}
+	for (k = i + 1; k < c->nhops; k++) {
+		if (candidate(&c->hops[k]) && in_set(orgs, norgs,
+		    org_of(a, psl, c->hops[k].by))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The receiving boundary read from the chain: the first hop with a
+ * public client address that is not a hop inside the receiving system
+ * (a local delivery such as LMTP, a relay of it, or a hop between hosts
+ * of its organizations); -1 when there is none. */
 static long
-find_boundary(struct arena *a, const struct dmarc_psl *psl,
+chain_boundary(struct arena *a, const struct dmarc_psl *psl,
     const struct message_context *c)
 {
 	const char **orgs = arena_calloc(a, c->nhops + 1, sizeof(char *));
-	size_t norgs = 0, i, k;
+	size_t norgs = 0, i;
 
 	for (i = 0; i < c->nhops; i++) {
 		const struct received *r = &c->hops[i];
 		const char *by = org_of(a, psl, r->by);
-		const char *client = org_of(a, psl, r->rdns ? r->rdns :
-		    r->helo);
-		bool inside = false;
 
 		if (by != NULL && !in_set(orgs, norgs, by)) {
 			orgs[norgs++] = by;
 		}
-		if (!candidate(r)) {
+		if (!candidate(r) || r->local || relayed_inside(a, psl, c, i) ||
+		    inside_orgs(a, psl, c, i, orgs, norgs)) {
 			continue;
 		}
-		if (by != NULL && in_set(orgs, norgs, client)) {
-			for (k = i + 1; k < c->nhops && !inside; k++) {
-				inside = candidate(&c->hops[k]) &&
-				    in_set(orgs, norgs, org_of(a, psl,
-				    c->hops[k].by));
-			}
-		}
-		if (!inside) {
-			return (long)i;
-		}
+		return (long)i;
 	}
 	return -1;
+}
+
+/* RFC 7208 §9.1: the topmost Received-SPF names the address SPF was
+ * evaluated for. A receiver that writes one says where its boundary is:
+ * the hop with that client. It is trusted to move the boundary up (every
+ * field above the boundary is the receiver's), or down when it lies
+ * above the hop the chain gave (so the receiver wrote it, not a sender
+ * or an intermediary below). */
+static long
+spf_anchor(struct arena *a, const struct dkim_message *m,
+    const struct message_context *c, long chain)
+{
+	size_t field = 0, i;
+	const char *ip;
+	struct ip_addr want;
+
+	if (!rfc5322_next_field(m, "Received-SPF", &field)) {
+		return chain;
+	}
+	ip = message_received_spf_key(a, rfc5322_unfold(a, &m->headers[field]),
+	    "client-ip");
+	if (ip == NULL || !ip_parse(ip, &want)) {
+		return chain;
+	}
+	want = ip_unmap(&want);
+	for (i = 0; i < c->nhops; i++) {
+		struct ip_addr client = ip_unmap(&c->hops[i].ip);
+
+		if (c->hop_fields[i] < field || !candidate(&c->hops[i]) ||
+		    c->hops[i].local || !ip_equal(&client, &want)) {
+			continue;
+		}
+		if (chain < 0 || (long)i <= chain ||
+		    field < c->hop_fields[chain]) {
+			return (long)i;
+		}
+		break;
+	}
+	return chain;
 }
 
 const char *
@@ -239,7 +351,7 @@ message_context_find(struct arena *a, const struct dkim_message *m,
 
 	memset(out, 0, sizeof(*out));
 	read_hops(a, m, out);
-	out->boundary = find_boundary(a, psl, out);
+	out->boundary = spf_anchor(a, m, out, chain_boundary(a, psl, out));
 	if (given->has_ip) {
 		out->has_ip = true;
 		out->ip = given->ip;

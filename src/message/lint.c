@@ -234,6 +234,16 @@ lint_dmarc(struct arena *a, struct message_result *r)
 		    "on RFC 7489 (Public Suffix List) decides DMARC %s, not "
 		    "%s", dmarc_verdict_name(e->result_7489),
 		    dmarc_verdict_name(e->result));
+	} else if (e->result == DMARC_FAIL && e->result_7489 == DMARC_FAIL &&
+	    e->disposition_7489 != e->disposition) {
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "message-dmarc-rfc7489-differs", NULL, "a receiver still "
+		    "on RFC 7489 (Public Suffix List) applies %s to this "
+		    "failing message, not %s%s",
+		    dmarc_policy_name(e->disposition_7489),
+		    dmarc_policy_name(e->disposition), e->policy_tag &&
+		    strcmp(e->policy_tag, "np") == 0 ? " (RFC 7489 has no np: "
+		    "it reads sp)" : "");
 	}
 }
 

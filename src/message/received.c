@@ -15,7 +15,12 @@ struct scan {
 	struct received *r;
 	const char *from_word;
 	const char *helo_tag;		/* Exim's "helo=" */
+	bool bare_literal;		/* the from comment holds an address
+					 * and no name: "([IP])" */
+	bool exim;			/* "(Exim 4.96)" after the protocol */
 	bool with_comment_seen;
+	bool with_smtp;			/* a word of the with clause names
+					 * SMTP (not LMTP) */
 };
 
 static bool
@@ -158,6 +163,7 @@ from_comment(struct scan *s, const char *text, size_t len)
 			s->helo_tag = host_name(s->a, w + 5, wlen - 5);
 		} else if (!r->has_ip && address(w, wlen, true, &r->ip)) {
 			r->has_ip = true;
+			s->bare_literal = prev == NULL && w[0] == '[';
 			if (prev != NULL && w[0] == '[' &&
 			    memchr(prev, '=', prevlen) == NULL) {
 				const char *at = memchr(prev, '@', prevlen);
@@ -172,6 +178,21 @@ from_comment(struct scan *s, const char *text, size_t len)
 		prev = w;
 		prevlen = wlen;
 	}
+}
+
+/* True when the word names SMTP (ESMTPS, "SMTP" of "Microsoft SMTP
+ * Server", UTF8SMTPA) and not LMTP. */
+static bool
+names_smtp(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= len; i++) {
+		if (strncasecmp(w + i, "smtp", 4) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static void
@@ -191,6 +212,7 @@ clause_word(struct scan *s, enum clause c, const char *w, size_t len)
 		}
 		break;
 	case CL_WITH:
+		s->with_smtp |= names_smtp(w, len);
 		if (r->with == NULL) {
 			r->with = arena_memdup(s->a, w, len);
 		} else if (s->with_comment_seen && r->tls_cipher == NULL &&
@@ -201,6 +223,18 @@ clause_word(struct scan *s, enum clause c, const char *w, size_t len)
 	case CL_ID:
 		if (r->id == NULL) {
 			r->id = arena_memdup(s->a, w, len);
+		}
+		break;
+	case CL_FOR:
+		while (len > 0 && (*w == '<' || *w == '"')) {
+			w++;
+			len--;
+		}
+		while (len > 0 && strchr(">\";,", w[len - 1]) != NULL) {
+			len--;
+		}
+		if (r->recipient == NULL && len > 0) {
+			r->recipient = arena_memdup(s->a, w, len);
 		}
 		break;
 	default:
@@ -248,6 +282,27 @@ protocol_has_tls(const char *with)
 	return false;
 }
 
+/* RFC 3848: ESMTPA, ESMTPSA, LMTPA, UTF8SMTPSA (RFC 6531): the client
+ * authenticated, as a user submitting mail does. */
+static bool
+protocol_authenticated(const char *with)
+{
+	const char *p = with;
+	size_t n;
+
+	while (p != NULL && *p && strncasecmp(p, "smtp", 4) != 0 &&
+	    strncasecmp(p, "lmtp", 4) != 0) {
+		p++;
+	}
+	if (p == NULL || *p == '\0') {
+		return false;
+	}
+	p += 4;
+	n = strlen(p);
+	return (n == 1 && toupper((unsigned char)p[0]) == 'A') || (n == 2 &&
+	    strcasecmp(p, "sa") == 0);
+}
+
 static void
 from_identity(struct scan *s)
 {
@@ -258,19 +313,26 @@ from_identity(struct scan *s)
 		if (!r->has_ip) {
 			r->has_ip = address(w, strlen(w), false, &r->ip);
 		}
-		r->helo = s->helo_tag;
+		/* Postfix writes the HELO first: here an address literal. */
+		r->helo = s->helo_tag ? s->helo_tag : arena_strdup(s->a, w);
 	} else if (s->helo_tag != NULL) {
 		r->rdns = w ? host_name(s->a, w, strlen(w)) : r->rdns;
 		r->helo = s->helo_tag;
 	} else if (w != NULL) {
 		r->helo = host_name(s->a, w, strlen(w));
+		/* Exim writes "from NAME ([IP])" when the HELO name is the
+		 * name the address resolves to; Sendmail's same form means
+		 * no reverse name. */
+		if (s->exim && s->bare_literal && r->rdns == NULL) {
+			r->rdns = r->helo;
+		}
 	}
 }
 
 void
 received_parse(struct arena *a, const char *value, struct received *out)
 {
-	struct scan s = { a, out, NULL, NULL, false };
+	struct scan s = { a, out, NULL, NULL, false, false, false, false };
 	const char *p = value, *semi = NULL, *end;
 	enum clause c = CL_NONE;
 
@@ -305,7 +367,13 @@ received_parse(struct arena *a, const char *value, struct received *out)
 				from_comment(&s, text, len);
 			} else if (c == CL_WITH) {
 				with_comment(&s, text, len);
+			} else if (c == CL_BY && !out->has_by_ip) {
+				size_t n = strcspn(text, " )");
+
+				out->has_by_ip = address(text, n < len ? n : len,
+				    true, &out->by_ip);
 			}
+			s.exim |= len > 5 && strncasecmp(text, "Exim ", 5) == 0;
 			comment_tls(&s, text, len);
 			p = ce;
 			continue;
@@ -321,4 +389,6 @@ received_parse(struct arena *a, const char *value, struct received *out)
 	}
 	from_identity(&s);
 	out->tls = protocol_has_tls(out->with) || out->tls_version != NULL;
+	out->local = out->with != NULL && !s.with_smtp;
+	out->authenticated = protocol_authenticated(out->with);
 }

@@ -18,7 +18,15 @@ struct received {
 	bool has_ip;
 	struct ip_addr ip;	/* the client's address (when has_ip) */
 	const char *by;		/* the receiving host, or NULL */
+	bool has_by_ip;
+	struct ip_addr by_ip;	/* its address, when recorded (Microsoft:
+				 * "by HOST (IP)") */
 	const char *with;	/* the protocol (ESMTPS, LMTP, ...), or NULL */
+	bool local;		/* the protocol is not SMTP (LMTP, HTTPS,
+				 * local, ...): a delivery inside a system */
+	bool authenticated;	/* ESMTPA, ESMTPSA, ... (RFC 3848): a
+				 * client's submission */
+	const char *recipient;	/* the "for" address, or NULL */
 	const char *id;		/* the receiver's queue id, or NULL */
 	bool tls;		/* the hop used TLS: a protocol ending in S
 				 * (RFC 3848), or a TLS version recorded */
@@ -27,8 +35,10 @@ struct received {
 	const char *date;	/* after the last ';', or NULL */
 };
 
-/* Parses an unfolded Received value. Postfix ("from HELO (RDNS [IP])"),
- * Exim ("from RDNS ([IP] helo=HELO)", "from [IP] (helo=HELO)"), Sendmail,
+/* Parses an unfolded Received value. Postfix ("from HELO (RDNS [IP])",
+ * "from [IP] (RDNS [IP])" for an address literal HELO), Exim ("from RDNS
+ * ([IP] helo=HELO)", "from RDNS ([IP])" when the two agree, "from [IP]
+ * (helo=HELO)"), Sendmail,
  * Gmail ("from HELO (RDNS. [IP])") and Microsoft ("from HELO (IP)")
  * forms, IPv4 and "IPv6:" literals. Never fails: what is not found stays
  * NULL (or false). */

@@ -76,6 +76,128 @@ disposition(struct arena *a, const struct authres *ar)
 	return NULL;
 }
 
+/* The client IP the receiver's SPF result names: Gmail's "designates
+ * IP as", Microsoft's "sender IP is IP", or the Received-SPF. */
+static bool
+their_spf_ip(const struct authres_result *res, struct ip_addr *ip)
+{
+	static const char *const marks[] = { "designates ", "sender IP is " };
+	char buf[64];
+	size_t i, n;
+
+	for (i = 0; res->comment != NULL && i < 2; i++) {
+		const char *p = strstr(res->comment, marks[i]);
+
+		if (p != NULL) {
+			p += strlen(marks[i]);
+			n = strcspn(p, " );");
+			if (n < sizeof(buf)) {
+				memcpy(buf, p, n);
+				buf[n] = '\0';
+				return ip_parse(buf, ip);
+			}
+		}
+	}
+	return false;
+}
+
+/* Where a field lies against the boundary Received. */
+enum place {
+	PLACE_ABOVE,	/* written by the receiving system */
+	PLACE_BLOCK,	/* just below its Received, among the fields it
+			 * adds there (Gmail, Postfix milters) */
+	PLACE_BELOW,	/* came with the message */
+};
+
+/* The end of the block of fields the receiver adds just below its
+ * Received (at header index boundary): the first field of another
+ * name. */
+static size_t
+block_end(const struct dkim_message *m, size_t boundary)
+{
+	static const char *const block[] = { "Received-SPF",
+	    "Authentication-Results", "ARC-Seal", "ARC-Message-Signature",
+	    "ARC-Authentication-Results" };
+	size_t j, k;
+
+	for (j = boundary + 1; j < m->nheaders; j++) {
+		for (k = 0; k < sizeof(block) / sizeof(block[0]) &&
+		    strcasecmp(m->headers[j].name, block[k]) != 0; k++) {
+		}
+		if (k == sizeof(block) / sizeof(block[0])) {
+			break;
+		}
+	}
+	return j;
+}
+
+/* A field below the boundary Received may be one a sender forged at the
+ * top of its message: it counts only when it describes the receiver's
+ * session -- its SPF checked the MAIL FROM of the Return-Path, from the
+ * boundary's client. */
+static bool
+describes_session(const struct message_result *r, const struct authres *ar)
+{
+	const struct received *hop = message_context_hop(&r->ctx);
+	const char *sender = r->ctx.sender, *at;
+	struct ip_addr ip, client = ip_unmap(&hop->ip);
+	size_t i;
+
+	for (i = 0; i < ar->nresults; i++) {
+		const struct authres_result *res = &ar->results[i];
+		const char *from = authres_prop(res, "smtp", "mailfrom");
+		const char *rip = authres_prop(res, "smtp", "remote-ip");
+
+		if (strcmp(res->method, "spf") == 0 && from != NULL &&
+		    sender != NULL && strcasecmp(from, sender) != 0 &&
+		    ((at = strrchr(sender, '@')) == NULL ||
+		    !dns_name_equal(from, at + 1))) {
+			return false;
+		}
+		if ((strcmp(res->method, "spf") == 0 && their_spf_ip(res,
+		    &ip)) || (rip != NULL && ip_parse(rip, &ip))) {
+			ip = ip_unmap(&ip);
+			if (!ip_equal(&ip, &client)) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Why the field ar (at place) is the receiver's, or NULL. */
+static const char *
+receiver_field(struct arena *a, const struct message_result *r,
+    const struct authres *ar, const char *receiver_id, enum place at)
+{
+	const struct received *hop = message_context_hop(&r->ctx);
+
+	if (receiver_id != NULL) {
+		if (ar->authserv_id == NULL || !dns_name_equal(ar->authserv_id,
+		    receiver_id)) {
+			return NULL;
+		}
+		return at == PLACE_BELOW ? "--receiver-id, below the receiving "
+		    "Received: written before the receiver got the message" :
+		    "--receiver-id";
+	}
+	if (hop == NULL || at == PLACE_BELOW || (at == PLACE_BLOCK &&
+	    !describes_session(r, ar))) {
+		return NULL;
+	}
+	if (matches_host(ar->authserv_id, hop->by)) {
+		return arena_printf(a, "the receiving host %s", hop->by);
+	}
+	return ar->authserv_id == NULL ? "no authserv-id, beside the receiving "
+	    "hop" : NULL;
+}
+
+/* RFC 8601 §5: a receiver adds its fields above its Received, or just
+ * below it among the fields it adds there; what lies further down came
+ * with the message, from a sender or an intermediary, whatever
+ * authserv-id it claims. The first place that holds a field of the
+ * receiver is the one read: fields are never merged across places. Only
+ * --receiver-id reads further down (the user named an intermediary). */
 void
 receiver_find(struct arena *a, const struct message_result *r,
     const char *receiver_id, struct receiver_view *out)
@@ -83,40 +205,38 @@ receiver_find(struct arena *a, const struct message_result *r,
 	const struct dkim_message *m = r->in->msg;
 	const struct received *hop = message_context_hop(&r->ctx);
 	size_t hop_field = hop ? r->ctx.hop_fields[r->ctx.boundary] : 0;
+	size_t end = hop ? block_end(m, hop_field) : 0;
 	struct authres *theirs = arena_calloc(a, rfc5322_count_fields(m,
 	    "Authentication-Results") + 1, sizeof(*theirs));
 	size_t i, n = 0;
+	int want;
 
 	memset(out, 0, sizeof(*out));
 	out->results.instance = -1;
-	for (i = 0; rfc5322_next_field(m, "Authentication-Results", &i);
-	    i++) {
-		struct authres ar;
-		const char *why = NULL;
+	for (want = PLACE_ABOVE; want <= PLACE_BELOW && n == 0; want++) {
+		for (i = 0; rfc5322_next_field(m, "Authentication-Results",
+		    &i); i++) {
+			enum place at = hop == NULL || i < hop_field ?
+			    PLACE_ABOVE : i < end ? PLACE_BLOCK : PLACE_BELOW;
+			struct authres ar;
+			const char *why;
 
-		authres_parse(a, rfc5322_unfold(a, &m->headers[i]), false, &ar);
-		if (receiver_id != NULL) {
-			if (ar.authserv_id != NULL && dns_name_equal(
-			    ar.authserv_id, receiver_id)) {
-				why = "--receiver-id";
+			if ((int)at != want) {
+				continue;
 			}
-		} else if (hop != NULL && matches_host(ar.authserv_id,
-		    hop->by)) {
-			why = arena_printf(a, "the receiving host %s",
-			    hop->by);
-		} else if (hop != NULL && ar.authserv_id == NULL &&
-		    i < hop_field) {
-			why = "no authserv-id, above the receiving hop";
+			authres_parse(a, rfc5322_unfold(a, &m->headers[i]),
+			    false, &ar);
+			why = receiver_field(a, r, &ar, receiver_id, at);
+			if (why == NULL) {
+				continue;
+			}
+			if (!out->found) {
+				out->found = true;
+				out->authserv_id = ar.authserv_id;
+				out->matched_by = why;
+			}
+			theirs[n++] = ar;
 		}
-		if (why == NULL) {
-			continue;
-		}
-		if (!out->found) {
-			out->found = true;
-			out->authserv_id = ar.authserv_id;
-			out->matched_by = why;
-		}
-		theirs[n++] = ar;
 	}
 	merge(a, &out->results, theirs, n);
 	out->disposition = disposition(a, &out->results);
@@ -166,31 +286,6 @@ same(const char *x, const char *y)
 		y = "fail";
 	}
 	return x != NULL && y != NULL && strcmp(x, y) == 0;
-}
-
-/* The client IP the receiver's SPF result names: Gmail's "designates
- * IP as", Microsoft's "sender IP is IP", or the Received-SPF. */
-static bool
-their_spf_ip(const struct authres_result *res, struct ip_addr *ip)
-{
-	static const char *const marks[] = { "designates ", "sender IP is " };
-	char buf[64];
-	size_t i, n;
-
-	for (i = 0; res->comment != NULL && i < 2; i++) {
-		const char *p = strstr(res->comment, marks[i]);
-
-		if (p != NULL) {
-			p += strlen(marks[i]);
-			n = strcspn(p, " );");
-			if (n < sizeof(buf)) {
-				memcpy(buf, p, n);
-				buf[n] = '\0';
-				return ip_parse(buf, ip);
-			}
-		}
-	}
-	return false;
 }
 
 static const char *

@@ -32,10 +32,16 @@ struct receiver_view {
 	size_t ndiffs;
 };
 
-/* Finds the receiver's fields: those whose authserv-id is receiver_id
- * when given, else the by host of the boundary Received or a domain
- * containing it; one without an authserv-id above that Received counts
- * too (Microsoft writes them so). */
+/* Finds the receiver's fields (RFC 8601 §5): those above the boundary
+ * Received, else those just below it among the fields a receiver adds
+ * there (Gmail, Postfix milters) when they describe its session (the
+ * MAIL FROM of the Return-Path, the boundary's client); never those
+ * further down, which came with the message. Of these, the ones whose
+ * authserv-id is receiver_id when given, else the by host of the
+ * boundary or a domain containing it, or none (Microsoft). receiver_id
+ * alone also reads further down when nothing else matches it (an
+ * intermediary's field). Without a boundary, only receiver_id finds
+ * them. */
 void receiver_find(struct arena *a, const struct message_result *r,
     const char *receiver_id, struct receiver_view *out);
 /* Lists the differences between the receiver's results and ours. */

@@ -225,6 +225,20 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 	return r;
 }
 
+const char *
+ptr_good_name(const struct ptr_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnames; i++) {
+		if (r->names[i].forward_confirmed &&
+		    r->names[i].generic == NULL) {
+			return r->names[i].name;
+		}
+	}
+	return NULL;
+}
+
 static struct finding *
 add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
     const char *code, const char *fix, const char *msg)
@@ -236,6 +250,34 @@ add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
 	return f;
 }
 
+/* The host's name as a fix can give it: the --helo name, else a form
+ * that says which name is meant (mailauth ptr knows no other). */
+static const char *
+host_name(struct arena *a, const struct ptr_result *r)
+{
+	return r->helo != NULL && r->helo[0] != '\0' ? safe_str(a, r->helo) :
+	    "your mail server's host name (the one it says in HELO/EHLO)";
+}
+
+/* HELO and PTR should name the same host: the PTR name when it is a good
+ * one (forward-confirmed, no pool name), else the HELO name in the PTR
+ * record, never a provider's pool name in HELO. */
+static const char *
+helo_fix(struct arena *a, const struct ptr_result *r, const char *ip)
+{
+	const char *good = ptr_good_name(r);
+
+	if (good != NULL) {
+		return arena_printf(a, "make the server say HELO/EHLO with its "
+		    "PTR name %s", safe_str(a, good));
+	}
+	return arena_printf(a, "ask the ISP or hosting provider that owns %s "
+	    "for a PTR record naming %s%s, and give that name an %s record "
+	    "with the IP", ip, safe_str(a, r->helo), r->nnames ? " instead "
+	    "of the present one (no PTR name of it is a forward-confirmed "
+	    "host name)" : "", r->ip.family == AF_INET ? "A" : "AAAA");
+}
+
 static void
 lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 {
@@ -243,18 +285,18 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 
 	if (dns_kind_is_failure(ans->kind)) {
 		add(a, r, FINDING_ERROR, "ptr-dns-error",
+		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "ask whoever runs the reverse zone (the ISP or hosting "
 		    "provider that owns the IP) to fix its DNS servers",
-		    arena_printf(a, "the PTR lookup for %s failed (%s): "
-		    "receivers cannot check this sender", r->reverse_name,
-		    dns_kind_name(ans->kind)));
+		    arena_printf(a, "%s: receivers cannot check this sender",
+		    dns_answer_failure(a, ans)));
 		return;
 	}
 	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
 	    "or hosting provider that owns %s to publish a PTR record at %s "
-	    "(the IP reversed) naming your mail server, for example "
-	    "mail.example.com, and give that name an %s record with the IP",
-	    ip, r->reverse_name, r->ip.family == AF_INET ? "A" : "AAAA"),
+	    "(the IP reversed) naming %s, and give that name an %s record "
+	    "with the IP", ip, r->reverse_name, host_name(a, r),
+	    r->ip.family == AF_INET ? "A" : "AAAA"),
 	    arena_printf(a, "no PTR record for %s at %s (%s): Gmail refuses "
 	    "mail from IPs without reverse DNS", ip, r->reverse_name,
 	    dns_kind_name(ans->kind)));
@@ -273,12 +315,12 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 		/* Another name confirms: this one decides nothing. */
 	} else if (n->failed != NULL) {
 		f = add(a, r, FINDING_ERROR, "ptr-dns-error",
-		    "retry; if it lasts, the DNS servers of the name are failing "
-		    "and receivers cannot confirm it either",
-		    arena_printf(a, "the %s lookup for %s failed (%s): whether "
-		    "it resolves back to %s is unknown",
-		    dns_type_name(n->failed->type), name,
-		    dns_kind_name(n->failed->kind), ip));
+		    dns_answer_retry_hint(n->failed) ?
+		    dns_answer_retry_hint(n->failed) : "retry; if it lasts, the "
+		    "DNS servers of the name are failing and receivers cannot "
+		    "confirm it either", arena_printf(a, "%s: whether it "
+		    "resolves back to %s is unknown",
+		    dns_answer_failure(a, n->failed), ip));
 	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
 		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
@@ -295,8 +337,8 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	}
 	if (n->generic != NULL) {
 		f = add(a, r, FINDING_WARNING, "ptr-generic",
-		    "ask for a PTR record with your own mail host name "
-		    "(mail.example.com) instead of the provider's pool name",
+		    arena_printf(a, "ask the provider for a PTR record naming "
+		    "%s instead of its pool name", host_name(a, r)),
 		    arena_printf(a, "%s looks like a dynamic or residential "
 		    "address (%s): receivers distrust mail from such names",
 		    name, n->generic));
@@ -336,9 +378,8 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 	}
 	if (r->helo != NULL && !r->helo_matches) {
 		add(a, r, FINDING_WARNING, "ptr-helo-mismatch",
-		    "make the server say HELO/EHLO with its PTR name",
-		    arena_printf(a, "the HELO name %s is not a PTR name of %s",
-		    safe_str(a, r->helo), ip));
+		    helo_fix(a, r, ip), arena_printf(a, "the HELO name %s is "
+		    "not a PTR name of %s", safe_str(a, r->helo), ip));
 	}
 	if (r->domain != NULL && !r->in_domain && r->fcrdns) {
 		add(a, r, FINDING_INFO, "ptr-outside-domain", NULL,

@@ -53,6 +53,9 @@ struct ptr_result *ptr_check(struct arena *a, ptr_lookup_fn lookup,
     const char *helo, const char *domain);
 /* Adds the findings of a complete result. */
 void ptr_lint(struct arena *a, struct ptr_result *r);
+/* A PTR name that resolves back to the IP and is not a provider's pool
+ * name: the host's name, good for HELO too. NULL when there is none. */
+const char *ptr_good_name(const struct ptr_result *r);
 /* Why name looks like a dynamic or residential host's (the IP written
  * into it, or words such as dsl, pool, dynamic), or NULL. Only the labels
  * left of the registered domain (the Public Suffix List's, from psl) are

@@ -8,7 +8,8 @@
 #include "report/ptr.h"
 #include "report/spf.h"
 
-/* The records of a fix, one zone-file line each. */
+/* Lines of text (the records of a fix, one zone-file line each; the
+ * details of an item) as an array. */
 static cJSON *
 records_json(const char *text)
 {
@@ -42,6 +43,7 @@ requirements_json(const struct check_result *r)
 		json_add_str(o, "fix", q->fix);
 		cJSON_AddItemToObject(o, "fix_records",
 		    records_json(q->fix_records));
+		cJSON_AddItemToObject(o, "details", records_json(q->details));
 		codes = cJSON_AddArrayToObject(o, "gmail_codes");
 		for (k = 0; q->gmail_codes[k]; k++) {
 			cJSON_AddItemToArray(codes, json_str(q->gmail_codes[k]));
@@ -94,6 +96,25 @@ first_address(const struct dns_answer *ans, char *buf)
 	return ip_format(&ans->addrs[0], buf);
 }
 
+/* Every address a list answered, each with its own meaning. */
+static cJSON *
+hits_json(const struct check_listing *l)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char buf[IP_STRLEN];
+	size_t i;
+
+	for (i = 0; i < l->nhits; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		json_add_str(o, "answer", ip_format(l->hits[i].answer, buf));
+		json_add_str(o, "status", dnsbl_status_name(l->hits[i].status));
+		json_add_str(o, "meaning", l->hits[i].meaning);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
 static cJSON *
 blocklists_json(const struct check_result *r)
 {
@@ -113,6 +134,7 @@ blocklists_json(const struct check_result *r)
 			listed_json(o, l->status);
 			json_add_str(o, "answer", first_address(l->answer, ip));
 			json_add_str(o, "meaning", l->meaning);
+			cJSON_AddItemToObject(o, "answers", hits_json(l));
 			cJSON_AddItemToArray(arr, o);
 		}
 	}

@@ -37,6 +37,19 @@ mark_color(const struct text_style *style, enum check_status s)
 	return col_cyan(style->color);
 }
 
+/* Lines separated by '\n', each indented. */
+static void
+print_lines(FILE *f, const char *text, int indent)
+{
+	const char *end;
+
+	for (; text != NULL && *text; text = *end ? end + 1 : end) {
+		end = strchr(text, '\n');
+		end = end ? end : text + strlen(text);
+		fprintf(f, "%*s%.*s\n", indent, "", (int)(end - text), text);
+	}
+}
+
 static void
 print_requirement(FILE *f, const struct text_style *style,
     const struct check_requirement *q)
@@ -58,6 +71,7 @@ print_requirement(FILE *f, const struct text_style *style,
 		    strbuf_str(&codes), col_reset(style->color));
 	}
 	fputc('\n', f);
+	print_lines(f, q->details, 19);
 	strbuf_finish(&codes);
 }
 
@@ -97,6 +111,31 @@ count(const struct check_result *r, enum check_status s, bool required)
 	return n;
 }
 
+/* A listing in a range that should not send mail directly (Spamhaus
+ * PBL): Gmail refuses such mail whatever the verdict says, so the first
+ * line names it. */
+static void
+print_policy_listing(FILE *f, struct arena *a, const struct check_result *r)
+{
+	char ip[IP_STRLEN];
+	size_t i, j;
+
+	for (i = 0; i < r->nips; i++) {
+		for (j = 0; j < r->ips[i].nlistings; j++) {
+			const struct check_listing *l = &r->ips[i].listings[j];
+
+			if (l->status == DNSBL_POLICY_LISTED) {
+				fprintf(f, "; but %s is on %s's list of addresses "
+				    "that should not send mail directly: Gmail "
+				    "refuses mail sent straight from it (see "
+				    "dnsbl)", ip_format(&r->ips[i].ip, ip),
+				    safe_str(a, l->zone));
+				return;
+			}
+		}
+	}
+}
+
 /* The first line: the verdict, and how many items make it. */
 static void
 print_verdict(FILE *f, const struct text_style *style, struct arena *a,
@@ -112,14 +151,14 @@ print_verdict(FILE *f, const struct text_style *style, struct arena *a,
 	case CHECK_READY:
 		n = count(r, CHECK_WARN, false);
 		fprintf(f, "%s%sready%s: %s meets Gmail's sender requirements "
-		    "(%s)%s\n", col_bold(c), col_green(c), col_reset(c), domain,
+		    "(%s)%s", col_bold(c), col_green(c), col_reset(c), domain,
 		    rules, n ? arena_printf(a, "; %zu warning%s below", n, n == 1 ?
 		    "" : "s") : "");
 		break;
 	case CHECK_NOT_READY:
 		n = count(r, CHECK_FAIL, true);
 		fprintf(f, "%s%snot-ready%s: %s is not ready for Gmail: %zu "
-		    "requirement%s fail%s (%s)\n", col_bold(c), col_red(c),
+		    "requirement%s fail%s (%s)", col_bold(c), col_red(c),
 		    col_reset(c), domain, n, n == 1 ? "" : "s", n == 1 ? "s" :
 		    "", rules);
 		break;
@@ -127,10 +166,12 @@ print_verdict(FILE *f, const struct text_style *style, struct arena *a,
 		n = count(r, CHECK_UNKNOWN, true);
 		fprintf(f, "%s%sunknown%s: mailauth could not tell whether %s is "
 		    "ready for Gmail: %zu requirement%s unknown, none fails "
-		    "(%s)\n", col_bold(c), col_yellow(c), col_reset(c), domain,
+		    "(%s)", col_bold(c), col_yellow(c), col_reset(c), domain,
 		    n, n == 1 ? "" : "s", rules);
 		break;
 	}
+	print_policy_listing(f, a, r);
+	fputc('\n', f);
 }
 
 static bool
@@ -156,7 +197,6 @@ print_fixes(FILE *f, const struct text_style *style,
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < r->nreqs; i++) {
 			const struct check_requirement *q = &r->reqs[i];
-			const char *rec, *end;
 
 			if (!in_fix_list(q, round)) {
 				continue;
@@ -168,12 +208,7 @@ print_fixes(FILE *f, const struct text_style *style,
 			}
 			fprintf(f, " %zu. %s [%s]: %s\n", n, q->id, q->code,
 			    q->fix ? q->fix : q->message);
-			for (rec = q->fix_records; rec && *rec; rec = *end ?
-			    end + 1 : end) {
-				end = strchr(rec, '\n');
-				end = end ? end : rec + strlen(rec);
-				fprintf(f, "      %.*s\n", (int)(end - rec), rec);
-			}
+			print_lines(f, q->fix_records, 6);
 		}
 	}
 	if (n == 0) {

@@ -38,7 +38,14 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 	const struct dkim_key *k = s->key;
 	const struct finding *f;
 
-	if (k == NULL) {
+	if (k == NULL && dns_kind_is_failure(s->answer->kind)) {
+		/* Whether a key is there is unknown, not "no". */
+		tree_item(t, last, "%s  %slookup failed (%s)%s", s->name,
+		    col_yellow(t->style.color),
+		    dns_answer_cut_by_deadline(s->answer) ? "not answered "
+		    "before the run's deadline" : dns_kind_name(s->answer->kind),
+		    col_reset(t->style.color));
+	} else if (k == NULL) {
 		tree_item(t, last, "%s  %sno key (%s)%s", s->name,
 		    col_red(t->style.color), dns_kind_name(s->answer->kind),
 		    col_reset(t->style.color));
@@ -103,7 +110,7 @@ probe_summary(struct arena *a, const struct dkim_probe *p)
 		return "DKIM keys";
 	}
 	if (p->nsels == 0 && p->nfailed == p->tried) {
-		return arena_printf(a, "no key found: the lookups of all %zu "
+		return arena_printf(a, "unknown: the lookups of all %zu "
 		    "common selectors failed", p->tried);
 	}
 	if (p->nsels == 0) {

@@ -180,7 +180,8 @@ report_dmarc_text(FILE *f, const struct text_style *style,
 	tree_finish(&t);
 	fprintf(f, "\norganizational domain: %s (RFC 9989 tree walk), %s "
 	    "(RFC 7489, Public Suffix List)\n", r->org_domain ?
-	    r->org_domain : "unknown", r->org_domain_psl);
+	    r->org_domain : "unknown (a lookup of the walk failed)",
+	    r->org_domain_psl);
 	text_findings(f, style, &r->findings);
 	text_verdict(f, style, finding_count(&r->findings, FINDING_ERROR),
 	    finding_count(&r->findings, FINDING_WARNING),

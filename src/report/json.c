@@ -127,6 +127,7 @@ json_answer(const struct dns_answer *ans)
 	json_add_num(o, "records", (double)ans->count);
 	json_add_num(o, "size", (double)ans->size);
 	json_add_num(o, "rtt_ms", (double)(long)(ans->rtt_ms * 1000) / 1000);
+	json_add_num(o, "tries", ans->tries);
 	json_add_bool(o, "tcp", ans->tcp);
 	json_add_bool(o, "ad", ans->ad);
 	json_add_str(o, "cname", ans->cname);

@@ -229,7 +229,7 @@ arc_json(struct arena *a, const struct arc_result *arc)
 	} else {
 		cJSON_AddNullToObject(o, "oldest_pass");
 	}
-	for (k = 0; k < arc->n; k++) {
+	for (k = 0; k < arc->nsets; k++) {
 		const struct arc_set *set = &arc->sets[k];
 		cJSON *so = cJSON_CreateObject(), *aar = cJSON_CreateObject();
 

@@ -210,10 +210,18 @@ print_dmarc(struct out *o, const struct message_result *r)
 		    r->dkim->sigs[i].result), alignment_text(o,
 		    &r->dkim_idents[i]));
 	}
-	if (e->result_7489 == e->result) {
+	if (e->result_7489 == e->result && (e->result != DMARC_FAIL ||
+	    e->disposition_7489 == e->disposition)) {
 		tree_item(t, true, "%-11s the same result (Public Suffix List "
 		    "Organizational Domain %s)", "RFC 7489",
 		    s(o, r->dmarc->org_domain_psl));
+	} else if (e->result_7489 == e->result) {
+		tree_item(t, true, "%-11s fail too, but the policy asks for %s, "
+		    "not %s%s (Public Suffix List Organizational Domain %s)",
+		    "RFC 7489", dmarc_policy_name(e->disposition_7489),
+		    dmarc_policy_name(e->disposition), e->policy_tag &&
+		    strcmp(e->policy_tag, "np") == 0 ? ": RFC 7489 has no np, "
+		    "it reads sp or p" : "", s(o, r->dmarc->org_domain_psl));
 	} else {
 		tree_item(t, true, "%-11s %s%s (Public Suffix List "
 		    "Organizational Domain %s)", "RFC 7489",
@@ -265,7 +273,7 @@ print_arc(struct out *o, const struct message_result *r)
 	if (arc->reason != NULL) {
 		tree_note(t, "why: %s", s(o, arc->reason));
 	}
-	for (k = arc->n; k >= 1; k--) {
+	for (k = arc->nsets; k >= 1; k--) {
 		const struct arc_set *set = &arc->sets[k - 1];
 		bool last = k == 1;
 

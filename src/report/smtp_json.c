@@ -1,24 +1,10 @@
 #include <string.h>
 
+#include "dns/txt.h"
 #include "report/json.h"
 #include "report/smtp.h"
 #include "smtp/smtp.h"
 #include "util/arena.h"
-
-static const char *
-hex(struct arena *a, const unsigned char *data, size_t len)
-{
-	char *out = arena_alloc(a, len * 2 + 1);
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		static const char digits[] = "0123456789abcdef";
-
-		out[2 * i] = digits[data[i] >> 4];
-		out[2 * i + 1] = digits[data[i] & 15];
-	}
-	return out;
-}
 
 static cJSON *
 strings_json(const char *const *list, size_t n)
@@ -28,6 +14,22 @@ strings_json(const char *const *list, size_t n)
 
 	for (i = 0; i < n; i++) {
 		cJSON_AddItemToArray(arr, json_str(list[i]));
+	}
+	return arr;
+}
+
+/* Every TXT record of an answer, joined (the STS or TLS-RPT record is
+ * one of them). */
+static cJSON *
+records_json(struct arena *a, const struct dns_answer *ans)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i, len;
+
+	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
+		const char *text = dns_txt_join(a, &ans->txt[i], &len);
+
+		cJSON_AddItemToArray(arr, json_bytes(text, len));
 	}
 	return arr;
 }
@@ -122,7 +124,7 @@ tlsa_json(struct arena *a, const struct smtp_host *h,
 		json_add_num(rec, "usage", t->tlsa[i].usage);
 		json_add_num(rec, "selector", t->tlsa[i].selector);
 		json_add_num(rec, "matching_type", t->tlsa[i].mtype);
-		json_add_str(rec, "data", hex(a, t->tlsa[i].data,
+		json_add_str(rec, "data", smtp_cert_hex(a, t->tlsa[i].data,
 		    t->tlsa[i].len));
 		json_add_str(rec, "result", ad->tlsa ?
 		    tlsa_outcome_name(ad->tlsa[i].outcome) : NULL);
@@ -166,6 +168,8 @@ addr_json(struct arena *a, const struct smtp_result *r,
 	json_add_str(c, "error", s->connect_error);
 	json_add_num(c, "ms", (double)(long)s->connect_ms);
 	cJSON_AddItemToObject(o, "ptr", ptr_json(ad));
+	json_add_str(o, "ptr_answer", ad->ptr ?
+	    dns_kind_name(ad->ptr->answer->kind) : NULL);
 	json_add_num(o, "banner_code", s->banner ? s->banner->code : 0);
 	json_add_str(o, "banner", s->banner && s->banner->nlines ?
 	    s->banner->lines[0] : NULL);
@@ -182,6 +186,9 @@ addr_json(struct arena *a, const struct smtp_result *r,
 	json_add_str(o, "stop", smtp_stop_name(s->stop));
 	json_add_str(o, "stop_detail", s->stop_detail);
 	json_add_bool(o, "mta_sts_valid", ad->sts_valid);
+	json_add_str(o, "tls", smtp_verdict_name(ad->tls == SMTP_TLS_PASS ?
+	    SMTP_VERDICT_PASS : ad->tls == SMTP_TLS_FAIL ? SMTP_VERDICT_FAIL :
+	    SMTP_VERDICT_UNKNOWN));
 	cJSON_AddItemToObject(o, "tlsa", tlsa_json(a, h, ad));
 	json_add_findings(cJSON_AddArrayToObject(o, "findings"),
 	    &ad->findings);
@@ -240,6 +247,8 @@ sts_json(struct arena *a, const struct smtp_result *r)
 	const struct smtp_mta_sts *s = &r->sts;
 	cJSON *o = cJSON_CreateObject(), *f;
 
+	json_add_str(o, "answer", dns_kind_name(s->txt->kind));
+	cJSON_AddItemToObject(o, "records", records_json(a, s->txt));
 	json_add_str(o, "record", s->record);
 	json_add_str(o, "record_id", s->rec.id);
 	json_add_str(o, "policy_url", s->fetch.host ? https_fetch_url(a,
@@ -247,6 +256,10 @@ sts_json(struct arena *a, const struct smtp_result *r)
 	if (s->fetch.host != NULL) {
 		f = cJSON_AddObjectToObject(o, "fetch");
 		json_add_str(f, "host", s->fetch.host);
+		json_add_str(f, "a_answer", s->a4 ? dns_kind_name(s->a4->kind) :
+		    NULL);
+		json_add_str(f, "aaaa_answer", s->a6 ?
+		    dns_kind_name(s->a6->kind) : NULL);
 		json_add_bool(f, "attempted", s->fetching);
 		json_add_num(f, "status", (double)s->fetch.status);
 		json_add_str(f, "content_type", s->fetch.content_type);
@@ -255,6 +268,12 @@ sts_json(struct arena *a, const struct smtp_result *r)
 	}
 	json_add_str(o, "mode", s->have_policy ?
 	    mta_sts_mode_name(s->policy.mode) : NULL);
+	if (s->have_policy) {
+		json_add_bool(o, "policy_valid", s->policy_valid);
+	} else {
+		cJSON_AddNullToObject(o, "policy_valid");
+	}
+	json_add_bool(o, "unknown", s->unknown);
 	cJSON_AddItemToObject(o, "mx", strings_json(s->policy.mx,
 	    s->have_policy ? s->policy.nmx : 0));
 	if (s->have_policy && s->policy.max_age >= 0) {
@@ -272,11 +291,13 @@ sts_json(struct arena *a, const struct smtp_result *r)
 }
 
 static cJSON *
-rpt_json(const struct smtp_result *r)
+rpt_json(struct arena *a, const struct smtp_result *r)
 {
 	const struct smtp_tls_rpt *t = &r->rpt;
 	cJSON *o = cJSON_CreateObject();
 
+	json_add_str(o, "answer", dns_kind_name(t->txt->kind));
+	cJSON_AddItemToObject(o, "records", records_json(a, t->txt));
 	json_add_str(o, "record", t->record);
 	json_add_bool(o, "valid", t->valid);
 	cJSON_AddItemToObject(o, "rua", strings_json(t->rec.rua,
@@ -305,7 +326,7 @@ report_smtp_json(const struct smtp_result *r)
 	cJSON_AddItemToObject(root, "hosts", hosts_json(a, r));
 	if (r->in->name != NULL && r->sts.txt != NULL) {
 		cJSON_AddItemToObject(root, "mta_sts", sts_json(a, r));
-		cJSON_AddItemToObject(root, "tls_rpt", rpt_json(r));
+		cJSON_AddItemToObject(root, "tls_rpt", rpt_json(a, r));
 	} else {
 		cJSON_AddNullToObject(root, "mta_sts");
 		cJSON_AddNullToObject(root, "tls_rpt");

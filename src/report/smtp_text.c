@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "dns/txt.h"
 #include "report/smtp.h"
 #include "smtp/smtp.h"
 #include "util/arena.h"
@@ -222,6 +223,30 @@ print_host(struct tree *t, struct arena *a, const struct smtp_result *r,
 	}
 }
 
+/* The heading of a TXT lookup: the record found, or what the answer
+ * was; with no single record of its kind, every TXT record at the name
+ * follows, one a line. */
+static void
+print_txt(struct tree *t, struct arena *a, const char *what,
+    const char *name, const char *record, const struct dns_answer *ans)
+{
+	size_t i, len;
+
+	if (record != NULL) {
+		tree_note(t, "%s  %s  \"%s\"", what, name, safe_str(a, record));
+		return;
+	}
+	tree_note(t, "%s  %s  %s", what, name, ans->kind == DNS_ANS_RECORDS ?
+	    arena_printf(a, "%zu TXT record%s, no single %s record:",
+	    ans->count, ans->count == 1 ? "" : "s", what) :
+	    dns_kind_name(ans->kind));
+	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
+		const char *text = dns_txt_join(a, &ans->txt[i], &len);
+
+		tree_note(t, "  \"%s\"", safe_text(a, text, len));
+	}
+}
+
 static void
 print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 {
@@ -229,9 +254,8 @@ print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 	const struct finding *f;
 	size_t i;
 
-	tree_note(t, "MTA-STS  _mta-sts.%s  %s", r->in->name, s->record ?
-	    arena_printf(a, "\"%s\"", safe_str(a, s->record)) :
-	    dns_kind_name(s->txt->kind));
+	print_txt(t, a, "MTA-STS", arena_printf(a, "_mta-sts.%s", r->in->name),
+	    s->record, s->txt);
 	if (s->fetch.host != NULL) {
 		const struct https_fetch *fe = &s->fetch;
 
@@ -249,9 +273,10 @@ print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 			mx = mx ? arena_printf(a, "%s, %s", mx,
 			    s->policy.mx[i]) : s->policy.mx[i];
 		}
-		tree_item(t, s->mx_match < 0, "mode %s, max_age %ld, mx %s",
+		tree_item(t, s->mx_match < 0, "mode %s, max_age %ld, mx %s%s",
 		    mta_sts_mode_name(s->policy.mode), s->policy.max_age,
-		    mx ? safe_str(a, mx) : "none");
+		    mx ? safe_str(a, mx) : "none", s->policy_valid ? "" :
+		    ": not valid, senders apply none");
 		if (s->mx_match >= 0) {
 			tree_item(t, true, "%s", s->mx_match ? "every MX host "
 			    "matches the policy" : "an MX host matches no mx "
@@ -268,9 +293,8 @@ print_rpt(struct tree *t, struct arena *a, const struct smtp_result *r)
 {
 	const struct finding *f;
 
-	tree_note(t, "TLS-RPT  _smtp._tls.%s  %s", r->in->name, r->rpt.record ?
-	    arena_printf(a, "\"%s\"", safe_str(a, r->rpt.record)) :
-	    dns_kind_name(r->rpt.txt->kind));
+	print_txt(t, a, "TLS-RPT", arena_printf(a, "_smtp._tls.%s",
+	    r->in->name), r->rpt.record, r->rpt.txt);
 	for (f = r->rpt.findings.head; f != NULL; f = f->next) {
 		tree_finding(t, f);
 	}

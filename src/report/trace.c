@@ -25,6 +25,9 @@ trace_print_answer(FILE *f, const struct dns_answer *ans)
 		} else {
 			fprintf(f, ", %.1f ms", ans->rtt_ms);
 		}
+		if (ans->tries > 1) {
+			fprintf(f, ", %u tries", ans->tries);
+		}
 		break;
 	case DNS_SRC_ZONE:
 		fprintf(f, ", from --zone, %zu octets", ans->size);

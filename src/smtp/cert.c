@@ -231,6 +231,39 @@ check_one(struct arena *a, const struct dns_tlsa *t, X509 **certs,
 	    "sent";
 }
 
+const char *
+smtp_cert_hex(struct arena *a, const unsigned char *data, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *out = arena_alloc(a, 2 * len + 1);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[data[i] >> 4];
+		out[2 * i + 1] = digits[data[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return out;
+}
+
+const char *
+smtp_cert_tlsa_311(struct arena *a, const struct dns_bytes *der)
+{
+	unsigned char *spki = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	const char *out = NULL;
+	X509 *x = parse(der);
+	int len = x ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki) : 0;
+
+	if (len > 0 && EVP_Digest(spki, (size_t)len, md, &mdlen, EVP_sha256(),
+	    NULL) == 1) {
+		out = smtp_cert_hex(a, md, mdlen);
+	}
+	OPENSSL_free(spki);
+	X509_free(x);
+	return out;
+}
+
 void
 smtp_tlsa_check(struct arena *a, const struct dns_tlsa *recs, size_t n,
     const struct dns_bytes *chain, size_t nchain, const char *host,

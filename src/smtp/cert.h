@@ -50,6 +50,13 @@ struct tlsa_check {
 void smtp_tlsa_check(struct arena *a, const struct dns_tlsa *recs, size_t n,
     const struct dns_bytes *chain, size_t nchain, const char *host,
     struct tlsa_check *out);
+/* The data of a TLSA 3 1 1 record for the certificate (RFC 7671 §5.1:
+ * DANE-EE, its SubjectPublicKeyInfo, SHA-256), in lower-case hex; NULL
+ * when the bytes are not a certificate. */
+const char *smtp_cert_tlsa_311(struct arena *a, const struct dns_bytes *der);
+/* Bytes as lower-case hex, in the arena (TLSA data, RFC 6698 §2.2). */
+const char *smtp_cert_hex(struct arena *a, const unsigned char *data,
+    size_t len);
 /* "tlsa-match", "no-match" or "unusable". */
 const char *tlsa_outcome_name(enum tlsa_outcome o);
 

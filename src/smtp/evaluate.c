@@ -27,8 +27,8 @@ static const char *const big_providers[] = {
 	"web.de", "mail.ru", "yandex.net", "fastmail.com", "protonmail.ch",
 };
 
-static bool
-big_provider(const char *host)
+bool
+smtp_big_provider(const char *host)
 {
 	size_t i;
 
@@ -85,6 +85,11 @@ ptr_names(struct arena *a, const struct smtp_addr *ad)
 		out = out ? arena_printf(a, "%s, %s", out,
 		    ad->ptr->names[i].name) : ad->ptr->names[i].name;
 	}
+	if (out == NULL && ad->ptr != NULL &&
+	    dns_kind_is_failure(ad->ptr->answer->kind)) {
+		return arena_printf(a, "unknown: the PTR lookup failed, %s",
+		    dns_kind_name(ad->ptr->answer->kind));
+	}
 	return out ? safe_str(a, out) : "none";
 }
 
@@ -101,7 +106,8 @@ check_names(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		    "ask the provider of the address for a PTR record naming "
 		    "the MX host", "%s has no PTR record", at);
 	}
-	if (ad->banner_host && !name_known(ad->banner_host, h, ad)) {
+	if (s->banner && s->banner->code == 220 && ad->banner_host &&
+	    !name_known(ad->banner_host, h, ad)) {
 		finding_add(a, &ad->findings, FINDING_WARNING,
 		    "smtp-banner-name", "make the greeting name the MX host "
 		    "(Postfix: myhostname; Exim: primary_hostname)",
@@ -134,14 +140,13 @@ check_connect(struct arena *a, const struct smtp_host *h,
 		    "connection: nothing listens on port %u", at, port);
 		break;
 	case SMTP_CONNECT_TIMEOUT:
-		if (big_provider(h->name)) {
+		if (smtp_big_provider(h->name) && port == 25) {
 			finding_add(a, &ad->findings, FINDING_WARNING,
 			    "smtp-connect-timeout", "send through your "
 			    "provider's relay (submission, port 587), or ask "
 			    "the ISP to open port 25", "%s did not answer: "
 			    "this provider always does, so your network "
-			    "(usually the ISP) blocks outbound port %u", at,
-			    port);
+			    "(usually the ISP) blocks outbound port 25", at);
 			break;
 		}
 		finding_add(a, &ad->findings, FINDING_WARNING,
@@ -173,6 +178,32 @@ reply_text(struct arena *a, const struct smtp_reply *r)
 	    safe_str(a, r->lines[0])) : "nothing";
 }
 
+/* What makes the server take the step it refused: a sender from here is
+ * refused the same way. */
+static const char *
+rejected_fix(enum smtp_stage stage)
+{
+	switch (stage) {
+	case SMTP_STAGE_BANNER:
+		return "find in the server's log why it refuses this address "
+		    "(the greeting's text says): a blocklist or a rate limit "
+		    "(Postfix: postscreen, smtpd_client_restrictions; Exim: "
+		    "acl_smtp_connect); a sender from here meets the same";
+	case SMTP_STAGE_EHLO:
+	case SMTP_STAGE_EHLO_TLS:
+		return "accept EHLO (RFC 5321 §4.1.1.1: every server must); if "
+		    "it refuses our name, retry with --ehlo and this host's "
+		    "public name";
+	case SMTP_STAGE_STARTTLS:
+		return "make TLS work: the server offers STARTTLS but cannot "
+		    "start it -- check its certificate and key files and its "
+		    "TLS log (Postfix: smtpd_tls_chain_files; Exim: "
+		    "tls_certificate, tls_privatekey)";
+	default:
+		return NULL;
+	}
+}
+
 /* Why a session stopped before QUIT, when the server is to blame. */
 static void
 check_stop(struct arena *a, struct smtp_addr *ad, const char *at)
@@ -181,6 +212,7 @@ check_stop(struct arena *a, struct smtp_addr *ad, const char *at)
 	const char *detail = s->stop_detail ? safe_str(a, s->stop_detail) : "";
 	const struct smtp_reply *last = s->ehlo_tls ? s->ehlo_tls :
 	    s->starttls ? s->starttls : s->ehlo ? s->ehlo : s->banner;
+	enum smtp_stage stage;
 
 	switch (s->stop) {
 	case SMTP_STOP_NONE:
@@ -204,13 +236,12 @@ check_stop(struct arena *a, struct smtp_addr *ad, const char *at)
 		    "%s: %s", at, smtp_stage_name(s->stage), detail);
 		return;
 	case SMTP_STOP_REJECTED:
+		stage = s->ehlo_tls ? SMTP_STAGE_EHLO_TLS : s->starttls ?
+		    SMTP_STAGE_STARTTLS : s->ehlo ? SMTP_STAGE_EHLO :
+		    SMTP_STAGE_BANNER;
 		finding_add(a, &ad->findings, FINDING_ERROR, "smtp-rejected",
-		    NULL, "%s answered %s at %s", at, reply_text(a, last),
-		    smtp_stage_name(s->stage == SMTP_STAGE_QUIT ||
-		    s->stage == SMTP_STAGE_DONE ? (s->ehlo_tls ?
-		    SMTP_STAGE_EHLO_TLS : s->starttls ? SMTP_STAGE_STARTTLS :
-		    s->ehlo ? SMTP_STAGE_EHLO : SMTP_STAGE_BANNER) :
-		    s->stage));
+		    rejected_fix(stage), "%s answered %s at %s", at,
+		    reply_text(a, last), smtp_stage_name(stage));
 		return;
 	case SMTP_STOP_TLS:
 		finding_add(a, &ad->findings, FINDING_ERROR, "smtp-tls-failed",
@@ -306,13 +337,52 @@ check_dane(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		matched += ad->tlsa[i].outcome == TLSA_MATCH;
 	}
 	if (usable > 0 && matched == 0) {
+		const char *hash = s->nchain ? smtp_cert_tlsa_311(a,
+		    &s->chain[0]) : NULL;
+
 		finding_add(a, &ad->findings, t->ad ? FINDING_ERROR :
-		    FINDING_WARNING, "smtp-dane-mismatch", "publish TLSA "
-		    "records for the certificate the server presents (or "
-		    "serve the certificate they describe)", "%s: no TLSA "
-		    "record at _25._tcp.%s matches the certificate%s", at,
-		    h->name, t->ad ? "; DANE senders will not deliver" :
-		    " (the resolver did not validate them: no AD bit)");
+		    FINDING_WARNING, "smtp-dane-mismatch", hash ?
+		    arena_printf(a, "publish _25._tcp.%s. TLSA 3 1 1 %s (the "
+		    "certificate this server presents) beside the old records, "
+		    "then remove those after two TTLs; or serve the "
+		    "certificate they describe", h->name, hash) : "publish "
+		    "TLSA records for the certificate the server presents",
+		    "%s: no TLSA record at _25._tcp.%s matches the "
+		    "certificate%s", at, h->name, t->ad ? "; DANE senders will "
+		    "not deliver" : " (the resolver did not validate them: no "
+		    "AD bit)");
+	}
+}
+
+/* What the session shows of the host's STARTTLS: fail when there is none
+ * or it does not hold, unknown when the session never got to see it (no
+ * connection, no EHLO reply, a stall after STARTTLS was offered). */
+static void
+judge_tls(struct arena *a, struct smtp_addr *ad, const char *at)
+{
+	const struct smtp_session *s = &ad->session;
+	const struct finding *f = ad->findings.head;
+
+	if (s->tls_done) {
+		ad->tls = ad->chain_verified && !ad->expired &&
+		    ad->name_matches != 0 ? SMTP_TLS_PASS : SMTP_TLS_FAIL;
+	} else if (s->ehlo == NULL || s->ehlo->code != 250 ||
+	    (s->starttls_offered && s->stop == SMTP_STOP_TIMEOUT)) {
+		ad->tls = SMTP_TLS_UNKNOWN;
+	} else {
+		ad->tls = SMTP_TLS_FAIL;
+	}
+	while (f != NULL && ad->tls == SMTP_TLS_FAIL &&
+	    f->severity != FINDING_ERROR) {
+		f = f->next;
+	}
+	if (ad->tls == SMTP_TLS_FAIL) {
+		ad->tls_why = f ? f->message : arena_printf(a, "%s: TLS does "
+		    "not hold", at);
+	} else if (ad->tls == SMTP_TLS_UNKNOWN) {
+		ad->tls_why = arena_printf(a, "%s; its STARTTLS could not be "
+		    "seen", f ? f->message : arena_printf(a, "%s: no EHLO "
+		    "reply", at));
 	}
 }
 
@@ -351,6 +421,27 @@ evaluate_addr(struct arena *a, struct smtp_host *h, struct smtp_addr *ad,
 		check_cert(a, h, ad, at, now);
 		check_dane(a, h, ad, at);
 	}
+	judge_tls(a, ad, at);
+}
+
+/* RFC 2181 §10.3: an MX names a host, never an alias; a sender may
+ * refuse to follow the CNAME. The fix is the MX record with its target. */
+static void
+check_mx_alias(struct arena *a, const struct smtp_result *r,
+    struct smtp_host *h)
+{
+	const char *target = h->a4 && h->a4->cname ? h->a4->cname :
+	    h->a6 && h->a6->cname ? h->a6->cname : NULL;
+
+	if (target == NULL || h->implicit || r->in->name == NULL) {
+		return;
+	}
+	finding_add(a, &h->findings, FINDING_WARNING, "smtp-mx-cname",
+	    arena_printf(a, "%s. MX %u %s. (instead of the alias)",
+	    r->in->name, h->preference, safe_str(a, target)), "the MX host "
+	    "%s is an alias (CNAME) of %s: an MX must name the host itself "
+	    "(RFC 2181 §10.3, RFC 5321 §5.1), and some senders refuse it",
+	    h->name, safe_str(a, target));
 }
 
 static void
@@ -372,6 +463,16 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 		    h->name, dns_kind_name(h->a4->kind),
 		    dns_kind_name(h->a6->kind));
 	}
+	check_mx_alias(a, r, h);
+	if (h->tlsa != NULL && dns_kind_is_failure(h->tlsa->kind)) {
+		finding_add(a, &h->findings, FINDING_WARNING,
+		    "smtp-dane-dns-error", "retry, or ask another resolver "
+		    "(@SERVER); if the zone is signed, make its servers answer "
+		    "TLSA questions: a DANE sender defers mail while the "
+		    "lookup fails (RFC 7672 §2.2)", "the TLSA records at "
+		    "_25._tcp.%s could not be looked up (%s): DANE status "
+		    "unknown", h->name, dns_kind_name(h->tlsa->kind));
+	}
 	if (h->tlsa != NULL && h->tlsa->kind == DNS_ANS_RECORDS &&
 	    !h->tlsa->ad) {
 		finding_add(a, &h->findings, FINDING_INFO, "smtp-dane-insecure",
@@ -383,58 +484,6 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 	for (i = 0; i < h->naddrs; i++) {
 		evaluate_addr(a, h, &h->addrs[i], r->in->port, now);
 	}
-}
-
-/* What the sessions found out, over every address. */
-struct reach {
-	size_t addrs;		/* addresses probed */
-	size_t known;		/* the server answered, or refused */
-	size_t silent;		/* timed out or unreachable */
-	bool big_silent;	/* one of them a large provider's */
-	bool dns_unknown;	/* some addresses could not be looked up */
-};
-
-static void
-tally_reach(const struct smtp_result *r, struct reach *out)
-{
-	size_t i, j;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < r->nhosts; i++) {
-		const struct smtp_host *h = &r->hosts[i];
-
-		out->dns_unknown |= h->naddrs == 0 && h->a4 &&
-		    (dns_kind_is_failure(h->a4->kind) ||
-		    dns_kind_is_failure(h->a6->kind));
-		for (j = 0; j < h->naddrs; j++) {
-			enum smtp_connect c = h->addrs[j].session.connect;
-
-			out->addrs++;
-			if (c == SMTP_CONNECT_TIMEOUT ||
-			    c == SMTP_CONNECT_UNREACHABLE) {
-				out->silent++;
-				out->big_silent |= big_provider(h->name);
-			} else {
-				out->known++;
-			}
-		}
-	}
-}
-
-size_t
-smtp_count(const struct smtp_result *r, enum finding_severity sev)
-{
-	size_t n = finding_count(&r->findings, sev) +
-	    finding_count(&r->sts.findings, sev) +
-	    finding_count(&r->rpt.findings, sev), i, j;
-
-	for (i = 0; i < r->nhosts; i++) {
-		n += finding_count(&r->hosts[i].findings, sev);
-		for (j = 0; j < r->hosts[i].naddrs; j++) {
-			n += finding_count(&r->hosts[i].addrs[j].findings, sev);
-		}
-	}
-	return n;
 }
 
 /* Findings about the whole target: the MX answer, and a network that
@@ -478,7 +527,6 @@ evaluate_mx(struct arena *a, struct smtp_result *r)
 void
 smtp_evaluate(struct arena *a, struct smtp_result *r, long long now)
 {
-	struct reach reach;
 	bool mx_known = evaluate_mx(a, r);
 	size_t i;
 
@@ -490,82 +538,5 @@ smtp_evaluate(struct arena *a, struct smtp_result *r, long long now)
 		smtp_evaluate_sts(a, r);
 		smtp_evaluate_rpt(a, r);
 	}
-	tally_reach(r, &reach);
-	if (reach.addrs > 0 && reach.known == 0) {
-		finding_add(a, &r->findings, FINDING_WARNING,
-		    "smtp-port25-blocked", "run mailauth from a server (a VPS) "
-		    "or another network, or ask the ISP to open outbound port "
-		    "25", "no address answered on port %u: outbound port %u "
-		    "is probably blocked on this network%s", r->in->port,
-		    r->in->port, reach.big_silent ? " (a large provider's MX "
-		    "always answers)" : " (most home ISPs block it)");
-	}
-	if (smtp_count(r, FINDING_ERROR) > 0) {
-		r->verdict = SMTP_VERDICT_FAIL;
-	} else if (!mx_known || reach.silent > 0 || reach.dns_unknown) {
-		r->verdict = SMTP_VERDICT_UNKNOWN;
-	} else {
-		r->verdict = SMTP_VERDICT_PASS;
-	}
-}
-
-/* The first finding of a severity in the result, in output order. */
-static const struct finding *
-first_finding(const struct smtp_result *r, enum finding_severity sev,
-    const char *code)
-{
-	const struct finding_list *lists[3] = { &r->findings, &r->sts.findings,
-	    &r->rpt.findings };
-	const struct finding *f;
-	size_t i, j;
-
-	for (i = 0; i < r->nhosts; i++) {
-		for (j = 0; j < r->hosts[i].naddrs; j++) {
-			for (f = r->hosts[i].addrs[j].findings.head; f;
-			    f = f->next) {
-				if (f->severity == sev && (code == NULL ||
-				    strcmp(f->code, code) == 0)) {
-					return f;
-				}
-			}
-		}
-		for (f = r->hosts[i].findings.head; f; f = f->next) {
-			if (f->severity == sev && code == NULL) {
-				return f;
-			}
-		}
-	}
-	for (i = 0; i < 3; i++) {
-		for (f = lists[i]->head; f; f = f->next) {
-			if (f->severity == sev && (code == NULL ||
-			    strcmp(f->code, code) == 0)) {
-				return f;
-			}
-		}
-	}
-	return NULL;
-}
-
-const char *
-smtp_summary(struct arena *a, const struct smtp_result *r)
-{
-	const struct finding *f;
-
-	switch (r->verdict) {
-	case SMTP_VERDICT_PASS:
-		return r->null_mx ? "the domain accepts no mail (null MX)" :
-		    "every MX host offers STARTTLS with a trusted, current "
-		    "certificate for its name";
-	case SMTP_VERDICT_FAIL:
-		f = first_finding(r, FINDING_ERROR, NULL);
-		return f ? arena_strdup(a, f->message) : "an MX host failed";
-	case SMTP_VERDICT_UNKNOWN:
-		if ((f = first_finding(r, FINDING_WARNING,
-		    "smtp-port25-blocked")) != NULL ||
-		    (f = first_finding(r, FINDING_WARNING, NULL)) != NULL) {
-			return arena_strdup(a, f->message);
-		}
-		break;
-	}
-	return "the MX hosts could not be probed";
+	smtp_decide(a, r, mx_known);
 }

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "bounds.h"
 #include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
@@ -22,13 +23,46 @@ count_records(struct arena *a, const struct dns_answer *ans,
 	return n;
 }
 
+/* The mx lines of the domain's MX hosts (RFC 8461 §3.2), for a policy
+ * to publish. */
 static const char *
-sts_fix(struct arena *a, const char *domain)
+mx_lines(struct arena *a, const struct smtp_result *r)
 {
+	const char *out = "";
+	size_t i;
+
+	for (i = 0; i < r->nhosts; i++) {
+		out = arena_printf(a, "%smx: %s\\n", out, r->hosts[i].name);
+	}
+	return out;
+}
+
+/* The record and the policy file to publish, with the real MX names;
+ * mode testing first: senders report failures but still deliver (RFC
+ * 8461 §5). */
+static const char *
+sts_fix(struct arena *a, const struct smtp_result *r)
+{
+	const char *domain = r->in->name;
+
 	return arena_printf(a, "_mta-sts.%s. TXT \"v=STSv1; id=1\", and "
 	    "serve https://mta-sts.%s/.well-known/mta-sts.txt as text/plain: "
-	    "\"version: STSv1\\nmode: testing\\nmx: MXHOST\\nmax_age: "
-	    "86400\\n\"", domain, domain);
+	    "\"version: STSv1\\nmode: testing\\n%smax_age: 604800\\n\"",
+	    domain, domain, mx_lines(a, r));
+}
+
+/* A lookup for the policy failed: whether one applies is not known. */
+static void
+sts_unknown(struct arena *a, struct smtp_result *r, const char *what,
+    enum dns_kind kind)
+{
+	r->sts.unknown = true;
+	finding_add(a, &r->sts.findings, FINDING_WARNING, "mta-sts-dns-error",
+	    arena_printf(a, "retry, or ask another resolver (@SERVER); the "
+	    "servers of %s must answer it (NXDOMAIN when there is no "
+	    "policy)", r->in->name), "%s could not be looked up (%s): "
+	    "whether an MTA-STS policy applies is unknown", what,
+	    dns_kind_name(kind));
 }
 
 /* False (with a finding) when the record does not lead to a policy. */
@@ -40,15 +74,14 @@ sts_record(struct arena *a, struct smtp_result *r, const char *name)
 	size_t n;
 
 	if (dns_kind_is_failure(s->txt->kind)) {
-		finding_add(a, &s->findings, FINDING_WARNING,
-		    "mta-sts-dns-error", NULL, "the MTA-STS record at %s could "
-		    "not be looked up (%s)", name, dns_kind_name(s->txt->kind));
+		sts_unknown(a, r, arena_printf(a, "the MTA-STS record at %s",
+		    name), s->txt->kind);
 		return false;
 	}
 	n = count_records(a, s->txt, mta_sts_record_is_sts);
 	if (n == 0) {
 		finding_add(a, &s->findings, FINDING_INFO, "mta-sts-missing",
-		    sts_fix(a, r->in->name), "no MTA-STS record at %s: "
+		    sts_fix(a, r), "no MTA-STS record at %s: "
 		    "senders fall back to plain text when STARTTLS is "
 		    "stripped (RFC 8461)", name);
 		return false;
@@ -63,7 +96,7 @@ sts_record(struct arena *a, struct smtp_result *r, const char *name)
 	why = mta_sts_record_parse(a, s->record, strlen(s->record), &s->rec);
 	if (why != NULL) {
 		finding_add(a, &s->findings, FINDING_WARNING,
-		    "mta-sts-record-invalid", sts_fix(a, r->in->name),
+		    "mta-sts-record-invalid", sts_fix(a, r),
 		    "the MTA-STS record at %s is not valid: %s", name, why);
 	}
 	return true;
@@ -78,15 +111,18 @@ sts_fetch(struct arena *a, struct smtp_result *r)
 	const char *url = https_fetch_url(a, f);
 
 	if (!s->fetching) {
-		bool failed = dns_kind_is_failure(s->a4->kind) ||
-		    dns_kind_is_failure(s->a6->kind);
+		enum dns_kind failed = dns_kind_is_failure(s->a4->kind) ?
+		    s->a4->kind : s->a6->kind;
 
-		finding_add(a, &s->findings, FINDING_WARNING, failed ?
-		    "mta-sts-dns-error" : "mta-sts-fetch-failed", failed ? NULL
-		    : arena_printf(a, "publish an A record for %s", f->host),
-		    failed ? "the address of %s could not be looked up" :
-		    "%s has no address: the policy cannot be fetched",
-		    f->host);
+		if (dns_kind_is_failure(failed)) {
+			sts_unknown(a, r, arena_printf(a, "the address of %s",
+			    f->host), failed);
+		} else {
+			finding_add(a, &s->findings, FINDING_WARNING,
+			    "mta-sts-fetch-failed", arena_printf(a, "publish an "
+			    "A record for %s", f->host), "%s has no address: "
+			    "the policy cannot be fetched", f->host);
+		}
 		return false;
 	}
 	if (f->error != NULL || !f->transferred) {
@@ -122,15 +158,34 @@ static void
 sts_policy(struct arena *a, struct smtp_result *r)
 {
 	struct smtp_mta_sts *s = &r->sts;
+	struct mta_sts_policy *p = &s->policy;
+	const char *mx = "", *errors = "";
 	size_t i;
 
 	s->have_policy = true;
-	mta_sts_policy_parse(a, s->fetch.body, s->fetch.len, &s->policy);
-	for (i = 0; i < s->policy.nerrors; i++) {
-		finding_add(a, &s->findings, FINDING_WARNING,
-		    "mta-sts-policy-invalid", NULL, "the MTA-STS policy: %s",
-		    safe_str(a, s->policy.errors[i]));
+	mta_sts_policy_parse(a, s->fetch.body, s->fetch.len, p);
+	s->policy_valid = p->nerrors == 0;
+	if (s->policy_valid) {
+		return;
 	}
+	for (i = 0; i < p->nerrors; i++) {
+		errors = arena_printf(a, "%s%s%s", errors, i ? "; " : "",
+		    safe_str(a, p->errors[i]));
+	}
+	for (i = 0; i < p->nmx; i++) {
+		mx = arena_printf(a, "%smx: %s\\n", mx, safe_str(a, p->mx[i]));
+	}
+	/* RFC 8461 §3.2: a field that is missing or not valid makes the
+	 * whole policy invalid; the fix keeps what was right in it. */
+	finding_add(a, &s->findings, FINDING_WARNING, "mta-sts-policy-invalid",
+	    arena_printf(a, "serve \"version: STSv1\\nmode: %s\\n%smax_age: "
+	    "%ld\\n\" and change the id of the _mta-sts record",
+	    p->mode == MTA_STS_MODE_INVALID ? "testing" :
+	    mta_sts_mode_name(p->mode), p->nmx ? mx : mx_lines(a, r),
+	    p->max_age >= 0 && p->max_age <= MTA_STS_MAX_AGE ? p->max_age :
+	    p->max_age > MTA_STS_MAX_AGE ? MTA_STS_MAX_AGE : 604800L),
+	    "the MTA-STS policy is not valid: %s; senders apply none (RFC "
+	    "8461 §3.2)", errors);
 }
 
 static enum finding_severity
@@ -202,7 +257,9 @@ smtp_evaluate_sts(struct arena *a, struct smtp_result *r)
 
 	if (sts_record(a, r, name) && sts_fetch(a, r)) {
 		sts_policy(a, r);
-		sts_hosts(a, r);
+		if (r->sts.policy_valid) {
+			sts_hosts(a, r);
+		}
 	}
 }
 

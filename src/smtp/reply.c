@@ -125,10 +125,42 @@ first_word(struct arena *a, const char *s, const char **rest)
 	return n ? arena_memdup(a, s, n) : NULL;
 }
 
+/* RFC 3463 §2: an enhanced status code, class.subject.detail, such as
+ * 5.7.1, that may start the text of a reply. */
+static bool
+enhanced_code(const char *w)
+{
+	size_t i, digits = 0, dots = 0;
+
+	if (w[0] < '2' || w[0] > '5' || w[1] != '.') {
+		return false;
+	}
+	for (i = 2; w[i]; i++) {
+		if (w[i] == '.') {
+			dots++;
+			digits = 0;
+		} else if (isdigit((unsigned char)w[i]) && ++digits <= 3) {
+			continue;
+		} else {
+			return false;
+		}
+		if (dots > 1 || w[i + 1] == '\0') {
+			return false;
+		}
+	}
+	return dots == 1 && digits > 0;
+}
+
 const char *
 smtp_reply_host(struct arena *a, const struct smtp_reply *r)
 {
-	return r->nlines ? first_word(a, r->lines[0], NULL) : NULL;
+	const char *rest = "", *w;
+
+	if (r->nlines == 0) {
+		return NULL;
+	}
+	w = first_word(a, r->lines[0], &rest);
+	return w != NULL && enhanced_code(w) ? first_word(a, rest, NULL) : w;
 }
 
 size_t

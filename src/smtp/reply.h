@@ -31,9 +31,10 @@ enum smtp_reply_status smtp_reply_parse(struct arena *a, const char *buf,
 /* Returns "partial", "done", "malformed" or "too-long". */
 const char *smtp_reply_status_name(enum smtp_reply_status s);
 
-/* The first word of a reply's first line: the host name (or address
- * literal) a 220 greeting or an EHLO reply starts with (RFC 5321 §4.2,
- * §4.1.1.1); NULL when the line is empty. */
+/* The first word of a reply's first line, after an enhanced status code
+ * (RFC 3463) if one leads: the host name (or address literal) a greeting
+ * or an EHLO reply starts with (RFC 5321 §4.2, §4.1.1.1); NULL when the
+ * line holds none. */
 const char *smtp_reply_host(struct arena *a, const struct smtp_reply *r);
 
 struct smtp_extension {

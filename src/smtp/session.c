@@ -36,6 +36,7 @@ struct smtp_conn {
 	enum io io;
 	short want;		/* POLLIN or POLLOUT */
 	double started, deadline;
+	double reply_limit;	/* when the reply being read must be done */
 	char out[512];		/* a command: RFC 5321 §4.5.3.1.4 */
 	size_t outlen, outpos;
 	char *in;		/* SMTP_MAX_REPLY_BYTES */
@@ -90,6 +91,20 @@ static void
 set_deadline(struct smtp_conn *c)
 {
 	c->deadline = clock_ms() + c->cfg->timeout_ms;
+	c->reply_limit = clock_ms() + (double)c->cfg->timeout_ms *
+	    SMTP_REPLY_MAX_TIMEOUTS;
+}
+
+/* A line of the reply arrived: progress, so the wait starts again, up to
+ * the bound on the whole reply (bounds.h). */
+static void
+progress(struct smtp_conn *c, const char *from, size_t len)
+{
+	double next = clock_ms() + c->cfg->timeout_ms;
+
+	if (memchr(from, '\n', len) != NULL) {
+		c->deadline = next < c->reply_limit ? next : c->reply_limit;
+	}
 }
 
 /* Queues one command line and starts sending it. */
@@ -339,6 +354,7 @@ do_read(struct smtp_conn *c)
 				return;
 			}
 		}
+		progress(c, c->in + c->inlen, (size_t)got);
 		c->inlen += (size_t)got;
 		parse_input(c);
 		if (c->io != IO_READING) {
@@ -438,7 +454,10 @@ timed_out(struct smtp_conn *c)
 		[SMTP_STAGE_QUIT] = "waiting for the reply to QUIT",
 		[SMTP_STAGE_DONE] = "",
 	};
-	const char *detail = arena_printf(c->a, "no progress in %.0f s %s",
+	const char *detail = clock_ms() >= c->reply_limit ? arena_printf(c->a,
+	    "a reply still incomplete after %.0f s %s",
+	    c->cfg->timeout_ms * SMTP_REPLY_MAX_TIMEOUTS / 1000.0,
+	    what[c->s->stage]) : arena_printf(c->a, "no progress in %.0f s %s",
 	    c->cfg->timeout_ms / 1000.0, what[c->s->stage]);
 
 	if (c->s->stage == SMTP_STAGE_CONNECT) {

@@ -31,6 +31,14 @@ struct smtp_input {
 	unsigned port;		/* shown with each address */
 };
 
+/* What a session shows of a host's STARTTLS. */
+enum smtp_tls {
+	SMTP_TLS_UNKNOWN,	/* the session never got to see it */
+	SMTP_TLS_PASS,		/* STARTTLS with a trusted, current
+				 * certificate for the name */
+	SMTP_TLS_FAIL,		/* none offered, or it does not hold */
+};
+
 /* One address of a host, and the session to it. */
 struct smtp_addr {
 	struct ip_addr ip;
@@ -49,6 +57,8 @@ struct smtp_addr {
 	long long days_left;
 	struct tlsa_check *tlsa;	/* one per record of the host */
 	bool sts_valid;		/* RFC 8461 §4.2: what MTA-STS needs */
+	enum smtp_tls tls;
+	const char *tls_why;	/* why it is not pass, or NULL */
 	struct finding_list findings;
 };
 
@@ -73,7 +83,11 @@ struct smtp_mta_sts {
 	bool fetching;			/* fetch is to be run */
 	bool have_policy;		/* fetched, 200 text/plain */
 	struct mta_sts_policy policy;
+	bool policy_valid;		/* RFC 8461 §3.2: no field missing
+					 * or wrong; else senders apply none */
 	int mx_match;			/* every MX matches: 1, 0, -1 */
+	bool unknown;			/* a lookup failed: whether a policy
+					 * applies is not known */
 	struct finding_list findings;
 };
 
@@ -122,5 +136,10 @@ size_t smtp_count(const struct smtp_result *r, enum finding_severity sev);
 /* One line for the verdict of an evaluated result: what passed, or the
  * first error, or why nothing could be found out (arena or static). */
 const char *smtp_summary(struct arena *a, const struct smtp_result *r);
+/* The MX hosts' STARTTLS alone (check --smtp's tls line): fail when a
+ * host has none or it does not hold, unknown when a host's could not be
+ * seen (no connection, no EHLO), else pass; and one line saying why. */
+enum smtp_verdict smtp_tls_verdict(const struct smtp_result *r);
+const char *smtp_tls_summary(struct arena *a, const struct smtp_result *r);
 
 #endif

@@ -68,7 +68,8 @@ add_dns_failure(struct linter *l, struct spf_node *node,
 		    "resolvers give up on it (SERVFAIL) and receivers return "
 		    "temperror", dns_type_name(ans->type), name, why));
 	}
-	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error", fix,
+	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error",
+	    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) : fix,
 	    dns_answer_failure(l->arena, ans));
 }
 

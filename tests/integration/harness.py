@@ -57,6 +57,35 @@ def zone_files():
     return out
 
 
+def wait_until_answering(proc, what, port, name, rdtype):
+    """Waits up to 15 s for the server proc (with stderr piped) to answer
+    name/rdtype on 127.0.0.1:port; false if it never does."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError('%s exited: %s' % (
+                what, proc.stderr.read().decode()))
+        try:
+            q = dns.message.make_query(name, rdtype)
+            if dns.query.udp(q, '127.0.0.1', port=port, timeout=0.3).answer:
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def stop_process(proc):
+    """Ends a server started by a test: SIGTERM, then SIGKILL."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Knot:
     """knotd serving tests/zones/ on a free loopback port, plus zones a
     test makes at run time (extra_zones: {apex: zone file text}), such as
@@ -108,31 +137,13 @@ class Knot:
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
         apex = next(iter(zone_files()))
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError('knotd exited: %s' %
-                                   self.proc.stderr.read().decode())
-            try:
-                q = dns.message.make_query(apex, dns.rdatatype.SOA)
-                r = dns.query.udp(q, '127.0.0.1', port=self.port,
-                                  timeout=0.3)
-                if r.answer:
-                    return self
-            except Exception:
-                pass
-            time.sleep(0.1)
+        if wait_until_answering(self.proc, 'knotd', self.port, apex, 'SOA'):
+            return self
         self.stop()
         raise RuntimeError('knotd did not answer on port %d' % self.port)
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         if self.proc is not None and self.proc.stderr:
             self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -141,10 +152,70 @@ class Knot:
         return ['@127.0.0.1', '-p', str(self.port)]
 
 
-class FakeDNS:
-    """tests/fakedns.py with a JSON configuration (a dict)."""
+class Unbound:
+    """Debian's unbound on a free 127.0.0.1 port with a cold cache,
+    forwarding `zone` to a server on 127.0.0.1:forward_port."""
 
-    def __init__(self, config, delay_ms=0):
+    def __init__(self, zone, forward_port):
+        self.dir = tempfile.mkdtemp(prefix='mailauth-unbound-')
+        self.port = free_port()
+        self.zone = zone
+        self.conf = os.path.join(self.dir, 'unbound.conf')
+        with open(self.conf, 'w') as f:
+            f.write('\n'.join([
+                'server:',
+                '    interface: 127.0.0.1',
+                '    port: %d' % self.port,
+                '    do-ip6: no',
+                '    access-control: 127.0.0.0/8 allow',
+                '    do-not-query-localhost: no',
+                '    username: ""',
+                '    chroot: ""',
+                '    directory: "%s"' % self.dir,
+                '    pidfile: "%s"' % os.path.join(self.dir, 'pid'),
+                '    use-syslog: no',
+                '    logfile: ""',
+                '    verbosity: 0',
+                '    num-threads: 1',
+                '    module-config: "iterator"',
+                '    qname-minimisation: no',
+                # RFC 6761 names (.test) are answered locally by default.
+                '    local-zone: "test." nodefault',
+                'remote-control:',
+                '    control-enable: no',
+                'forward-zone:',
+                '    name: "%s"' % zone,
+                '    forward-addr: 127.0.0.1@%d' % forward_port, '']))
+        self.proc = None
+
+    def start(self, probe):
+        """Starts it and waits until it answers probe (a TXT name)."""
+        unbound = shutil.which('unbound') or '/usr/sbin/unbound'
+        self.proc = subprocess.Popen([unbound, '-d', '-c', self.conf],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        if wait_until_answering(self.proc, 'unbound', self.port, probe,
+                                'TXT'):
+            return self
+        self.stop()
+        raise RuntimeError('unbound did not answer on port %d' % self.port)
+
+    def stop(self):
+        stop_process(self.proc)
+        if self.proc is not None:
+            self.proc.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def args(self):
+        return ['@127.0.0.1', '-p', str(self.port)]
+
+
+class FakeDNS:
+    """tests/fakedns.py with a JSON configuration (a dict). After stop(),
+    summary holds the server's counts (queries, dropped, refused, ...)
+    and, with log=True, queries the query log (one dict per query)."""
+
+    def __init__(self, config, delay_ms=0, log=False):
         self.dir = tempfile.mkdtemp(prefix='mailauth-fake-')
         self.config = os.path.join(self.dir, 'config.json')
         with open(self.config, 'w') as f:
@@ -152,12 +223,18 @@ class FakeDNS:
         self.delay_ms = delay_ms
         self.proc = None
         self.port = None
+        self.stats = os.path.join(self.dir, 'stats.json')
+        self.summary = None
+        self.log = os.path.join(self.dir, 'log.ndjson') if log else None
+        self.queries = None
 
     def start(self):
         cmd = [PYTHON, os.path.join(TESTS, 'fakedns.py'), '--port', '0',
-               '--config', self.config]
+               '--config', self.config, '--stats', self.stats]
         if self.delay_ms:
             cmd += ['--delay-ms', str(self.delay_ms)]
+        if self.log:
+            cmd += ['--log', self.log]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -178,6 +255,13 @@ class FakeDNS:
         for stream in (self.proc.stdout, self.proc.stderr) if self.proc \
                 else ():
             stream.close()
+        if os.path.exists(self.stats):
+            with open(self.stats) as f:
+                self.summary = json.load(f)['summary']
+        if self.log and os.path.exists(self.log):
+            with open(self.log) as f:
+                self.queries = [q for q in map(json.loads, f)
+                                if 'summary' not in q]
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def args(self):

@@ -58,7 +58,7 @@ class PKI:
         self.issue('mtasts', ['mta-sts.%s.smtp.test' % n for n in
                               ('good', 'stsmismatch', 'ststesting', 'sts404',
                                'stsredirect', 'ststype', 'stsbad',
-                               'stscert')])
+                               'stscert', 'stsmaxage')])
         openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days',
                 '30', '-subj', '/CN=mx.selfsigned.smtp.test', '-addext',
                 'subjectAltName=DNS:mx.selfsigned.smtp.test', '-keyout',
@@ -302,6 +302,57 @@ def garbage_tls(c):
     time.sleep(5)
 
 
+def scripted(greeting, gap=0.0, ehlo=None, starttls=None):
+    """A server that greets with the lines of greeting, gap seconds
+    apart (forever when greeting is None), answers EHLO with ehlo (no
+    STARTTLS by default) and STARTTLS with starttls, and QUIT."""
+    def serve(c):
+        lines = greeting
+        if lines is None:
+            while True:
+                c.sendall(b'220-mx.trickle.smtp.test still greeting\r\n')
+                time.sleep(gap)
+        for i, line in enumerate(lines):
+            if i:
+                time.sleep(gap)
+            c.sendall(line + b'\r\n')
+        while True:
+            line = read_line(c).upper()
+            if not line:
+                return
+            if line.startswith(b'EHLO'):
+                c.sendall(ehlo or b'250-mx.smtp.test\r\n250 SIZE 1000\r\n')
+            elif line.startswith(b'STARTTLS'):
+                c.sendall(starttls or b'502 no\r\n')
+            elif line.startswith(b'QUIT'):
+                c.sendall(b'221 bye\r\n')
+                return
+            else:
+                c.sendall(b'502 no\r\n')
+    return serve
+
+
+def greetings(timeout):
+    """The greeting and refusal servers of tests/zones/smtp.test.zone,
+    by address; gaps are a fraction of the client's timeout."""
+    gap = 0.6 * timeout
+    return {
+        '127.0.0.15': scripted([b'220-mx.slowgreet.smtp.test ESMTP',
+                                b'220-the second line',
+                                b'220 mx.slowgreet.smtp.test ready'], gap),
+        '127.0.0.16': scripted(None, gap),
+        '127.0.0.17': scripted([b'554 5.7.1 mx.b554.smtp.test no SMTP '
+                                b'service here']),
+        '127.0.0.18': scripted([b'220 mx.tls454.smtp.test ESMTP'],
+                               ehlo=b'250-mx.tls454.smtp.test\r\n'
+                               b'250 STARTTLS\r\n',
+                               starttls=b'454 4.7.0 TLS not available due '
+                               b'to local problem\r\n'),
+        '127.0.0.19': scripted([b'220 mx.ehlo500.smtp.test ESMTP'],
+                               ehlo=b'500 5.5.1 command unrecognized\r\n'),
+    }
+
+
 # MTA-STS policies by host name (tests/zones/smtp.test.zone).
 POLICIES = {
     'good': (200, 'text/plain', 'version: STSv1\r\nmode: enforce\r\n'
@@ -319,6 +370,8 @@ POLICIES = {
                'mx: mx.good.smtp.test\nmax_age: 99999999999\n'),
     'stscert': (200, 'text/plain', 'version: STSv1\nmode: enforce\n'
                 'mx: *.selfsigned.smtp.test\nmax_age: 86400\n'),
+    'stsmaxage': (200, 'text/plain', 'version: STSv1\nmode: enforce\n'
+                  'mx: mx.good.smtp.test\nmax_age: 99999999\n'),
 }
 
 

@@ -52,17 +52,23 @@ BATCHES = {
         'home.check.test 10.1.2.3', 'home.check.test 172.16.0.9',
         'home.check.test 100.64.0.1', 'home.check.test 169.254.1.1',
         'home.check.test fd12::5', 'home.check.test ::1',
-        'home.check.test fe80::1']),
+        'home.check.test fe80::1', 'full10.check.test',
+        'nulldm.check.test 198.51.100.62', 'nulldm.check.test 198.51.100.63',
+        'twospf.check.test', 'voids.check.test', 'nulldm.check.test',
+        'mxelse.check.test 198.51.100.25']),
     'selector': (('--dnsbl', 'bl.test', '-s', 'default'), [
         'dkmissing.check.test 198.51.100.25',
         'dkrevoked.check.test 198.51.100.25',
         'dkshort.check.test 198.51.100.25',
         'dkbroken.check.test 198.51.100.25',
-        'dkservice.check.test 198.51.100.25']),
+        'dkservice.check.test 198.51.100.25',
+        'dksha1.check.test 198.51.100.25']),
     'zen': (('--dnsbl', 'zen.spamhaus.org'), [
         'pbl.check.test', 'home.check.test 198.51.100.42',
         'home.check.test 198.51.100.43', 'home.check.test 198.51.100.25']),
     'default': ((), ['home.check.test']),
+    'lists': (('--dnsbl', 'zen.spamhaus.org', '--dnsbl', 'bl.test'),
+              ['bls.check.test']),
 }
 
 
@@ -386,6 +392,140 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('(Gmail: 4.7.23, 5.7.25)', r.out)
         self.assertIn('given with --ip', r.out)
 
+    def test_fix_records_wherever_a_record_is_computable(self):
+        # Two SPF records: one record with the terms of both, the most
+        # lenient 'all', and the sending IP neither lists.
+        doc, req = self.line('twospf.check.test')
+        q = req['spf']
+        self.assertEqual(q['code'], 'spf-permerror')
+        self.assertEqual(records(q), 'twospf.check.test. TXT "v=spf1 '
+                         'ip4:192.0.2.1 include:i0.spf.test a:relay.twospf.check.test '
+                         'ip4:198.51.100.64 ~all"')
+        # Over the void limit: the terms that find nothing removed.
+        doc, req = self.line('voids.check.test')
+        for rid in ('spf', 'spf-lookups'):
+            self.assertEqual(records(req[rid]),
+                             'voids.check.test. TXT "v=spf1 mx -all"', rid)
+        # A DMARC record receivers ignore: the corrected record.
+        doc, req = self.line('dmarcorder.check.test 198.51.100.25')
+        self.assertEqual(records(req['dmarc']), '_dmarc.dmarcorder.check.test.'
+                         ' TXT "v=DMARC1; p=reject"')
+        # DKIM keys kept from mail by h=sha1 or s=: the key without it.
+        for name, tag in (('dksha1', 'h=sha1'), ('dkservice', 's=tlsrpt')):
+            doc, req = self.line(name + '.check.test 198.51.100.25',
+                                 'selector')
+            q = req['dkim']
+            self.assertEqual(q['code'], 'dkim-key-broken')
+            key = ''.join(re.findall(r'"([^"]*)"', records(q)))
+            self.assertTrue(records(q).startswith(
+                'default._domainkey.%s.check.test. TXT ' % name), q)
+            self.assertNotIn(tag, key)
+            self.assertTrue(key.startswith('v=DKIM1; k=rsa; p=MIIB'), key)
+
+    def test_spf_fix_never_takes_lookup_eleven(self):
+        # Ten includes already: 'mx' would be lookup 11 (a permerror), so
+        # the fix adds the address itself, which costs none, and says so.
+        doc, req = self.line('full10.check.test')
+        q = req['spf']
+        self.assertEqual(q['code'], 'spf-not-authorized')
+        record = ''.join(re.findall(r'"([^"]*)"', records(q)))
+        terms = record.split()
+        self.assertIn('ip4:198.51.100.60', terms)
+        self.assertNotIn('mx', terms)
+        lookups = [t for t in terms if t.split(':')[0].lstrip('+-~?') in
+                   ('include', 'a', 'mx', 'ptr', 'exists') or
+                   t.startswith('redirect=')]
+        self.assertLessEqual(len(lookups), 10)
+        self.assertIn('10/10 DNS lookups', q['fix'])
+        self.assertIn("'mx' would cover 198.51.100.60", q['fix'])
+        self.assertIn('no DNS lookup left', q['fix'])
+
+    def test_null_mx_bounce_fix_names_a_host_with_an_address(self):
+        # The sending host's forward-confirmed PTR name receives the
+        # bounces; without one, the new name gets its address record in
+        # the same fix.
+        doc, req = self.line('nulldm.check.test 198.51.100.62')
+        q = req['mx']
+        self.assertEqual(q['code'], 'mx-null-sender')
+        self.assertEqual(records(q).splitlines()[0],
+                         'bounces.nulldm.check.test. MX 10 '
+                         'out.nulldm.check.test.')
+        self.assertEqual(len(q['fix_records']), 2)
+        doc, req = self.line('nulldm.check.test 198.51.100.63')
+        lines = req['mx']['fix_records']
+        host = lines[0].split()[-1].rstrip('.')
+        self.assertIn('%s. A 198.51.100.63' % host, lines)
+        self.assertIn(host, req['mx']['fix'])
+
+    def test_dmarc_reports_go_where_mail_is_received(self):
+        # A null-MX domain receives no mail: the reports of the DMARC
+        # record proposed go to the bounce domain of the mx fix.
+        doc, req = self.line('nulldm.check.test 198.51.100.62')
+        self.assertEqual(records(req['dmarc']), '_dmarc.nulldm.check.test. '
+                         'TXT "v=DMARC1; p=none; rua=mailto:'
+                         'postmaster@bounces.nulldm.check.test"')
+        self.assertIn('bounces.nulldm.check.test. MX', records(req['mx']))
+        # With a sender domain that receives mail, the reports go there.
+        r, doc, req = self.check('nulldm.check.test', '--ip',
+                                 '198.51.100.62', '--sender',
+                                 'b@bounce.nulldm.check.test')
+        self.assertIn('rua=mailto:postmaster@bounce.nulldm.check.test"',
+                      records(req['dmarc']))
+
+    def test_details_and_fix_list_propose_the_same_dmarc_record(self):
+        r = self.text('nodmarc.check.test', '--details')
+        fix = r.out[r.out.index('Fix these'):]
+        record = re.search(r'_dmarc\.nodmarc\.check\.test\. TXT "([^"]*)"',
+                           fix).group(1)
+        details = r.out[r.out.index('── DMARC'):r.out.index('Fix these')]
+        self.assertIn('"%s"' % record, details)
+        self.assertIn('rua=mailto:postmaster@nodmarc.check.test', record)
+
+    def test_alignment_says_its_real_cause(self):
+        # aspf=s: the bounce domain is the same organization, but strict
+        # alignment wants the exact domain.
+        r, doc, req = self.check('strict.check.test', '--ip',
+                                 '198.51.100.61', '--sender',
+                                 'b@bounce.strict.check.test')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']), ('fail', 'alignment-none'))
+        self.assertIn('aspf=s', q['message'])
+        self.assertIn('exact domain', q['message'])
+        self.assertNotIn('another organization', q['message'])
+        self.assertIn('aspf=r', q['fix'])
+        # No DMARC record: the bounce domain under the From domain is not
+        # "another organization"; the DMARC record of the dmarc fix joins
+        # them.
+        r, doc, req = self.check('nulldm.check.test', '--ip',
+                                 '198.51.100.62', '--sender',
+                                 'b@bounce.nulldm.check.test')
+        q = req['alignment']
+        self.assertEqual(q['code'], 'alignment-none')
+        self.assertNotIn('another organization', q['message'])
+        self.assertIn('registered domain', q['message'])
+        self.assertIn('_dmarc.nulldm.check.test', q['fix'])
+        # Another organization is still called one.
+        r, doc, req = self.check('strict.check.test', '--ip',
+                                 '198.51.100.61', '--sender', 'b@spf.test')
+        self.assertIn('another organization',
+                      req['alignment']['message'])
+
+    def test_helo_fix_names_the_confirmed_ptr_name(self):
+        # 198.51.100.48's PTR name aspf.check.test resolves back: the HELO
+        # fix names it (no new record), as the passing PTR does.
+        r, doc, req = self.check('aspf.check.test', '--ip', '198.51.100.48',
+                                 '--helo', 'localhost')
+        q = req['helo']
+        self.assertEqual(q['code'], 'helo-localhost')
+        self.assertIn('such as aspf.check.test ', q['fix'])
+        self.assertEqual(q['fix_records'], [])
+        self.assertEqual(req['ptr']['status'], 'pass')
+        # Without a PTR record, the HELO and PTR fixes name one host.
+        r, doc, req = self.check('noptr.check.test', '--ip',
+                                 '198.51.100.26', '--helo', 'localhost')
+        self.assertIn('such as mail.noptr.check.test ', req['helo']['fix'])
+        self.assertIn('PTR mail.noptr.check.test.', records(req['ptr']))
+
     # -- blocklists --------------------------------------------------------
 
     def test_listed_on_a_blocklist_is_information(self):
@@ -415,6 +555,63 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertIn('! dnsbl', r.out)
         self.assertIn('550-5.7.1', r.out)
         self.assertIn('1. dnsbl', r.out)
+
+    def test_every_listing_of_every_ip_is_shown(self):
+        # 198.51.100.66 is on ZEN twice (SBL and PBL), 198.51.100.67 on ZEN
+        # (XBL) and on bl.test: all four are said, in the text and in the
+        # JSON, each answer with its own meaning.
+        doc, req = self.line('bls.check.test', 'lists')
+        self.assertVerdict(doc, 'ready')
+        q = req['dnsbl']
+        self.assertEqual(q['code'], 'dnsbl-policy-listed')
+        self.assertIn('3 more listings', q['message'])
+        self.assertEqual(len(q['details']), 4, q['details'])
+        for words in ('198.51.100.66 on zen.spamhaus.org: 127.0.0.2, SBL',
+                      '198.51.100.66 on zen.spamhaus.org: 127.0.0.10, PBL',
+                      '198.51.100.67 on zen.spamhaus.org: 127.0.0.4, XBL',
+                      '198.51.100.67 on bl.test: 127.0.0.2'):
+            self.assertTrue([d for d in q['details'] if words in d],
+                            (words, q['details']))
+        lists = {(b['ip'], b['zone']): b for b in doc['blocklists']}
+        zen = lists[('198.51.100.66', 'zen.spamhaus.org')]
+        self.assertEqual(zen['status'], 'policy-listed')
+        self.assertEqual([(h['answer'], h['status']) for h in zen['answers']],
+                         [('127.0.0.2', 'listed'),
+                          ('127.0.0.10', 'policy-listed')])
+        self.assertIn('SBL', zen['answers'][0]['meaning'])
+        r = mailauth(*self.knot.args(), 'check', '--dnsbl',
+                     'zen.spamhaus.org', '--dnsbl', 'bl.test',
+                     'bls.check.test')
+        self.assertEqual(r.code, 0)
+        for words in ('127.0.0.2, SBL', '127.0.0.10, PBL', '127.0.0.4, XBL',
+                      '198.51.100.67 on bl.test'):
+            self.assertIn(words, r.out)
+        # The verdict line names the PBL listing; the verdict stays.
+        first = r.out.splitlines()[0]
+        self.assertTrue(first.startswith('ready: '), first)
+        self.assertIn('198.51.100.66 is on zen.spamhaus.org', first)
+        self.assertIn('Gmail refuses mail sent straight from it', first)
+
+    def test_a_list_not_asked_is_not_an_answer(self):
+        # bl.spamcop.net holds only IPv4 addresses: for an IPv6 sender it
+        # is not asked, and no "0 answers from 1 list" is claimed.
+        r, doc, req = self.check('home.check.test', '--ip', '2001:db8:1::25',
+                                 dnsbl=('--dnsbl', 'bl.spamcop.net'))
+        q = req['dnsbl']
+        self.assertEqual(q['status'], 'info')
+        self.assertNotIn('answer', q['message'])
+        self.assertIn('no list was asked', q['message'])
+        self.assertIn('2001:db8:1::25: bl.spamcop.net lists only IPv4 '
+                      'addresses: not asked', q['details'])
+        # One list asked, one not: the count is of those asked.
+        r, doc, req = self.check('home.check.test', '--ip', '2001:db8:1::25',
+                                 dnsbl=('--dnsbl', 'bl.spamcop.net',
+                                        '--dnsbl', 'bl.test'))
+        q = req['dnsbl']
+        self.assertEqual(q['status'], 'pass')
+        self.assertIn('1 answer from', q['message'])
+        self.assertIn('not asked', q['message'])
+        self.assertEqual(len(q['details']), 1)
 
     def test_blocklist_error_answers_are_explained(self):
         for ip, words in (('198.51.100.42', 'mistyped'),
@@ -504,14 +701,33 @@ class CheckAgainstKnot(unittest.TestCase):
         self.assertEqual(req['mx']['status'], 'info')
         self.assertIn('receives no mail', req['mx']['message'])
 
+    def test_unknown_alignment_names_the_unknown_item(self):
+        # No sending IP (a null MX) and no DKIM key: alignment is unknown
+        # because SPF could not be evaluated, not because a lookup failed.
+        doc, req = self.line('nulldm.check.test')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'alignment-unknown'))
+        self.assertIn('SPF is unknown', q['message'])
+        self.assertNotIn('lookup', q['message'])
+        self.assertEqual(req['spf']['code'], 'spf-not-evaluated')
+
+    def test_mx_host_of_another_domain_is_theirs_to_fix(self):
+        doc, req = self.line('mxelse.check.test 198.51.100.25')
+        q = req['mx']
+        self.assertEqual(q['code'], 'mx-host-no-address')
+        self.assertEqual(q['fix_records'], [])
+        self.assertIn('ask whoever runs nothere.isp.test', q['fix'])
+
     def test_mx_missing_or_without_address(self):
         doc, req = self.line('nomx.check.test 198.51.100.25')
         self.assertVerdict(doc, 'ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
                          ('warn', 'mx-missing'))
+        # The sending host is named as every fix names it: its
+        # forward-confirmed PTR name, which needs no new record.
         self.assertEqual(records(req['mx']),
-                         'nomx.check.test. MX 10 mail.nomx.check.test.\n'
-                         'mail.nomx.check.test. A 198.51.100.25')
+                         'nomx.check.test. MX 10 mail.home.check.test.')
         doc, req = self.line('mxnoaddr.check.test 198.51.100.25')
         self.assertVerdict(doc, 'not-ready')
         self.assertEqual((req['mx']['status'], req['mx']['code']),
@@ -593,6 +809,20 @@ class CheckAgainstKnot(unittest.TestCase):
         verdicts = [json.loads(l)['verdict'] for l in r.out.splitlines()]
         self.assertEqual((verdicts, r.code),
                          (['ready', 'unknown', 'not-ready'], 3))
+
+    def test_batch_line_with_an_input_error_is_exit_2(self):
+        # Worst line first: 3 (unknown) > 2 (an input error) > 1
+        # (not-ready) > 0 (ready).
+        base = [*self.knot.args(), '--batch', '-', 'check', '--dnsbl',
+                'bl.test', '-s', 'default']
+        r = mailauth(*base, input_bytes=b'home.check.test\n'
+                     b'home.check.test 10.1.2.3\nnodmarc.check.test\n')
+        out = [json.loads(l) for l in r.out.splitlines()]
+        self.assertIn('public address', out[1]['error'])
+        self.assertEqual(r.code, 2)
+        r = mailauth(*base, input_bytes=b'home.check.test 10.1.2.3\n'
+                     b'unserved.example\n')
+        self.assertEqual(r.code, 3)
 
 
 SPF_KEY = ('v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAiz'
@@ -733,6 +963,103 @@ class CheckUnderDnsFailure(unittest.TestCase):
         self.assertEqual(req['dmarc']['status'], 'fail')
         # DKIM aligns whatever SPF says.
         self.assertEqual(req['alignment']['status'], 'pass')
+
+    def test_failed_address_lookup_is_not_absence(self):
+        # The MX host's A lookup fails: the sending host is unknown
+        # because of that lookup, not "no MX host with a public address".
+        js, doc, text = self.run_check(zone({'mail.slow.test': {'A': {
+            'action': 'rcode', 'rcode': 'SERVFAIL'}}}), text=False)
+        q = requirements(doc)['sending-ip']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'sending-ip-unknown'))
+        self.assertIn('the A lookup for mail.slow.test failed (servfail)',
+                      q['message'])
+        self.assertIn('unknown', q['message'])
+        self.assertNotIn('no MX host', q['message'])
+        self.assertEqual(js.code, 3)
+
+    def test_failure_above_the_domains_own_dmarc_record(self):
+        # RFC 9989 §4.10.1: _dmarc.slow.test is the policy; a lookup
+        # further up the tree walk hides only the organizational domain,
+        # which From slow.test aligning with itself does not need.
+        for behavior in ({'action': 'timeout'},
+                         {'action': 'rcode', 'rcode': 'REFUSED'}):
+            js, doc, text = self.run_check(zone({'_dmarc.test': {
+                '*': behavior}}), '--ip', '192.0.2.5', text=False)
+            self.assertEqual((doc['verdict'], js.code), ('ready', 0),
+                             (behavior, not_passing(doc)))
+            q = requirements(doc)['dmarc']
+            self.assertEqual(q['status'], 'pass')
+            self.assertIn('p=reject', q['message'])
+            self.assertIn('organizational domain is unknown', q['message'])
+            self.assertIsNone(doc['dmarc']['org_domain'])
+            self.assertEqual(doc['dmarc']['policy']['p'], 'reject')
+
+    def test_unknown_organizational_domain_makes_only_alignment_unknown(self):
+        # The envelope sender is another name: relaxed alignment needs the
+        # organizational domain the failed lookup hid. The fix does not
+        # send the user to the TLD's DNS servers.
+        config = zone({'_dmarc.test': {'*': {'action': 'rcode',
+                                              'rcode': 'REFUSED'}}})
+        config['records']['bounce.slow.test'] = [
+            {'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.5 -all'},
+            {'type': 'MX', 'data': [10, 'mail.slow.test']}]
+        del config['records']['default._domainkey.slow.test']
+        js, doc, text = self.run_check(config, '--ip', '192.0.2.5',
+                                       '--sender', 'b@bounce.slow.test')
+        req = requirements(doc)
+        self.assertEqual(req['dmarc']['status'], 'pass')
+        self.assertEqual(req['spf']['status'], 'pass')
+        q = req['alignment']
+        self.assertEqual((q['status'], q['code']),
+                         ('unknown', 'alignment-unknown'))
+        self.assertIn('organizational domain is unknown', q['message'])
+        self.assertIn('_dmarc.test', q['message'])
+        self.assertNotIn('DNS servers of', q['fix'])
+        self.assertIn('slow.test itself', q['fix'])
+        self.assertNotIn('DNS servers of _dmarc.test', text.out)
+
+
+class CheckDeadline(unittest.TestCase):
+    """The default deadline survives a slow resolver; a question the
+    deadline cut off says so and blames no server."""
+
+    def test_default_deadline_allows_a_slow_resolvers_chain(self):
+        # Every answer takes 0.6 s: check's chain (MX, A, PTR, A) and
+        # spf's (TXT, MX, A) take longer than timeout x tries x servers
+        # (1 s), but not than the default deadline (RFC 7208 §4.6.4).
+        server = FakeDNS(zone(), delay_ms=600).start()
+        try:
+            base = server.args() + ['--timeout', '1']
+            r = mailauth(*base, '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+            doc = r.json()
+            self.assertEqual((doc['verdict'], r.code), ('ready', 0),
+                             not_passing(doc))
+            r = mailauth(*base, '--json', 'spf', 'slow.test', '--ip',
+                         '192.0.2.5')
+            self.assertEqual((r.json()['result'], r.code), ('pass', 0))
+        finally:
+            server.stop()
+
+    def test_a_question_cut_off_by_the_deadline_says_so(self):
+        server = FakeDNS(zone(), delay_ms=400).start()
+        try:
+            r = mailauth(*server.args(), '--timeout', '2', '--deadline',
+                         '1', '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+        finally:
+            server.stop()
+        doc = r.json()
+        self.assertEqual((doc['verdict'], r.code), ('unknown', 3))
+        cut = [q for q in doc['requirements'] if q['status'] == 'unknown'
+               and 'deadline' in (q['message'] or '')]
+        self.assertTrue(cut, not_passing(doc))
+        for q in cut:
+            self.assertIn("not answered before the run's deadline "
+                          "(--deadline 1 s)", q['message'])
+            self.assertIn('--deadline', q['fix'])
+            self.assertNotIn('DNS servers', q['fix'])
 
 
 if __name__ == '__main__':

@@ -512,7 +512,9 @@ class DkimProbeFaults(unittest.TestCase):
         n = doc['selectors_tried']
         self.assertEqual(doc['selectors'], [])
         self.assertNotIn('selectors found', text.out)
-        self.assertIn('no key found', text.out)
+        self.assertNotIn('no key found', text.out)
+        self.assertIn('unknown: the lookups of all %d common selectors '
+                      'failed' % n, text.out)
         errors = [f for f in doc['findings']
                   if f['code'] == 'dkim-dns-error']
         self.assertEqual(len(errors), 1, doc['findings'])
@@ -548,6 +550,10 @@ class DkimProbeFaults(unittest.TestCase):
         codes = [f['code'] for f in doc['findings']]
         self.assertIn('dkim-dns-error', codes)
         self.assertNotIn('dkim-no-key', codes)
+        # The tree says the lookup failed, never "no key".
+        self.assertIn('default._domainkey.slow.test  lookup failed '
+                      '(timeout)', text.out)
+        self.assertNotIn('no key', text.out)
 
 
 class DkimFaults(unittest.TestCase):

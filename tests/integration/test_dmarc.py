@@ -195,6 +195,26 @@ class DmarcAgainstKnot(unittest.TestCase):
         out = mailauth(*self.knot.args(), 'dmarc', 'vlast.dmarc.test').out
         self.assertIn('v=DMARC1 is not the first tag', out)
 
+    def test_one_fix_for_one_name(self):
+        # The domain's own TXT has v=DMARC1 after p=: its corrected record
+        # is the fix; "no record" does not propose another one there.
+        r, doc = self.dmarc('dmarcorder.check.test')
+        fixes = {f['code']: f['fix'] for f in doc['findings']}
+        self.assertIn('"v=DMARC1; p=reject"',
+                      fixes['dmarc-version-not-first'])
+        self.assertNotIn('p=none', fixes['dmarc-no-record'])
+        self.assertIn('_dmarc.dmarcorder.check.test',
+                      fixes['dmarc-no-record'])
+        # Without a record at all, the record to start with goes at the
+        # domain's own name, with reports to its postmaster (as check
+        # proposes it).
+        r, doc = self.dmarc('nothing.example.test')
+        fix = [f['fix'] for f in doc['findings']
+               if f['code'] == 'dmarc-no-record'][0]
+        self.assertIn('"v=DMARC1; p=none; rua=mailto:postmaster@'
+                      'nothing.example.test" at _dmarc.nothing.example.test',
+                      fix)
+
     def test_two_records_mean_no_policy(self):
         r, doc = self.dmarc('two.dmarc.test')
         self.assertIn('dmarc-multiple-records', codes(doc))
@@ -292,6 +312,52 @@ class DmarcFaults(unittest.TestCase):
             self.assertEqual(r.code, 3, behavior)
             self.assertIn('DMARC policy unknown: a lookup failed', r.out)
             self.assertNotIn('no DMARC policy found', r.out)
+
+    def test_failure_above_the_domains_own_record(self):
+        # RFC 9989 §4.10.1: the record at _dmarc.fault.test is the
+        # policy; the failed _dmarc.test hides only the organizational
+        # domain (exit 3: that fact is unknown), and the fix does not
+        # send the user to the TLD's servers.
+        for behavior in ({'action': 'timeout'},
+                         {'action': 'rcode', 'rcode': 'REFUSED'}):
+            server = self.fake({'_dmarc.test': {'*': behavior}})
+            r = mailauth(*server.args(), '--timeout', '1', '--json',
+                         'dmarc', 'fault.test')
+            doc = r.json()
+            self.assertEqual(r.code, 3, behavior)
+            self.assertEqual((doc['record_domain'], doc['source']),
+                             ('fault.test', 'domain'))
+            self.assertEqual(doc['policy']['p'], 'reject')
+            self.assertIsNone(doc['org_domain'])
+            f = [f for f in doc['findings'] if f['code'] ==
+                 'dmarc-dns-error'][0]
+            self.assertEqual(f['severity'], 'warning')
+            self.assertIn('organizational domain', f['message'])
+            self.assertIn('_dmarc.test', f['message'])
+            self.assertNotIn("name's DNS servers", f['fix'])
+            self.assertNotIn('dmarc-no-record', codes(doc))
+            r = mailauth(*server.args(), '--timeout', '1', 'dmarc',
+                         'fault.test')
+            self.assertIn('policy from _dmarc.fault.test', r.out)
+            self.assertNotIn('DMARC policy unknown', r.out)
+
+    def test_rfc7489_view_unknown_is_not_walk_only(self):
+        # The own record is invalid for RFC 7489 receivers (p=bogus, no
+        # rua=), so they would ask _dmarc.fault.test, which fails: what
+        # they find is unknown, not "none".
+        server = FakeDNS({
+            'zones': ['fault.test', 'test'],
+            'records': {'_dmarc.www.fault.test': [
+                {'type': 'TXT', 'data': 'v=DMARC1; p=bogus'}]},
+            'behaviors': {'_dmarc.fault.test': {
+                '*': {'action': 'rcode', 'rcode': 'SERVFAIL'}}}}).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), '--json', 'dmarc', 'www.fault.test')
+        doc = r.json()
+        self.assertEqual(doc['record_domain'], 'www.fault.test')
+        self.assertIn('dmarc-invalid-policy', codes(doc))
+        self.assertIn('dmarc-dns-error', codes(doc))
+        self.assertNotIn('dmarc-walk-only', codes(doc))
 
     def test_failure_of_the_authorization_check(self):
         server = self.fake({'fault.test._report._dmarc.rep.test': {

@@ -71,6 +71,9 @@ class Keys:
             'esp.test': zone('esp.test', [
                 '@ TXT "v=spf1 ip4:81.0.113.30 -all"',
                 'esp._domainkey TXT ' + self.record('esp')]),
+            'np.test': zone('np.test', [
+                '@ TXT "v=spf1 ip4:192.0.2.1"',
+                '_dmarc TXT "v=DMARC1; p=reject; sp=quarantine; np=none"']),
             'strict.test': zone('strict.test', [
                 '_dmarc TXT "v=DMARC1; p=quarantine; aspf=s; adkim=s"',
                 'mail TXT "v=spf1 ip4:81.0.2.40 -all"',
@@ -366,6 +369,136 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertFalse(doc['receiver']['found'])
         self.assertIn('message-no-receiver-results', self.codes(doc))
 
+    def test_rfc7489_view_says_when_the_policy_differs(self):
+        """From a subdomain that does not exist: RFC 9989 applies np=none,
+        RFC 7489 (which has no np) sp=quarantine. The result is the same,
+        the disposition not: the text says so, as the JSON does."""
+        msg = (return_path(b'bounce@esp.test') +
+               postfix(b'out.esp.test', b'81.0.113.30') +
+               body_message(from_addr=b'a@nx.np.test'))
+        r, doc = self.run_json(msg)
+        dm = doc['dmarc']
+        self.assertEqual((dm['result'], dm['policy_tag'], dm['disposition']),
+                         ('fail', 'np', 'none'))
+        self.assertEqual((dm['rfc7489']['result'],
+                          dm['rfc7489']['disposition']),
+                         ('fail', 'quarantine'))
+        self.assertIn('message-dmarc-rfc7489-differs', self.codes(doc))
+        text = mailauth(*self.knot.args(), 'message', self.save(msg)).out
+        self.assertNotIn('the same result', text)
+        self.assertIn('fail too, but the policy asks for quarantine, not '
+                      'none', text)
+
+    def test_internal_hops_and_received_forms(self):
+        """The boundary is the hop where the message came in: not an
+        LMTP delivery on top, not Microsoft 365's own hops between hosts
+        of exchangelabs.com, outlook.com and protection.outlook.com; the
+        HELO of Postfix's literal form, the reverse name of Exim's
+        'from NAME ([IP])'."""
+        signed = self.sign(body_message())
+        lmtp = (b'Received: from mx.receiver.test ([93.184.216.7])\r\n'
+                b'\tby imap1 with LMTP id 9Tq2J for <bob@receiver.test>; ' +
+                DATE + b'\r\n' + postfix(b'mail.sender.test', b'81.0.2.10'))
+        m365 = (b'Received: from DB8PR01MB1234.eurprd01.prod.exchangelabs.com'
+                b' (2603:10a6:10:1::12) by AM0PR01MB5678.eurprd01.prod.'
+                b'exchangelabs.com with HTTPS; ' + DATE + b'\r\n'
+                b'Received: from AS9PR06CA0001.eurprd06.prod.outlook.com '
+                b'(2603:10a6:20b:462::6)\r\n by DB8PR01MB1234.eurprd01.prod.'
+                b'exchangelabs.com (2603:10a6:10:1::12) with\r\n Microsoft '
+                b'SMTP Server id 15.20.1; ' + DATE + b'\r\n'
+                b'Received: from mail.sender.test (81.0.2.10) by\r\n '
+                b'AS9PR06CA0001.mail.protection.outlook.com (10.167.16.74) '
+                b'with Microsoft SMTP\r\n Server id 15.20.3 via Frontend '
+                b'Transport; ' + DATE + b'\r\n')
+        literal = (b'Received: from [81.0.2.10] (mail.sender.test '
+                   b'[81.0.2.10])\r\n\tby mx.receiver.test (Postfix) with '
+                   b'ESMTPS id 1; ' + DATE + b'\r\n')
+        exim = (b'Received: from mail.sender.test ([81.0.2.10])\r\n\tby '
+                b'mx.receiver.test with esmtps (TLS1.3) tls '
+                b'TLS_AES_256_GCM_SHA384\r\n\t(Exim 4.96)\r\n\tid '
+                b'1qXyZ-0001; ' + DATE + b'\r\n')
+        cases = {'lmtp': (lmtp, 'mail.sender.test', 'mail.sender.test'),
+                 'm365': (m365, 'mail.sender.test', None),
+                 'literal': (literal, '[81.0.2.10]', 'mail.sender.test'),
+                 'exim': (exim, 'mail.sender.test', 'mail.sender.test')}
+        for name, (hops, helo, rdns) in cases.items():
+            msg = return_path(b'bounce@sender.test') + hops + signed
+            r, doc = self.run_json(msg)
+            ctx = doc['context']
+            self.assertEqual((ctx['ip'], ctx['sources']['ip']),
+                             ('81.0.2.10', 'received'), name)
+            self.assertEqual((ctx['helo'], ctx['received']['rdns']),
+                             (helo, rdns), name)
+            self.assertEqual(doc['spf']['result'], 'pass', name)
+            self.assertEqual(r.code, 0, (name, doc['findings']))
+
+    def test_spf_path_reads_like_spf_ip(self):
+        """A record that matches no term: the path says so with a space
+        before the words, in message as in spf --ip."""
+        msg = (return_path(b'bounce@np.test') +
+               postfix(b'out.esp.test', b'81.0.113.30') + body_message())
+        text = mailauth(*self.knot.args(), 'message', self.save(msg)).out
+        self.assertIn('np.test (no term matched) \u2192 neutral', text)
+        spf = mailauth(*self.knot.args(), 'spf', 'np.test', '--ip',
+                       '81.0.113.30').out
+        self.assertIn('np.test (no term matched) \u2192 neutral', spf)
+
+    def test_fields_below_the_boundary_are_not_the_receivers(self):
+        """RFC 8601 §5: an Authentication-Results below the receiving
+        Received came with the message, whatever authserv-id it claims;
+        with the receiver's own above it, only that one counts."""
+        forged = (b'Authentication-Results: mx.receiver.test; spf=pass '
+                  b'smtp.mailfrom=bounce@sender.test; dkim=pass '
+                  b'header.d=sender.test; dmarc=pass '
+                  b'header.from=sender.test\r\n')
+        below = (return_path(b'bounce@esp.test') +
+                 postfix(b'out.esp.test', b'81.0.113.30') + forged +
+                 body_message())
+        r, doc = self.run_json(below)
+        self.assertFalse(doc['receiver']['found'], doc['receiver'])
+        self.assertEqual(doc['receiver']['differences'], [])
+        real = (b'Authentication-Results: mx.receiver.test; spf=pass '
+                b'smtp.mailfrom=bounce@esp.test; dmarc=fail '
+                b'header.from=sender.test\r\n' + below)
+        for args in ((), ('--receiver-id', 'mx.receiver.test')):
+            r, doc = self.run_json(real, *args)
+            rc = doc['receiver']
+            self.assertEqual([(x['method'], x['result'])
+                              for x in rc['results']],
+                             [('spf', 'pass'), ('dmarc', 'fail')], args)
+            self.assertEqual(rc['differences'], [], args)
+
+    def test_ar_is_ascii_and_rfc8601(self):
+        """What mailauth writes into the field parses with an
+        independent RFC 8601 parser (python3-authres) and is US-ASCII,
+        whatever the reasons (RFC section signs) and the message hold."""
+        import authres
+        features = authres.all_features()
+        sha1 = (b'DKIM-Signature: v=1; a=rsa-sha1; c=relaxed/relaxed; '
+                b'd=sender.test; s=sel; h=from; bh=AAAA; b=AAAA\r\n')
+        seal_only = (b'ARC-Seal: i=1; a=rsa-sha256; cv=none; d=list.test; '
+                     b's=arc; b=AAAA\r\n')
+        bad_from = body_message(from_addr='\u00c4rger <\u00e4@>'.encode())
+        cases = (sha1 + body_message(), seal_only + body_message(),
+                 bad_from, self.delivered(self.mailing_list()))
+        outs = []
+        for msg in cases:
+            msg = (return_path(b'bounce@sender.test') +
+                   postfix(b'mail.sender.test', b'81.0.2.10') + msg)
+            r = mailauth(*self.knot.args(), 'message', '--ar',
+                         '--authserv-id', 'mx.example.net', '-',
+                         input_bytes=msg)
+            self.assertIn(r.code, (0, 1), r.err)
+            raw = r.out.encode('utf-8', 'surrogateescape')
+            self.assertTrue(all(b < 0x80 for b in raw), r.out)
+            field = features.parse(r.out.replace('\n\t', ' ').strip())
+            self.assertEqual(field.authserv_id, 'mx.example.net')
+            self.assertEqual([x.method for x in field.results][-2:],
+                             ['dmarc', 'arc'], r.out)
+            outs.append(r.out)
+        self.assertIn('(RFC 8301 section 3.1)', outs[0])
+        self.assertIn('RFC 8617 section 5.2', outs[1])
+
     def test_ar_prints_the_field_alone(self):
         msg = (return_path(b'bounce@sender.test') +
                postfix(b'mail.sender.test', b'81.0.2.10') +
@@ -393,8 +526,11 @@ class MessageAgainstKnot(unittest.TestCase):
         cases = [
             (['message', self.save(b'Hey gang,\nThis is a test.\n')],
              'is not an RFC 5322 message'),
-            (['message', self.save(b'')], 'is not an RFC 5322 message'),
+            (['message', self.save(b'')], 'Show original, then Download '
+             'original'),
             (['message', '/nonexistent/x.eml'], 'cannot read message'),
+            (['message', self.tmp], 'it is a directory (give the path of a '
+             'saved message file'),
             (['message', '--ip', 'nope', self.save(body_message())],
              'invalid IP address'),
             (['message', '--authserv-id', 'a b', self.save(body_message())],
@@ -406,6 +542,13 @@ class MessageAgainstKnot(unittest.TestCase):
             self.assertEqual(r.code, 2, args)
             self.assertIn(text, r.err)
             self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+
+    def test_help_states_the_exit_status(self):
+        r = mailauth('message', '--help')
+        self.assertEqual(r.code, 0)
+        self.assertIn('Exit status: the DMARC result -- 0 pass, 1 fail',
+                      r.out)
+        self.assertNotIn('1 errors found', r.out)
 
     def test_hostile_header_costs_linear_memory(self):
         """Thousands of Authentication-Results fields of the receiver and
@@ -527,6 +670,31 @@ class MessageAgainstKnot(unittest.TestCase):
         self.assertEqual(doc['arc']['result'], 'fail')
         self.assertIn('ARC-Seal of instance 1', doc['arc']['reason'])
         self.assertIn('arc=fail', doc['authentication_results'])
+        # RFC 8617 §5.2 step 5: oldest_pass is defined on a passing
+        # chain only.
+        self.assertIsNone(doc['arc']['oldest_pass'])
+        self.assertNotIn('oldest', mailauth(*self.knot.args(), 'message',
+                                            self.save(msg)).out)
+
+    def test_more_than_fifty_arc_sets(self):
+        """RFC 8617 §5.2 step 1: 51 Sets are more than the 50 allowed;
+        the count says 51."""
+        sets = b''.join(
+            b'ARC-Seal: i=%d; a=rsa-sha256; cv=%s; d=list.test; s=arc; '
+            b'b=AAAA\r\nARC-Message-Signature: i=%d; a=rsa-sha256; '
+            b'd=list.test; s=arc; h=from; bh=AAAA; b=AAAA\r\n'
+            b'ARC-Authentication-Results: i=%d; list.test; spf=pass\r\n'
+            % (i, b'none' if i == 1 else b'pass', i, i)
+            for i in range(51, 0, -1))
+        r, doc = self.run_json(self.delivered(sets + body_message()))
+        arc = doc['arc']
+        self.assertEqual((arc['result'], arc['instances']), ('fail', 51))
+        self.assertIn('51 ARC Sets', arc['reason'])
+        self.assertIn('§5.2 step 1', arc['reason'])
+        self.assertIsNone(arc['oldest_pass'])
+        text = mailauth(*self.knot.args(), 'message',
+                        self.save(self.delivered(sets + body_message()))).out
+        self.assertIn('51 instances', text)
 
     def test_batch_of_files(self):
         good = self.save(self.sign(body_message()))

@@ -107,6 +107,36 @@ class PtrAgainstKnot(unittest.TestCase):
         self.assertIn('in_domain', doc)
         self.assertIsNone(doc['in_domain'])
 
+    def fix(self, doc, code):
+        return [f for f in doc['findings'] if f['code'] == code][0]['fix']
+
+    def test_fixes_name_a_host_ptr_knows(self):
+        # No placeholder such as mail.example.com: the HELO name, or the
+        # form "your mail server's host name".
+        for args, name in ((('192.0.2.20',), "your mail server's host "
+                            "name"), (('192.0.2.20', '--helo',
+                                       'mx.own.test'), 'mx.own.test')):
+            r, doc = self.ptr(*args)
+            fix = self.fix(doc, 'ptr-missing')
+            self.assertNotIn('example.com', fix)
+            self.assertIn('naming %s' % name, fix)
+        r, doc = self.ptr('192.0.2.12', '--domain', 'own.test')
+        fix = self.fix(doc, 'ptr-generic')
+        self.assertNotIn('example.com', fix)
+
+    def test_helo_mismatch_never_suggests_a_pool_name(self):
+        # 192.0.2.12's only PTR name is a pool name: the fix is a PTR
+        # record naming the HELO name, not HELO with the pool name.
+        r, doc = self.ptr('192.0.2.12', '--helo', 'mx.own.test')
+        fix = self.fix(doc, 'ptr-helo-mismatch')
+        self.assertNotIn('pool', fix.replace('no PTR name', ''))
+        self.assertNotIn('host-192-0-2-12', fix)
+        self.assertIn('PTR record naming mx.own.test', fix)
+        # A good PTR name: HELO should say it.
+        r, doc = self.ptr('192.0.2.10', '--helo', 'other.example')
+        self.assertIn('HELO/EHLO with its PTR name mail.ptr.test',
+                      self.fix(doc, 'ptr-helo-mismatch'))
+
     def test_forward_lookups_go_out_together(self):
         r, doc = self.ptr('192.0.2.14', '--trace')
         self.assertEqual(doc['stats']['sent'], 5)

@@ -199,3 +199,24 @@ Test(answer, cname_loop_is_an_error_that_names_the_loop)
 	ans = CLASSIFY("a.example", DNS_T_A, txt_cname_loop);
 	cr_assert_eq(ans->kind, DNS_ANS_CNAME_LOOP);
 }
+
+/* A question the run's deadline cut off is said to be so, blaming no
+ * server, and what to do is more time; a timeout of the server is not. */
+Test(answer, deadline_is_not_a_server_failure)
+{
+	struct dns_answer *cut = dns_answer_without_response(a, "x.example",
+	    DNS_T_TXT, DNS_ANS_TIMEOUT, DNS_DEADLINE_WHY " (--deadline 20 s)");
+	struct dns_answer *late = dns_answer_without_response(a, "x.example",
+	    DNS_T_TXT, DNS_ANS_TIMEOUT, "Timeout while contacting DNS servers");
+
+	cr_assert(dns_answer_cut_by_deadline(cut));
+	cr_assert_not(dns_answer_cut_by_deadline(late));
+	cr_assert_not(dns_answer_cut_by_deadline(NULL));
+	cr_assert_str_eq(dns_answer_failure(a, cut), "the TXT lookup for "
+	    "x.example was not answered before the run's deadline "
+	    "(--deadline 20 s)");
+	cr_assert(strstr(dns_answer_retry_hint(cut), "--deadline") != NULL);
+	cr_assert_null(dns_answer_retry_hint(late));
+	cr_assert(strstr(dns_answer_failure(a, late), "failed (timeout") !=
+	    NULL);
+}

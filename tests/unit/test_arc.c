@@ -70,8 +70,12 @@ Test(arc, more_than_fifty_instances_fail)
 	}
 	r = validate(&sb);
 	cr_assert_eq(r->chain, ARC_CHAIN_FAIL);
-	cr_assert(strstr(r->reason, "i= from 1 to 50") != NULL, "%s",
-	    r->reason);
+	/* RFC 8617 §5.2 step 1: 51 Sets, more than 50. */
+	cr_assert(strstr(r->reason, "51 ARC Sets") != NULL, "%s", r->reason);
+	cr_assert(strstr(r->reason, "§5.2 step 1") != NULL, "%s", r->reason);
+	cr_assert_eq(r->n, 51);
+	cr_assert_eq(r->nsets, 0);
+	cr_assert_eq(r->oldest_pass, -1);
 	cr_assert_eq(asked, 0);
 	strbuf_finish(&sb);
 }

@@ -248,6 +248,57 @@ Test(check, spf_fix_record)
 	    "v=spf1 mx -all"), "example.com. TXT \"v=spf1 mx -all\"");
 }
 
+static const char *
+merge(const char *one, const char *two)
+{
+	const struct spf_record *recs[2] = {
+		spf_record_parse(a, one, strlen(one)),
+		spf_record_parse(a, two, strlen(two)),
+	};
+
+	return check_spf_merge(a, recs, 2);
+}
+
+/* RFC 7208 §4.5: several records are a permerror; the fix is one record
+ * with every term once, in order, the most lenient "all", and a redirect
+ * kept only where it decides (else its target is included). */
+Test(check, spf_records_merged)
+{
+	cr_assert_str_eq(merge("v=spf1 ip4:192.0.2.1 -all",
+	    "v=spf1 include:_spf.example.net ~all"),
+	    "v=spf1 ip4:192.0.2.1 include:_spf.example.net ~all");
+	cr_assert_str_eq(merge("v=spf1 mx a -all", "v=spf1 MX ip4:192.0.2.1"),
+	    "v=spf1 mx a ip4:192.0.2.1 -all");
+	cr_assert_str_eq(merge("v=spf1 mx -all ip4:192.0.2.9",
+	    "v=spf1 ?all"), "v=spf1 mx ?all");
+	cr_assert_str_eq(merge("v=spf1 mx", "v=spf1 redirect=_spf.example.net"),
+	    "v=spf1 mx redirect=_spf.example.net");
+	cr_assert_str_eq(merge("v=spf1 mx -all",
+	    "v=spf1 redirect=_spf.example.net"),
+	    "v=spf1 mx include:_spf.example.net -all");
+	cr_assert_str_eq(merge("v=spf1 redirect=a.example",
+	    "v=spf1 redirect=b.example"),
+	    "v=spf1 include:a.example include:b.example");
+	cr_assert_str_eq(merge("v=spf1 mx exp=why.example -all",
+	    "v=spf1 a -all"), "v=spf1 mx a exp=why.example -all");
+	cr_assert_null(merge("v=spf1 ip4:300.1.1.1 -all", "v=spf1 a -all"));
+}
+
+/* A record without some of its terms (the void ones), and a key record
+ * without a tag (h=sha1, s=tlsrpt). */
+Test(check, records_without_a_part)
+{
+	const char *text = "v=spf1 a:gone.example mx exists:x.example -all";
+	const struct spf_record *rec = spf_record_parse(a, text, strlen(text));
+	const bool drop[] = { true, false, true, false };
+	const char *key = "v=DKIM1; h=sha1; k=rsa; p=MIIB";
+
+	cr_assert_str_eq(check_spf_without(a, rec, drop), "v=spf1 mx -all");
+	cr_assert_str_eq(check_tags_without(a, key, strlen(key), "h"),
+	    "v=DKIM1; k=rsa; p=MIIB");
+	cr_assert_str_eq(check_tags_without(a, key, strlen(key), "s"), key);
+}
+
 /* A record over 255 octets is split into character-strings between
  * terms (RFC 1035 §3.3, RFC 7208 §3.3). */
 Test(check, spf_fix_record_is_split)
@@ -286,7 +337,7 @@ classify(const char *zone, const char *answer, const char **meaning)
 		ans->addrs = ip;
 		ans->count = 1;
 	}
-	return dnsbl_classify(a, zone, ans, meaning);
+	return dnsbl_classify(a, zone, ans, meaning, NULL, NULL);
 }
 
 /* Lists' answers in their own words; an error answer is never a listing. */
@@ -318,6 +369,32 @@ Test(check, blocklist_answers)
 	cr_assert_not(dnsbl_lists_family("bl.spamcop.net", AF_INET6));
 	cr_assert(dnsbl_lists_family("bl.spamcop.net", AF_INET));
 	cr_assert(dnsbl_lists_family("bl.example", AF_INET6));
+}
+
+/* ZEN answers one address per list that has the IP: every one is kept,
+ * with its own meaning, and the status is the one that matters most. */
+Test(check, blocklist_answer_with_several_codes)
+{
+	struct dns_answer *ans = arena_alloc(a, sizeof(*ans));
+	struct ip_addr *ips = arena_calloc(a, 2, sizeof(*ips));
+	struct dnsbl_hit *hits;
+	const char *m;
+	size_t n;
+
+	ans->kind = DNS_ANS_RECORDS;
+	ans->type = DNS_T_A;
+	cr_assert(ip_parse("127.0.0.2", &ips[0]));
+	cr_assert(ip_parse("127.0.0.10", &ips[1]));
+	ans->addrs = ips;
+	ans->count = 2;
+	cr_assert_eq(dnsbl_classify(a, "zen.spamhaus.org", ans, &m, &hits, &n),
+	    DNSBL_POLICY_LISTED);
+	cr_assert(strstr(m, "PBL") != NULL, "%s", m);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(hits[0].status, DNSBL_LISTED);
+	cr_assert(strstr(hits[0].meaning, "SBL") != NULL);
+	cr_assert(ip_equal(hits[0].answer, &ips[0]));
+	cr_assert_eq(hits[1].status, DNSBL_POLICY_LISTED);
 }
 
 /* What Gmail cannot see: the inside of a NAT, loopback, link-local,

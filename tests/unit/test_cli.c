@@ -39,11 +39,11 @@ fake_set(void *opts, int key, const char *arg, const char **err)
 
 static const struct command dkim = {
 	"dkim", "", "", "", "s:", fake_longopts, sizeof(struct fake_opts),
-	fake_set, NULL,
+	fake_set, NULL, NULL,
 };
 static const struct command dmarc = {
 	"dmarc", "", "", "", "", fake_longopts + 2, sizeof(struct fake_opts),
-	fake_set, NULL,
+	fake_set, NULL, NULL,
 };
 static const struct command *const commands[] = { &cmd_spf, &dkim, &dmarc };
 
@@ -161,6 +161,28 @@ Test(cli, help_and_version_without_a_command)
 	cr_assert_eq(parse(&cli, err, 2, argv), CLI_OK);
 	cr_assert(cli.version);
 	cr_assert_null(cli.cmd);
+	cli_finish(&cli);
+}
+
+Test(cli, batch_flow_options)
+{
+	char *argv1[] = { "mailauth", "--batch", "-", "--no-adapt", "--qps",
+	    "50", "spf", "--resume", "out.ndjson", NULL };
+	char *argv2[] = { "mailauth", "spf", "--qps", "0", NULL };
+	char *argv3[] = { "mailauth", "spf", "--qps", "1e3", NULL };
+	struct cli cli;
+	char err[256];
+
+	cr_assert_eq(parse(&cli, err, 9, argv1), CLI_OK, "%s", err);
+	cr_assert(cli.g.no_adapt);
+	cr_assert_eq(cli.g.qps, 50);
+	cr_assert_str_eq(cli.g.resume, "out.ndjson");
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 4, argv2), CLI_USAGE);
+	cr_assert_not_null(strstr(err, "invalid qps '0'"), "%s", err);
+	cli_finish(&cli);
+	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err, "'1e3'"), "%s", err);
 	cli_finish(&cli);
 }
 

@@ -190,6 +190,52 @@ Test(message, received_ipv6_literal_and_lmtp)
 	cr_assert_str_eq(l.with, "LMTP");
 }
 
+/* Postfix writes the HELO first, here an address literal; Exim writes
+ * "from NAME ([IP])" when the HELO is the name the address resolves to
+ * (Sendmail's same form has no reverse name). */
+Test(message, received_literal_helo_and_exim_same_name)
+{
+	struct received p = rcv("from [81.0.2.10] (mail.sender.test "
+	    "[81.0.2.10]) by mx.receiver.test (Postfix) with ESMTP id 1");
+	struct received e = rcv("from mail.sender.test ([81.0.2.10]) by "
+	    "mx.receiver.test with esmtp (Exim 4.96) id 1qXyZ-0001; Sun");
+	struct received sm = rcv("from mail.sender.test ([81.0.2.10]) by "
+	    "mx.receiver.test (8.15.2/8.15.2) with ESMTP id 5AB; Sun");
+
+	cr_assert_str_eq(p.helo, "[81.0.2.10]");
+	cr_assert_str_eq(p.rdns, "mail.sender.test");
+	cr_assert_str_eq(e.helo, "mail.sender.test");
+	cr_assert_str_eq(e.rdns, "mail.sender.test");
+	cr_assert_str_eq(sm.helo, "mail.sender.test");
+	cr_assert_null(sm.rdns);
+}
+
+Test(message, received_receiver_address_recipient_and_protocol)
+{
+	struct received ms = rcv("from AS9PR06CA0001.eurprd06.prod.outlook.com "
+	    "(2603:10a6:20b:462::6) by DB8PR01MB1234.eurprd01.prod.exchangelabs"
+	    ".com (2603:10a6:10:1::12) with Microsoft SMTP Server (version="
+	    "TLS1_2, cipher=X) id 15.20.1; Sun, 22 Nov 2026");
+	struct received lmtp = rcv("from mx.receiver.test ([93.184.216.7]) by "
+	    "imap1 with LMTP id 9Tq2J for <bob@receiver.test>; Sun");
+	struct received sub = rcv("from [192.168.1.5] (pool.example.net "
+	    "[81.0.113.9]) by mail.sender.test (Postfix) with ESMTPSA id 2 "
+	    "for <bob@receiver.test>; Sun");
+	struct received http = rcv("from a.prod.exchangelabs.com (2603:10a6::1)"
+	    " by b.prod.exchangelabs.com with HTTPS; Sun");
+
+	cr_assert(ms.has_by_ip);
+	cr_assert_str_eq(addr(ms.has_by_ip, &ms.by_ip), "2603:10a6:10:1::12");
+	cr_assert_not(ms.local);
+	cr_assert_not(ms.authenticated);
+	cr_assert(lmtp.local);
+	cr_assert_str_eq(lmtp.recipient, "bob@receiver.test");
+	cr_assert_not(lmtp.has_by_ip);
+	cr_assert(sub.authenticated);
+	cr_assert_not(sub.local);
+	cr_assert(http.local);
+}
+
 Test(message, received_hostile)
 {
 	struct received r = rcv("from ((((( [1.2.3.4 by ;;; ( ");
@@ -299,6 +345,24 @@ Test(message, authres_quotes_what_needs_it)
 	cr_assert_str_eq(back.results[0].reason, "body hash; mismatch");
 	cr_assert_str_eq(authres_prop(&back.results[0], "smtp", "mailfrom"),
 	    "\"a b\"@example.com");
+}
+
+/* RFC 8601 §2.2: the field is US-ASCII, whatever the reasons and the
+ * message's own text hold. */
+Test(message, authres_format_is_ascii)
+{
+	struct authres_prop props[1] = { { "header", "from", "ex\xc3\xa4mple" } };
+	struct authres_result res[1] = { { "arc", "fail", "RFC 8617 \xc2\xa7" "5.2 "
+	    "step 1\r\n", "a (\xc2\xa7 4.1) \xe2\x80\x94 b", props, 1 } };
+	struct authres r = { -1, "mx.example", res, 1, NULL };
+	const char *out = authres_format(a, &r, " ");
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)out; *p; p++) {
+		cr_assert(*p >= 0x20 && *p < 0x7f, "%s", out);
+	}
+	cr_assert_str_eq(out, "mx.example; arc=fail (a \\(section 4.1\\) ? b) "
+	    "reason=\"RFC 8617 section 5.2 step 1  \" header.from=\"ex?mple\"");
 }
 
 Test(message, mailboxes)
@@ -432,6 +496,109 @@ Test(message, context_same_provider_both_ends)
 
 	cr_assert_eq(c.boundary, 0);
 	cr_assert_str_eq(ctx_ip(&c), "209.85.220.41");
+}
+
+Test(message, context_lmtp_delivery_is_inside)
+{
+	/* Dovecot's LMTP delivery names the MX by its public address, and
+	 * its host by a short name: never the Internet boundary. */
+	struct message_context c = context(
+	    "Received: from mx.receiver.test ([93.184.216.7]) by imap1 with "
+	    "LMTP id 9Tq2J for <bob@receiver.test>; Sun, 22 Nov 2026\n"
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by mx.receiver.test (Postfix) with ESMTPS id 4AbC1; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+
+	cr_assert_eq(c.boundary, 1);
+	cr_assert_str_eq(ctx_ip(&c), "81.0.2.10");
+}
+
+Test(message, context_microsoft_mixed_domains)
+{
+	/* exchangelabs.com, outlook.com and protection.outlook.com hosts of
+	 * one system: each client is the host that received the hop below. */
+	struct message_context c = context(
+	    "Received: from DB8PR01MB1234.eurprd01.prod.exchangelabs.com "
+	    "(2603:10a6:10:1::12) by AM0PR01MB5678.eurprd01.prod.exchangelabs"
+	    ".com with HTTPS; Sun, 22 Nov 2026\n"
+	    "Received: from AS9PR06CA0001.eurprd06.prod.outlook.com "
+	    "(2603:10a6:20b:462::6) by DB8PR01MB1234.eurprd01.prod.exchangelabs"
+	    ".com (2603:10a6:10:1::12) with Microsoft SMTP Server id 15.20.1; "
+	    "Sun\n"
+	    "Received: from mail.sender.test (81.0.2.10) by AS9PR06CA0001.mail."
+	    "protection.outlook.com (10.167.16.74) with Microsoft SMTP Server "
+	    "id 15.20.3 via Frontend Transport; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+
+	cr_assert_eq(c.boundary, 2);
+	cr_assert_str_eq(ctx_ip(&c), "81.0.2.10");
+	cr_assert_str_eq(c.helo, "mail.sender.test");
+}
+
+Test(message, context_gateway_forward_and_submission)
+{
+	/* A filtering gateway relays to the mailbox server for the same
+	 * recipient: inside. A forwarder changes the recipient: it is the
+	 * boundary, even on the host that received the hop below. A user's
+	 * authenticated submission below never makes the sender's server an
+	 * inside relay. */
+	struct message_context gw = context(
+	    "Received: from mx1.filter.test (mx1.filter.test [93.184.216.9]) "
+	    "by mail.receiver.test (Postfix) with ESMTPS id 2; Sun\n"
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by mx1.filter.test (Postfix) with ESMTPS id 1 for "
+	    "<bob@receiver.test>; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+	struct message_context fwd = context(
+	    "Received: from lists.example.org (lists.example.org [81.0.100.20])"
+	    " by mx.receiver.test (Postfix) with ESMTPS id 2 for "
+	    "<bob@receiver.test>; Sun\n"
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by lists.example.org (Postfix) with ESMTPS id 1 for "
+	    "<friends@lists.example.org>; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+	struct message_context sub = context(
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by mx.receiver.test (Postfix) with ESMTPS id 2 for "
+	    "<bob@receiver.test>; Sun\n"
+	    "Received: from [192.168.1.5] (pool.example.net [81.0.113.9]) by "
+	    "mail.sender.test (Postfix) with ESMTPSA id 1 for "
+	    "<bob@receiver.test>; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+
+	cr_assert_eq(gw.boundary, 1);
+	cr_assert_str_eq(ctx_ip(&gw), "81.0.2.10");
+	cr_assert_eq(fwd.boundary, 0);
+	cr_assert_str_eq(ctx_ip(&fwd), "81.0.100.20");
+	cr_assert_eq(sub.boundary, 0);
+	cr_assert_str_eq(ctx_ip(&sub), "81.0.2.10");
+}
+
+Test(message, context_received_spf_names_the_boundary)
+{
+	/* The receiver's Received-SPF (above its Received) moves the boundary
+	 * up to the forwarder the chain alone took for a relay; an
+	 * intermediary's, below the boundary, moves nothing. */
+	struct message_context up = context(
+	    "Received-SPF: fail (mx.receiver.test: 81.0.100.20 is not "
+	    "permitted) client-ip=81.0.100.20;\n"
+	    "Received: from fwd.example.org (fwd.example.org [81.0.100.20]) by "
+	    "mx.receiver.test (Postfix) with ESMTPS id 2; Sun\n"
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by fwd.example.org (Postfix) with ESMTPS id 1; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+	struct message_context below = context(
+	    "Received: from lists.example.org (lists.example.org [81.0.100.20])"
+	    " by mx.receiver.test (Postfix) with ESMTPS id 2; Sun\n"
+	    "Received-SPF: pass (lists.example.org) client-ip=81.0.2.10;\n"
+	    "Received: from mail.sender.test (mail.sender.test [81.0.2.10]) "
+	    "by mx.lists.example.org (Postfix) with ESMTPS id 1; Sun\n"
+	    "From: a@sender.test\n\nbody\n", NULL);
+
+	cr_assert_eq(up.boundary, 0);
+	cr_assert_str_eq(ctx_ip(&up), "81.0.100.20");
+	cr_assert_eq(below.boundary, 0);
+	cr_assert_str_eq(ctx_ip(&below), "81.0.100.20");
 }
 
 Test(message, context_fallbacks_and_options)

@@ -18,6 +18,7 @@
 #include "smtp/mtasts.h"
 #include "smtp/probe.h"
 #include "smtp/reply.h"
+#include "smtp/smtp.h"
 #include "util/arena.h"
 
 static struct arena *a;
@@ -361,4 +362,238 @@ Test(smtp, tlsa_usage_2_needs_the_chain_and_the_name)
 	X509_free(ca);
 	EVP_PKEY_free(cakey);
 	EVP_PKEY_free(key);
+}
+
+/* RFC 3463: "554 5.7.1 mx.example.com no service" names the host after
+ * the enhanced status code. */
+Test(smtp, reply_host_skips_an_enhanced_status_code)
+{
+	struct smtp_reply r;
+	size_t used;
+
+	cr_assert_eq(parse("554 5.7.1 mx.b554.example no SMTP service\r\n", &r,
+	    &used), SMTP_REPLY_DONE);
+	cr_assert_str_eq(smtp_reply_host(a, &r), "mx.b554.example");
+	cr_assert_eq(parse("220 mx.example.com ESMTP\r\n", &r, &used),
+	    SMTP_REPLY_DONE);
+	cr_assert_str_eq(smtp_reply_host(a, &r), "mx.example.com");
+	cr_assert_eq(parse("220 5.7 is not a code\r\n", &r, &used),
+	    SMTP_REPLY_DONE);
+	cr_assert_str_eq(smtp_reply_host(a, &r), "5.7");
+}
+
+/* RFC 7671 §5.1: the data of a DANE-EE record for the certificate seen. */
+Test(smtp, tlsa_311_record_of_a_certificate)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	struct dns_bytes der = make_cert(key, "mx.example.com",
+	    "DNS:mx.example.com", NULL, NULL, 30, false, NULL);
+	struct dns_tlsa want = spki_sha256(&der, 3);
+
+	cr_assert_str_eq(smtp_cert_tlsa_311(a, &der), smtp_cert_hex(a,
+	    want.data, want.len));
+	cr_assert_eq(strlen(smtp_cert_tlsa_311(a, &der)), 64);
+	der.len = 5;
+	cr_assert_null(smtp_cert_tlsa_311(a, &der));
+	EVP_PKEY_free(key);
+}
+
+/* A result as smtp_gather() and the probe leave it: one MX host with one
+ * address whose session ended as connect says; every other answer
+ * given by kind. */
+static struct smtp_result *
+probed(unsigned port, const char *host, enum smtp_connect connect,
+    enum dns_kind sts, enum dns_kind tlsa, enum dns_kind ptr)
+{
+	struct smtp_input *in = arena_calloc(a, 1, sizeof(*in));
+	struct smtp_result *r = arena_calloc(a, 1, sizeof(*r));
+	struct dns_answer *mx = dns_answer_without_response(a, "example.test",
+	    DNS_T_MX, DNS_ANS_RECORDS, NULL);
+	struct dns_mx *rec = arena_calloc(a, 1, sizeof(*rec));
+	struct smtp_host *h = arena_calloc(a, 1, sizeof(*h));
+	struct smtp_addr *ad = arena_calloc(a, 1, sizeof(*ad));
+	struct ptr_result *pr = arena_calloc(a, 1, sizeof(*pr));
+
+	in->name = "example.test";
+	in->port = port;
+	rec->preference = 10;
+	rec->host = host;
+	mx->mx = rec;
+	mx->count = 1;
+	r->in = in;
+	r->mx = mx;
+	r->mx_count = 1;
+	r->hosts = h;
+	r->nhosts = 1;
+	h->name = host;
+	h->preference = 10;
+	h->sts_match = -1;
+	h->a4 = dns_answer_without_response(a, host, DNS_T_A, DNS_ANS_RECORDS,
+	    NULL);
+	h->a6 = dns_answer_without_response(a, host, DNS_T_AAAA,
+	    DNS_ANS_NODATA, NULL);
+	h->tlsa = dns_answer_without_response(a, "_25._tcp.x", DNS_T_TLSA,
+	    tlsa, NULL);
+	h->addrs = ad;
+	h->naddrs = 1;
+	cr_assert(ip_parse("192.0.2.25", &ad->ip));
+	pr->answer = dns_answer_without_response(a, "25.2.0.192.in-addr.arpa",
+	    DNS_T_PTR, ptr, NULL);
+	ad->ptr = pr;
+	ad->session.addr = ad->ip;
+	ad->session.host = host;
+	ad->session.connect = connect;
+	r->sts.mx_match = -1;
+	r->sts.txt = dns_answer_without_response(a, "_mta-sts.example.test",
+	    DNS_T_TXT, sts, NULL);
+	r->rpt.txt = dns_answer_without_response(a, "_smtp._tls.example.test",
+	    DNS_T_TXT, DNS_ANS_NXDOMAIN, NULL);
+	r->probed = true;
+	return r;
+}
+
+static const struct finding *
+find(const struct finding_list *l, const char *code)
+{
+	const struct finding *f;
+
+	for (f = l->head; f != NULL && strcmp(f->code, code) != 0;
+	    f = f->next) {
+	}
+	return f;
+}
+
+/* A session that reached EHLO: the greeting and EHLO reply as given. */
+static void
+talked(struct smtp_addr *ad, const char *banner, const char *ehlo)
+{
+	struct smtp_reply *b = arena_calloc(a, 1, sizeof(*b));
+	struct smtp_reply *e = arena_calloc(a, 1, sizeof(*e));
+	size_t used;
+
+	cr_assert_eq(smtp_reply_parse(a, banner, strlen(banner), b, &used),
+	    SMTP_REPLY_DONE);
+	ad->session.banner = b;
+	ad->session.stage = SMTP_STAGE_DONE;
+	if (ehlo != NULL) {
+		cr_assert_eq(smtp_reply_parse(a, ehlo, strlen(ehlo), e, &used),
+		    SMTP_REPLY_DONE);
+		ad->session.ehlo = e;
+	} else {
+		ad->session.stop = SMTP_STOP_REJECTED;
+	}
+}
+
+/* Outbound port 25 blocked is said for port 25 only; on another port a
+ * timeout blames no ISP. */
+Test(smtp, port_blocked_hint_only_for_port_25)
+{
+	struct smtp_result *r25 = probed(25, "alt1.aspmx.l.google.com",
+	    SMTP_CONNECT_TIMEOUT, DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN,
+	    DNS_ANS_NXDOMAIN);
+	struct smtp_result *r2525 = probed(2525, "alt1.aspmx.l.google.com",
+	    SMTP_CONNECT_TIMEOUT, DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN,
+	    DNS_ANS_NXDOMAIN);
+	const struct finding *f;
+
+	smtp_evaluate(a, r25, 1700000000);
+	smtp_evaluate(a, r2525, 1700000000);
+	cr_assert_eq(r25->verdict, SMTP_VERDICT_UNKNOWN);
+	cr_assert_not_null(find(&r25->findings, "smtp-port25-blocked"));
+	f = find(&r25->hosts[0].addrs[0].findings, "smtp-connect-timeout");
+	cr_assert(strstr(f->message, "blocks outbound port 25") != NULL);
+	cr_assert_eq(r2525->verdict, SMTP_VERDICT_UNKNOWN);
+	cr_assert_null(find(&r2525->findings, "smtp-port25-blocked"));
+	f = find(&r2525->findings, "smtp-port-blocked");
+	cr_assert(strstr(f->message, "port 2525") != NULL);
+	cr_assert(strstr(f->message, "ISP") == NULL, "%s", f->message);
+	f = find(&r2525->hosts[0].addrs[0].findings, "smtp-connect-timeout");
+	cr_assert(strstr(f->message, "ISP") == NULL, "%s", f->message);
+}
+
+/* check --smtp's tls line: a host whose STARTTLS could not be seen is
+ * unknown, not failed; one that offers none fails. */
+Test(smtp, tls_verdict_unknown_when_not_seen)
+{
+	struct smtp_result *refused = probed(25, "mx.example.test",
+	    SMTP_CONNECT_REFUSED, DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN,
+	    DNS_ANS_NXDOMAIN);
+	struct smtp_result *plain = probed(25, "mx.example.test",
+	    SMTP_CONNECT_OK, DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN,
+	    DNS_ANS_NXDOMAIN);
+
+	talked(&plain->hosts[0].addrs[0], "220 mx.example.test ESMTP\r\n",
+	    "250-mx.example.test\r\n250 SIZE 1000\r\n");
+	smtp_evaluate(a, refused, 1700000000);
+	smtp_evaluate(a, plain, 1700000000);
+	cr_assert_eq(refused->verdict, SMTP_VERDICT_FAIL);
+	cr_assert_eq(smtp_tls_verdict(refused), SMTP_VERDICT_UNKNOWN);
+	cr_assert(strstr(smtp_tls_summary(a, refused), "could not be seen") !=
+	    NULL, "%s", smtp_tls_summary(a, refused));
+	cr_assert_eq(smtp_tls_verdict(plain), SMTP_VERDICT_FAIL);
+	cr_assert(strstr(smtp_tls_summary(a, plain), "does not offer "
+	    "STARTTLS") != NULL);
+}
+
+/* A lookup that failed is said, with what to do: the MTA-STS record
+ * makes the verdict unknown (a policy may apply); TLSA leaves DANE
+ * unknown, a warning; a refused PTR is unknown, not "none". */
+Test(smtp, failed_lookups_are_unknown)
+{
+	struct smtp_result *r = probed(25, "mx.example.test", SMTP_CONNECT_OK,
+	    DNS_ANS_REFUSED, DNS_ANS_SERVFAIL, DNS_ANS_REFUSED);
+	const struct finding *f;
+
+	talked(&r->hosts[0].addrs[0], "220 mail.example.test ESMTP\r\n",
+	    "250-mail.example.test\r\n250 STARTTLS\r\n");
+	r->hosts[0].addrs[0].session.starttls_offered = true;
+	r->hosts[0].addrs[0].session.stop = SMTP_STOP_TIMEOUT;
+	smtp_evaluate(a, r, 1700000000);
+	f = find(&r->sts.findings, "mta-sts-dns-error");
+	cr_assert_not_null(f);
+	cr_assert_not_null(f->fix);
+	cr_assert(r->sts.unknown);
+	f = find(&r->hosts[0].findings, "smtp-dane-dns-error");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, FINDING_WARNING);
+	cr_assert(strstr(f->message, "DANE status unknown") != NULL);
+	f = find(&r->hosts[0].addrs[0].findings, "smtp-banner-name");
+	cr_assert(strstr(f->message, "unknown: the PTR lookup failed") !=
+	    NULL, "%s", f->message);
+	cr_assert_null(find(&r->hosts[0].addrs[0].findings, "smtp-no-ptr"));
+	/* The stall is an error already known: fail, not unknown. */
+	cr_assert_eq(r->verdict, SMTP_VERDICT_FAIL);
+	r = probed(25, "mx.example.test", SMTP_CONNECT_OK, DNS_ANS_TIMEOUT,
+	    DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN);
+	talked(&r->hosts[0].addrs[0], "220 mx.example.test ESMTP\r\n",
+	    "250-mx.example.test\r\n250 SIZE 1\r\n");
+	r->hosts[0].addrs[0].session.starttls_offered = false;
+	smtp_evaluate(a, r, 1700000000);
+	cr_assert_eq(r->verdict, SMTP_VERDICT_FAIL);
+}
+
+/* A 554 greeting: no name check on the enhanced code, a fix that says
+ * where to look; the MX name's CNAME gets the MX record to publish. */
+Test(smtp, rejected_greeting_and_mx_alias)
+{
+	struct smtp_result *r = probed(25, "alias.example.test",
+	    SMTP_CONNECT_OK, DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN,
+	    DNS_ANS_NXDOMAIN);
+	struct dns_answer *a4 = (struct dns_answer *)r->hosts[0].a4;
+	const struct finding *f;
+
+	a4->cname = "mx.example.test";
+	talked(&r->hosts[0].addrs[0], "554 5.7.1 mx.example.test no SMTP "
+	    "service here\r\n", NULL);
+	smtp_evaluate(a, r, 1700000000);
+	cr_assert_null(find(&r->hosts[0].addrs[0].findings,
+	    "smtp-banner-name"));
+	f = find(&r->hosts[0].addrs[0].findings, "smtp-rejected");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "554 5.7.1") != NULL);
+	cr_assert_not_null(f->fix);
+	f = find(&r->hosts[0].findings, "smtp-mx-cname");
+	cr_assert_not_null(f);
+	cr_assert_str_eq(f->fix, "example.test. MX 10 mx.example.test. "
+	    "(instead of the alias)");
 }

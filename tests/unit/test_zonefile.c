@@ -340,10 +340,43 @@ Test(zonefile, other_types_are_read_for_their_names)
 	    DNS_ANS_NXDOMAIN);
 	cr_assert_eq(ask("real.test", DNS_T_SOA)->kind, DNS_ANS_NODATA);
 	cr_assert_eq(ask("real.test", DNS_T_TXT)->kind, DNS_ANS_RECORDS);
-	cr_assert_str_eq(note(0), "test.zone: 1 SRV, 1 CAA, 1 TLSA, 1 HTTPS, "
+	cr_assert_str_eq(note(0), "test.zone: 1 SRV, 1 CAA, 1 HTTPS, "
 	    "1 DS, 1 DNSKEY, 1 TYPE65534, 1 TYPE731 read for the names only "
 	    "(mailauth does not use these types)");
 	cr_assert_null(note(1));
+}
+
+/* RFC 6698 §2.2: TLSA as a server serves it, its hex split by blanks or
+ * given in the generic form (RFC 3597 §5). */
+Test(zonefile, tlsa_records_are_answered)
+{
+	const struct dns_answer *ans;
+
+	load("$ORIGIN t.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "_25._tcp.mx TLSA 3 1 1 ( 0123456789abcdef\n 0123456789ABCDEF )\n"
+	    "_25._tcp.mx TLSA \\# 5 020002beef\n");
+	ans = ask("_25._tcp.mx.t.test", DNS_T_TLSA);
+	cr_assert_eq(ans->kind, DNS_ANS_RECORDS);
+	cr_assert_eq(ans->count, 2);
+	cr_assert_eq(ans->tlsa[0].usage, 3);
+	cr_assert_eq(ans->tlsa[0].selector, 1);
+	cr_assert_eq(ans->tlsa[0].mtype, 1);
+	cr_assert_eq(ans->tlsa[0].len, 16);
+	cr_assert_eq(ans->tlsa[0].data[0], 0x01);
+	cr_assert_eq(ans->tlsa[0].data[15], 0xef);
+	cr_assert_eq(ans->tlsa[1].usage, 2);
+	cr_assert_eq(ans->tlsa[1].mtype, 2);
+	cr_assert_eq(ans->tlsa[1].len, 2);
+	cr_assert_eq(ans->tlsa[1].data[1], 0xef);
+	cr_assert_eq(ask("_25._tcp.mx.t.test", DNS_T_TXT)->kind,
+	    DNS_ANS_NODATA);
+	cr_assert_null(note(0));
+	cr_assert(strstr(load_error("$ORIGIN u.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "x TLSA 3 1 1 abc\n"), "odd number") != NULL);
+	cr_assert(strstr(load_error("$ORIGIN v.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "x TLSA 3 1 1 zz\n"), "bad hex") != NULL);
+	cr_assert(strstr(load_error("$ORIGIN w.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "x TLSA 300 1 1 00\n"), "bad TLSA number") != NULL);
 }
 
 Test(zonefile, generic_rdata_of_the_types_mailauth_reads)
