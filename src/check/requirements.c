@@ -90,7 +90,7 @@ require_sending_ip(struct arena *a, struct check_result *r)
 {
 	struct check_requirement *q;
 	const struct dns_answer *failed = NULL;
-	const char *domain = safe_str(a, r->in->domain), *why;
+	const char *domain = safe_str(a, r->in->domain), *why = NULL;
 
 	if (r->nips > 0) {
 		return;

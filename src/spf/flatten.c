@@ -353,7 +353,7 @@ plan_node(struct flattener *fl, const struct spf_node *node)
 		const struct spf_walk_term *wt = &node->terms[i];
 		const struct spf_term *t = wt->term;
 		struct cidr_set set = { NULL, 0, 0 };
-		const char *why;
+		const char *why = NULL;
 
 		if (!wt->evaluated) {
 			continue;
