@@ -347,14 +347,14 @@ class Resume(unittest.TestCase):
 
     def run_resume(self, path, behaviors, *args):
         zone = dict(self.ZONE, behaviors=behaviors)
-        server = FakeDNS(zone).start()
+        server = FakeDNS(zone, log=True).start()
         try:
             r = mailauth(*server.args(), '--timeout', '0.5', '--batch', '-',
                          '--resume', path, *args, 'spf',
                          input_bytes=self.INPUT)
         finally:
             server.stop()
-        return r, server.summary
+        return r, {q['name'].rstrip('.') for q in server.queries}
 
     def test_a_killed_batch_goes_on_where_it_stopped(self):
         d = tempfile.mkdtemp()
@@ -377,7 +377,7 @@ class Resume(unittest.TestCase):
                                     'before every answer arrived',
                                     exit_code=3)) + '\n')
             f.write('{"command":"spf","input":"a.r.te')
-        r, stats = self.run_resume(path, {})
+        r, asked = self.run_resume(path, {})
         self.assertEqual(r.code, 2, r.err)     # bad..name again: no input
         self.assertIn('1 skipped', r.err)
         with open(path) as f:
@@ -390,12 +390,13 @@ class Resume(unittest.TestCase):
         self.assertTrue(all(last[n]['error'] is None and
                             last[n]['exit_code'] == 0 for n in (1, 3, 4)))
         self.assertIn('invalid domain', last[5]['error'])
-        # Lines 3 and 4 were asked again, line 1 was not.
-        self.assertEqual(stats['queries'], 2)
+        # Lines 3 and 4 were asked again, line 1 was not (names, not
+        # queries: a slow run may ask a question twice).
+        self.assertEqual(asked, {'b.r.test', 'c.r.test'})
         # Nothing left to do but the bad line.
-        r, stats = self.run_resume(path, {})
+        r, asked = self.run_resume(path, {})
         self.assertIn('3 skipped', r.err)
-        self.assertEqual(stats['queries'], 0)
+        self.assertEqual(asked, set())
 
     def test_resume_needs_batch(self):
         r = mailauth('spf', 'example.com', '--resume', 'x.ndjson')
