@@ -250,7 +250,7 @@ run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
 	size_t i, len;
 
 	for (i = 0; i < n; i++) {
-		why = input_selector_mistake(rc->arena, sels[i]);
+		why = input_selector_mistake(rc->arena, sels[i], domain);
 		if (why != NULL) {
 			return run_usage(rc, "invalid selector '%s': %s",
 			    safe_str(rc->arena, sels[i]), why);

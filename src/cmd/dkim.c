@@ -1,4 +1,5 @@
 /* mailauth dkim: key records at selectors, and verifying a message. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,9 +93,24 @@ static int
 domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
     struct dkim_state *st)
 {
-	const char *mark = strstr(arg, "._domainkey."), *sel;
+	char *lower = arena_strdup(rc->arena, arg);
+	const char *mark, *sel;
 	size_t i;
 
+	for (i = 0; lower[i] != '\0'; i++) {
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	}
+	mark = strstr(lower, "._domainkey.");
+	mark = mark ? arg + (mark - lower) : NULL;
+
+	/* _domainkey.DOMAIN: the selector is missing from the key name. */
+	if (strncmp(lower, "_domainkey.", strlen("_domainkey.")) == 0) {
+		return run_usage(rc, "invalid domain '%s': the _domainkey name "
+		    "of %s; give %s as the domain, with -s %s",
+		    safe_str(rc->arena, arg), safe_str(rc->arena, arg + 11),
+		    safe_str(rc->arena, arg + 11), o->nselectors ?
+		    safe_str(rc->arena, o->selectors[0]) : "SELECTOR");
+	}
 	if (mark != NULL && o->nselectors < DKIM_MAX_SELECTORS) {
 		sel = arena_memdup(rc->arena, arg, (size_t)(mark - arg));
 		for (i = 0; i < o->nselectors &&

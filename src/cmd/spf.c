@@ -148,6 +148,12 @@ exit_code(const struct spf_state *st)
 		default: return EXIT_PROBLEMS;
 		}
 	}
+	/* A lookup that failed, a CNAME loop among them, is a DNS error
+	 * receivers answer with temperror: the walk's verdict is unknown,
+	 * as the evaluation's would be. */
+	if (spf_walk_failure(st->walk->root) != NULL) {
+		return EXIT_DNS;
+	}
 	finding_tally(&st->walk->findings, &t);
 	tally(st->walk->root, &t);
 	return run_exit_code(&t);
@@ -254,6 +260,9 @@ spf_brief(void *state, int code)
 
 	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
 	    st->domain, st->walk, st->input, st->eval);
+	if (st->flat != NULL) {
+		report_spf_flat_brief(st->rc->out, &st->rc->style, st->flat);
+	}
 }
 
 static int
@@ -323,8 +332,11 @@ spf_conclude(void *state)
 		}
 	}
 	code = exit_code(st);
-	/* --flatten that cannot propose a record did not do its job. */
-	if (st->flat != NULL && st->flat->refused != NULL &&
+	/* --flatten that cannot propose a record did not do its job; one
+	 * whose lookups failed cannot tell what to propose. */
+	if (st->flat != NULL && st->flat->unknown != NULL) {
+		code = EXIT_DNS;
+	} else if (st->flat != NULL && st->flat->refused != NULL &&
 	    code == EXIT_CLEAN) {
 		code = EXIT_PROBLEMS;
 	}

@@ -4,6 +4,7 @@
 
 #include "dmarc/discover.h"
 #include "dns/name.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
 #include "util/strbuf.h"
@@ -148,21 +149,20 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
 			    arena_printf(a, "publish it with v=DMARC1 first: "
-			    "\"%s\"", safe_str(a, dmarc_near_miss_fixed(a,
-			    s))),
+			    "%s", dns_txt_quote_text(a,
+			    dmarc_near_miss_fixed(a, s))),
 			    arena_printf(a, "%s has a TXT "
 			    "record with v=DMARC1 that is not the first tag: "
-			    "receivers ignore it (RFC 9989 §4.7): \"%s\"",
-			    s->name, safe_str(a, s->near_miss)));
+			    "receivers ignore it (RFC 9989 §4.7): %s",
+			    s->name, dns_txt_quote_text(a, s->near_miss)));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
 			    arena_printf(a, "start the record with exactly "
-			    "\"v=DMARC1\" (upper case DMARC1, then ';'): \"%s\"",
-			    safe_str(a, dmarc_near_miss_fixed(a, s))),
+			    "\"v=DMARC1\" (upper case DMARC1, then ';'): %s",
+			    dns_txt_quote_text(a, dmarc_near_miss_fixed(a, s))),
 			    arena_printf(a, "%s has "
 			    "a TXT record that looks like DMARC but is not "
-			    "one: \"%s\"", s->name, safe_str(a,
-			    s->near_miss)));
+			    "one: %s", s->name, dns_txt_quote_text(a, s->near_miss)));
 		}
 		if (f != NULL) {
 			f->domain = s->name;
@@ -210,9 +210,9 @@ lint_tag(struct arena *a, struct dmarc_result *r, const struct dmarc_tag *t)
 static const char *
 uri_fix(struct arena *a, const struct dmarc_uri *u, const char *tag)
 {
-	if (strchr(u->uri, ':') == NULL && strchr(u->uri, '@') != NULL) {
-		return arena_printf(a, "write mailto:%s in %s=",
-		    safe_str(a, u->uri), tag);
+	if (u->suggest != NULL) {
+		return arena_printf(a, "write %s in %s=", safe_str(a,
+		    u->suggest), tag);
 	}
 	return arena_printf(a, "give a mailto: address, as %s=mailto:"
 	    "dmarc-reports@<your domain>", tag);
@@ -237,7 +237,7 @@ lint_uris(struct arena *a, struct dmarc_result *r)
 		if (u->problem != NULL) {
 			f = add(a, r, FINDING_WARNING, "dmarc-report-uri",
 			    uri_fix(a, u, rua ? "rua" : "ruf"), arena_printf(a,
-			    "%s URI \"%s\": %s", rua ? "rua" : "ruf", uri,
+			    "%s URI %s: %s", rua ? "rua" : "ruf", dns_txt_quote_text(a, u->uri),
 			    u->problem));
 		} else if (u->size != NULL) {
 			f = add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
@@ -316,8 +316,8 @@ lint_invalid_policy(struct arena *a, struct dmarc_result *r)
 	struct finding *f;
 
 	f = add(a, r, FINDING_ERROR, "dmarc-invalid-policy",
-	    arena_printf(a, "publish \"%s\" (each policy is none, "
-	    "quarantine or reject)", safe_str(a, record_text(a, rec, true))),
+	    arena_printf(a, "publish %s (each policy is none, "
+	    "quarantine or reject)", dns_txt_quote_text(a, record_text(a, rec, true))),
 	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not "
 	    "a policy (none, quarantine or reject): receivers act as if the "
 	    "record said p=none, since rua= has a valid address (RFC 9989 "

@@ -1061,6 +1061,26 @@ class CheckDeadline(unittest.TestCase):
             self.assertIn('--deadline', q['fix'])
             self.assertNotIn('DNS servers', q['fix'])
 
+    def test_an_mx_lookup_cut_off_by_the_deadline_says_so(self):
+        # The sending host comes from the MX host: when the deadline cut
+        # the MX lookup off, more time is the first fix.
+        server = FakeDNS(zone({'slow.test': {'MX': {
+            'action': 'timeout'}}})).start()
+        try:
+            r = mailauth(*server.args(), '--timeout', '2', '--deadline',
+                         '1', '--json', 'check', '--no-dnsbl', '-s',
+                         'default', 'slow.test')
+        finally:
+            server.stop()
+        doc = r.json()
+        self.assertEqual(r.code, 3)
+        q = [q for q in doc['requirements'] if q['id'] == 'sending-ip'][0]
+        self.assertIn("not answered before the run's deadline",
+                      q['message'])
+        self.assertTrue(q['fix'].startswith('give the run more time with '
+                                            '--deadline'), q['fix'])
+        self.assertIn('--ip YOUR.PUBLIC.IP', q['fix'])
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
