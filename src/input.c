@@ -130,12 +130,12 @@ input_domain_mistake(struct arena *a, const char *s)
 }
 
 const char *
-input_selector_mistake(struct arena *a, const char *sel)
+input_selector_mistake(struct arena *a, const char *sel, const char *domain)
 {
 	char *lower = arena_strdup(a, sel);
-	const char *mark, *why;
+	const char *mark, *why, *keydom, *name;
 	enum dns_name_error err;
-	size_t i;
+	size_t i, len = strlen(sel);
 
 	for (i = 0; lower[i] != '\0'; i++) {
 		lower[i] = (char)tolower((unsigned char)lower[i]);
@@ -146,11 +146,30 @@ input_selector_mistake(struct arena *a, const char *sel)
 		return "empty; give the selector's name, as in -s google";
 	}
 	if (mark != NULL && mark > lower) {
+		name = safe_text(a, sel, (size_t)(mark - lower));
+		keydom = sel + (mark - lower) + strlen("._domainkey");
+		if (keydom[0] == '.' && keydom[1] != '\0' && domain != NULL &&
+		    !dns_name_equal(keydom + 1, domain)) {
+			return arena_printf(a, "the key name of selector %s at "
+			    "%s, not at %s; give %s as the domain, with -s %s",
+			    name, safe_str(a, keydom + 1), safe_str(a, domain),
+			    safe_str(a, keydom + 1), name);
+		}
 		return arena_printf(a, "the whole key name; did you mean -s "
-		    "%s?", safe_text(a, sel, (size_t)(mark - lower)));
+		    "%s?", name);
+	}
+	if (strncmp(lower, "_domainkey", strlen("_domainkey")) == 0 &&
+	    (lower[10] == '\0' || lower[10] == '.')) {
+		return "the _domainkey label is mailauth's to add; give the "
+		    "selector alone, as in -s google";
 	}
 	if ((why = bad_char(a, sel, "a selector")) != NULL) {
 		return why;
+	}
+	if (len > 1 && sel[len - 1] == '.') {
+		return arena_printf(a, "a selector does not end with a dot "
+		    "(the name goes on with ._domainkey); did you mean -s %s?",
+		    safe_text(a, sel, len - 1));
 	}
 	err = dns_name_check(sel);
 	return err == DNS_NAME_OK ? NULL : dns_name_error_str(err);

@@ -15,8 +15,10 @@ struct error;
  * one; else why not and what to type instead, e.g. "an e-mail address;
  * did you mean gmail.com?" (made safe to print). */
 const char *input_domain_mistake(struct arena *a, const char *s);
-/* The same for a DKIM selector given with -s. */
-const char *input_selector_mistake(struct arena *a, const char *sel);
+/* The same for a DKIM selector given with -s, for the keys of domain
+ * (NULL when none is given). */
+const char *input_selector_mistake(struct arena *a, const char *sel,
+    const char *domain);
 /* What to type instead of s, which is not an IP address ("did you mean
  * 192.0.2.1?" for "192.0.2.1:25"). Never NULL. */
 const char *input_ip_hint(struct arena *a, const char *s);

@@ -90,7 +90,7 @@ require_sending_ip(struct arena *a, struct check_result *r)
 {
 	struct check_requirement *q;
 	const struct dns_answer *failed = NULL;
-	const char *domain = safe_str(a, r->in->domain), *why = NULL;
+	const char *domain = safe_str(a, r->in->domain), *why = NULL, *hint;
 
 	if (r->nips > 0) {
 		return;
@@ -115,12 +115,10 @@ require_sending_ip(struct arena *a, struct check_result *r)
 	}
 	check_req_set(q, CHECK_UNKNOWN, "sending-ip-unknown",
 	    arena_printf(a, "%s; give --ip for the sending host", why));
-	/* A lookup the deadline cut off gets more time first, as
-	 * everywhere else. */
+	hint = dns_answer_retry_hint(failed);
 	q->fix = arena_printf(a, "%s%sgive the public address your server "
-	    "sends from: mailauth check %s --ip YOUR.PUBLIC.IP",
-	    dns_answer_retry_hint(failed) ? dns_answer_retry_hint(failed) : "",
-	    dns_answer_retry_hint(failed) ? "; or " : "", domain);
+	    "sends from: mailauth check %s --ip YOUR.PUBLIC.IP", hint ? hint :
+	    "", hint ? "; or " : "", domain);
 }
 
 /* The fix of a PTR problem: the owner of the address block sets reverse

@@ -289,7 +289,7 @@ run_selectors_arg(struct cmd_state *s, const char *const *sels, size_t n,
 	size_t i, len;
 
 	for (i = 0; i < n; i++) {
-		why = input_selector_mistake(s->arena, sels[i]);
+		why = input_selector_mistake(s->arena, sels[i], domain);
 		if (why != NULL) {
 			return run_usage(s->rc, "invalid selector '%s': %s",
 			    safe_str(s->arena, sels[i]), why);

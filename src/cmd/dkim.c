@@ -1,4 +1,5 @@
 /* mailauth dkim: key records at selectors, and verifying a message. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +92,24 @@ dkim_step(struct cmd_state *s)
 static int
 domain_argument(struct dkim_state *st, const char *arg)
 {
-	const char *mark = strstr(arg, "._domainkey."), *sel;
+	char *lower = arena_strdup(st->head.arena, arg);
+	const char *mark, *sel;
 	size_t i;
 
+	for (i = 0; lower[i] != '\0'; i++) {
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	}
+	mark = strstr(lower, "._domainkey.");
+	mark = mark ? arg + (mark - lower) : NULL;
+
+	/* _domainkey.DOMAIN: the selector is missing from the key name. */
+	if (strncmp(lower, "_domainkey.", strlen("_domainkey.")) == 0) {
+		return run_usage(st->head.rc, "invalid domain '%s': the "
+		    "_domainkey name of %s; give %s as the domain, with -s %s",
+		    safe_str(st->head.arena, arg), safe_str(st->head.arena,
+		    arg + 11), safe_str(st->head.arena, arg + 11), st->nsels ?
+		    safe_str(st->head.arena, st->sels[0]) : "SELECTOR");
+	}
 	if (mark != NULL && st->nsels < DKIM_MAX_SELECTORS) {
 		sel = arena_memdup(st->head.arena, arg, (size_t)(mark - arg));
 		for (i = 0; i < st->nsels && strcmp(st->sels[i], sel) != 0;

@@ -133,6 +133,12 @@ spf_verdict(const struct spf_state *st)
 		default: return VERDICT_FAIL;
 		}
 	}
+	/* A lookup that failed, a CNAME loop among them, is a DNS error
+	 * receivers answer with temperror: the walk's verdict is unknown,
+	 * as the evaluation's would be. */
+	if (spf_walk_failure(st->walk->root) != NULL) {
+		return VERDICT_UNKNOWN;
+	}
 	finding_tally(&st->walk->findings, &t);
 	for (i = 0; i < st->walk->norder; i++) {
 		finding_tally(&st->walk->order[i]->findings, &t);
@@ -239,6 +245,9 @@ spf_brief(const struct cmd_state *s, FILE *f, const struct text_style *style,
 
 	report_spf_brief(f, style, run_verdict(code), st->domain, st->walk,
 	    st->input, st->eval);
+	if (st->flat != NULL) {
+		report_spf_flat_brief(f, style, st->flat);
+	}
 }
 
 static int
@@ -307,8 +316,11 @@ spf_conclude(struct cmd_state *s)
 		}
 	}
 	v = spf_verdict(st);
-	/* --flatten that cannot propose a record did not do its job. */
-	if (st->flat != NULL && st->flat->refused != NULL &&
+	/* --flatten that cannot propose a record did not do its job; one
+	 * whose lookups failed cannot tell what to propose. */
+	if (st->flat != NULL && st->flat->unknown != NULL) {
+		v = VERDICT_UNKNOWN;
+	} else if (st->flat != NULL && st->flat->refused != NULL &&
 	    v == VERDICT_PASS) {
 		v = VERDICT_FAIL;
 	}

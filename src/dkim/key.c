@@ -143,7 +143,9 @@ read_tags(struct arena *a, struct dkim_key *k)
 
 	/* RFC 6376 §3.2: a duplicate tag voids the whole list. */
 	if (dup != NULL && k->error == NULL) {
-		k->error = "a tag appears twice";
+		k->error = arena_printf(a, "the tag %s= appears twice: "
+		    "receivers reject the whole record (RFC 6376 §3.2)",
+		    dup->name);
 		k->error_offset = dup->offset;
 	}
 	k->unknown = arena_calloc(a, k->tags.n, sizeof(*k->unknown));

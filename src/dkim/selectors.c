@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dns/txt.h"
+#include "util/taglist.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -106,6 +107,27 @@ lint_strings(struct arena *a, struct dkim_selector *s)
 	}
 }
 
+/* The record with each tag once, the first of each name kept. */
+static const char *
+tags_once(struct arena *a, const struct dkim_key *k)
+{
+	const char *out = "";
+	size_t i, j;
+
+	for (i = 0; i < k->tags.n; i++) {
+		const struct taglist_tag *t = &k->tags.tags[i];
+
+		for (j = 0; j < i && strcmp(k->tags.tags[j].name, t->name) != 0;
+		    j++) {
+		}
+		if (j == i) {
+			out = arena_printf(a, "%s%s%s=%s", out, *out ? "; " : "",
+			    t->name, t->value);
+		}
+	}
+	return out;
+}
+
 static void
 lint_key(struct arena *a, struct dkim_selector *s)
 {
@@ -113,7 +135,10 @@ lint_key(struct arena *a, struct dkim_selector *s)
 
 	if (k->error != NULL) {
 		struct finding *f = finding_add(a, &s->findings, FINDING_ERROR,
-		    "dkim-syntax", "correct the record", "%s", k->error);
+		    "dkim-syntax", taglist_duplicate(&k->tags) ?
+		    arena_printf(a, "publish it with each tag once (the first "
+		    "kept here): %s", safe_str(a, dns_txt_quote_text(a,
+		    tags_once(a, k)))) : "correct the record", "%s", k->error);
 
 		f->offset = (long)k->error_offset;
 	}
@@ -184,13 +209,16 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 		    safe_str(a, ans->cname));
 		return;
 	}
-	if (ans->cname != NULL) {
+	if (ans->cname != NULL && ans->kind != DNS_ANS_CNAME_LOOP) {
 		finding_add(a, &s->findings, FINDING_INFO, "dkim-cname", NULL,
 		    "%s is a CNAME to %s (the key is managed there, often by a "
 		    "sending service)", s->name, safe_str(a, ans->cname));
 	}
 	if (dns_kind_is_failure(ans->kind)) {
 		finding_add(a, &s->findings, FINDING_ERROR, "dkim-dns-error",
+		    ans->kind == DNS_ANS_CNAME_LOOP ? "point one of the "
+		    "CNAMEs at the name that holds the key record, or publish "
+		    "the key record in place of the CNAME" :
 		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "check the domain's DNS servers", "%s",
 		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;

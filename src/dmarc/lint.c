@@ -4,6 +4,7 @@
 
 #include "dmarc/discover.h"
 #include "dns/name.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 #include "util/safe.h"
 #include "util/strbuf.h"
@@ -139,19 +140,19 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
 			    "dmarc-version-not-first", arena_printf(a,
-			    "publish it with v=DMARC1 first: \"%s\"",
-			    safe_str(a, dmarc_near_miss_fixed(a, s))),
+			    "publish it with v=DMARC1 first: %s",
+			    dns_txt_quote_text(a, dmarc_near_miss_fixed(a, s))),
 			    "%s has a TXT record with v=DMARC1 that is not the "
 			    "first tag: receivers ignore it (RFC 9989 §4.7): "
-			    "\"%s\"", s->name, safe_str(a, s->near_miss));
+			    "%s", s->name, dns_txt_quote_text(a, s->near_miss));
 		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
 			f = finding_add(a, &r->findings, FINDING_ERROR,
 			    "dmarc-syntax", arena_printf(a, "start the record "
 			    "with exactly \"v=DMARC1\" (upper case DMARC1, "
-			    "then ';'): \"%s\"", safe_str(a,
+			    "then ';'): %s", dns_txt_quote_text(a,
 			    dmarc_near_miss_fixed(a, s))), "%s has a TXT "
-			    "record that looks like DMARC but is not one: "
-			    "\"%s\"", s->name, safe_str(a, s->near_miss));
+			    "record that looks like DMARC but is not one: %s",
+			    s->name, dns_txt_quote_text(a, s->near_miss));
 		}
 		if (f != NULL) {
 			f->domain = s->name;
@@ -199,9 +200,9 @@ lint_tag(struct arena *a, struct dmarc_result *r, const struct dmarc_tag *t)
 static const char *
 uri_fix(struct arena *a, const struct dmarc_uri *u, const char *tag)
 {
-	if (strchr(u->uri, ':') == NULL && strchr(u->uri, '@') != NULL) {
-		return arena_printf(a, "write mailto:%s in %s=",
-		    safe_str(a, u->uri), tag);
+	if (u->suggest != NULL) {
+		return arena_printf(a, "write %s in %s=", safe_str(a,
+		    u->suggest), tag);
 	}
 	return arena_printf(a, "give a mailto: address, as %s=mailto:"
 	    "dmarc-reports@<your domain>", tag);
@@ -226,8 +227,8 @@ lint_uris(struct arena *a, struct dmarc_result *r)
 		if (u->problem != NULL) {
 			f = finding_add(a, &r->findings, FINDING_WARNING,
 			    "dmarc-report-uri", uri_fix(a, u, rua ? "rua" :
-			    "ruf"), "%s URI \"%s\": %s", rua ? "rua" : "ruf",
-			    uri, u->problem);
+			    "ruf"), "%s URI %s: %s", rua ? "rua" : "ruf",
+			    dns_txt_quote_text(a, u->uri), u->problem);
 		} else if (u->size != NULL) {
 			f = finding_add(a, &r->findings, FINDING_INFO,
 			    "dmarc-obsolete-tag", "remove the !size suffix",
@@ -305,8 +306,8 @@ lint_invalid_policy(struct arena *a, struct dmarc_result *r)
 	struct finding *f;
 
 	f = finding_add(a, &r->findings, FINDING_ERROR, "dmarc-invalid-policy",
-	    arena_printf(a, "publish \"%s\" (each policy is none, quarantine "
-	    "or reject)", safe_str(a, record_text(a, rec, true))), "%s",
+	    arena_printf(a, "publish %s (each policy is none, quarantine or "
+	    "reject)", dns_txt_quote_text(a, record_text(a, rec, true))), "%s",
 	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not a "
 	    "policy (none, quarantine or reject): receivers act as if the "
 	    "record said p=none, since rua= has a valid address (RFC 9989 "

@@ -1,6 +1,7 @@
 #include "dmarc/record.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -126,35 +127,108 @@ scheme_length(const char *uri)
 	return uri[i] == ':' ? i : 0;
 }
 
-/* Octets no URI holds (RFC 3986 §2: blanks, controls, '"', '<', '>'). */
+/* An octet no URI holds as it is (RFC 3986 §2: blanks, controls, '"',
+ * '<', '>' and the like): it must be percent-encoded. */
+static bool
+non_uri_octet(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
+}
+
 static bool
 has_non_uri_octets(const char *uri)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)uri; *p; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p)) {
+		if (non_uri_octet(*p)) {
 			return true;
 		}
 	}
 	return false;
 }
 
-/* mailto:local@domain (RFC 6068), header fields after '?' allowed; sets
- * u->host. False when malformed. */
+/* text with the octets a URI cannot hold percent-encoded (RFC 3986
+ * §2.1): what to publish instead. */
+static char *
+uri_encode(struct arena *a, const char *text)
+{
+	char *out = arena_alloc(a, 3 * strlen(text) + 1), *o = out;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p; p++) {
+		if (non_uri_octet(*p)) {
+			o += sprintf(o, "%%%02X", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* RFC 6068 §2: the local part of a mailto: address is a dot-atom of
+ * RFC 5322 atext, other octets percent-encoded. */
 static bool
-parse_mailto(struct arena *a, struct dmarc_uri *u, const char *addr)
+valid_mailto_local(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || s[0] == '.' || s[len - 1] == '.') {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			i += 2;
+		} else if (!isalnum((unsigned char)s[i]) &&
+		    !strchr("!#$&'*+-/=^_`{|}~.", s[i])) {
+			return false;
+		} else if (s[i] == '.' && s[i + 1] == '.') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* mailto:local@domain (RFC 6068 §2), header fields after '?' allowed;
+ * sets u->host. Returns why it is malformed, or NULL. */
+static const char *
+mailto_problem(struct arena *a, struct dmarc_uri *u, const char *addr)
 {
 	size_t len = strcspn(addr, "?");
 	char *copy = arena_memdup(a, addr, len);
-	char *at = strrchr(copy, '@');
+	char *at = strchr(copy, '@');
 
-	if (at == NULL || at == copy || dns_name_check(at + 1) !=
-	    DNS_NAME_OK) {
-		return false;
+	if (at == NULL || at == copy) {
+		return "malformed mailto: URI (expected mailto:name@domain)";
+	}
+	if (strchr(at + 1, '@') != NULL) {
+		return "malformed mailto: URI: more than one '@' (one inside "
+		    "the name is written %40, RFC 6068 §2)";
+	}
+	if (!valid_mailto_local(copy, (size_t)(at - copy))) {
+		return "malformed mailto: URI: the name before '@' is not a "
+		    "mail address's local part (RFC 6068 §2)";
+	}
+	if (at[1] == '[') {
+		return "the mailto: address is an address literal, with no "
+		    "domain at which it could agree to take the reports (RFC "
+		    "9989 §4.8): receivers send none there";
+	}
+	if (dns_name_check(at + 1) != DNS_NAME_OK) {
+		return "malformed mailto: URI: the domain after '@' is not a "
+		    "valid name";
 	}
 	u->host = dns_name_normalize(a, at + 1);
-	return true;
+	return NULL;
+}
+
+static bool
+is_mailto(const char *uri, size_t scheme)
+{
+	return scheme == 6 && strncasecmp(uri, "mailto", 6) == 0;
 }
 
 /* A report URI (RFC 9989 §4.6, §4.8). Receivers must support mailto: and
@@ -170,22 +244,24 @@ parse_uri(struct arena *a, struct dmarc_uri *u, const char *text)
 	u->uri = uri;
 	u->size = bang ? arena_strdup(a, bang + 1) : NULL;
 	if (bang != NULL && !valid_size(bang + 1)) {
+		u->uri = arena_strdup(a, text);	/* as published */
 		u->problem = "the size suffix after '!' is malformed (and "
 		    "obsolete: RFC 9989 §4.8)";
+		u->suggest = has_non_uri_octets(uri) ? NULL : uri;
 	} else if (scheme == 0) {
 		u->problem = strchr(uri, '@') ? "not a URI: the mailto: "
 		    "scheme is missing" : "not a URI";
+		u->suggest = strchr(uri, '@') ? arena_printf(a, "mailto:%s",
+		    uri_encode(a, uri)) : NULL;
 	} else if (has_non_uri_octets(uri)) {
 		u->problem = "not a URI: it holds blanks or characters a URI "
 		    "cannot (RFC 3986)";
-	} else if (scheme != 6 || strncasecmp(uri, "mailto", 6) != 0) {
+		u->suggest = is_mailto(uri, scheme) ? uri_encode(a, uri) : NULL;
+	} else if (!is_mailto(uri, scheme)) {
 		u->valid = true;
 		u->problem = "not a mailto: URI: receivers send reports only "
 		    "by mail and ignore other schemes (RFC 9989 §4.7)";
-	} else if (!parse_mailto(a, u, uri + 7)) {
-		u->problem = "malformed mailto: URI (expected "
-		    "mailto:name@domain)";
-	} else {
+	} else if ((u->problem = mailto_problem(a, u, uri + 7)) == NULL) {
 		u->valid = true;
 	}
 }

@@ -31,6 +31,7 @@ struct dmarc_uri {
 	const char *host;	/* mailto: domain part (lower case), or NULL */
 	bool valid;		/* a syntactically valid URI (RFC 9989 §4.8) */
 	const char *problem;	/* why no report goes there, or NULL */
+	const char *suggest;	/* the URI to publish instead, or NULL */
 };
 
 struct dmarc_record {

@@ -371,6 +371,8 @@ dns_answer_set_cname_loop(struct arena *a, struct dns_answer *ans,
 	ans->kind = DNS_ANS_CNAME_LOOP;
 	ans->error = text;
 	ans->count = 0;
+	/* Where the chain led means nothing on a loop: its first link. */
+	ans->cname = n > 1 ? names[1] : NULL;
 }
 
 /* The CNAME chain of an answer section, from the question name. */

@@ -139,7 +139,8 @@ bool dns_answer_has_addr(const struct dns_answer *ans,
 struct dns_answer *dns_answer_from_wire(struct arena *a, const char *name,
     enum dns_type type, int status, const unsigned char *abuf, int alen);
 /* Makes ans a CNAME loop: the chain names[0..n-1] whose last name is
- * also an earlier one. error then names the loop ("a -> b -> a"). */
+ * also an earlier one. error then names the loop ("a -> b -> a"), and
+ * cname is the chain's first link. */
 void dns_answer_set_cname_loop(struct arena *a, struct dns_answer *ans,
     const char *const *names, size_t n);
 /* Returns an answer with no response (timeout, skipped, ...). */

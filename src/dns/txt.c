@@ -88,3 +88,13 @@ dns_txt_quote(struct arena *a, const struct dns_bytes *strings, size_t n)
 	strbuf_finish(&sb);
 	return out;
 }
+
+char *
+dns_txt_quote_text(struct arena *a, const char *text)
+{
+	struct dns_bytes *strings;
+	size_t n = dns_txt_split(a, text, strlen(text), TXT_STRING_MAX,
+	    &strings);
+
+	return dns_txt_quote(a, strings, n);
+}

@@ -25,5 +25,8 @@ size_t dns_txt_split(struct arena *a, const char *text, size_t len,
  * backslashes escaped and other octets as \DDD. */
 char *dns_txt_quote(struct arena *a, const struct dns_bytes *strings,
     size_t n);
+/* A record's text as a zone file writes it: split into strings of at
+ * most TXT_STRING_MAX octets, then quoted as above (what pastes back). */
+char *dns_txt_quote_text(struct arena *a, const char *text);
 
 #endif

@@ -55,7 +55,7 @@ static const struct rrtype types[] = {
 	OTHER("NAPTR", 35),
 	OTHER("KX", 36),
 	OTHER("CERT", 37),
-	OTHER("DNAME", 39),
+	{ "DNAME", ZONE_T_DNAME, FORM_NAME, 1, 1 },
 	OTHER("APL", 42),
 	OTHER("DS", 43),
 	OTHER("SSHFP", 44),

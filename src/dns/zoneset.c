@@ -271,14 +271,89 @@ wildcard_for(const struct dns_zoneset *zs, struct arena *a, const char *name,
 	return NULL;
 }
 
+/* RFC 6672 §2: the DNAME of a proper ancestor of name, the highest one
+ * (a DNAME hides the names below its owner), or NULL. */
+static const struct zone_rr *
+dname_above(const struct dns_zoneset *zs, const char *name)
+{
+	const struct zone_rr *best = NULL;
+	size_t i;
+
+	for (i = 0; i < zs->n; i++) {
+		const struct zone_rr *rr = &zs->rrs[i];
+
+		if (rr->type == ZONE_T_DNAME && strcmp(rr->owner, name) != 0 &&
+		    dns_name_is_under(name, rr->owner) && (best == NULL ||
+		    strlen(rr->owner) < strlen(best->owner))) {
+			best = rr;
+		}
+	}
+	return best;
+}
+
+/* The name a DNAME makes of name (RFC 6672 §2.2): its labels above the
+ * DNAME's owner, then the target. NULL when that is too long. */
+static const char *
+dname_target(struct arena *a, const char *name, const struct zone_rr *dname)
+{
+	size_t keep = strlen(name) - strlen(dname->owner) - 1;
+	const char *out = dname->rd.name[0] ? arena_printf(a, "%.*s.%s",
+	    (int)keep, name, dname->rd.name) : arena_printf(a, "%.*s",
+	    (int)keep, name);
+
+	return strlen(out) > DNS_NAME_MAX ? NULL : out;
+}
+
+/* The next name of the chain from cur (a CNAME, or a DNAME above it),
+ * with its size added to the answer; NULL when cur holds the data. Sets
+ * *too_long when a DNAME makes a name longer than a name can be. */
+static const char *
+next_link(const struct dns_zoneset *zs, struct arena *a,
+    struct dns_answer *ans, const char *cur, const char *owner,
+    bool *too_long)
+{
+	const struct zone_rr *cname, *dname = dname_above(zs, cur);
+	const char *next;
+
+	*too_long = false;
+	if (dname != NULL) {
+		next = dname_target(a, cur, dname);
+		*too_long = next == NULL;
+		ans->size += 2 * WIRE_RR_FIXED + wire_name(dname->rd.name) +
+		    (next ? wire_name(next) : 0);
+		return next;
+	}
+	cname = find_rr(zs, owner, DNS_T_CNAME);
+	if (cname == NULL || ans->type == DNS_T_CNAME) {
+		return NULL;
+	}
+	ans->size += WIRE_RR_FIXED + wire_name(cname->rd.name);
+	return arena_strdup(a, cname->rd.name);
+}
+
+static bool
+on_chain(const char *const *chain, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (dns_name_equal(chain[i], name)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct dns_answer *
 dns_zoneset_answer(const struct dns_zoneset *zs, struct arena *a,
     const char *name, enum dns_type type)
 {
 	char *qname = dns_name_normalize(a, name);
 	const char *apex = enclosing_apex(zs, qname), *cur = qname, *owner;
+	const char *chain[DNS_MAX_CNAME_CHAIN + 2];
 	struct dns_answer *ans;
-	const struct zone_rr *cname;
+	size_t n = 0;
+	bool too_long;
 	int step;
 
 	if (apex == NULL) {
@@ -289,9 +364,10 @@ dns_zoneset_answer(const struct dns_zoneset *zs, struct arena *a,
 	ans->source = DNS_SRC_ZONE;
 	ans->rcode = 0;
 	ans->size = WIRE_HEADER + wire_name(qname) + WIRE_QFIXED;
+	chain[n++] = qname;
 	for (step = 0; step <= DNS_MAX_CNAME_CHAIN; step++) {
 		owner = cur;
-		if (!name_exists(zs, cur)) {
+		if (dname_above(zs, cur) == NULL && !name_exists(zs, cur)) {
 			owner = wildcard_for(zs, a, cur, apex);
 			if (owner == NULL) {
 				ans->kind = DNS_ANS_NXDOMAIN;
@@ -299,14 +375,25 @@ dns_zoneset_answer(const struct dns_zoneset *zs, struct arena *a,
 				return ans;
 			}
 		}
-		cname = find_rr(zs, owner, DNS_T_CNAME);
-		if (cname == NULL || type == DNS_T_CNAME) {
+		cur = next_link(zs, a, ans, cur, owner, &too_long);
+		if (too_long) {
+			ans->kind = DNS_ANS_RCODE;
+			ans->rcode = 6;	/* YXDOMAIN, RFC 6672 §2.2 */
+			ans->error = "a DNAME makes the name too long";
+			return ans;
+		}
+		if (cur == NULL) {
 			fill_records(zs, a, ans, owner);
 			copy_strings(a, ans);
 			return ans;
 		}
-		ans->size += WIRE_RR_FIXED + wire_name(cname->rd.name);
-		ans->cname = cur = arena_strdup(a, cname->rd.name);
+		ans->cname = cur;
+		if (on_chain(chain, n, cur)) {
+			chain[n++] = cur;
+			dns_answer_set_cname_loop(a, ans, chain, n);
+			return ans;
+		}
+		chain[n++] = cur;
 		apex = enclosing_apex(zs, cur);
 		if (apex == NULL) {
 			return ans;	/* the chain leaves the set */
@@ -314,6 +401,6 @@ dns_zoneset_answer(const struct dns_zoneset *zs, struct arena *a,
 	}
 	ans->kind = DNS_ANS_SERVFAIL;
 	ans->rcode = 2;
-	ans->error = "CNAME chain too long or looping in --zone";
+	ans->error = "CNAME chain too long in --zone";
 	return ans;
 }

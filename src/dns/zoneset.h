@@ -12,6 +12,8 @@
 /* The RR type SPF (RFC 4408 §3.1.1): read and kept so files that still
  * carry it load; never answered (RFC 7208 §3.1 dropped it). */
 #define ZONE_T_SPF 99
+/* DNAME (RFC 6672): its target is kept to redirect the names below. */
+#define ZONE_T_DNAME 39
 
 struct zone_rr {
 	const char *owner;	/* lower case, no final dot */
@@ -21,7 +23,7 @@ struct zone_rr {
 	union {
 		struct ip_addr addr;		/* A, AAAA */
 		struct dns_mx mx;		/* MX */
-		const char *name;		/* PTR, CNAME, NS */
+		const char *name;		/* PTR, CNAME, NS, DNAME */
 		struct dns_txt txt;		/* TXT, SPF */
 		struct dns_tlsa tlsa;		/* TLSA */
 	} rd;

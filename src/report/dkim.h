@@ -10,6 +10,7 @@
 #include "report/text.h"
 
 struct arena;
+struct dkim_key;
 struct dkim_probe;
 struct dkim_signature;
 struct dkim_verification;
@@ -28,6 +29,12 @@ void report_dkim_brief(FILE *f, const struct text_style *style,
 /* "signatures: 2 (1 pass, 1 fail)", results in order of appearance, and a
  * newline. */
 void report_dkim_signature_counts(FILE *f, const struct dkim_verification *v);
+
+/* "rsa 2048 bits, testing" (short: "rsa 2048"), or what keeps the key
+ * from being one: "revoked (empty p=)", "rsa key that cannot be
+ * decoded". */
+const char *report_dkim_key_summary(struct arena *a, const struct dkim_key *k,
+    bool brief);
 
 /* One verified signature as an item of a tree (its result, why, key,
  * signed fields), and as a JSON object (the caller owns it). */

@@ -21,9 +21,9 @@ print_keys(FILE *f, struct arena *a, const struct dkim_probe *p)
 		const struct dkim_key *k = p->sels[i].key;
 
 		if (k != NULL) {
-			fprintf(f, "%s %s (%s %u)", found++ ? "," : "",
+			fprintf(f, "%s %s (%s)", found++ ? "," : "",
 			    safe_str(a, p->sels[i].selector),
-			    dkim_key_type_name(k->type), k->bits);
+			    report_dkim_key_summary(a, k, true));
 		}
 	}
 	for (i = 0; i < p->nsels; i++) {

@@ -6,10 +6,12 @@
 #include "util/safe.h"
 #include "util/strbuf.h"
 
-/* "rsa 2048 bits, testing", or what keeps the key from being one. */
-static const char *
-key_summary(struct arena *a, const struct dkim_key *k)
+const char *
+report_dkim_key_summary(struct arena *a, const struct dkim_key *k, bool brief)
 {
+	if (k->error != NULL) {
+		return "a record receivers reject";
+	}
 	if (k->revoked) {
 		return "revoked (empty p=)";
 	}
@@ -20,6 +22,10 @@ key_summary(struct arena *a, const struct dkim_key *k)
 	if (k->bits == 0) {
 		return arena_printf(a, "%s key that cannot be decoded",
 		    dkim_key_type_name(k->type));
+	}
+	if (brief) {
+		return arena_printf(a, "%s %u", dkim_key_type_name(k->type),
+		    k->bits);
 	}
 	return arena_printf(a, "%s %u bits%s", dkim_key_type_name(k->type),
 	    k->bits, k->testing ? ", testing" : "");
@@ -44,7 +50,7 @@ print_selector(struct tree *t, struct arena *a, const struct dkim_selector *s,
 		    col_red(t->style.color), dns_kind_name(s->answer->kind),
 		    col_reset(t->style.color));
 	} else {
-		tree_item(t, last, "%s  %s", s->name, key_summary(a, k));
+		tree_item(t, last, "%s  %s", s->name, report_dkim_key_summary(a, k, false));
 	}
 	tree_push(t, last);
 	if (s->answer->cname != NULL) {
@@ -79,7 +85,7 @@ report_dkim_signature_text(struct tree *t, struct arena *a,
 	}
 	if (sig->key != NULL) {
 		tree_note(t, "key %s: %s", safe_str(a, sig->key_name),
-		    key_summary(a, sig->key));
+		    report_dkim_key_summary(a, sig->key, false));
 	}
 	if (sig->nsigned > 0) {
 		struct strbuf sb = STRBUF_INIT;

@@ -2,6 +2,17 @@
 #include "report/json.h"
 #include "report/ptr.h"
 
+/* key: value when the question was asked and answered, else null. */
+static void
+add_known(cJSON *o, const char *key, bool asked, bool known, bool value)
+{
+	if (asked && known) {
+		json_add_bool(o, key, value);
+	} else {
+		cJSON_AddNullToObject(o, key);
+	}
+}
+
 cJSON *
 report_ptr_json(const struct ptr_result *r)
 {
@@ -36,13 +47,11 @@ report_ptr_json(const struct ptr_result *r)
 		json_add_bool(root, "fcrdns", r->fcrdns);
 	}
 	json_add_str(root, "helo", r->helo);
-	if (r->helo != NULL) {
-		json_add_bool(root, "helo_matches", r->helo_matches);
-	}
+	add_known(root, "helo_matches", r->helo != NULL,
+	    !dns_kind_is_failure(r->answer->kind), r->helo_matches);
 	json_add_str(root, "domain", r->domain);
-	if (r->domain != NULL) {
-		json_add_bool(root, "in_domain", r->in_domain);
-	}
+	add_known(root, "in_domain", r->domain != NULL,
+	    r->in_domain || r->failed == NULL, r->in_domain);
 	findings = cJSON_AddArrayToObject(root, "findings");
 	json_add_findings(findings, &r->findings);
 	return root;

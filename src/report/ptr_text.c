@@ -51,7 +51,9 @@ report_ptr_text(FILE *f, const struct text_style *style,
 	    "unknown" : "no", col_reset(c));
 	if (r->helo != NULL) {
 		fprintf(f, "  HELO %s: %s", safe_str(a, r->helo),
-		    r->helo_matches ? "matches" : "does not match");
+		    r->helo_matches ? "matches" :
+		    dns_kind_is_failure(r->answer->kind) ? "unknown" :
+		    "does not match");
 	}
 	fputc('\n', f);
 	text_findings(f, style, &r->findings);

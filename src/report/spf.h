@@ -36,6 +36,10 @@ void report_spf_eval_json(cJSON *root, const struct spf_eval_input *in,
 void report_spf_flat_text(FILE *f, const struct text_style *style,
     const struct spf_flat *flat);
 void report_spf_flat_json(cJSON *root, const struct spf_flat *flat);
+/* --flatten under --brief: the outcome line alone (refused and why,
+ * unknown and why, or how many records). */
+void report_spf_flat_brief(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat);
 
 /* --brief: the verdict (verdict, or the SPF result with eval), the
  * counts and the findings, in at most four lines. walk may be NULL with

@@ -11,14 +11,22 @@
 #include "util/ip.h"
 #include "util/safe.h"
 
-/* "matched: _netblocks.google.com ip4:209.85.128.0/17", or why none. */
+/* "matched: _netblocks.google.com ip4:209.85.128.0/17", "error at: D
+ * TERM: why" for a term that ended in temperror or permerror, or why
+ * none. */
 static void
 print_match(FILE *f, struct arena *a, const struct spf_eval *eval)
 {
 	const struct spf_eval_step *last = eval->npath ?
 	    &eval->path[eval->npath - 1] : NULL;
+	bool error = eval->result == SPF_RESULT_TEMPERROR ||
+	    eval->result == SPF_RESULT_PERMERROR;
 
-	if (last != NULL && last->term != NULL) {
+	if (last != NULL && last->term != NULL && error) {
+		fprintf(f, "error at: %s %s%s%s\n", safe_str(a, last->domain),
+		    safe_str(a, last->term), eval->reason ? ": " : "",
+		    eval->reason ? safe_str(a, eval->reason) : "");
+	} else if (last != NULL && last->term != NULL) {
 		fprintf(f, "matched: %s %s\n", safe_str(a, last->domain),
 		    safe_str(a, last->term));
 	} else if (eval->reason != NULL) {
@@ -46,15 +54,22 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 		    eval->lookups, SPF_LOOKUP_LIMIT, eval->voids,
 		    SPF_VOID_LIMIT);
 		if (walk != NULL) {
-			fprintf(f, "; the walk's worst case: %u/%d",
-			    walk->lookups, SPF_LOOKUP_LIMIT);
+			fprintf(f, "; the walk's worst case: %s%u/%d",
+			    walk->failed ? "at least " : "", walk->lookups,
+			    SPF_LOOKUP_LIMIT);
 		}
 		fputc('\n', f);
 	} else {
 		brief_verdict(f, style, safe_str(a, domain), verdict);
-		fprintf(f, "lookups %u/%d, void lookups %u/%d, records %zu, "
-		    "depth %u\n", walk->lookups, SPF_LOOKUP_LIMIT, walk->voids,
+		/* Behind a failed lookup the counts are lower bounds. */
+		fprintf(f, "lookups %s%u/%d, void lookups %s%u/%d, records %zu, "
+		    "depth %u\n", walk->failed ? "at least " : "",
+		    walk->lookups, SPF_LOOKUP_LIMIT,
+		    walk->failed ? "at least " : "", walk->voids,
 		    SPF_VOID_LIMIT, walk->records, walk->levels);
+	}
+	if (eval != NULL) {
+		brief_tally_add(&t, &eval->findings);
 	}
 	if (walk != NULL) {
 		brief_tally_add(&t, &walk->findings);

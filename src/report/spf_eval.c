@@ -3,6 +3,7 @@
 #include "bounds.h"
 #include "report/json.h"
 #include "report/spf.h"
+#include "report/text.h"
 #include "spf/eval.h"
 #include "util/arena.h"
 #include "util/color.h"
@@ -52,14 +53,15 @@ report_spf_eval_text(FILE *f, const struct text_style *style,
 	    "up to where it stopped", eval->lookups, SPF_LOOKUP_LIMIT,
 	    eval->voids, SPF_VOID_LIMIT);
 	if (walk != NULL) {
-		fprintf(f, "; the walk's worst case: %u/%d", walk->lookups,
-		    SPF_LOOKUP_LIMIT);
+		fprintf(f, "; the walk's worst case: %s%u/%d", walk->failed ?
+		    "at least " : "", walk->lookups, SPF_LOOKUP_LIMIT);
 	}
 	fputc('\n', f);
 	if (eval->explanation != NULL) {
 		fprintf(f, "  explanation: %s\n", safe_str(a,
 		    eval->explanation));
 	}
+	text_findings(f, style, &eval->findings);
 	arena_destroy(a);
 }
 
@@ -88,4 +90,6 @@ report_spf_eval_json(cJSON *root, const struct spf_eval_input *in,
 	json_add_num(ev, "lookups", eval->lookups);
 	json_add_num(ev, "void_lookups", eval->voids);
 	cJSON_AddItemToObject(root, "evaluation", ev);
+	json_add_findings(cJSON_GetObjectItem(root, "findings"),
+	    &eval->findings);
 }

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,42 @@
 	"changes its networks: re-run --flatten regularly, or keep the " \
 	"includes"
 
+/* The outcome in one line: "flatten: refused: why", "flatten: unknown:
+ * why", or "flattened: 2 records, 1 lookup instead of 5 (...)" ending
+ * with tail. Returns false when there are no records to show. */
+static bool
+print_outcome(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat, const char *tail)
+{
+	struct arena *a = arena_create();
+	bool made = flat->refused == NULL && flat->unknown == NULL;
+
+	if (!made) {
+		fprintf(f, "%sflatten: %s:%s %s\n", flat->refused ?
+		    col_red(style->color) : col_yellow(style->color),
+		    flat->refused ? "refused" : "unknown",
+		    col_reset(style->color), safe_str(a, flat->refused ?
+		    flat->refused : flat->unknown));
+	} else {
+		fprintf(f, "%sflattened%s: %zu record%s, %u lookup%s instead "
+		    "of %u (%zu network%s from %zu)%s\n",
+		    col_bold(style->color), col_reset(style->color),
+		    flat->nrecords, flat->nrecords == 1 ? "" : "s",
+		    flat->lookups, flat->lookups == 1 ? "" : "s",
+		    flat->lookups_before, flat->nets.n,
+		    flat->nets.n == 1 ? "" : "s", flat->terms_in, tail);
+	}
+	arena_destroy(a);
+	return made;
+}
+
+void
+report_spf_flat_brief(FILE *f, const struct text_style *style,
+    const struct spf_flat *flat)
+{
+	print_outcome(f, style, flat, ": run without --brief for them");
+}
+
 void
 report_spf_flat_text(FILE *f, const struct text_style *style,
     const struct spf_flat *flat)
@@ -19,19 +56,11 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
 	struct arena *a;
 	size_t i, width = 0;
 
-	a = arena_create();
-	if (flat->refused != NULL) {
-		fprintf(f, "\n%sflatten: refused:%s %s\n",
-		    col_red(style->color), col_reset(style->color),
-		    safe_str(a, flat->refused));
-		arena_destroy(a);
+	fputc('\n', f);
+	if (!print_outcome(f, style, flat, "; publish:")) {
 		return;
 	}
-	fprintf(f, "\n%sflattened%s: %zu record%s, %u lookup%s instead of "
-	    "%u (%zu networks from %zu); publish:\n", col_bold(style->color),
-	    col_reset(style->color), flat->nrecords, flat->nrecords == 1 ?
-	    "" : "s", flat->lookups, flat->lookups == 1 ? "" : "s",
-	    flat->lookups_before, flat->nets.n, flat->terms_in);
+	a = arena_create();
 	for (i = 0; i < flat->nrecords; i++) {
 		size_t len = strlen(flat->records[i].name) + 1;
 
@@ -50,6 +79,10 @@ report_spf_flat_text(FILE *f, const struct text_style *style,
 	for (i = 0; i < flat->nkept; i++) {
 		fprintf(f, "  %s  (%s)\n", safe_str(a, flat->kept[i].term),
 		    safe_str(a, flat->kept[i].why));
+	}
+	for (i = 0; i < flat->nwarnings; i++) {
+		fprintf(f, "%swarning:%s %s\n", col_yellow(style->color),
+		    col_reset(style->color), safe_str(a, flat->warnings[i]));
 	}
 	fprintf(f, "%swarning:%s %s\n", col_yellow(style->color),
 	    col_reset(style->color), STALE_WARNING);
@@ -73,11 +106,13 @@ void
 report_spf_flat_json(cJSON *root, const struct spf_flat *flat)
 {
 	cJSON *o = cJSON_AddObjectToObject(root, "flatten");
-	cJSON *records, *kept;
+	cJSON *records, *kept, *warnings;
 	size_t i;
 
 	json_add_str(o, "refused", flat->refused);
-	if (flat->refused != NULL) {
+	json_add_str(o, "unknown", flat->unknown);
+	json_add_num(o, "lookups_before", flat->lookups_before);
+	if (flat->refused != NULL || flat->unknown != NULL) {
 		return;
 	}
 	/* The domain's own record, as before chains existed. */
@@ -97,6 +132,11 @@ report_spf_flat_json(cJSON *root, const struct spf_flat *flat)
 		cJSON_AddItemToArray(records, r);
 	}
 	json_add_num(o, "lookups", flat->lookups);
+	warnings = cJSON_AddArrayToObject(o, "warnings");
+	for (i = 0; i < flat->nwarnings; i++) {
+		cJSON_AddItemToArray(warnings,
+		    json_str(flat->warnings[i]));
+	}
 	kept = cJSON_AddArrayToObject(o, "kept");
 	for (i = 0; i < flat->nkept; i++) {
 		cJSON *k = cJSON_CreateObject();

@@ -50,6 +50,9 @@ struct spf_eval {
 	size_t npath;
 	unsigned lookups;	/* DNS-querying terms evaluated */
 	unsigned voids;		/* void lookups met */
+	/* DNS errors that decided nothing: RFC 7208 §5.5 makes one behind
+	 * ptr or %{p} no match, or a name skipped; each named once. */
+	struct finding_list findings;
 };
 
 /* Sets in->sender's local part and domain defaults: an empty local part

@@ -1,12 +1,14 @@
 /* The mechanisms of check_host() that look up addresses: a, mx, ptr and
  * exists (RFC 7208 §5.3-§5.7), and the validated names of the client
  * behind ptr and %{p} (§5.5). */
+#include <string.h>
 #include <sys/socket.h>
 
 #include "bounds.h"
 #include "dns/name.h"
 #include "spf/eval_internal.h"
 #include "util/arena.h"
+#include "util/safe.h"
 
 static enum dns_type
 address_type(const struct evaluator *ev)
@@ -34,12 +36,47 @@ addresses_match(const struct evaluator *ev, const struct dns_answer *ans,
 	return false;
 }
 
+/* A lookup behind ptr or %{p} (use) that failed: RFC 7208 §5.5 makes
+ * it no match, or the name skipped, so the verdict stands; the failure
+ * is still worth naming, a CNAME loop above all. Once per answer. */
+static void
+note_failure(struct evaluator *ev, const struct dns_answer *ans,
+    const char *use)
+{
+	struct finding_list *list = &ev->out->findings;
+	const struct finding *f;
+	struct finding *n;
+	bool loop = ans->kind == DNS_ANS_CNAME_LOOP;
+
+	if (!dns_kind_is_failure(ans->kind)) {
+		return;
+	}
+	for (f = list->head; f != NULL; f = f->next) {
+		if (f->domain != NULL && strcmp(f->domain, ans->name) == 0) {
+			return;
+		}
+	}
+	n = finding_add(ev->a, list, loop ? FINDING_WARNING : FINDING_INFO,
+	    loop ? "spf-cname-loop" : "spf-ptr-unresolved", loop ? "point "
+	    "one of the CNAMEs at the name that holds the records (the "
+	    "owner of the address's reverse zone can)" : NULL,
+	    "%s: for %s a DNS error means %s (RFC 7208 §5.5), so receivers "
+	    "go on without it", loop ? arena_printf(ev->a, "the %s lookup "
+	    "for %s meets a CNAME loop (%s)", dns_type_name(ans->type),
+	    safe_str(ev->a, ans->name), safe_str(ev->a, ans->error)) :
+	    dns_answer_failure(ev->a, ans), use, ans->type != DNS_T_PTR ?
+	    "that name is skipped" : strcmp(use, "%{p}") == 0 ?
+	    "the name \"unknown\"" : "no match");
+	n->domain = ans->name;
+}
+
 /* The validated names of <ip> (RFC 7208 §5.5): PTR names whose own
  * addresses include <ip>, at most 10 looked up. Returns the count, or -1
- * while answers are missing; *ptr_out is the PTR answer. */
+ * while answers are missing; *ptr_out is the PTR answer. use says what
+ * asks ('ptr:...' or %{p}), for the failures noted. */
 static int
 validated_names(struct evaluator *ev, const char ***out,
-    const struct dns_answer **ptr_out)
+    const struct dns_answer **ptr_out, const char *use)
 {
 	char *rev = dns_name_reverse(ev->a, &ev->in->ip);
 	const struct dns_answer *ptr = spf_eval_ask(ev, rev, DNS_T_PTR), *addr;
@@ -53,6 +90,7 @@ validated_names(struct evaluator *ev, const char ***out,
 	if (ptr == NULL) {
 		return -1;
 	}
+	note_failure(ev, ptr, use);
 	if (ptr->kind != DNS_ANS_RECORDS) {
 		return 0;
 	}
@@ -62,7 +100,10 @@ validated_names(struct evaluator *ev, const char ***out,
 		addr = spf_eval_ask(ev, ptr->names[i], address_type(ev));
 		if (addr == NULL) {
 			waiting = true;
-		} else if (addresses_match(ev, addr, -1, -1)) {
+			continue;
+		}
+		note_failure(ev, addr, use);
+		if (addresses_match(ev, addr, -1, -1)) {
 			names[found++] = ptr->names[i];
 		}
 	}
@@ -91,7 +132,7 @@ spf_eval_ptr_name(struct evaluator *ev, const char *domain)
 {
 	const struct dns_answer *ptr;
 	const char **names, *under;
-	int n = validated_names(ev, &names, &ptr);
+	int n = validated_names(ev, &names, &ptr, "%{p}");
 
 	if (n < 0) {
 		return NULL;
@@ -177,7 +218,8 @@ spf_eval_ptr(struct evaluator *ev, const struct spf_term *t, const char *target)
 {
 	const struct dns_answer *ptr;
 	const char **names;
-	int n = validated_names(ev, &names, &ptr);
+	int n = validated_names(ev, &names, &ptr, arena_printf(ev->a, "'%s'",
+	    safe_str(ev->a, t->text)));
 
 	if (n < 0) {
 		return WAIT;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "spf/flatten.h"
+#include "spf/walk.h"
 
 struct flat_entry {
 	char qualifier;		/* '+', '-', '~' or '?' */
@@ -14,6 +15,7 @@ struct flat_entry {
 	const char *text;	/* a term kept as written, or NULL */
 	const char *why;	/* why it is kept */
 	unsigned cost;		/* lookups of a kept term */
+	const struct spf_walk_term *wt;	/* the term of the walk */
 };
 
 struct flat_plan {
@@ -28,8 +30,12 @@ struct flat_plan {
 };
 
 /* Fills out->records, out->kept and out->lookups from the plan, or sets
- * out->refused when nothing can be published. */
+ * out->refused when nothing can be published. A domain's record that
+ * cannot fit one answer (its other TXT records, or the terms kept, take
+ * the room) is proposed in its smallest form, with a warning. */
 void spf_flat_pack(struct arena *a, struct spf_flat *out,
     const struct flat_plan *plan);
+/* Adds a warning to out (at most SPF_FLAT_MAX_WARNINGS). */
+void spf_flat_warn(struct spf_flat *out, const char *warning);
 
 #endif

@@ -23,13 +23,21 @@ same_test(const struct spf_walk_term *a, const struct spf_walk_term *b)
 		return x->net.prefix == y->net.prefix &&
 		    ip_equal(&x->net.addr, &y->net.addr);
 	}
-	if (a->target != NULL && b->target != NULL) {
-		return dns_name_equal(a->target, b->target) &&
-		    x->cidr4 == y->cidr4 && x->cidr6 == y->cidr6;
+	if (x->cidr4 != y->cidr4 || x->cidr6 != y->cidr6) {
+		return false;
 	}
-	return x->domain_spec && y->domain_spec && !a->may_void &&
-	    strcasecmp(x->domain_spec, y->domain_spec) == 0 &&
-	    x->cidr4 == y->cidr4 && x->cidr6 == y->cidr6;
+	if (a->target != NULL && b->target != NULL) {
+		return dns_name_equal(a->target, b->target);
+	}
+	/* Not expanded (per-sender macros, ptr): the same domain-spec
+	 * expands alike for one sender; a macro letter's case is its URL
+	 * escaping (RFC 7208 §7.3), so it must match exactly. */
+	if (x->domain_spec == NULL || y->domain_spec == NULL) {
+		return x->domain_spec == y->domain_spec &&
+		    x->mech == SPF_MECH_PTR;
+	}
+	return x->macros ? strcmp(x->domain_spec, y->domain_spec) == 0 :
+	    strcasecmp(x->domain_spec, y->domain_spec) == 0;
 }
 
 static void

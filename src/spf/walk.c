@@ -286,12 +286,50 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 	return node;
 }
 
+static const struct dns_answer *
+failed(const struct dns_answer *ans)
+{
+	return ans != NULL && dns_kind_is_failure(ans->kind) ? ans : NULL;
+}
+
+const struct dns_answer *
+spf_walk_failure(const struct spf_node *node)
+{
+	const struct dns_answer *f;
+	size_t i, k;
+
+	if (node == NULL || node->status == SPF_NODE_TEMPERROR) {
+		return node ? node->answer : NULL;
+	}
+	for (i = 0; i < node->nterms; i++) {
+		const struct spf_walk_term *wt = &node->terms[i];
+
+		if (!wt->evaluated) {
+			continue;
+		}
+		if ((f = failed(wt->a4)) || (f = failed(wt->a6)) ||
+		    (f = failed(wt->mx)) || (f = spf_walk_failure(wt->child))) {
+			return f;
+		}
+		for (k = 0; k < wt->nmx_hosts; k++) {
+			if ((f = failed(wt->mx_hosts[k].a4)) ||
+			    (f = failed(wt->mx_hosts[k].a6))) {
+				return f;
+			}
+		}
+	}
+	return NULL;
+}
+
 /* Counting, in evaluation order (RFC 7208 §4.6): the mechanisms left to
  * right, then redirect=. The running totals are those of a receiver
  * checking a sender that no term authorizes, the path forged mail takes. */
 struct counter {
+	struct arena *arena;
 	struct spf_walk *walk;
 	unsigned lookups, void4, void6;
+	unsigned unknown;	/* terms not asked that may be void */
+	size_t cap;		/* room in walk->void_terms */
 };
 
 static void count_node(struct counter *c, struct spf_node *node);
@@ -337,6 +375,40 @@ term_voids(const struct spf_walk_term *wt, bool *v4, bool *v6)
 	}
 }
 
+/* A term that looks the sender up and was not asked: void for every
+ * sender it does not know. */
+static bool
+void_unless_known(const struct spf_walk_term *wt)
+{
+	return wt->may_void && wt->a4 == NULL && wt->a6 == NULL &&
+	    wt->mx == NULL && wt->child == NULL;
+}
+
+/* Notes a term that can cost a void lookup, and where a sender no term
+ * knows would pass the limit. */
+static void
+count_void(struct counter *c, struct spf_node *node,
+    const struct spf_walk_term *wt)
+{
+	struct spf_walk *walk = c->walk;
+	bool unknown = void_unless_known(wt);
+
+	if (!wt->void4 && !wt->void6 && !unknown) {
+		return;
+	}
+	walk->void_terms = array_grow(c->arena, walk->void_terms,
+	    walk->nvoid_terms, &c->cap, sizeof(*walk->void_terms));
+	walk->void_terms[walk->nvoid_terms++] = wt;
+	c->unknown += unknown;
+	if (unknown && walk->sender_void_term == NULL &&
+	    (c->void4 + c->unknown > SPF_VOID_LIMIT ||
+	    c->void6 + c->unknown > SPF_VOID_LIMIT) &&
+	    c->void4 <= SPF_VOID_LIMIT && c->void6 <= SPF_VOID_LIMIT) {
+		walk->sender_void_term = wt;
+		walk->sender_void_node = node;
+	}
+}
+
 static void
 count_term(struct counter *c, struct spf_node *node, struct spf_walk_term *wt)
 {
@@ -372,6 +444,7 @@ count_term(struct counter *c, struct spf_node *node, struct spf_walk_term *wt)
 	wt->running_total = c->lookups;
 	wt->running_void4 = c->void4;
 	wt->running_void6 = c->void6;
+	count_void(c, node, wt);
 	if (wt->child != NULL) {
 		count_node(c, wt->child);
 	}
@@ -427,7 +500,7 @@ spf_walk_build(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
 {
 	struct spf_walk *walk = arena_alloc(a, sizeof(*walk));
 	struct walker w = { a, lookup, lookup_ctx, base, walk };
-	struct counter c = { walk, 0, 0, 0 };
+	struct counter c = { a, walk, 0, 0, 0, 0, 0 };
 
 	walk->root = build_node(&w, domain, SPF_VIA_TOP, 0, NULL);
 	if (walk->root->status == SPF_NODE_TEMPERROR) {

@@ -101,6 +101,17 @@ struct spf_walk {
 	 * came. */
 	const struct dns_answer *failed;
 	const struct spf_node *void4_node, *void6_node;
+	/* The terms that can cost a void lookup, in evaluation order: those
+	 * whose own query was void, and those that look the sender up and
+	 * were not asked (no --ip), void for every sender they do not know
+	 * (RFC 7208 §4.6.4 counts those answers too). */
+	const struct spf_walk_term **void_terms;
+	size_t nvoid_terms;
+	/* Counting the terms not asked as void: the one where a sender no
+	 * term knows passes the limit, when the answers seen alone do not;
+	 * else NULL. */
+	const struct spf_walk_term *sender_void_term;
+	const struct spf_node *sender_void_node;
 	struct finding_list findings;	/* filled by spf_lint() */
 	/* Every node of the tree, depth first in the order of the terms
 	 * (the root first): the order findings are reported in. */
@@ -113,6 +124,10 @@ struct spf_walk {
  * record). Complete when walk->pending == 0. */
 struct spf_walk *spf_walk_build(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const char *domain, const struct spf_macro_ctx *base);
+/* The first lookup of node's evaluated tree that failed (a timeout,
+ * SERVFAIL, a CNAME loop, ...), MX hosts' included, or NULL: then what
+ * the terms behind it stand for is not known. */
+const struct dns_answer *spf_walk_failure(const struct spf_node *node);
 /* Returns "ok", "none", "multiple", ... for the node status. */
 const char *spf_node_status_name(enum spf_node_status status);
 

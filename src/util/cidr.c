@@ -80,3 +80,47 @@ cidr_set_aggregate(struct cidr_set *set)
 		qsort(set->nets, set->n, sizeof(*set->nets), compare);
 	} while (merge_pass(set));
 }
+
+bool
+cidr_overlaps(const struct ip_net *a, const struct ip_net *b)
+{
+	return a->addr.family == b->addr.family && (a->prefix <= b->prefix ?
+	    ip_net_contains(a, &b->addr) : ip_net_contains(b, &a->addr));
+}
+
+/* The half of net (one bit longer) that does not hold addr. */
+static struct ip_net
+other_half(const struct ip_net *net, const struct ip_addr *addr)
+{
+	struct ip_net half = ip_net_make(addr, net->prefix + 1);
+
+	half.addr.bytes[net->prefix / 8] ^= (unsigned char)(0x80u >>
+	    (net->prefix % 8));
+	return half;
+}
+
+void
+cidr_set_remove(struct arena *a, struct cidr_set *set,
+    const struct ip_net *net)
+{
+	struct cidr_set out = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		struct ip_net cur = set->nets[i];
+
+		if (!cidr_overlaps(&cur, net)) {
+			cidr_set_add(a, &out, &cur);
+			continue;
+		}
+		/* Inside net: dropped. Around it: the halves beside the
+		 * path down to net stay. */
+		while (cur.prefix < net->prefix) {
+			struct ip_net keep = other_half(&cur, &net->addr);
+
+			cidr_set_add(a, &out, &keep);
+			cur = ip_net_make(&net->addr, cur.prefix + 1);
+		}
+	}
+	*set = out;
+}

@@ -127,7 +127,7 @@ static const struct {
 	{ "203.0.113.0", 24, "documentation (RFC 5737)", true },
 	{ "224.0.0.0", 4, "multicast (RFC 5771)", false },
 	{ "240.0.0.0", 4, "reserved (RFC 1112)", false },
-	{ "::", 128, "the unspecified address (RFC 4291)", false },
+	{ "::", 128, "unspecified address (RFC 4291)", false },
 	{ "::1", 128, "loopback (RFC 4291)", false },
 	{ "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)", false },
 	{ "64:ff9b:1::", 48, "local-use NAT64 (RFC 8215)", false },
@@ -161,6 +161,20 @@ reserved_block(const struct ip_net *net, bool documentation)
 		}
 	}
 	return NULL;
+}
+
+bool
+ip_reserved_block(size_t i, struct ip_net *block, const char **what)
+{
+	struct ip_addr addr;
+
+	if (i >= sizeof(reserved) / sizeof(reserved[0]) ||
+	    !ip_parse(reserved[i].net, &addr)) {
+		return false;
+	}
+	*block = ip_net_make(&addr, reserved[i].prefix);
+	*what = reserved[i].what;
+	return true;
 }
 
 const char *

@@ -38,6 +38,9 @@ bool ip_net_contains(const struct ip_net *net, const struct ip_addr *ip);
  * RFC 6890, and multicast), returns what the block is, e.g. "private
  * (RFC 1918)"; else NULL. */
 const char *ip_net_reserved(const struct ip_net *net);
+/* The blocks of ip_net_reserved(), one by one from i = 0: false past the
+ * last. */
+bool ip_reserved_block(size_t i, struct ip_net *block, const char **what);
 /* Formats "addr/prefix"; buf must hold IP_STRLEN + 4 bytes. */
 char *ip_net_format(const struct ip_net *net, char *buf);
 /* When no server on the Internet can reach ip -- it lies in one of the

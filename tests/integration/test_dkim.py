@@ -81,6 +81,8 @@ class Keys:
             ('strict', txt('v=DKIM1; t=s; p=' + self.rsa2048[1])),
             ('tlsrpt', txt('v=DKIM1; s=tlsrpt; p=' + self.rsa2048[1])),
             ('anysvc', txt('v=DKIM1; s=tlsrpt:*; p=' + self.rsa2048[1])),
+            ('duptag', txt('v=DKIM1; k=rsa; p=' + self.rsa2048[1] +
+                           '; k=ed25519')),
         ]
         lines = ['$ORIGIN %s.' % DOMAIN, '$TTL 300',
                  '@ SOA ns.test. hostmaster.test. 1 900 900 1800 60',
@@ -90,6 +92,8 @@ class Keys:
         lines.append('two._domainkey TXT %s' % txt(p))
         lines.append('two._domainkey TXT "v=DKIM1; p="')
         lines.append('cname._domainkey CNAME sel._domainkey.provider.test.')
+        lines.append('lp._domainkey CNAME lp2._domainkey')
+        lines.append('lp2._domainkey CNAME lp._domainkey')
         self.zone = '\n'.join(lines) + '\n'
         self.provider = '\n'.join([
             '$ORIGIN provider.test.', '$TTL 300',
@@ -219,6 +223,20 @@ class DkimAgainstKnot(unittest.TestCase):
         self.assertEqual(r.code, 1)
         self.assertIn('dkim-none-found', [f['code'] for f in
                                           doc['findings']])
+
+    def test_cname_loop_shows_the_chain(self):
+        r, doc, s = self.selectors(DOMAIN, '-s', 'lp')
+        self.assertEqual(r.code, 3)
+        self.assertEqual(s['lp']['outcome'], 'cname-loop')
+        self.assertEqual(s['lp']['cname'], 'lp2._domainkey.dkim.test')
+        f = [f for f in s['lp']['findings']
+             if f['code'] == 'dkim-dns-error'][0]
+        self.assertIn('lp._domainkey.dkim.test -> lp2._domainkey.dkim.test'
+                      ' -> lp._domainkey.dkim.test', f['message'])
+        self.assertIn('point one of the CNAMEs', f['fix'])
+        self.assertNotIn('dkim-cname', self.codes(s['lp']))
+        text = mailauth(*self.knot.args(), 'dkim', DOMAIN, '-s', 'lp')
+        self.assertIn('CNAME → lp2._domainkey.dkim.test', text.out)
 
     def test_dangling_cname_given_selector(self):
         # A selector CNAME to a name that does not exist: Microsoft 365
@@ -396,6 +414,28 @@ class DkimAgainstKnot(unittest.TestCase):
                                         self.keys.rsa2048[0]))
         self.assertEqual(sigs[0]['result'], 'permerror')
         self.assertIsNone(sigs[0]['key_bits'])
+
+    def test_undecodable_key_in_brief(self):
+        r = mailauth(*self.knot.args(), 'dkim', '--brief', DOMAIN, '-s',
+                     'split')
+        self.assertIn('split (rsa key that cannot be decoded)', r.out)
+        self.assertNotIn('rsa 0', r.out)
+
+    def test_tag_given_twice(self):
+        r, doc, s = self.selectors(DOMAIN, '-s', 'duptag')
+        self.assertEqual(r.code, 1)
+        f = [f for f in s['duptag']['findings']
+             if f['code'] == 'dkim-syntax'][0]
+        self.assertIn('k= appears twice', f['message'])
+        self.assertIn('"v=DKIM1; k=rsa; " "p=' + self.keys.rsa2048[1][:40],
+                      f['fix'])
+        self.assertNotIn('ed25519', f['fix'])
+        text = mailauth(*self.knot.args(), 'dkim', DOMAIN, '-s', 'duptag')
+        self.assertNotIn('2048 bits', text.out)
+        self.assertIn('k= appears twice', text.out)
+        brief = mailauth(*self.knot.args(), 'dkim', '--brief', DOMAIN, '-s',
+                         'duptag')
+        self.assertNotIn('rsa 2048', brief.out)
 
     def test_forbidden_and_expired(self):
         r, doc, sigs = self.verify(sign(MESSAGE, 'rsa2048',

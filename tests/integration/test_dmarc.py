@@ -152,6 +152,36 @@ class DmarcAgainstKnot(unittest.TestCase):
                       dests['https://r.dmarc.test/in']['problem'])
         self.assertEqual(doc['policy']['fallback'], None)
 
+    def test_malformed_mailto_uris(self):
+        r = mailauth(*self.knot.args(), '--json', '--trace', 'dmarc',
+                     'badto.dmarc.test')
+        doc = r.json()
+        bad = [f for f in doc['findings'] if f['code'] == 'dmarc-report-uri']
+        self.assertEqual(len(bad), 5, doc['findings'])
+        for f, needle in zip(bad, ("more than one '@'", "more than one '@'",
+                                   'address literal', "suffix after '!'",
+                                   'characters a URI cannot')):
+            self.assertIn(needle, f['message'])
+        # The malformed suffix is quoted with the URI, inner quotes
+        # escaped; the fix percent-encodes what a URI cannot hold.
+        self.assertIn('"mailto:r@dmarc.test!1x"', bad[3]['message'])
+        self.assertIn('"mailto:\\"x\\"@dmarc.test"', bad[4]['message'])
+        self.assertIn('write mailto:%22x%22@dmarc.test in rua=', bad[4]['fix'])
+        dests = {d['uri']: d for d in doc['report_destinations']}
+        self.assertIn('mailto:r@dmarc.test!1x', dests)
+        # No authorization asked at a name made of a malformed address.
+        asked = [q['name'] for q in doc['queries']]
+        self.assertFalse([n for n in asked if '_report' in n], asked)
+
+    def test_quotes_in_a_fix_are_escaped(self):
+        r, doc = self.dmarc('quote.dmarc.test')
+        f = [f for f in doc['findings']
+             if f['code'] == 'dmarc-invalid-policy'][0]
+        self.assertIn('publish "v=DMARC1; p=none; rua=\\"q\\"@dmarc.test"',
+                      f['fix'])
+        uri = [f for f in doc['findings'] if f['code'] == 'dmarc-report-uri']
+        self.assertIn('write mailto:%22q%22@dmarc.test in rua=', uri[0]['fix'])
+
     def test_version_not_first_is_said_so(self):
         r, doc = self.dmarc('vlast.dmarc.test')
         self.assertEqual(r.code, 1)

@@ -63,6 +63,18 @@ class UsageErrors(Offline):
         (['dkim', '-s', 'sel._domainkey.input.test', 'input.test'],
          'the whole key name; did you mean -s sel?'),
         (['check', '-s', 'a b', 'input.test'], "invalid selector 'a b'"),
+        (['dkim', '-s', 'k1.', 'input.test'], 'did you mean -s k1?'),
+        (['dkim', '-s', 'k1', '_domainkey.input.test'],
+         'give input.test as the domain, with -s k1'),
+        (['dkim', '-s', '_domainkey', 'input.test'],
+         "the _domainkey label is mailauth's to add"),
+        (['dkim', '-s', 'k1._domainkey.other.test', 'input.test'],
+         'give other.test as the domain, with -s k1'),
+        (['check', '-s', 'k1._domainkey.other.test', 'input.test'],
+         'give other.test as the domain, with -s k1'),
+        (['dkim', '--verify', TESTS], "cannot read message '%s': it is a "
+         "directory (give the path of a saved message file" % TESTS),
+        (['message', TESTS], 'it is a directory'),
         (['ptr', 'input.test'], "invalid IP address 'input.test': a "
          "domain name"),
         (['ptr', '192.0.2.1:25'], 'did you mean 192.0.2.1?'),
@@ -305,6 +317,45 @@ class Brief(unittest.TestCase):
                 lines = r.out.splitlines()
                 self.assertLessEqual(len(lines), 5, r.out)
                 self.assertTrue(lines[0].endswith(': ' + verdict), r.out)
+
+    def test_flatten_says_its_outcome(self):
+        r = mailauth(*self.knot.args(), '--brief', 'spf', 'one.flat.test',
+                     '--flatten')
+        self.assertEqual(r.code, 0, r.out)
+        self.assertIn('flattened: 4 records, 3 lookups instead of 1 '
+                      '(80 networks from 80)', r.out)
+        self.assertLessEqual(len(r.out.splitlines()), 5, r.out)
+        r = mailauth(*self.knot.args(), '--brief', 'spf',
+                     'broken.flat.test', '--flatten')
+        self.assertEqual(r.code, 1, r.out)
+        self.assertIn("flatten: refused: 'include:nothere.flat.test': "
+                      "nothere.flat.test has no SPF record", r.out)
+
+    def test_an_error_term_is_not_a_match(self):
+        r = mailauth(*self.knot.args(), '--brief', 'spf',
+                     'broken.flat.test', '--ip', '8.8.8.8')
+        self.assertEqual(r.out.splitlines()[1],
+                         'error at: broken.flat.test '
+                         'include:nothere.flat.test: the included domain '
+                         'nothere.flat.test has no SPF record (RFC 7208 '
+                         '§5.2)')
+        self.assertNotIn('matched:', r.out)
+
+    def test_counts_behind_a_failed_lookup_are_lower_bounds(self):
+        server = FakeDNS({'zones': ['input.test'], 'records': {
+            'input.test': [{'type': 'TXT', 'data':
+                            'v=spf1 include:slow.input.test -all'}]},
+            'behaviors': {'slow.input.test': {'*': {
+                'action': 'timeout'}}}}).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), '--timeout', '0.5', '--brief', 'spf',
+                     'input.test')
+        self.assertEqual(r.code, 3, r.out)
+        self.assertEqual(r.out.splitlines()[1], 'lookups at least 1/10, '
+                         'void lookups at least 0/2, records 1, depth 2')
+        r = mailauth(*server.args(), '--timeout', '0.5', '--brief', 'spf',
+                     'input.test', '--ip', '192.0.2.1')
+        self.assertIn("the walk's worst case: at least 1/10", r.out)
 
     def test_findings_are_counted_by_code(self):
         r = mailauth(*self.knot.args(), '--brief', 'ptr', '192.0.2.1')

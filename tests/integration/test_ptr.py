@@ -100,6 +100,13 @@ class PtrAgainstKnot(unittest.TestCase):
         self.assertIn('ptr-helo-mismatch', codes(doc))
         self.assertIn('ptr-outside-domain', codes(doc))
 
+    def test_helo_and_domain_keys_are_always_there(self):
+        r, doc = self.ptr('192.0.2.10')
+        self.assertIn('helo_matches', doc)
+        self.assertIsNone(doc['helo_matches'])
+        self.assertIn('in_domain', doc)
+        self.assertIsNone(doc['in_domain'])
+
     def fix(self, doc, code):
         return [f for f in doc['findings'] if f['code'] == code][0]['fix']
 
@@ -212,6 +219,13 @@ class PtrFaults(unittest.TestCase):
             self.assertIn('FCrDNS: unknown', r.out)
             r = mailauth(*server.args(), '--json', 'ptr', '192.0.2.9')
             self.assertIsNone(r.json()['fcrdns'])
+            # The HELO name may be the PTR name nobody could read.
+            r = mailauth(*server.args(), '--json', 'ptr', '192.0.2.9',
+                         '--helo', 'mail.ptr.test')
+            self.assertIsNone(r.json()['helo_matches'])
+            r = mailauth(*server.args(), 'ptr', '192.0.2.9', '--helo',
+                         'mail.ptr.test')
+            self.assertIn('HELO mail.ptr.test: unknown', r.out)
         finally:
             server.stop()
 

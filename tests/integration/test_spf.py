@@ -314,8 +314,9 @@ class SpfEvaluate(unittest.TestCase):
         self.assertEqual(r.code, 0)
         flat = doc['flatten']
         self.assertIsNone(flat['refused'])
+        # a:%{d} stays after the exists it follows.
         self.assertEqual(flat['record'],
-                         'v=spf1 ip4:192.0.2.7 exists:%{i}._spf.spf.test -all')
+                         'v=spf1 exists:%{i}._spf.spf.test ip4:192.0.2.7 -all')
         self.assertEqual(flat['kept'][0]['term'], 'exists:%{i}._spf.spf.test')
         self.assertIn('depends on the sender', flat['kept'][0]['why'])
         self.assertEqual(flat['lookups'], 1)
@@ -381,6 +382,23 @@ LOOP_ZONES = {
 }
 
 
+class SpfWording(unittest.TestCase):
+    """Counts of one read in the singular; the path reads with spaces."""
+
+    def test_one_network_and_no_term_matched(self):
+        server = FakeDNS({'zones': ['nm.test'], 'records': {
+            'nm.test': [{'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.1'}],
+            'one.nm.test': [{'type': 'TXT', 'data':
+                             'v=spf1 include:p.nm.test -all'}],
+            'p.nm.test': [{'type': 'TXT', 'data':
+                           'v=spf1 ip4:45.9.9.9 -all'}]}}).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), 'spf', 'nm.test', '--ip', '192.0.2.9')
+        self.assertIn('  nm.test (no term matched) → neutral', r.out)
+        r = mailauth(*server.args(), 'spf', 'one.nm.test', '--flatten')
+        self.assertIn('(1 network from 1)', r.out)
+
+
 class SpfCnameLoopAcrossZones(unittest.TestCase):
     """knotd answers a CNAME into another zone with the CNAME alone; the
     loop closes only when the next answer points back."""
@@ -396,7 +414,7 @@ class SpfCnameLoopAcrossZones(unittest.TestCase):
     def test_loop_across_answers(self):
         r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test')
         doc = r.json()
-        self.assertEqual(r.code, 1, doc['findings'])
+        self.assertEqual(r.code, 3, doc['findings'])
         loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
         self.assertEqual(len(loop), 1, doc['findings'])
         self.assertIn('c.loop1.test -> d.loop2.test -> c.loop1.test',
@@ -405,6 +423,86 @@ class SpfCnameLoopAcrossZones(unittest.TestCase):
         r = mailauth(*self.knot.args(), '--json', 'spf', 'top.loop1.test',
                      '--ip', '192.0.2.1')
         self.assertEqual((r.code, r.json()['result']), (3, 'temperror'))
+
+
+# The same loops and DNAME served by knotd and read with --zone.
+ALIAS_ZONE = """$ORIGIN alias.test.
+$TTL 300
+@ SOA ns.alias.test. h.alias.test. 1 900 900 1800 60
+@ NS ns.alias.test.
+ns A 192.0.2.53
+l2a CNAME l2b
+l2b CNAME l2a
+inc TXT "v=spf1 include:l2a.alias.test -all"
+a TXT "v=spf1 a:l2a.alias.test -all"
+mx TXT "v=spf1 mx:m.alias.test -all"
+m MX 10 l2a.alias.test.
+lp._domainkey CNAME lp2._domainkey
+lp2._domainkey CNAME lp._domainkey
+_dmarc CNAME _dmarc2
+_dmarc2 CNAME _dmarc
+old DNAME new.alias.test.
+x.new TXT "v=spf1 ip4:192.0.2.7 -all"
+"""
+
+
+class LoopsFromAZoneFileAndAServer(unittest.TestCase):
+    """A CNAME loop is a DNS error receivers answer with temperror:
+    named, the same code and exit 3, from knotd and from --zone alike, in
+    the walk, with --ip, for dkim and dmarc. A name under a DNAME is
+    followed (RFC 6672), never read as absent."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot(extra_zones={'alias.test': ALIAS_ZONE}).start()
+        cls.dir = __import__('tempfile').mkdtemp(prefix='mailauth-alias-')
+        cls.zone = os.path.join(cls.dir, 'alias.test.zone')
+        with open(cls.zone, 'w') as f:
+            f.write(ALIAS_ZONE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
+        __import__('shutil').rmtree(cls.dir, True)
+
+    def both(self, *args):
+        """The same command from knotd, and from --zone with no server."""
+        return (mailauth(*self.knot.args(), '--json', *args),
+                mailauth('@127.0.0.1', '-p', str(free_port()),
+                         '--timeout', '1', '--zone', self.zone, '--json',
+                         *args))
+
+    def test_spf_walk_and_ip(self):
+        for domain in ('inc.alias.test', 'a.alias.test', 'mx.alias.test'):
+            for r in self.both('spf', domain):
+                doc = r.json()
+                self.assertEqual(r.code, 3, (domain, doc['findings']))
+                loop = [f for f in doc['findings']
+                        if f['code'] == 'spf-cname-loop']
+                self.assertEqual(len(loop), 1, (domain, doc['findings']))
+                self.assertIn('l2a.alias.test -> l2b.alias.test -> '
+                              'l2a.alias.test', loop[0]['message'])
+            for r in self.both('spf', domain, '--ip', '192.0.2.1'):
+                self.assertEqual((r.code, r.json()['result']),
+                                 (3, 'temperror'), domain)
+
+    def test_dkim_and_dmarc(self):
+        for r in self.both('dkim', 'alias.test', '-s', 'lp'):
+            sel = r.json()['selectors'][0]
+            self.assertEqual((r.code, sel['outcome']), (3, 'cname-loop'))
+            self.assertEqual(sel['cname'], 'lp2._domainkey.alias.test')
+            self.assertNotIn('dkim-cname',
+                             [f['code'] for f in sel['findings']])
+        for r in self.both('dmarc', 'alias.test'):
+            self.assertEqual(r.code, 3)
+            self.assertIn('dmarc-dns-error', codes(r.json()))
+
+    def test_dname_is_followed(self):
+        for r in self.both('spf', 'x.old.alias.test'):
+            doc = r.json()
+            self.assertEqual(doc['tree']['record'],
+                             'v=spf1 ip4:192.0.2.7 -all', doc['findings'])
+            self.assertNotIn('spf-no-record', codes(doc))
 
 
 class SpfUsage(unittest.TestCase):
@@ -523,7 +621,7 @@ class SpfFaults(unittest.TestCase):
         server = self.loop_server()
         r = mailauth(*server.args(), '--json', 'spf', 'top.fault.test')
         doc = r.json()
-        self.assertEqual(r.code, 1, doc['findings'])
+        self.assertEqual(r.code, 3, doc['findings'])
         loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
         self.assertEqual(len(loop), 1, doc['findings'])
         self.assertIn('a.fault.test -> b.fault.test -> a.fault.test',
@@ -548,12 +646,23 @@ class SpfFaults(unittest.TestCase):
         self.assertEqual((r.code, doc['result']), (0, 'pass'))
         self.assertEqual(doc['matched'][-1]['term'], 'ip4:192.0.2.1')
         self.assertEqual(doc['evaluation']['void_lookups'], 0)
+        # The verdict stands, and the loop is named.
+        loop = [f for f in doc['findings'] if f['code'] == 'spf-cname-loop']
+        self.assertEqual(len(loop), 1, doc['findings'])
+        self.assertIn('1.2.0.192.in-addr.arpa -> r.2.0.192.in-addr.arpa',
+                      loop[0]['message'])
+        self.assertIn("for 'ptr' a DNS error means no match",
+                      loop[0]['message'])
         r = mailauth(*server.args(), '--json', 'spf', 'pmacro.fault.test',
                      '--ip', '192.0.2.1')
         doc = r.json()
         self.assertEqual((r.code, doc['result']), (0, 'pass'), doc['reason'])
         self.assertEqual(doc['matched'][-1]['term'],
                          'exists:%{p}.fault.test')
+        self.assertIn('spf-cname-loop', codes(doc))
+        r = mailauth(*server.args(), 'spf', 'ptr.fault.test', '--ip',
+                     '192.0.2.1')
+        self.assertIn('meets a CNAME loop', r.out)
 
     def test_closed_port(self):
         r = mailauth('@127.0.0.1', '-p', str(free_port()), '--timeout', '1',

@@ -221,18 +221,31 @@ Test(input, selectors)
 {
 	struct arena *a = arena_create();
 
-	cr_assert_null(input_selector_mistake(a, "google"));
-	cr_assert_null(input_selector_mistake(a, "s1.2024"));
-	cr_assert_str_eq(input_selector_mistake(a, ""),
+	cr_assert_null(input_selector_mistake(a, "google", NULL));
+	cr_assert_null(input_selector_mistake(a, "s1.2024", "example.com"));
+	cr_assert_str_eq(input_selector_mistake(a, "", NULL),
 	    "empty; give the selector's name, as in -s google");
 	cr_assert_str_eq(input_selector_mistake(a,
-	    "sel._domainkey.example.com"),
+	    "sel._domainkey.example.com", "Example.COM."),
 	    "the whole key name; did you mean -s sel?");
-	cr_assert_str_eq(input_selector_mistake(a, "Sel._DomainKey"),
+	cr_assert_str_eq(input_selector_mistake(a, "Sel._DomainKey", NULL),
 	    "the whole key name; did you mean -s Sel?");
-	cr_assert_str_eq(input_selector_mistake(a, "a b"),
+	cr_assert_str_eq(input_selector_mistake(a, "a b", NULL),
 	    "' ' cannot be in a selector");
-	cr_assert_str_eq(input_selector_mistake(a, "a..b"), "empty label");
+	cr_assert_str_eq(input_selector_mistake(a, "a..b", NULL),
+	    "empty label");
+	/* The key of another domain: that domain, not only the selector. */
+	cr_assert_str_eq(input_selector_mistake(a,
+	    "k1._domainkey.other.test", "d.test"), "the key name of selector "
+	    "k1 at other.test, not at d.test; give other.test as the domain, "
+	    "with -s k1");
+	cr_assert_str_eq(input_selector_mistake(a, "k1.", "d.test"),
+	    "a selector does not end with a dot (the name goes on with "
+	    "._domainkey); did you mean -s k1?");
+	cr_assert_not_null(strstr(input_selector_mistake(a, "_domainkey",
+	    NULL), "the _domainkey label is mailauth's to add"));
+	cr_assert_not_null(strstr(input_selector_mistake(a, "_DomainKey.x",
+	    NULL), "the _domainkey label"));
 	arena_destroy(a);
 }
 

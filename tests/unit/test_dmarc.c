@@ -152,3 +152,32 @@ Test(dmarc, report_uris)
 	r = parse("v=DMARC1; p=none; ruf=mailto:a@x.example");
 	cr_assert_not(dmarc_record_has_valid_rua(r), "ruf= does not count");
 }
+
+/* RFC 6068 §2: one '@', a dot-atom before it, a domain name after it;
+ * what a URI cannot hold is percent-encoded, and the fix says how. */
+Test(dmarc, malformed_mailto_uris_say_why)
+{
+	struct dmarc_record *r = parse("v=DMARC1; p=none; rua="
+	    "mailto:bad@@x, mailto:a@b@c.example, mailto:r@[192.0.2.1], "
+	    "mailto:.a@x.example, mailto:a%40b@x.example, "
+	    "mailto:r@x.example!1x, mailto:\"x\"@x.example, \"y\"@x.example");
+	size_t i;
+
+	cr_assert_eq(r->nrua, 8);
+	for (i = 0; i < 4; i++) {
+		cr_assert_not(r->rua[i].valid, "%zu", i);
+		cr_assert_null(r->rua[i].host, "%zu: no authorization lookup",
+		    i);
+	}
+	cr_assert_not_null(strstr(r->rua[0].problem, "more than one '@'"));
+	cr_assert_not_null(strstr(r->rua[1].problem, "more than one '@'"));
+	cr_assert_not_null(strstr(r->rua[2].problem, "address literal"));
+	cr_assert_not_null(strstr(r->rua[3].problem, "local part"));
+	cr_assert(r->rua[4].valid);
+	cr_assert_str_eq(r->rua[4].host, "x.example");
+	/* The malformed suffix is part of what is quoted. */
+	cr_assert_str_eq(r->rua[5].uri, "mailto:r@x.example!1x");
+	cr_assert_str_eq(r->rua[5].suggest, "mailto:r@x.example");
+	cr_assert_str_eq(r->rua[6].suggest, "mailto:%22x%22@x.example");
+	cr_assert_str_eq(r->rua[7].suggest, "mailto:%22y%22@x.example");
+}

@@ -151,10 +151,64 @@ Test(zonefile, cnames_are_followed)
 	cr_assert_str_eq(ans->names[0], "example.com");
 }
 
-Test(zonefile, cname_loop_is_servfail)
+/* A loop answers as one from a server does: named link by link, the
+ * same kind whatever the source. A chain too long without a loop is
+ * SERVFAIL, as resolvers make it. */
+Test(zonefile, cname_loop_is_named_as_from_a_server)
 {
-	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\na CNAME b\nb CNAME a\n");
-	cr_assert_eq(ask("a.t", DNS_T_TXT)->kind, DNS_ANS_SERVFAIL);
+	const struct dns_answer *ans;
+	char zone[1024];
+	size_t pos;
+	int i;
+
+	load("$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\na CNAME b\nb CNAME a\n"
+	    "c CNAME c\nd CNAME a\n");
+	ans = ask("a.t", DNS_T_TXT);
+	cr_assert_eq(ans->kind, DNS_ANS_CNAME_LOOP);
+	cr_assert_str_eq(ans->error, "a.t -> b.t -> a.t");
+	cr_assert_str_eq(ask("c.t", DNS_T_A)->error, "c.t -> c.t");
+	cr_assert_str_eq(ask("d.t", DNS_T_A)->error, "a.t -> b.t -> a.t");
+	pos = (size_t)snprintf(zone, sizeof(zone),
+	    "$ORIGIN u.\n@ SOA ns h 1 2 3 4 5\n");
+	for (i = 0; i < 12; i++) {
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos,
+		    "n%d CNAME n%d\n", i, i + 1);
+	}
+	load(zone);
+	cr_assert_eq(ask("n0.u", DNS_T_A)->kind, DNS_ANS_SERVFAIL);
+}
+
+/* RFC 6672: a name below a DNAME's owner is answered at the name the
+ * DNAME makes of it; the owner itself is not redirected. */
+Test(zonefile, dname_redirects_the_names_below_it)
+{
+	const struct dns_answer *ans;
+	char zone[1024];
+
+	load("$ORIGIN d.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "old DNAME new.d.test.\nold TXT \"at the owner\"\n"
+	    "x.new TXT \"v=spf1 -all\"\nx.old TXT \"hidden\"\n"
+	    "loop DNAME x.loop.d.test.\nout DNAME elsewhere.example.\n");
+	ans = ask("x.old.d.test", DNS_T_TXT);
+	cr_assert_eq(ans->kind, DNS_ANS_RECORDS);
+	cr_assert_str_eq(ans->cname, "x.new.d.test");
+	cr_assert_eq(ans->txt[0].strings[0].len, strlen("v=spf1 -all"));
+	cr_assert_eq(ask("y.old.d.test", DNS_T_TXT)->kind, DNS_ANS_NXDOMAIN);
+	cr_assert_eq(ask("old.d.test", DNS_T_TXT)->kind, DNS_ANS_RECORDS);
+	ans = ask("a.b.out.d.test", DNS_T_A);
+	cr_assert_eq(ans->kind, DNS_ANS_NODATA);
+	cr_assert_str_eq(ans->cname, "a.b.elsewhere.example");
+	ans = ask("a.loop.d.test", DNS_T_A);
+	cr_assert(dns_kind_is_failure(ans->kind));
+	snprintf(zone, sizeof(zone), "$ORIGIN e.test.\n@ SOA ns h 1 2 3 4 5\n"
+	    "s DNAME %060d.%060d.%060d.e.test.\n", 0, 0, 0);
+	load(zone);
+	/* 61 + 1 + 60 + 1 + 191: over the 253 octets of a name. */
+	ans = ask("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb."
+	    "s.e.test", DNS_T_A);
+	cr_assert_eq(ans->kind, DNS_ANS_RCODE);
+	cr_assert_eq(ans->rcode, 6);
 }
 
 Test(zonefile, origin_is_the_apex_without_soa)
@@ -286,8 +340,8 @@ Test(zonefile, other_types_are_read_for_their_names)
 	cr_assert_eq(ask("real.test", DNS_T_SOA)->kind, DNS_ANS_NODATA);
 	cr_assert_eq(ask("real.test", DNS_T_TXT)->kind, DNS_ANS_RECORDS);
 	cr_assert_str_eq(note(0), "test.zone: 1 SRV, 1 CAA, 1 HTTPS, "
-	    "1 DS, 1 DNSKEY, 1 TYPE65534, 1 TYPE731, 1 DNAME read for the "
-	    "names only (mailauth does not use these types)");
+	    "1 DS, 1 DNSKEY, 1 TYPE65534, 1 TYPE731 read for the names only "
+	    "(mailauth does not use these types)");
 	cr_assert_null(note(1));
 }
 
