@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""mailauth's benchmark (issue 7), reproducible by anyone with root on a
+"""mailauth's benchmark, reproducible by anyone with root on a
 Debian machine:
 
     sudo bench/setup.sh            # the peers: pyspf, libspf2, Mail::SPF,

@@ -3,6 +3,11 @@
 #ifndef MAILAUTH_BOUNDS_H
 #define MAILAUTH_BOUNDS_H
 
+/* A bound (or a protocol constant) written as one number, as text for a
+ * static message: BOUND_TEXT(SPF_LOOKUP_LIMIT) is "10". */
+#define BOUND_TEXT(n) BOUND_TEXT_(n)
+#define BOUND_TEXT_(n) #n
+
 /* RFC 7208 §4.6.4: at most 10 terms that cause DNS queries per check. */
 #define SPF_LOOKUP_LIMIT 10
 /* RFC 7208 §4.6.4: at most 2 lookups that return no records (void). */
@@ -89,10 +94,12 @@
  * --zone answers follow; a longer chain is a loop, answered SERVFAIL. */
 #define DNS_MAX_CNAME_CHAIN 8
 
-/* --zone files hold drafts a user typed, not the Internet: the size only
- * keeps a wrong file (a log, a binary) from eating the machine; the tokens
- * of one logical line allow a TXT record of 64 KiB in one-octet strings. */
+/* --zone files hold drafts a user typed, not the Internet: the size and
+ * the records only keep a wrong file (a log, a binary) from eating the
+ * machine; the tokens of one logical line allow a TXT record of 64 KiB in
+ * one-octet strings. */
 #define ZONE_MAX_FILE (16 * 1024 * 1024)
+#define ZONE_MAX_RECORDS 100000
 #define ZONE_MAX_TOKENS 70000
 
 /* Strings per TXT record and octets per record need no bound of their
@@ -117,6 +124,14 @@
  * other. A server that answers nothing still ends the run at its timeout:
  * the first lookups fail together, and nothing waits on them. */
 #define DNS_DEFAULT_DEADLINE_MS 20000
+
+/* Numbers typed on the command line: --timeout and --deadline in seconds
+ * (an hour is past any answer worth waiting for), --tries per server
+ * (each try waits --timeout), and the N of --shard K/N (a million shards
+ * is past any job runner). */
+#define CLI_MAX_SECONDS 3600
+#define CLI_MAX_TRIES 10
+#define CLI_MAX_SHARDS (1u << 20)
 
 /* smtp: SMTP sessions open at once (one per address), in a single run and
  * in a batch whatever --concurrency says: a diagnostic must never open

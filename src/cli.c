@@ -11,6 +11,7 @@
 #include "bounds.h"
 #include "cmd/cmd.h"
 #include "input.h"
+#include "util/error.h"
 #include "util/xalloc.h"
 
 enum global_key {
@@ -61,13 +62,9 @@ static const struct option global_options[] = {
 };
 static const char global_short[] = "p:hV46";
 
-/* Limits on numbers given on the command line. */
-#define MAX_TIMEOUT_S 3600
-#define MAX_TRIES 10
-
 const struct command *
 cli_find_command(const char *name, const struct command *const *commands,
-    size_t ncommands, char *err, size_t errlen)
+    size_t ncommands, struct error *err)
 {
 	const struct command *found = NULL;
 	size_t i, len = strlen(name), matches = 0, pos;
@@ -87,16 +84,16 @@ cli_find_command(const char *name, const struct command *const *commands,
 		return found;
 	}
 	if (matches == 0) {
-		snprintf(err, errlen, "unknown command '%s' (see 'mailauth "
+		error_set(err, "unknown command '%s' (see 'mailauth "
 		    "--help')", name);
 		return NULL;
 	}
-	pos = (size_t)snprintf(err, errlen, "ambiguous command '%s': could "
-	    "be", name);
-	for (i = 0; i < ncommands && pos < errlen; i++) {
+	pos = (size_t)snprintf(err->msg, sizeof(err->msg), "ambiguous command "
+	    "'%s': could be", name);
+	for (i = 0; i < ncommands && pos < sizeof(err->msg); i++) {
 		if (strncmp(commands[i]->name, name, len) == 0) {
-			pos += (size_t)snprintf(err + pos, errlen - pos, " %s",
-			    commands[i]->name);
+			pos += (size_t)snprintf(err->msg + pos,
+			    sizeof(err->msg) - pos, " %s", commands[i]->name);
 		}
 	}
 	return NULL;
@@ -198,7 +195,7 @@ parse_seconds(const char *s, unsigned *ms)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !(v > 0) ||
-	    v > MAX_TIMEOUT_S) {
+	    v > CLI_MAX_SECONDS) {
 		return -1;
 	}
 	*ms = (unsigned)ceil(v * 1000);
@@ -237,8 +234,8 @@ parse_shard(const char *s, struct global_opts *g)
 	}
 	memcpy(k, s, (size_t)(slash - s));
 	k[slash - s] = '\0';
-	if (parse_uint(k, 1, 1u << 20, &kv) != 0 ||
-	    parse_uint(slash + 1, 1, 1u << 20, &nv) != 0 || kv > nv) {
+	if (parse_uint(k, 1, CLI_MAX_SHARDS, &kv) != 0 ||
+	    parse_uint(slash + 1, 1, CLI_MAX_SHARDS, &nv) != 0 || kv > nv) {
 		return -1;
 	}
 	g->shard_index = kv;
@@ -248,12 +245,12 @@ parse_shard(const char *s, struct global_opts *g)
 
 /* @SERVER or --server, in any of kdig's forms (src/input.h). */
 static int
-set_server(struct cli *cli, const char *spec, char *err, size_t errlen)
+set_server(struct cli *cli, const char *spec, struct error *err)
 {
 	char *host;
 	unsigned port;
 
-	if (!input_server(spec, &host, &port, err, errlen)) {
+	if (!input_server(spec, &host, &port, err)) {
 		return -1;
 	}
 	free(cli->server_copy);
@@ -264,36 +261,32 @@ set_server(struct cli *cli, const char *spec, char *err, size_t errlen)
 }
 
 static int
-set_family(struct global_opts *g, int family, char *err, size_t errlen)
+set_family(struct global_opts *g, int family, struct error *err)
 {
 	if (g->family != 0 && g->family != family) {
-		snprintf(err, errlen, "-4 and -6 exclude each other: give "
+		return error_set(err, "-4 and -6 exclude each other: give "
 		    "one");
-		return -1;
 	}
 	g->family = family;
 	return 0;
 }
 
 static int
-set_global(struct cli *cli, int key, const char *arg, char *err,
-    size_t errlen)
+set_global(struct cli *cli, int key, const char *arg, struct error *err)
 {
 	struct global_opts *g = &cli->g;
 
 	switch (key) {
 	case OPT_SERVER:
-		return set_server(cli, arg, err, errlen);
+		return set_server(cli, arg, err);
 	case '4':
 	case '6':
-		return set_family(g, key == '4' ? AF_INET : AF_INET6, err,
-		    errlen);
+		return set_family(g, key == '4' ? AF_INET : AF_INET6, err);
 	case OPT_BRIEF: g->brief = true; break;
 	case 'p':
 		if (parse_uint(arg, 1, 65535, &g->port) != 0) {
-			snprintf(err, errlen, "invalid port '%s': expected a "
+			return error_set(err, "invalid port '%s': expected a "
 			    "number from 1 to 65535", arg);
-			return -1;
 		}
 		break;
 	case OPT_TCP: g->tcp = true; break;
@@ -301,18 +294,16 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 	case OPT_DEADLINE:
 		if (parse_seconds(arg, key == OPT_TIMEOUT ? &g->timeout_ms :
 		    &g->deadline_ms) != 0) {
-			snprintf(err, errlen, "invalid %s '%s': expected "
+			return error_set(err, "invalid %s '%s': expected "
 			    "seconds, more than 0 and at most %d",
 			    key == OPT_TIMEOUT ? "timeout" : "deadline", arg,
-			    MAX_TIMEOUT_S);
-			return -1;
+			    CLI_MAX_SECONDS);
 		}
 		break;
 	case OPT_TRIES:
-		if (parse_uint(arg, 1, MAX_TRIES, &g->tries) != 0) {
-			snprintf(err, errlen, "invalid tries '%s': expected a "
-			    "number from 1 to %d", arg, MAX_TRIES);
-			return -1;
+		if (parse_uint(arg, 1, CLI_MAX_TRIES, &g->tries) != 0) {
+			return error_set(err, "invalid tries '%s': expected a "
+			    "number from 1 to %d", arg, CLI_MAX_TRIES);
 		}
 		break;
 	case OPT_TRACE: g->trace = true; break;
@@ -325,9 +316,8 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 		break;
 	case OPT_COLOR:
 		if (!color_mode_parse(arg, &g->color)) {
-			snprintf(err, errlen, "invalid color '%s': expected "
+			return error_set(err, "invalid color '%s': expected "
 			    "auto, always or never", arg);
-			return -1;
 		}
 		break;
 	case OPT_BATCH: g->batch = arg; break;
@@ -335,25 +325,23 @@ set_global(struct cli *cli, int key, const char *arg, char *err,
 	case OPT_CONCURRENCY:
 		if (parse_uint(arg, 1, BATCH_MAX_CONCURRENCY,
 		    &g->concurrency) != 0) {
-			snprintf(err, errlen, "invalid concurrency '%s': expected "
-			    "a number from 1 to %d", arg, BATCH_MAX_CONCURRENCY);
-			return -1;
+			return error_set(err, "invalid concurrency '%s': "
+			    "expected a number from 1 to %d", arg,
+			    BATCH_MAX_CONCURRENCY);
 		}
 		break;
 	case OPT_SHARD:
 		if (parse_shard(arg, g) != 0) {
-			snprintf(err, errlen, "invalid shard '%s': expected K/N "
-			    "with 1 <= K <= N", arg);
-			return -1;
+			return error_set(err, "invalid shard '%s': expected "
+			    "K/N with 1 <= K <= N", arg);
 		}
 		break;
 	case OPT_NO_ADAPT: g->no_adapt = true; break;
 	case OPT_RESUME: g->resume = arg; break;
 	case OPT_QPS:
 		if (parse_uint(arg, 1, BATCH_MAX_QPS, &g->qps) != 0) {
-			snprintf(err, errlen, "invalid qps '%s': expected a "
+			return error_set(err, "invalid qps '%s': expected a "
 			    "number from 1 to %d", arg, BATCH_MAX_QPS);
-			return -1;
 		}
 		break;
 	case 'h': cli->help = true; break;
@@ -392,7 +380,7 @@ merge_options(const struct command *cmd, char **shortopts)
 
 static void
 describe_bad_option(const struct command *cmd, char **argv, int at, int key,
-    char *err, size_t errlen)
+    struct error *err)
 {
 	const char *tok = at > 0 ? argv[at - 1] : "?";
 	char help[64];
@@ -400,18 +388,18 @@ describe_bad_option(const struct command *cmd, char **argv, int at, int key,
 	snprintf(help, sizeof(help), "see 'mailauth %s%s--help'",
 	    cmd ? cmd->name : "", cmd ? " " : "");
 	if (key == ':') {
-		snprintf(err, errlen, "option '%s' needs a value (%s)", tok,
+		error_set(err, "option '%s' needs a value (%s)", tok,
 		    help);
 	} else if (optopt != 0) {
-		snprintf(err, errlen, "unknown option '-%c' (%s)", optopt,
+		error_set(err, "unknown option '-%c' (%s)", optopt,
 		    help);
 	} else {
-		snprintf(err, errlen, "unknown option '%s' (%s)", tok, help);
+		error_set(err, "unknown option '%s' (%s)", tok, help);
 	}
 }
 
 static enum cli_status
-run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
+run_getopt(struct cli *cli, int argc, char **argv, struct error *err)
 {
 	char *shortopts;
 	struct option *opts = merge_options(cli->cmd, &shortopts);
@@ -422,22 +410,20 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 	opterr = 0;
 	while (st == CLI_OK &&
 	    (key = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-		const char *why = "unknown option";
 		int rc;
 
 		if (key == '?' || key == ':') {
-			describe_bad_option(cli->cmd, argv, optind, key, err,
-			    errlen);
+			describe_bad_option(cli->cmd, argv, optind, key, err);
 			st = CLI_USAGE;
 			break;
 		}
-		rc = set_global(cli, key, optarg, err, errlen);
-		if (rc < 0) {
-			st = CLI_USAGE;
-		} else if (rc > 0 && (cli->cmd->set_option == NULL ||
-		    cli->cmd->set_option(cli->cmd_opts, key, optarg,
-		    &why) != 0)) {
-			snprintf(err, errlen, "%s", why);
+		rc = set_global(cli, key, optarg, err);
+		if (rc > 0) {
+			rc = cli->cmd->set_option ? cli->cmd->set_option(
+			    cli->cmd_opts, key, optarg, err) : error_set(err,
+			    "unknown option");
+		}
+		if (rc != 0) {
 			st = CLI_USAGE;
 		}
 	}
@@ -454,28 +440,26 @@ run_getopt(struct cli *cli, int argc, char **argv, char *err, size_t errlen)
 /* The words dig users type outside options: @SERVER anywhere (the last
  * one wins) and +short, the only +option mailauth knows (--brief). */
 static int
-dig_word(struct cli *cli, const char *word, char *err, size_t errlen)
+dig_word(struct cli *cli, const char *word, struct error *err)
 {
 	if (word[0] == '+') {
 		if (strcmp(word, "+short") != 0) {
-			snprintf(err, errlen, "unknown option '%s': of dig's "
+			return error_set(err, "unknown option '%s': of dig's "
 			    "+options mailauth knows +short (see 'mailauth "
 			    "--help')", word);
-			return -1;
 		}
 		cli->g.brief = true;
 		return 0;
 	}
 	if (word[1] == '\0') {
-		snprintf(err, errlen, "'@' needs a server address");
-		return -1;
+		return error_set(err, "'@' needs a server address");
 	}
-	return set_server(cli, word + 1, err, errlen);
+	return set_server(cli, word + 1, err);
 }
 
 enum cli_status
 cli_parse(int argc, char **argv, const struct command *const *commands,
-    size_t ncommands, struct cli *out, char *err, size_t errlen)
+    size_t ncommands, struct cli *out, struct error *err)
 {
 	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
 	int word = find_command_word(argc, argv, commands, ncommands);
@@ -486,7 +470,7 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 	out->g.color = COLOR_AUTO;
 	if (word > 0) {
 		out->cmd = cli_find_command(argv[word], commands, ncommands,
-		    err, errlen);
+		    err);
 		if (out->cmd == NULL) {
 			free(rest);
 			return CLI_USAGE;
@@ -505,7 +489,7 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		}
 		if (i > 0 && (argv[i][0] == '@' || argv[i][0] == '+') &&
 		    !is_value) {
-			if (dig_word(out, argv[i], err, errlen) != 0) {
+			if (dig_word(out, argv[i], err) != 0) {
 				free(rest);
 				return CLI_USAGE;
 			}
@@ -513,10 +497,10 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		}
 		rest[n++] = argv[i];
 	}
-	st = run_getopt(out, n, rest, err, errlen);
+	st = run_getopt(out, n, rest, err);
 	free(rest);
 	if (st == CLI_OK && out->g.brief && (out->g.json || out->g.batch)) {
-		snprintf(err, errlen, "--brief prints one result as text: "
+		error_set(err, "--brief prints one result as text: "
 		    "leave out %s", out->g.json ? "--json" : "--batch (its "
 		    "NDJSON lines carry every count)");
 		st = CLI_USAGE;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "util/color.h"
+#include "util/error.h"
 
 struct command;
 
@@ -54,17 +55,17 @@ enum cli_status {
 	CLI_USAGE,	/* err says what is wrong */
 };
 
-/* Parses argv. On CLI_USAGE, err (errlen bytes) holds a one-line message
- * naming the bad input. */
+/* Parses argv. On CLI_USAGE, err holds a one-line message naming the bad
+ * input. */
 enum cli_status cli_parse(int argc, char **argv,
     const struct command *const *commands, size_t ncommands,
-    struct cli *out, char *err, size_t errlen);
+    struct cli *out, struct error *err);
 void cli_finish(struct cli *cli);
 /* Finds a command by exact name or unique prefix. On failure returns NULL
  * and describes the problem in err (unknown, or the ambiguous choices). */
 const struct command *cli_find_command(const char *name,
-    const struct command *const *commands, size_t ncommands, char *err,
-    size_t errlen);
+    const struct command *const *commands, size_t ncommands,
+    struct error *err);
 
 /* Parses a decimal number in [min, max] for a command's own option;
  * returns 0, or -1 (out unchanged). */

@@ -8,6 +8,7 @@
 
 #include "dns/name.h"
 #include "util/arena.h"
+#include "util/error.h"
 #include "util/ip.h"
 #include "util/safe.h"
 #include "util/xalloc.h"
@@ -293,8 +294,8 @@ parse_port(const char *s, unsigned *port)
 }
 
 bool
-input_server(const char *text, char **host, unsigned *port, char *err,
-    size_t errlen)
+input_server(const char *text, char **host, unsigned *port,
+    struct error *err)
 {
 	const char *spec = text, *end, *sep, *colon = strchr(text, ':');
 
@@ -302,13 +303,13 @@ input_server(const char *text, char **host, unsigned *port, char *err,
 	if (spec[0] == '[') {
 		end = strchr(spec, ']');
 		if (end == NULL) {
-			snprintf(err, errlen, "server '%s' lacks the closing "
+			error_set(err, "server '%s' lacks the closing "
 			    "']': write @[IPv6] or @[IPv6]:PORT", spec);
 			return false;
 		}
 		sep = end[1] != '\0' ? end + 1 : NULL;
 		if (sep != NULL && *sep != ':' && *sep != '#') {
-			snprintf(err, errlen, "unexpected '%s' after ']' in "
+			error_set(err, "unexpected '%s' after ']' in "
 			    "server '%s': write @[IPv6]:PORT", sep, text);
 			return false;
 		}
@@ -322,12 +323,12 @@ input_server(const char *text, char **host, unsigned *port, char *err,
 		end = spec + strlen(spec);
 	}
 	if (end == spec) {
-		snprintf(err, errlen, "server '%s' has no address: write "
+		error_set(err, "server '%s' has no address: write "
 		    "@ADDRESS#PORT", text);
 		return false;
 	}
 	if (sep != NULL && !parse_port(sep + 1, port)) {
-		snprintf(err, errlen, "invalid port '%s' in server '%s': "
+		error_set(err, "invalid port '%s' in server '%s': "
 		    "expected a number from 1 to 65535", sep + 1, text);
 		return false;
 	}

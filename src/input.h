@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct arena;
+struct error;
 
 /* Returns NULL when s, typed where a domain is expected, has the shape of
  * one; else why not and what to type instead, e.g. "an e-mail address;
@@ -42,7 +43,7 @@ const char *input_helo_mistake(const char *s);
  * NAME:PORT: one colon), [IPv6] or [IPv6]:PORT. Returns true with *host
  * (heap: free() it) and *port (0 when none was given); false with err
  * set to what is wrong. */
-bool input_server(const char *spec, char **host, unsigned *port, char *err,
-    size_t errlen);
+bool input_server(const char *spec, char **host, unsigned *port,
+    struct error *err);
 
 #endif

@@ -68,7 +68,7 @@ static const char global_help[] =
 static const char exit_help[] =
     "Exit status: 0 no errors, 1 errors found (or an SPF verdict other\n"
     "than pass with --ip), 2 usage error, 3 DNS failure kept mailauth\n"
-    "from a verdict.\n";
+    "from a verdict, 4 the output could not be written.\n";
 
 static void
 print_help(FILE *f, const struct command *cmd)
@@ -103,19 +103,22 @@ print_zone_notes(const struct run_ctx *rc)
 }
 
 /* Output that never reached the terminal or pipe is a failure the user
- * must hear about (Knot's stdout check at exit). */
+ * must hear about (Knot's stdout check at exit): the output is incomplete,
+ * whatever it said (exit 4). */
 static int
 check_stdout(int code)
 {
+	struct error err;
+
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* A reader that stopped early (mailauth ... | head -1) took
 		 * what it wanted: end quietly. */
 		if (errno == EPIPE) {
 			return code;
 		}
-		fprintf(stderr, "mailauth: error writing output: %s\n",
-		    strerror(errno));
-		return code == EXIT_CLEAN ? EXIT_DNS : code;
+		error_set(&err, "error writing output: %s", strerror(errno));
+		error_print(stderr, err.msg);
+		return EXIT_OUTPUT;
 	}
 	return code;
 }
@@ -125,7 +128,7 @@ main(int argc, char **argv)
 {
 	struct cli cli;
 	struct run_ctx rc;
-	char err[512];
+	struct error err;
 	int code;
 
 	setlocale(LC_CTYPE, "");
@@ -134,9 +137,8 @@ main(int argc, char **argv)
 	 * a signal that kills the process. A closed stdout is handled the
 	 * same way (check_stdout). */
 	signal(SIGPIPE, SIG_IGN);
-	if (cli_parse(argc, argv, commands, NCOMMANDS, &cli, err,
-	    sizeof(err)) != CLI_OK) {
-		fprintf(stderr, "mailauth: %s\n", err);
+	if (cli_parse(argc, argv, commands, NCOMMANDS, &cli, &err) != CLI_OK) {
+		error_print(stderr, err.msg);
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
@@ -157,7 +159,7 @@ main(int argc, char **argv)
 		cli.g.ascii = true;
 	}
 	if (run_ctx_init(&rc, &cli.g, stdout) != 0) {
-		fprintf(stderr, "mailauth: %s\n", rc.error);
+		error_print(stderr, rc.error);
 		run_ctx_finish(&rc);
 		cli_finish(&cli);
 		return EXIT_USAGE;
@@ -176,7 +178,7 @@ main(int argc, char **argv)
 		    cli.argv);
 	}
 	if (code == EXIT_USAGE && rc.error[0] != '\0') {
-		fprintf(stderr, "mailauth: %s\n", rc.error);
+		error_print(stderr, rc.error);
 	}
 	run_ctx_finish(&rc);
 	cli_finish(&cli);

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "bounds.h"
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 const char *
@@ -218,7 +218,7 @@ validate(struct arena *a, const struct dkim_message *m, struct arc_result *r)
 }
 
 struct arc_result *
-arc_validate(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+arc_validate(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dkim_message *msg, long long now)
 {
 	struct arc_result *r = arena_alloc(a, sizeof(*r));

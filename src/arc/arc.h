@@ -15,7 +15,7 @@
 #include "dkim/message.h"
 #include "dkim/signature.h"
 #include "dkim/verify.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "util/taglist.h"
 
 enum arc_chain {
@@ -73,7 +73,7 @@ struct arc_result {
 
 /* Validates the chain of msg as RFC 8617 §5.2 says, asking for every key
  * at once. Complete when pending == 0. */
-struct arc_result *arc_validate(struct arena *a, dkim_lookup_fn lookup,
+struct arc_result *arc_validate(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dkim_message *msg, long long now);
 /* "none", "pass", "fail", "temperror". */
 const char *arc_chain_name(enum arc_chain c);

@@ -19,32 +19,32 @@
 static const char *const codes_spf[] = { "4.7.27", "5.7.27", NULL };
 static const char *const codes_auth[] = { "5.7.26", "550-5.7.1", NULL };
 
-
-/* The fix of the first error finding of the walk with code (NULL: any). */
+/* The fix of the first error finding in list with code (NULL: any). */
 static const char *
-walk_fix(const struct spf_node *n, const struct finding_list *top,
-    const char *code)
+list_fix(const struct finding_list *list, const char *code)
 {
 	const struct finding *f;
-	const char *fix;
-	size_t i;
 
-	for (f = top ? top->head : n->findings.head; f; f = f->next) {
+	for (f = list->head; f; f = f->next) {
 		if (f->severity == FINDING_ERROR && f->fix != NULL &&
 		    (code == NULL || strcmp(f->code, code) == 0)) {
 			return f->fix;
 		}
 	}
-	if (top != NULL) {
-		return walk_fix(n, NULL, code);
-	}
-	for (i = 0; i < n->nterms; i++) {
-		if (n->terms[i].child != NULL && (fix =
-		    walk_fix(n->terms[i].child, NULL, code)) != NULL) {
-			return fix;
-		}
-	}
 	return NULL;
+}
+
+/* The same over the walk, in the order findings are reported. */
+static const char *
+walk_fix(const struct spf_walk *w, const char *code)
+{
+	const char *fix = list_fix(&w->findings, code);
+	size_t i;
+
+	for (i = 0; fix == NULL && i < w->norder; i++) {
+		fix = list_fix(&w->order[i]->findings, code);
+	}
+	return fix;
 }
 
 /* The term that authorizes ip: "mx" when an MX host of the domain has it,
@@ -182,10 +182,10 @@ fix_spf(struct arena *a, struct check_requirement *q,
 	if (*terms == '\0') {
 		return;
 	}
-	q->fix = arena_printf(a, "publish this SPF record at %s%s (%s%u/10 "
+	q->fix = arena_printf(a, "publish this SPF record at %s%s (%s%u/%d "
 	    "DNS lookups%s)", safe_str(a, r->sender_domain), rec ?
 	    ", in place of the current one" : "", w->failed ?
-	    "at least " : "", lookups, whys);
+	    "at least " : "", lookups, SPF_LOOKUP_LIMIT, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain,
 	    check_spf_with_terms(a, rec, terms));
 }
@@ -224,10 +224,10 @@ fix_spf_merge(struct arena *a, struct check_requirement *q,
 	}
 	terms = ip_terms(a, r, merged, false, exact, &lookups, &whys);
 	q->fix = arena_printf(a, "publish this one SPF record at %s in place "
-	    "of the %zu: every term of them once, and their most lenient "
-	    "'all' (%u/10 DNS lookups%s%s)", safe_str(a, r->sender_domain),
-	    root->nspf, lookups, exact ? "" : ", plus those of the includes",
-	    whys);
+	    "of the %zu: every term of them once, and their most lenient 'all' "
+	    "(%u/%d DNS lookups%s%s)", safe_str(a, r->sender_domain),
+	    root->nspf, lookups, SPF_LOOKUP_LIMIT, exact ? "" : ", plus those "
+	    "of the includes", whys);
 	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
 	    check_spf_with_terms(a, merged, terms) : text);
 }
@@ -249,8 +249,7 @@ fix_spf_voids(struct arena *a, struct check_requirement *q,
 	bool *drop;
 	size_t i;
 
-	if (root->status != SPF_NODE_OK || (w->void4 <= SPF_VOID_LIMIT &&
-	    w->void6 <= SPF_VOID_LIMIT)) {
+	if (root->status != SPF_NODE_OK || w->voids <= SPF_VOID_LIMIT) {
 		return;
 	}
 	drop = arena_calloc(a, root->nterms + 1, sizeof(*drop));
@@ -270,9 +269,10 @@ fix_spf_voids(struct arena *a, struct check_requirement *q,
 	terms = ip_terms(a, r, rec, false, w->failed == NULL, &lookups, &whys);
 	q->fix = arena_printf(a, "publish this SPF record at %s in place of the "
 	    "current one: the terms that find nothing are removed (they can "
-	    "never match)%s (%s%u/10 DNS lookups%s)",
+	    "never match)%s (%s%u/%d DNS lookups%s)",
 	    safe_str(a, r->sender_domain), *terms ? ", and the sending IPs "
-	    "added" : "", w->failed ? "at least " : "", lookups, whys);
+	    "added" : "", w->failed ? "at least " : "", lookups,
+	    SPF_LOOKUP_LIMIT, whys);
 	q->fix_records = check_txt_record(a, r->sender_domain, *terms ?
 	    check_spf_with_terms(a, rec, terms) : text);
 }
@@ -308,8 +308,7 @@ spf_of_ip(struct arena *a, struct check_requirement *q,
 		    "SPF of %s for %s: permerror (%s): receivers treat the "
 		    "record as broken", safe_str(a, r->sender_domain), addr,
 		    reason))) {
-			q->fix = walk_fix(r->spf_walk->root,
-			    &r->spf_walk->findings, NULL);
+			q->fix = walk_fix(r->spf_walk, NULL);
 			fix_spf_voids(a, q, r);
 		}
 		break;
@@ -374,7 +373,7 @@ require_spf_lookups(struct arena *a, struct check_result *r)
 {
 	const struct spf_walk *w = r->spf_walk;
 	const struct dns_answer *failed = w->failed;
-	unsigned voids = w->void4 > w->void6 ? w->void4 : w->void6;
+	unsigned voids = w->voids;
 	struct check_requirement *q;
 	const char *counts;
 
@@ -383,16 +382,16 @@ require_spf_lookups(struct arena *a, struct check_result *r)
 		return;	/* no record: nothing to count */
 	}
 	q = check_req_add(r, "spf-lookups", false, codes_spf);
-	counts = arena_printf(a, "%u/10 DNS lookups, %u/2 void lookups",
-	    w->lookups, voids);
-	if (w->lookups > 10 || voids > 2) {
-		const char *code = w->lookups > 10 ? "spf-lookup-limit" :
-		    "spf-void-limit";
+	counts = arena_printf(a, "%u/%d DNS lookups, %u/%d void lookups",
+	    w->lookups, SPF_LOOKUP_LIMIT, voids, SPF_VOID_LIMIT);
+	if (w->lookups > SPF_LOOKUP_LIMIT || voids > SPF_VOID_LIMIT) {
+		const char *code = w->lookups > SPF_LOOKUP_LIMIT ?
+		    "spf-lookup-limit" : "spf-void-limit";
 
 		check_req_set(q, CHECK_WARN, code, arena_printf(a, "%s%s: over "
 		    "the limit, receivers return permerror for senders not "
 		    "matched before it", failed ? "at least " : "", counts));
-		q->fix = walk_fix(w->root, &w->findings, code);
+		q->fix = walk_fix(w, code);
 		fix_spf_voids(a, q, r);
 	} else if (failed != NULL) {
 		check_req_failed(a, q, "spf-lookups-unknown", "the count is "

@@ -9,7 +9,7 @@
 
 struct runner {
 	struct arena *a;
-	check_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *ctx;
 	struct check_result *r;
 };
@@ -187,7 +187,7 @@ sender_domain(struct arena *a, const struct check_input *in)
 }
 
 struct check_result *
-check_run(struct arena *a, check_lookup_fn lookup, void *lookup_ctx,
+check_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct check_input *in)
 {
 	struct check_result *r = arena_alloc(a, sizeof(*r));

@@ -24,9 +24,6 @@
 
 struct dmarc_psl;
 
-typedef const struct dns_answer *(*check_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
-
 struct check_input {
 	const char *domain;		/* the From domain */
 	const char *sender;		/* MAIL FROM, or NULL: postmaster@ */
@@ -91,13 +88,6 @@ struct check_requirement {
 					 * fails, NULL-terminated */
 };
 
-/* The one answer of a check (exit status 0, 1 and 3). */
-enum check_verdict {
-	CHECK_READY,		/* every required item passes */
-	CHECK_NOT_READY,	/* a required item fails */
-	CHECK_VERDICT_UNKNOWN,	/* none fails, a required item is unknown */
-};
-
 struct check_result {
 	const struct check_input *in;
 	const char *sender_domain;
@@ -120,24 +110,22 @@ struct check_result {
 	const struct dns_answer *mta_sts, *tls_rpt, *bimi;
 	struct check_requirement *reqs;
 	size_t nreqs;
-	enum check_verdict verdict;
+	enum verdict verdict;	/* pass: ready; fail: not ready; unknown */
 	size_t pending;
 };
 
-struct check_result *check_run(struct arena *a, check_lookup_fn lookup,
+struct check_result *check_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct check_input *in);
 /* Lints every part of a complete result, builds the checklist and sets
  * the verdict. */
 void check_evaluate(struct arena *a, struct check_result *r);
 const char *check_status_name(enum check_status s);
 
-/* The verdict of a checklist: required items decide; warnings and
- * information items never do. */
-enum check_verdict check_verdict(const struct check_requirement *reqs,
-    size_t n);
-/* "ready", "not-ready", "unknown". */
-const char *check_verdict_name(enum check_verdict v);
-/* The exit status: 0 ready, 1 not-ready, 3 unknown. */
-int check_verdict_exit(enum check_verdict v);
+/* The verdict of a checklist: required items decide (verdict_join():
+ * one that fails decides, else one unknown leaves it unknown); warnings
+ * and information items never do. */
+enum verdict check_verdict(const struct check_requirement *reqs, size_t n);
+/* The verdict in check's words: "ready", "not-ready", "unknown". */
+const char *check_verdict_name(enum verdict v);
 
 #endif

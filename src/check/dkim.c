@@ -87,7 +87,7 @@ dkim_problem(struct arena *a, struct check_requirement *q,
 	size_t i;
 
 	for (f = p->findings.head; f != NULL; f = f->next) {
-		if (strcmp(f->code, "dkim-dns-error") == 0 &&
+		if (f->verdict == VERDICT_UNKNOWN &&
 		    check_req_set(q, CHECK_UNKNOWN, "dkim-lookup-failed",
 		    f->message)) {
 			q->fix = f->fix;

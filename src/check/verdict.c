@@ -1,6 +1,5 @@
 /* The checklist's building blocks and the one verdict drawn from it. */
 #include "check/req.h"
-#include "cmd/cmd.h"
 #include "util/arena.h"
 #include "util/safe.h"
 
@@ -74,42 +73,30 @@ check_req_failed(struct arena *a, struct check_requirement *q,
 	return true;
 }
 
-enum check_verdict
+enum verdict
 check_verdict(const struct check_requirement *reqs, size_t n)
 {
-	bool unknown = false;
+	enum verdict v = VERDICT_PASS;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!reqs[i].required) {
 			continue;
 		}
-		if (reqs[i].status == CHECK_FAIL) {
-			return CHECK_NOT_READY;
-		}
-		unknown |= reqs[i].status == CHECK_UNKNOWN;
+		v = verdict_join(v, reqs[i].status == CHECK_FAIL ?
+		    VERDICT_FAIL : reqs[i].status == CHECK_UNKNOWN ?
+		    VERDICT_UNKNOWN : VERDICT_PASS);
 	}
-	return unknown ? CHECK_VERDICT_UNKNOWN : CHECK_READY;
+	return v;
 }
 
 const char *
-check_verdict_name(enum check_verdict v)
+check_verdict_name(enum verdict v)
 {
 	switch (v) {
-	case CHECK_READY: return "ready";
-	case CHECK_NOT_READY: return "not-ready";
-	case CHECK_VERDICT_UNKNOWN: return "unknown";
+	case VERDICT_PASS: return "ready";
+	case VERDICT_FAIL: return "not-ready";
+	case VERDICT_UNKNOWN: return "unknown";
 	}
 	return "unknown";
-}
-
-int
-check_verdict_exit(enum check_verdict v)
-{
-	switch (v) {
-	case CHECK_READY: return EXIT_CLEAN;
-	case CHECK_NOT_READY: return EXIT_PROBLEMS;
-	case CHECK_VERDICT_UNKNOWN: return EXIT_DNS;
-	}
-	return EXIT_DNS;
 }

@@ -13,6 +13,7 @@
 #include "cmd/batch_input.h"
 #include "cmd/common.h"
 #include "dns/resolver.h"
+#include "report/batch.h"
 #include "report/json.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -130,29 +131,23 @@ count_lines(FILE *in)
 static void
 progress(struct batch *b, bool last)
 {
-	double now = clock_ms(), rate;
-	unsigned long handled = b->input.lineno - b->active;
+	double now = clock_ms();
+	struct batch_progress p;
 
 	if (!b->progress || (!last && now - b->last_progress < 100)) {
 		return;
 	}
 	b->last_progress = now;
 	if (last) {
-		fputs("\r\033[K", stderr);
+		report_batch_progress_erase(stderr);
 		return;
 	}
-	rate = handled * 1000.0 / (now - b->start_ms + 1);
-	fprintf(stderr, "\r%lu", handled);
-	if (b->total_lines > 0) {
-		fprintf(stderr, "/%lu", b->total_lines);
-	}
-	fprintf(stderr, " lines, %zu in progress, %.0f lines/s, window %zu",
-	    b->active, rate, stats_window(b));
-	if (b->total_lines > handled && rate > 0) {
-		fprintf(stderr, ", ETA %.0f s", (double)(b->total_lines -
-		    handled) / rate);
-	}
-	fputs("\033[K", stderr);
+	p.handled = b->input.lineno - b->active;
+	p.total = b->total_lines;
+	p.active = b->active;
+	p.rate = p.handled * 1000.0 / (now - b->start_ms + 1);
+	p.window = stats_window(b);
+	report_batch_progress(stderr, &p);
 }
 
 /* Adds "input", "line", "error", "tries" and "exit_code" to a line's
@@ -197,7 +192,7 @@ static void
 release(struct batch *b, struct job *j)
 {
 	if (j->state != NULL) {
-		b->cmd->ops->release(j->state);
+		run_release(j->state);
 		free(j->state);
 	}
 	arena_destroy(j->arena);
@@ -286,17 +281,14 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	b->rc->arena = j->arena;
 	b->rc->error[0] = '\0';
 	if (fault == LINE_TOO_LONG) {
-		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu is "
-		    "longer than %d bytes (the input shows its start)",
-		    j->line, BATCH_MAX_LINE);
-		code = EXIT_USAGE;
+		code = run_usage(b->rc, "line %lu is longer than %d bytes (the "
+		    "input shows its start)", j->line, BATCH_MAX_LINE);
 	} else if (fault == LINE_NUL) {
-		snprintf(b->rc->error, sizeof(b->rc->error), "line %lu holds "
-		    "a NUL byte (the input shows what precedes it)", j->line);
-		code = EXIT_USAGE;
+		code = run_usage(b->rc, "line %lu holds a NUL byte (the input "
+		    "shows what precedes it)", j->line);
 	} else {
-		code = b->cmd->ops->batch_start(b->rc, b->opts, j->state, n,
-		    fields);
+		code = (b->cmd->ops->batch_start ? b->cmd->ops->batch_start :
+		    b->cmd->ops->start)(b->rc, b->opts, j->state, n, fields);
 	}
 	b->rc->arena = saved;
 	if (code != 0) {
@@ -477,23 +469,25 @@ static void
 summarize(const struct batch *b)
 {
 	struct dns_stats st;
+	struct batch_summary sum;
 
 	if (b->closed) {
 		return;
 	}
 	dns_resolver_stats(b->rc->res, &st);
+	sum.answered = b->answered;
+	sum.dns_failures = b->dns_failures;
+	sum.input_errors = b->input_errors;
+	sum.resumed = b->rc->g->resume != NULL;
+	sum.skipped = b->input.skipped;
+	sum.queries = st.sent + st.retries;
+	sum.retries = st.retries;
+	sum.smallest_window = st.smallest_window;
+	sum.largest_window = st.largest_window;
+	sum.seconds = (clock_ms() - b->start_ms) / 1000;
 	/* Over the progress line, which is then erased below it. */
-	fprintf(stderr, "%smailauth: %zu lines: %zu answered, %zu DNS "
-	    "failures, %zu input errors", b->progress ? "\r\033[K" : "",
-	    b->answered + b->dns_failures + b->input_errors, b->answered,
-	    b->dns_failures, b->input_errors);
-	if (b->rc->g->resume != NULL) {
-		fprintf(stderr, ", %zu skipped (answered before)",
-		    b->input.skipped);
-	}
-	fprintf(stderr, "; %zu queries, %zu retries; window %zu-%zu; "
-	    "%.1f s\n", st.sent + st.retries, st.retries, st.smallest_window,
-	    st.largest_window, (clock_ms() - b->start_ms) / 1000);
+	sum.over_progress = b->progress;
+	report_batch_summary(stderr, &sum);
 }
 
 int

@@ -1,5 +1,5 @@
 /* --batch: many inputs through one resolver (one c-ares channel, one
- * cache), results streamed as NDJSON (issue 7). */
+ * cache), results streamed as NDJSON. */
 #ifndef MAILAUTH_CMD_BATCH_H
 #define MAILAUTH_CMD_BATCH_H
 

@@ -9,6 +9,7 @@
 #include "bounds.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "util/error.h"
 #include "util/safe.h"
 #include "util/xalloc.h"
 
@@ -142,9 +143,12 @@ batch_input_close(struct batch_input *bi, int code)
 	if (bi->out != NULL && bi->out != bi->rc->out &&
 	    (fflush(bi->out) != 0 || ferror(bi->out) ||
 	    fclose(bi->out) != 0)) {
-		fprintf(stderr, "mailauth: error writing '%s': %s\n",
+		struct error err;
+
+		error_set(&err, "error writing '%s': %s",
 		    safe_str(bi->rc->arena, bi->rc->g->resume),
 		    strerror(errno));
+		error_print(stderr, err.msg);
 		code = code == EXIT_CLEAN ? EXIT_DNS : code;
 	}
 	batch_resume_finish(&bi->resume);

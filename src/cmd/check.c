@@ -66,34 +66,35 @@ static const struct option check_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Appends arg to a bounded list of options. */
+/* Appends arg to a bounded list of options ("too many OPTION"). */
 static int
 push(const char **list, size_t *n, size_t max, const char *arg,
-    const char *err_msg, const char **err)
+    const char *option, struct error *err)
 {
 	if (*n == max) {
-		*err = err_msg;
-		return -1;
+		return error_set(err, "too many %s (at most %zu)", option,
+		    max);
 	}
 	list[(*n)++] = arg;
 	return 0;
 }
 
 static int
-check_set_option(void *opts, int key, const char *arg, const char **err)
+check_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct check_opts *o = opts;
 
 	switch (key) {
 	case OPT_IP:
-		return push(o->ips, &o->nips, CHECK_MAX_IPS, arg,
-		    "too many --ip (at most 16)", err);
+		return push(o->ips, &o->nips, CHECK_MAX_IPS, arg, "--ip",
+		    err);
 	case OPT_SELECTOR:
 		return push(o->selectors, &o->nselectors, DKIM_MAX_SELECTORS,
-		    arg, "too many -s selectors (at most 32)", err);
+		    arg, "-s selectors", err);
 	case OPT_DNSBL:
 		return push(o->dnsbls, &o->ndnsbls, CHECK_MAX_DNSBLS, arg,
-		    "too many --dnsbl (at most 8)", err);
+		    "--dnsbl", err);
 	case OPT_SENDER: o->sender = arg; return 0;
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_ALL_SENDERS: o->all_senders = true; return 0;
@@ -104,15 +105,13 @@ check_set_option(void *opts, int key, const char *arg, const char **err)
 	if (smtp_cli_set(&o->smtp_cli, key, arg) == 0) {
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct check_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	bool details;
 	struct check_input in;
-	struct arena *arena;
 	struct check_result *result;
 	bool smtp;			/* --smtp */
 	struct smtp_input smtp_in;
@@ -122,24 +121,23 @@ struct check_state {
 };
 
 static bool
-check_step(void *arg)
+check_step(struct cmd_state *s)
 {
-	struct check_state *st = arg;
+	struct check_state *st = (struct check_state *)s;
+	struct arena *a = run_pass(s);
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
-	st->result = check_run(st->arena, run_lookup, st->rc->res, &st->in);
+	st->result = check_run(a, run_lookup, s->rc->res, &st->in);
 	if (!st->smtp) {
 		return st->result->pending == 0;
 	}
 	/* --smtp asks its questions in the same pass, then probes the MX
 	 * hosts once every answer is in. */
-	st->smtp_result = smtp_gather(st->arena, run_lookup, st->rc->res,
+	st->smtp_result = smtp_gather(a, run_lookup, s->rc->res,
 	    &st->smtp_in);
 	if (st->result->pending > 0 || st->smtp_result->pending > 0) {
 		return false;
 	}
-	smtp_cli_probe(st->arena, st->smtp_result, &st->smtp_cfg);
+	smtp_cli_probe(a, st->smtp_result, &st->smtp_cfg);
 	return true;
 }
 
@@ -149,11 +147,12 @@ check_step(void *arg)
 static void
 judge_tls(struct check_state *st)
 {
+	struct arena *a = st->head.pass;
 	struct check_result *r = st->result;
-	enum smtp_verdict tls;
+	enum verdict tls;
 	size_t i;
 
-	smtp_evaluate(st->arena, st->smtp_result, st->in.now);
+	smtp_evaluate(a, st->smtp_result, st->in.now);
 	for (i = 0; i < r->nreqs; i++) {
 		struct check_requirement *q = &r->reqs[i];
 
@@ -163,17 +162,17 @@ judge_tls(struct check_state *st)
 		/* A host whose STARTTLS could not be seen (refused, timed
 		 * out) leaves the line unknown, not failed. */
 		tls = smtp_tls_verdict(st->smtp_result);
-		q->status = tls == SMTP_VERDICT_PASS ? CHECK_PASS : tls ==
-		    SMTP_VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
-		q->message = arena_printf(st->arena, "the MX hosts' inbound "
+		q->status = tls == VERDICT_PASS ? CHECK_PASS : tls ==
+		    VERDICT_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+		q->message = arena_printf(a, "the MX hosts' inbound "
 		    "STARTTLS (it predicts, not proves, your server's "
-		    "outbound TLS): %s", smtp_tls_summary(st->arena,
+		    "outbound TLS): %s", smtp_tls_summary(a,
 		    st->smtp_result));
 		if (q->status != CHECK_PASS) {
 			q->code = q->status == CHECK_FAIL ? "tls-fail" :
 			    "tls-unknown";
-			q->fix = arena_printf(st->arena, "see mailauth smtp %s "
-			    "for each MX host", safe_str(st->arena,
+			q->fix = arena_printf(a, "see mailauth smtp %s "
+			    "for each MX host", safe_str(a,
 			    st->in.domain));
 		}
 	}
@@ -182,19 +181,19 @@ judge_tls(struct check_state *st)
 /* A sending IP as Gmail would see it: an address that is private,
  * shared, loopback or link-local is the inside of a NAT or a typo. */
 static int
-sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
+sending_ip(struct cmd_state *s, const char *arg, struct ip_addr *ip)
 {
 	const char *block;
 
-	if (run_ip_arg(rc, arg, ip) != 0) {
+	if (run_ip_arg(s, arg, ip) != 0) {
 		return EXIT_USAGE;
 	}
 	block = ip_addr_unreachable(ip);
 	if (block != NULL) {
-		return run_usage(rc, "--ip %s is not a public address (%s): "
+		return run_usage(s->rc, "--ip %s is not a public address (%s): "
 		    "Gmail sees the public address your router or provider "
 		    "gives the server; give that instead",
-		    safe_str(rc->arena, arg), block);
+		    safe_str(s->arena, arg), block);
 	}
 	return 0;
 }
@@ -202,28 +201,28 @@ sending_ip(struct run_ctx *rc, const char *arg, struct ip_addr *ip)
 /* A blocklist zone is a domain name; "" would ask for the bare reversed
  * IP. Returns the zone to ask, or NULL with rc->error set. */
 static const char *
-dnsbl_zone(struct run_ctx *rc, const char *arg)
+dnsbl_zone(struct cmd_state *s, const char *arg)
 {
 	const char *zone;
 
 	if (arg[0] == '\0') {
-		run_usage(rc, "empty --dnsbl zone: give a blocklist zone such "
-		    "as zen.spamhaus.org, or --no-dnsbl");
+		run_usage(s->rc, "empty --dnsbl zone: give a blocklist zone "
+		    "such as zen.spamhaus.org, or --no-dnsbl");
 		return NULL;
 	}
-	zone = run_domain_arg(rc, arg);
+	zone = run_domain_arg(s, arg);
 	if (zone == NULL) {
-		char why[sizeof(rc->error)];
+		char why[sizeof(s->rc->error)];
 
-		snprintf(why, sizeof(why), "%s", rc->error);
-		run_usage(rc, "--dnsbl: %s", why);
+		snprintf(why, sizeof(why), "%s", s->rc->error);
+		run_usage(s->rc, "--dnsbl: %s", why);
 	} else if (strlen(zone) > DNS_NAME_MAX - DNSBL_IPV6_PREFIX) {
 		/* RFC 5782 §2.4: 32 nibbles and their dots go in front. */
-		run_usage(rc, "--dnsbl '%s' is %zu octets: a question under it "
-		    "would be over the %d a DNS name holds (RFC 1035 §2.3.4) for "
-		    "an IPv6 address, whose reversed form takes %d; give the "
-		    "list's zone, such as zen.spamhaus.org",
-		    safe_str(rc->arena, arg), strlen(zone), DNS_NAME_MAX,
+		run_usage(s->rc, "--dnsbl '%s' is %zu octets: a question under "
+		    "it would be over the %d a DNS name holds (RFC 1035 "
+		    "§2.3.4) for an IPv6 address, whose reversed form takes "
+		    "%d; give the list's zone, such as zen.spamhaus.org",
+		    safe_str(s->arena, arg), strlen(zone), DNS_NAME_MAX,
 		    DNSBL_IPV6_PREFIX);
 		return NULL;
 	}
@@ -232,51 +231,51 @@ dnsbl_zone(struct run_ctx *rc, const char *arg)
 
 /* Fills the input from the options; a usage error names the input. */
 static int
-make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
-    struct check_input *in)
+make_input(struct cmd_state *s, const struct check_opts *o,
+    const char *domain, struct check_input *in)
 {
-	struct ip_addr *ips = arena_calloc(rc->arena, o->nips + 1,
+	struct ip_addr *ips = arena_calloc(s->arena, o->nips + 1,
 	    sizeof(*ips));
-	const char **zones = arena_calloc(rc->arena, o->ndnsbls + 1,
+	const char **zones = arena_calloc(s->arena, o->ndnsbls + 1,
 	    sizeof(*zones));
 	size_t i;
 
 	memset(in, 0, sizeof(*in));
 	in->domain = domain;
 	if (o->sender != NULL &&
-	    (in->sender = run_sender_arg(rc, o->sender)) == NULL) {
+	    (in->sender = run_sender_arg(s, o->sender)) == NULL) {
 		return EXIT_USAGE;
 	}
-	if (run_helo_arg(rc, o->helo) != 0) {
+	if (run_helo_arg(s, o->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	in->helo = o->helo;
 	in->all_senders = o->all_senders;
 	in->now = (long long)time(NULL);
 	for (i = 0; i < o->nips; i++) {
-		if (sending_ip(rc, o->ips[i], &ips[i]) != 0) {
+		if (sending_ip(s, o->ips[i], &ips[i]) != 0) {
 			return EXIT_USAGE;
 		}
 	}
 	in->ips = ips;
 	in->nips = o->nips;
-	if (run_selectors_arg(rc, o->selectors, o->nselectors, domain) != 0) {
+	if (run_selectors_arg(s, o->selectors, o->nselectors, domain) != 0) {
 		return EXIT_USAGE;
 	}
 	/* The lists are copied: a batch line's options live on the
 	 * stack. */
 	if (o->nselectors > 0) {
-		in->selectors = (const char *const *)arena_memdup(rc->arena,
+		in->selectors = (const char *const *)arena_memdup(s->arena,
 		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
 		in->nselectors = o->nselectors;
 	}
 	if (o->no_dnsbl && o->ndnsbls > 0) {
-		return run_usage(rc, "--dnsbl and --no-dnsbl exclude each other: "
-		    "give --dnsbl ZONE to ask that list, or --no-dnsbl to ask "
-		    "none");
+		return run_usage(s->rc, "--dnsbl and --no-dnsbl exclude each "
+		    "other: give --dnsbl ZONE to ask that list, or --no-dnsbl "
+		    "to ask none");
 	}
 	for (i = 0; i < o->ndnsbls; i++) {
-		if ((zones[i] = dnsbl_zone(rc, o->dnsbls[i])) == NULL) {
+		if ((zones[i] = dnsbl_zone(s, o->dnsbls[i])) == NULL) {
 			return EXIT_USAGE;
 		}
 	}
@@ -294,34 +293,35 @@ make_input(struct run_ctx *rc, struct check_opts *o, const char *domain,
 
 /* The verdict decides: 0 ready, 1 not-ready, 3 unknown. */
 static int
-check_conclude(void *state)
+check_conclude(struct cmd_state *s)
 {
-	struct check_state *st = state;
+	struct check_state *st = (struct check_state *)s;
 
-	check_evaluate(st->arena, st->result);
+	check_evaluate(s->pass, st->result);
 	if (st->smtp) {
 		judge_tls(st);
 		st->result->verdict = check_verdict(st->result->reqs,
 		    st->result->nreqs);
 	}
-	return check_verdict_exit(st->result->verdict);
+	return run_exit_status(st->result->verdict);
 }
 
 /* --smtp and the probe options that go with it. */
 static int
-smtp_start(struct run_ctx *rc, const struct check_opts *o,
-    struct check_state *st, const char *domain)
+smtp_start(const struct check_opts *o, struct check_state *st,
+    const char *domain)
 {
 	const struct smtp_cli *c = &o->smtp_cli;
 
 	if (!o->smtp) {
-		return c->port || c->timeout || c->ca_file ? run_usage(rc,
-		    "--smtp-port, --smtp-timeout and --ca-file go with "
-		    "--smtp: add --smtp to probe the MX hosts") : 0;
+		return c->port || c->timeout || c->ca_file ?
+		    run_usage(st->head.rc, "--smtp-port, --smtp-timeout and "
+		    "--ca-file go with --smtp: add --smtp to probe the MX "
+		    "hosts") : 0;
 	}
 	st->smtp = true;
 	st->smtp_in.name = domain;
-	if (smtp_cli_config(rc, c, &st->smtp_cfg, st->ehlo) != 0) {
+	if (smtp_cli_config(&st->head, c, &st->smtp_cfg, st->ehlo) != 0) {
 		return EXIT_USAGE;
 	}
 	st->smtp_in.port = st->smtp_cfg.port;
@@ -329,32 +329,28 @@ smtp_start(struct run_ctx *rc, const struct check_opts *o,
 }
 
 static int
-check_start(struct run_ctx *rc, void *opts, void *state, int argc,
+check_start(struct run_ctx *rc, const void *opts, void *state, int argc,
     char **argv)
 {
-	struct check_state *st = state;
+	struct check_state *st = run_begin(state, rc);
 	const char *domain;
 
-	st->rc = rc;
-	st->details = ((struct check_opts *)opts)->details;
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "check: missing DOMAIN" :
-		    "check: expected one DOMAIN, got %d arguments", argc);
-	}
-	domain = run_domain_arg(rc, argv[0]);
-	if (domain == NULL || make_input(rc, opts, domain, &st->in) != 0) {
+	st->details = ((const struct check_opts *)opts)->details;
+	if (run_one_argument(&st->head, argc, "check", "DOMAIN", "") != 0 ||
+	    (domain = run_domain_arg(&st->head, argv[0])) == NULL ||
+	    make_input(&st->head, opts, domain, &st->in) != 0) {
 		return EXIT_USAGE;
 	}
 	st->in.psl = run_psl(rc);
-	return smtp_start(rc, opts, st, domain);
+	return smtp_start(opts, st, domain);
 }
 
 /* A batch line is "DOMAIN [IP ...]". */
 static int
-check_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+check_batch_start(struct run_ctx *rc, const void *opts, void *state, int n,
     char **fields)
 {
-	struct check_opts copy = *(struct check_opts *)opts;
+	struct check_opts copy = *(const struct check_opts *)opts;
 	int i;
 
 	for (i = 1; i < n && copy.nips < CHECK_MAX_IPS; i++) {
@@ -364,27 +360,26 @@ check_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
 }
 
 static void
-check_text(void *state)
+check_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct check_state *st = state;
+	const struct check_state *st = (const struct check_state *)s;
 
-	report_check_text(st->rc->out, &st->rc->style, st->result,
-	    st->details);
+	report_check_text(f, style, st->result, st->details);
 }
 
+/* The verdict is the checklist's own, as the exit code is. */
 static void
-check_brief(void *state, int code)
+check_brief(const struct cmd_state *s, FILE *f,
+    const struct text_style *style, int code)
 {
-	struct check_state *st = state;
-
-	(void)code;	/* the result's own verdict decided it */
-	report_check_brief(st->rc->out, &st->rc->style, st->result);
+	(void)code;
+	report_check_brief(f, style, ((const struct check_state *)s)->result);
 }
 
 static cJSON *
-check_json(void *state)
+check_json(const struct cmd_state *s)
 {
-	struct check_state *st = state;
+	const struct check_state *st = (const struct check_state *)s;
 	cJSON *obj = report_check_json(st->result);
 
 	if (st->smtp) {
@@ -402,15 +397,6 @@ check_batch_lines(const void *opts)
 	    smtp_batch_lines(opts) : 0;
 }
 
-static void
-check_release(void *state)
-{
-	struct check_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
-}
-
 static const struct command_ops check_ops = {
 	.state_size = sizeof(struct check_state),
 	.start = check_start,
@@ -420,7 +406,6 @@ static const struct command_ops check_ops = {
 	.text = check_text,
 	.brief = check_brief,
 	.json = check_json,
-	.release = check_release,
 	.batch_lines = check_batch_lines,
 };
 

@@ -6,39 +6,49 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
+struct cmd_state;
+struct error;
 struct run_ctx;
+struct text_style;
 
-/* DESIGN.md §5. */
+/* The exit status (mailauth(1), EXIT STATUS). */
 enum exit_code {
 	EXIT_CLEAN = 0,		/* no errors (and "pass" with --ip) */
 	EXIT_PROBLEMS = 1,	/* errors found, or a verdict other than pass */
 	EXIT_USAGE = 2,		/* bad command line or input */
 	EXIT_DNS = 3,		/* a DNS failure kept us from a verdict */
+	EXIT_OUTPUT = 4,	/* the output could not be written */
 };
 
 /* How a command runs, in steps shared by a single run and a batch: start
  * from the arguments, step (a pure pass over the answers so far) until
- * complete, conclude (findings, exit code), then render. */
+ * complete, conclude (findings, exit code), then render. The state is the
+ * command's own struct, zeroed for each run or batch line, whose first
+ * member is a struct cmd_state (cmd/common.h): the functions below take
+ * that head and reach the rest from it. */
 struct command_ops {
-	size_t state_size;	/* zeroed for each run or batch line */
-	/* Sets the state up from the arguments; returns 0, or EXIT_USAGE
-	 * with rc->error set. */
-	int (*start)(struct run_ctx *rc, void *opts, void *state, int argc,
-	    char **argv);
-	/* The same for one line of a batch, split into fields. */
-	int (*batch_start)(struct run_ctx *rc, void *opts, void *state,
+	size_t state_size;
+	/* Sets the state up from the arguments (run_begin() first);
+	 * returns 0, or EXIT_USAGE with rc->error set. */
+	int (*start)(struct run_ctx *rc, const void *opts, void *state,
+	    int argc, char **argv);
+	/* The same for one line of a batch, split into fields; NULL:
+	 * start itself (the fields are the arguments). */
+	int (*batch_start)(struct run_ctx *rc, const void *opts, void *state,
 	    int nfields, char **fields);
-	bool (*step)(void *state);	/* true once complete */
-	int (*conclude)(void *state);	/* returns the exit code */
-	void (*text)(void *state);	/* prints to rc->out */
+	bool (*step)(struct cmd_state *s);	/* true once complete */
+	int (*conclude)(struct cmd_state *s);	/* returns the exit code */
+	void (*text)(const struct cmd_state *s, FILE *f,
+	    const struct text_style *style);
 	/* --brief: the verdict and the counts, at most five lines, for a
 	 * conclusion that gave this exit code. */
-	void (*brief)(void *state, int code);
-	cJSON *(*json)(void *state);	/* the caller owns the object */
-	void (*release)(void *state);	/* frees what the state holds */
+	void (*brief)(const struct cmd_state *s, FILE *f,
+	    const struct text_style *style, int code);
+	cJSON *(*json)(const struct cmd_state *s); /* the caller owns it */
 	/* Lines of a batch in progress at once with these options,
 	 * whatever --concurrency says; 0: no bound of the command's own.
 	 * NULL: none. */
@@ -53,10 +63,10 @@ struct command {
 	const char *shortopts;	/* getopt letters of the command */
 	const struct option *longopts;	/* ends with a zeroed entry */
 	size_t opts_size;	/* bytes of the command's option struct */
-	/* Stores one option; returns 0, or -1 with *err (static text).
-	 * NULL for a command with no options of its own. */
+	/* Stores one option; returns 0, or -1 with err set. NULL for a
+	 * command with no options of its own. */
 	int (*set_option)(void *opts, int key, const char *arg,
-	    const char **err);
+	    struct error *err);
 	const struct command_ops *ops;
 	const char *exits;	/* "Exit status: ..." when the command's
 				 * own differ from the usual ones, or

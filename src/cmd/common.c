@@ -38,13 +38,11 @@ load_zones(struct run_ctx *rc)
 	}
 	rc->zones = dns_zoneset_create();
 	for (i = 0; i < rc->g->nzones; i++) {
-		char *err = NULL;
+		struct error err;
 
 		if (dns_zoneset_load_file(rc->zones, rc->g->zones[i],
 		    &err) != 0) {
-			snprintf(rc->error, sizeof(rc->error), "%s", err ? err :
-			    "cannot read zone file");
-			free(err);
+			snprintf(rc->error, sizeof(rc->error), "%s", err.msg);
 			return -1;
 		}
 	}
@@ -55,7 +53,7 @@ int
 run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 {
 	struct dns_config cfg;
-	const char *err = NULL;
+	struct error err;
 
 	memset(rc, 0, sizeof(*rc));
 	rc->g = g;
@@ -96,7 +94,7 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 		cfg.on_answer = trace_answer;
 	}
 	if (dns_resolver_create(&cfg, &rc->res, &err) != 0) {
-		snprintf(rc->error, sizeof(rc->error), "%s", err);
+		snprintf(rc->error, sizeof(rc->error), "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -135,6 +133,33 @@ run_usage(struct run_ctx *rc, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void *
+run_begin(void *state, struct run_ctx *rc)
+{
+	struct cmd_state *s = state;
+
+	s->rc = rc;
+	s->arena = rc->arena;
+	return state;
+}
+
+struct arena *
+run_pass(struct cmd_state *s)
+{
+	arena_destroy(s->pass);
+	s->pass = arena_create();
+	return s->pass;
+}
+
+void
+run_release(void *state)
+{
+	struct cmd_state *s = state;
+
+	arena_destroy(s->pass);
+	s->pass = NULL;
+}
+
 const struct dns_answer *
 run_lookup(void *ctx, const char *name, enum dns_type type)
 {
@@ -142,21 +167,35 @@ run_lookup(void *ctx, const char *name, enum dns_type type)
 }
 
 void
-run_until_complete(struct run_ctx *rc, run_step_fn step, void *state)
+run_until_complete(struct cmd_state *s, bool (*step)(struct cmd_state *s))
 {
-	while (!step(state)) {
+	while (!step(s)) {
 		/* Nothing outstanding yet the step is incomplete cannot
 		 * happen (every lookup either answers or asks), but stop
 		 * rather than spin if it ever does. */
-		if (!dns_resolver_wait(rc->res)) {
-			step(state);
+		if (!dns_resolver_wait(s->rc->res)) {
+			step(s);
 			break;
 		}
 	}
 }
 
 int
-run_read_message(struct run_ctx *rc, const char *path,
+run_one_argument(struct cmd_state *s, int argc, const char *cmd,
+    const char *what, const char *hint)
+{
+	if (argc == 0) {
+		return run_usage(s->rc, "%s: missing %s%s", cmd, what, hint);
+	}
+	if (argc > 1) {
+		return run_usage(s->rc, "%s: expected one %s, got %d "
+		    "arguments", cmd, what, argc);
+	}
+	return 0;
+}
+
+int
+run_read_message(struct cmd_state *s, const char *path,
     const struct dkim_message **out)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -165,9 +204,9 @@ run_read_message(struct run_ctx *rc, const char *path,
 	int err;
 
 	if (f == NULL) {
-		return run_usage(rc, "cannot read message '%s': %s (give the "
-		    "path of a saved message, or - to read standard input)",
-		    safe_str(rc->arena, path), strerror(errno));
+		return run_usage(s->rc, "cannot read message '%s': %s (give "
+		    "the path of a saved message, or - to read standard input)",
+		    safe_str(s->arena, path), strerror(errno));
 	}
 	data = xcalloc(DKIM_MAX_MESSAGE + 1, 1);
 	len = fread(data, 1, DKIM_MAX_MESSAGE + 1, f);
@@ -177,54 +216,54 @@ run_read_message(struct run_ctx *rc, const char *path,
 	}
 	if (err != 0) {
 		free(data);
-		return run_usage(rc, "cannot read message '%s': %s (give the "
-		    "path of a saved message file, or - to read standard "
-		    "input)", safe_str(rc->arena, path), err == EISDIR ?
+		return run_usage(s->rc, "cannot read message '%s': %s (give "
+		    "the path of a saved message file, or - to read standard "
+		    "input)", safe_str(s->arena, path), err == EISDIR ?
 		    "it is a directory" : strerror(err));
 	}
 	if (len > DKIM_MAX_MESSAGE) {
 		free(data);
-		return run_usage(rc, "message '%s' is larger than %d MiB (give "
-		    "one message, not a mailbox)", safe_str(rc->arena, path),
-		    DKIM_MAX_MESSAGE >> 20);
+		return run_usage(s->rc, "message '%s' is larger than %d MiB "
+		    "(give one message, not a mailbox)", safe_str(s->arena,
+		    path), DKIM_MAX_MESSAGE >> 20);
 	}
-	*out = dkim_message_parse(rc->arena, data, len);
+	*out = dkim_message_parse(s->arena, data, len);
 	free(data);
 	if (*out == NULL) {
-		return run_usage(rc, "'%s' is not an RFC 5322 message (no "
+		return run_usage(s->rc, "'%s' is not an RFC 5322 message (no "
 		    "header fields): save the whole message with its header "
 		    "(Gmail: Show original, then Download original; "
-		    "Outlook: Save as .eml)", safe_str(rc->arena, path));
+		    "Outlook: Save as .eml)", safe_str(s->arena, path));
 	}
 	return 0;
 }
 
 const char *
-run_domain_arg(struct run_ctx *rc, const char *input)
+run_domain_arg(struct cmd_state *s, const char *input)
 {
 	const char *why = NULL, *name;
 	enum dns_name_error err;
 
-	why = input_domain_mistake(rc->arena, input);
+	why = input_domain_mistake(s->arena, input);
 	if (why != NULL) {
-		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		run_usage(s->rc, "invalid domain '%s': %s", safe_str(s->arena,
 		    input), why);
 		return NULL;
 	}
-	name = dns_name_from_user(rc->arena, input, &why);
+	name = dns_name_from_user(s->arena, input, &why);
 	if (name == NULL) {
-		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		run_usage(s->rc, "invalid domain '%s': %s", safe_str(s->arena,
 		    input), why);
 		return NULL;
 	}
 	err = dns_name_check(name);
 	if (err != DNS_NAME_OK) {
-		run_usage(rc, "invalid domain '%s': %s", safe_str(rc->arena,
+		run_usage(s->rc, "invalid domain '%s': %s", safe_str(s->arena,
 		    input), dns_name_error_str(err));
 		return NULL;
 	}
 	/* Keep the case as typed (macros expand it); drop a final dot. */
-	name = arena_strdup(rc->arena, name);
+	name = arena_strdup(s->arena, name);
 	if (name[0] != '\0' && name[strlen(name) - 1] == '.') {
 		((char *)name)[strlen(name) - 1] = '\0';
 	}
@@ -232,63 +271,64 @@ run_domain_arg(struct run_ctx *rc, const char *input)
 }
 
 int
-run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out)
+run_ip_arg(struct cmd_state *s, const char *input, struct ip_addr *out)
 {
 	if (!ip_parse(input, out)) {
-		return run_usage(rc, "invalid IP address '%s': %s",
-		    safe_str(rc->arena, input), input_ip_hint(rc->arena,
+		return run_usage(s->rc, "invalid IP address '%s': %s",
+		    safe_str(s->arena, input), input_ip_hint(s->arena,
 		    input));
 	}
 	return 0;
 }
 
 int
-run_selectors_arg(struct run_ctx *rc, const char *const *sels, size_t n,
+run_selectors_arg(struct cmd_state *s, const char *const *sels, size_t n,
     const char *domain)
 {
 	const char *why;
 	size_t i, len;
 
 	for (i = 0; i < n; i++) {
-		why = input_selector_mistake(rc->arena, sels[i], domain);
+		why = input_selector_mistake(s->arena, sels[i], domain);
 		if (why != NULL) {
-			return run_usage(rc, "invalid selector '%s': %s",
-			    safe_str(rc->arena, sels[i]), why);
+			return run_usage(s->rc, "invalid selector '%s': %s",
+			    safe_str(s->arena, sels[i]), why);
 		}
 		len = strlen(sels[i]) + strlen("._domainkey.") +
 		    (domain ? strlen(domain) : 0);
 		if (domain != NULL && len > DNS_NAME_MAX) {
-			return run_usage(rc, "invalid selector '%s': the key's "
-			    "name (SELECTOR._domainkey.%s) would be %zu octets, "
-			    "over the %d a DNS name holds (RFC 1035 §2.3.4); "
-			    "give the selector your server signs with (s= of "
-			    "its DKIM-Signature)", safe_str(rc->arena, sels[i]),
-			    safe_str(rc->arena, domain), len, DNS_NAME_MAX);
+			return run_usage(s->rc, "invalid selector '%s': the "
+			    "key's name (SELECTOR._domainkey.%s) would be %zu "
+			    "octets, over the %d a DNS name holds (RFC 1035 "
+			    "§2.3.4); give the selector your server signs with "
+			    "(s= of its DKIM-Signature)", safe_str(s->arena,
+			    sels[i]), safe_str(s->arena, domain), len,
+			    DNS_NAME_MAX);
 		}
 	}
 	return 0;
 }
 
 const char *
-run_sender_arg(struct run_ctx *rc, const char *input)
+run_sender_arg(struct cmd_state *s, const char *input)
 {
-	const char *why = input_sender_mistake(rc->arena, input);
+	const char *why = input_sender_mistake(s->arena, input);
 
 	if (why != NULL) {
-		run_usage(rc, "invalid --sender '%s': %s", safe_str(rc->arena,
+		run_usage(s->rc, "invalid --sender '%s': %s", safe_str(s->arena,
 		    input), why);
 		return NULL;
 	}
-	return input_sender(rc->arena, input);
+	return input_sender(s->arena, input);
 }
 
 int
-run_helo_arg(struct run_ctx *rc, const char *input)
+run_helo_arg(struct cmd_state *s, const char *input)
 {
 	const char *why = input == NULL ? NULL : input_helo_mistake(input);
 
-	return why == NULL ? 0 : run_usage(rc, "invalid --helo '%s': %s",
-	    safe_str(rc->arena, input), why);
+	return why == NULL ? 0 : run_usage(s->rc, "invalid --helo '%s': %s",
+	    safe_str(s->arena, input), why);
 }
 
 const char *
@@ -299,12 +339,14 @@ run_verdict(int code)
 }
 
 int
-run_exit_code(const struct finding_tally *t)
+run_exit_status(enum verdict v)
 {
-	if (t->dns_failure) {
-		return EXIT_DNS;
+	switch (v) {
+	case VERDICT_PASS: return EXIT_CLEAN;
+	case VERDICT_FAIL: return EXIT_PROBLEMS;
+	case VERDICT_UNKNOWN: return EXIT_DNS;
 	}
-	return t->errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
+	return EXIT_DNS;
 }
 
 int
@@ -327,29 +369,26 @@ run_emit_json(struct run_ctx *rc, cJSON *root)
 }
 
 int
-run_command(struct run_ctx *rc, const struct command_ops *ops, void *opts,
-    int argc, char **argv)
+run_command(struct run_ctx *rc, const struct command_ops *ops,
+    const void *opts, int argc, char **argv)
 {
-	void *state = xcalloc(1, ops->state_size);
-	int code = ops->start(rc, opts, state, argc, argv);
+	struct cmd_state *s = xcalloc(1, ops->state_size);
+	int code = ops->start(rc, opts, s, argc, argv);
 
-	if (code != 0) {
-		ops->release(state);
-		free(state);
-		return code;
+	if (code == 0) {
+		run_until_complete(s, ops->step);
+		code = ops->conclude(s);
+		if (rc->g->brief) {
+			ops->brief(s, rc->out, &rc->style, code);
+		} else if (!rc->g->json) {
+			ops->text(s, rc->out, &rc->style);
+		} else if (run_emit_json(rc, ops->json(s)) != 0) {
+			code = EXIT_OUTPUT;
+		}
+		run_trace_summary(rc);
 	}
-	run_until_complete(rc, ops->step, state);
-	code = ops->conclude(state);
-	if (rc->g->brief) {
-		ops->brief(state, code);
-	} else if (!rc->g->json) {
-		ops->text(state);
-	} else if (run_emit_json(rc, ops->json(state)) != 0) {
-		code = EXIT_DNS;
-	}
-	run_trace_summary(rc);
-	ops->release(state);
-	free(state);
+	run_release(s);
+	free(s);
 	return code;
 }
 

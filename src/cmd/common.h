@@ -1,6 +1,7 @@
 /* What every subcommand shares: the run's arena, zones and resolver built
- * from the global options, driving a pure builder until its answers are
- * all in, and writing the output. */
+ * from the global options; the head of every command's state; checking
+ * what the user typed; driving a pure builder until its answers are all
+ * in; the exit status; and writing the output. */
 #ifndef MAILAUTH_CMD_COMMON_H
 #define MAILAUTH_CMD_COMMON_H
 
@@ -11,10 +12,12 @@
 
 #include "cli.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "report/text.h"
 
 struct arena;
+struct command_ops;
+struct dkim_message;
 struct dmarc_psl;
 struct dns_resolver;
 struct dns_zoneset;
@@ -39,52 +42,71 @@ void run_ctx_finish(struct run_ctx *rc);
 int run_usage(struct run_ctx *rc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A lookup function for the pure builders (spf_lookup_fn and the like):
+/* The head of every command's state, its first member: the run the input
+ * belongs to and the input's arenas. The drivers (run_command(), the
+ * batch) allocate the state zeroed, the command's start sets the head
+ * (run_begin()), and run_release() frees what it holds. */
+struct cmd_state {
+	struct run_ctx *rc;
+	struct arena *arena;	/* the input's: arguments and their copies
+				 * (the run's, or the batch line's) */
+	struct arena *pass;	/* the last pass over the answers
+				 * (run_pass()) */
+};
+
+/* Sets the head of state for one input of rc; returns state. */
+void *run_begin(void *state, struct run_ctx *rc);
+/* Starts a pass of a pure builder over the answers so far: its results
+ * go to a fresh arena, the last pass's are dropped. Returns the arena. */
+struct arena *run_pass(struct cmd_state *s);
+/* Frees what the head holds (the state itself is the caller's). */
+void run_release(void *state);
+
+/* The dns_lookup_fn of the pure builders in a run:
  * ctx is the run's resolver. */
 const struct dns_answer *run_lookup(void *ctx, const char *name,
     enum dns_type type);
 
-/* One pass of a pure builder: returns true once nothing is missing. */
-typedef bool (*run_step_fn)(void *state);
-/* Calls step, waits for answers, and calls it again until it is complete
- * or nothing more can arrive (the deadline answers the rest). */
-void run_until_complete(struct run_ctx *rc, run_step_fn step, void *state);
+/* Calls step (a pass of the command's builders: true once nothing is
+ * missing), waits for answers, and calls it again until it is complete or
+ * nothing more can arrive (the deadline answers the rest). */
+void run_until_complete(struct cmd_state *s,
+    bool (*step)(struct cmd_state *s));
 
 /* The Public Suffix List, loaded once per run (batch lines share it). */
 const struct dmarc_psl *run_psl(struct run_ctx *rc);
 
-/* Reads the RFC 5322 message in path ("-": standard input) into the
- * run's arena. Returns 0, or EXIT_USAGE with rc->error naming the file
- * (unreadable, too large, no header fields). */
-struct dkim_message;
-int run_read_message(struct run_ctx *rc, const char *path,
+/* What the user typed, checked and copied into the input's arena; on a
+ * mistake each returns NULL or EXIT_USAGE with rc->error naming the input
+ * and what to type instead. */
+
+/* Exactly one positional argument: "CMD: missing WHAT" (with hint) or
+ * "CMD: expected one WHAT, got N arguments". Returns 0 or EXIT_USAGE. */
+int run_one_argument(struct cmd_state *s, int argc, const char *cmd,
+    const char *what, const char *hint);
+/* A domain (IDN allowed) as the name to query, or NULL. */
+const char *run_domain_arg(struct cmd_state *s, const char *input);
+/* An IP address into *out. Returns 0 or EXIT_USAGE. */
+int run_ip_arg(struct cmd_state *s, const char *input, struct ip_addr *out);
+/* The DKIM selectors typed with -s, each making a name with domain (when
+ * not NULL) that DNS can hold. Returns 0 or EXIT_USAGE. */
+int run_selectors_arg(struct cmd_state *s, const char *const *sels,
+    size_t n, const char *domain);
+/* The RFC 5322 message in path ("-": standard input): unreadable, too
+ * large or without header fields is a usage error. Returns 0 or
+ * EXIT_USAGE. */
+int run_read_message(struct cmd_state *s, const char *path,
     const struct dkim_message **out);
 
-/* Converts a domain typed by the user (IDN allowed) to the name to query;
- * NULL with rc->error set when it is not a valid domain name. */
-const char *run_domain_arg(struct run_ctx *rc, const char *input);
+/* A --sender typed by the user: the address to use (angle brackets
+ * around the whole dropped), or NULL. */
+const char *run_sender_arg(struct cmd_state *s, const char *input);
+/* A --helo typed by the user (NULL: not given). Returns 0 or EXIT_USAGE. */
+int run_helo_arg(struct cmd_state *s, const char *input);
 
-/* Parses an IP address typed by the user into *out. Returns 0, or
- * EXIT_USAGE with rc->error saying what to type instead. */
-int run_ip_arg(struct run_ctx *rc, const char *input, struct ip_addr *out);
-
-/* Checks the DKIM selectors typed with -s, and that each makes a name
- * with domain (when not NULL) that DNS can hold. Returns 0, or EXIT_USAGE
- * with rc->error naming the first bad one and what to type instead. */
-int run_selectors_arg(struct run_ctx *rc, const char *const *sels,
-    size_t n, const char *domain);
-
-/* Checks a --sender typed by the user; returns the address to use (angle
- * brackets around the whole dropped), or NULL with rc->error naming it
- * and what to type instead. */
-const char *run_sender_arg(struct run_ctx *rc, const char *input);
-/* Checks a --helo typed by the user (NULL: not given). Returns 0, or
- * EXIT_USAGE with rc->error naming it. */
-int run_helo_arg(struct run_ctx *rc, const char *input);
-
-/* DESIGN.md §5: 3 when a DNS failure kept a check from a verdict, 1 when
- * errors were found, else 0. */
-int run_exit_code(const struct finding_tally *t);
+/* The exit status of a command's verdict (mailauth(1), EXIT STATUS): 0
+ * pass, 1 fail, 3 unknown (DNS kept mailauth from a verdict). */
+int run_exit_status(enum verdict v);
 
 /* The verdict word of --brief for an exit code: pass, fail, unknown. */
 const char *run_verdict(int code);
@@ -93,10 +115,9 @@ const char *run_verdict(int code);
  * frees it. Returns 0, or -1 when stdout failed. */
 int run_emit_json(struct run_ctx *rc, cJSON *root);
 /* Runs a command once with its positional arguments: start, steps,
- * conclusion, text or JSON. Returns the exit code. */
-struct command_ops;
+ * conclusion, text, --brief or JSON. Returns the exit code. */
 int run_command(struct run_ctx *rc, const struct command_ops *ops,
-    void *opts, int argc, char **argv);
+    const void *opts, int argc, char **argv);
 
 /* Prints the trace summary on stderr when --trace is on. */
 void run_trace_summary(struct run_ctx *rc);

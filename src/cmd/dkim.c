@@ -35,15 +35,16 @@ static const struct option dkim_longopts[] = {
 };
 
 static int
-dkim_set_option(void *opts, int key, const char *arg, const char **err)
+dkim_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct dkim_opts *o = opts;
 
 	switch (key) {
 	case OPT_SELECTOR:
 		if (o->nselectors == DKIM_MAX_SELECTORS) {
-			*err = "too many -s selectors (at most 32)";
-			return -1;
+			return error_set(err, "too many -s selectors (at most "
+			    "%d)", DKIM_MAX_SELECTORS);
 		}
 		o->selectors[o->nselectors++] = arg;
 		return 0;
@@ -51,49 +52,47 @@ dkim_set_option(void *opts, int key, const char *arg, const char **err)
 		o->verify = arg;
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct dkim_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	const char *domain;		/* NULL with --verify alone */
-	const char *const *selectors;	/* NULL: probe the built-in list */
-	size_t nselectors;
+	const char *sels[DKIM_MAX_SELECTORS];	/* -s, and the one of a
+						 * SELECTOR._domainkey name */
+	size_t nsels;			/* 0: probe the built-in list */
 	const struct dkim_message *msg;	/* --verify */
 	long long now;
-	struct arena *arena;
 	struct dkim_probe *probe;
 	struct dkim_verification *verification;
 };
 
 static bool
-dkim_step(void *arg)
+dkim_step(struct cmd_state *s)
 {
-	struct dkim_state *st = arg;
+	struct dkim_state *st = (struct dkim_state *)s;
+	struct arena *a = run_pass(s);
 	size_t pending = 0;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
 	if (st->domain != NULL) {
-		st->probe = dkim_probe_run(st->arena, run_lookup, st->rc->res,
-		    st->domain, st->selectors, st->nselectors);
+		st->probe = dkim_probe_run(a, run_lookup, s->rc->res,
+		    st->domain, st->nsels ? st->sels : NULL, st->nsels);
 		pending += st->probe->pending;
 	}
 	if (st->msg != NULL) {
-		st->verification = dkim_verify(st->arena, run_lookup,
-		    st->rc->res, st->msg, st->now);
+		st->verification = dkim_verify(a, run_lookup, s->rc->res,
+		    st->msg, st->now);
 		pending += st->verification->pending;
 	}
 	return pending == 0;
 }
 
-/* DOMAIN, or SELECTOR._domainkey.DOMAIN as dig users write it. */
+/* DOMAIN, or SELECTOR._domainkey.DOMAIN as dig users write it: the
+ * selector joins those of -s (once). */
 static int
-domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
-    struct dkim_state *st)
+domain_argument(struct dkim_state *st, const char *arg)
 {
-	char *lower = arena_strdup(rc->arena, arg);
+	char *lower = arena_strdup(st->head.arena, arg);
 	const char *mark, *sel;
 	size_t i;
 
@@ -105,63 +104,58 @@ domain_argument(struct run_ctx *rc, struct dkim_opts *o, const char *arg,
 
 	/* _domainkey.DOMAIN: the selector is missing from the key name. */
 	if (strncmp(lower, "_domainkey.", strlen("_domainkey.")) == 0) {
-		return run_usage(rc, "invalid domain '%s': the _domainkey name "
-		    "of %s; give %s as the domain, with -s %s",
-		    safe_str(rc->arena, arg), safe_str(rc->arena, arg + 11),
-		    safe_str(rc->arena, arg + 11), o->nselectors ?
-		    safe_str(rc->arena, o->selectors[0]) : "SELECTOR");
+		return run_usage(st->head.rc, "invalid domain '%s': the "
+		    "_domainkey name of %s; give %s as the domain, with -s %s",
+		    safe_str(st->head.arena, arg), safe_str(st->head.arena,
+		    arg + 11), safe_str(st->head.arena, arg + 11), st->nsels ?
+		    safe_str(st->head.arena, st->sels[0]) : "SELECTOR");
 	}
-	if (mark != NULL && o->nselectors < DKIM_MAX_SELECTORS) {
-		sel = arena_memdup(rc->arena, arg, (size_t)(mark - arg));
-		for (i = 0; i < o->nselectors &&
-		    strcmp(o->selectors[i], sel) != 0; i++) {
+	if (mark != NULL && st->nsels < DKIM_MAX_SELECTORS) {
+		sel = arena_memdup(st->head.arena, arg, (size_t)(mark - arg));
+		for (i = 0; i < st->nsels && strcmp(st->sels[i], sel) != 0;
+		    i++) {
 		}
-		if (i == o->nselectors) {	/* -s gave it too: once */
-			o->selectors[o->nselectors++] = sel;
+		if (i == st->nsels) {
+			st->sels[st->nsels++] = sel;
 		}
 		arg = mark + strlen("._domainkey.");
 	}
-	st->domain = run_domain_arg(rc, arg);
+	st->domain = run_domain_arg(&st->head, arg);
 	return st->domain ? 0 : EXIT_USAGE;
 }
 
 static int
-dkim_start(struct run_ctx *rc, void *opts, void *state, int argc,
+dkim_start(struct run_ctx *rc, const void *opts, void *state, int argc,
     char **argv)
 {
-	struct dkim_opts *o = opts;
-	struct dkim_state *st = state;
+	const struct dkim_opts *o = opts;
+	struct dkim_state *st = run_begin(state, rc);
 
-	st->rc = rc;
 	st->now = (long long)time(NULL);
 	if (argc > 1 || (argc == 0 && o->verify == NULL)) {
-		return run_usage(rc, argc ? "dkim: expected one DOMAIN, got %d "
-		    "arguments" : "dkim: missing DOMAIN (or --verify FILE)",
-		    argc);
+		return run_one_argument(&st->head, argc, "dkim", "DOMAIN",
+		    " (or --verify FILE)");
 	}
-	if ((argc == 1 && domain_argument(rc, o, argv[0], st) != 0) ||
-	    run_selectors_arg(rc, o->selectors, o->nselectors,
+	memcpy(st->sels, o->selectors, o->nselectors * sizeof(st->sels[0]));
+	st->nsels = o->nselectors;
+	if ((argc == 1 && domain_argument(st, argv[0]) != 0) ||
+	    run_selectors_arg(&st->head, st->sels, st->nsels,
 	    argc == 1 ? st->domain : NULL) != 0) {
 		return EXIT_USAGE;
 	}
-	if (o->verify != NULL && run_read_message(rc, o->verify,
+	if (o->verify != NULL && run_read_message(&st->head, o->verify,
 	    &st->msg) != 0) {
 		return EXIT_USAGE;
-	}
-	if (o->nselectors > 0) {
-		st->selectors = (const char *const *)arena_memdup(rc->arena,
-		    o->selectors, o->nselectors * sizeof(o->selectors[0]));
-		st->nselectors = o->nselectors;
 	}
 	return 0;
 }
 
 /* A batch line is "DOMAIN [SELECTOR ...]" (no selector: the probe). */
 static int
-dkim_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+dkim_batch_start(struct run_ctx *rc, const void *opts, void *state, int n,
     char **fields)
 {
-	struct dkim_opts copy = *(struct dkim_opts *)opts;
+	struct dkim_opts copy = *(const struct dkim_opts *)opts;
 	int i;
 
 	copy.verify = NULL;
@@ -172,59 +166,50 @@ dkim_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
 }
 
 static int
-dkim_conclude(void *state)
+dkim_conclude(struct cmd_state *s)
 {
-	struct dkim_state *st = state;
-	struct finding_tally t = { 0, 0, 0, false };
+	struct dkim_state *st = (struct dkim_state *)s;
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 	size_t i;
 
 	if (st->probe != NULL) {
-		dkim_probe_lint(st->arena, st->probe);
+		dkim_probe_lint(s->pass, st->probe);
 		finding_tally(&st->probe->findings, &t);
 		for (i = 0; i < st->probe->nsels; i++) {
 			finding_tally(&st->probe->sels[i].findings, &t);
 		}
 	}
 	if (st->verification != NULL) {
-		dkim_verify_lint(st->arena, st->verification);
+		dkim_verify_lint(s->pass, st->verification);
 		finding_tally(&st->verification->findings, &t);
 	}
-	return run_exit_code(&t);
+	return run_exit_status(t.verdict);
 }
 
 static void
-dkim_text(void *state)
+dkim_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct dkim_state *st = state;
+	const struct dkim_state *st = (const struct dkim_state *)s;
 
-	report_dkim_text(st->rc->out, &st->rc->style, st->probe,
+	report_dkim_text(f, style, st->probe, st->verification);
+}
+
+static void
+dkim_brief(const struct cmd_state *s, FILE *f,
+    const struct text_style *style, int code)
+{
+	const struct dkim_state *st = (const struct dkim_state *)s;
+
+	report_dkim_brief(f, style, run_verdict(code), st->domain, st->probe,
 	    st->verification);
 }
 
-static void
-dkim_brief(void *state, int code)
-{
-	struct dkim_state *st = state;
-
-	report_dkim_brief(st->rc->out, &st->rc->style, run_verdict(code),
-	    st->domain, st->probe, st->verification);
-}
-
 static cJSON *
-dkim_json(void *state)
+dkim_json(const struct cmd_state *s)
 {
-	struct dkim_state *st = state;
+	const struct dkim_state *st = (const struct dkim_state *)s;
 
 	return report_dkim_json(st->domain, st->probe, st->verification);
-}
-
-static void
-dkim_release(void *state)
-{
-	struct dkim_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
 }
 
 static const struct command_ops dkim_ops = {
@@ -236,7 +221,6 @@ static const struct command_ops dkim_ops = {
 	.text = dkim_text,
 	.brief = dkim_brief,
 	.json = dkim_json,
-	.release = dkim_release,
 };
 
 const struct command cmd_dkim = {

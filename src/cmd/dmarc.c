@@ -6,105 +6,80 @@
 #include "dmarc/discover.h"
 #include "dmarc/psl.h"
 #include "report/dmarc.h"
-#include "util/arena.h"
 
 static const struct option dmarc_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
 struct dmarc_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	const char *domain;
-	const struct dmarc_psl *psl;	/* the run's, shared */
-	struct arena *arena;
 	struct dmarc_result *result;
 };
 
 static bool
-dmarc_step(void *arg)
+dmarc_step(struct cmd_state *s)
 {
-	struct dmarc_state *st = arg;
+	struct dmarc_state *st = (struct dmarc_state *)s;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
-	st->result = dmarc_discover(st->arena, run_lookup, st->rc->res,
-	    st->psl, st->domain);
+	st->result = dmarc_discover(run_pass(s), run_lookup, s->rc->res,
+	    run_psl(s->rc), st->domain);
 	return st->result->pending == 0;
 }
 
 static int
-dmarc_start(struct run_ctx *rc, void *opts, void *state, int argc,
+dmarc_start(struct run_ctx *rc, const void *opts, void *state, int argc,
     char **argv)
 {
-	struct dmarc_state *st = state;
+	struct dmarc_state *st = run_begin(state, rc);
 
 	(void)opts;
-	st->rc = rc;
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "dmarc: missing DOMAIN" :
-		    "dmarc: expected one DOMAIN, got %d arguments", argc);
-	}
-	st->domain = run_domain_arg(rc, argv[0]);
-	if (st->domain == NULL) {
+	if (run_one_argument(&st->head, argc, "dmarc", "DOMAIN", "") != 0) {
 		return EXIT_USAGE;
 	}
-	st->psl = run_psl(rc);
-	return 0;
+	st->domain = run_domain_arg(&st->head, argv[0]);
+	return st->domain ? 0 : EXIT_USAGE;
 }
 
 static int
-dmarc_conclude(void *state)
+dmarc_conclude(struct cmd_state *s)
 {
-	struct dmarc_state *st = state;
-	struct finding_tally t = { 0, 0, 0, false };
+	struct dmarc_state *st = (struct dmarc_state *)s;
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 
-	dmarc_lint(st->arena, st->result);
+	dmarc_lint(s->pass, st->result);
 	finding_tally(&st->result->findings, &t);
-	return run_exit_code(&t);
+	return run_exit_status(t.verdict);
 }
 
 static void
-dmarc_text(void *state)
+dmarc_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct dmarc_state *st = state;
-
-	report_dmarc_text(st->rc->out, &st->rc->style, st->result);
+	report_dmarc_text(f, style, ((const struct dmarc_state *)s)->result);
 }
 
 static void
-dmarc_brief(void *state, int code)
+dmarc_brief(const struct cmd_state *s, FILE *f,
+    const struct text_style *style, int code)
 {
-	struct dmarc_state *st = state;
-
-	report_dmarc_brief(st->rc->out, &st->rc->style, run_verdict(code),
-	    st->result);
+	report_dmarc_brief(f, style, run_verdict(code),
+	    ((const struct dmarc_state *)s)->result);
 }
 
 static cJSON *
-dmarc_json(void *state)
+dmarc_json(const struct cmd_state *s)
 {
-	return report_dmarc_json(((struct dmarc_state *)state)->result);
-}
-
-static void
-dmarc_release(void *state)
-{
-	struct dmarc_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
+	return report_dmarc_json(((const struct dmarc_state *)s)->result);
 }
 
 static const struct command_ops dmarc_ops = {
 	.state_size = sizeof(struct dmarc_state),
 	.start = dmarc_start,
-	.batch_start = dmarc_start,
 	.step = dmarc_step,
 	.conclude = dmarc_conclude,
 	.text = dmarc_text,
 	.brief = dmarc_brief,
 	.json = dmarc_json,
-	.release = dmarc_release,
 };
 
 const struct command cmd_dmarc = {

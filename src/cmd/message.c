@@ -42,7 +42,8 @@ static const struct option message_longopts[] = {
 };
 
 static int
-message_set_option(void *opts, int key, const char *arg, const char **err)
+message_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct message_opts *o = opts;
 
@@ -54,26 +55,22 @@ message_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_RECEIVER_ID: o->receiver_id = arg; return 0;
 	case OPT_AR: o->ar = true; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct message_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	bool ar;
 	struct message_input input;
-	struct arena *arena;
 	struct message_result *result;
 };
 
 static bool
-message_step(void *arg)
+message_step(struct cmd_state *s)
 {
-	struct message_state *st = arg;
+	struct message_state *st = (struct message_state *)s;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
-	st->result = message_run(st->arena, run_lookup, st->rc->res,
+	st->result = message_run(run_pass(s), run_lookup, s->rc->res,
 	    &st->input);
 	return st->result->pending == 0;
 }
@@ -81,7 +78,7 @@ message_step(void *arg)
 /* RFC 8601 §2.5: an authserv-id names the receiving system; the local
  * host name unless --authserv-id says otherwise. */
 static const char *
-authserv_id(struct run_ctx *rc, const char *given)
+authserv_id(struct cmd_state *s, const char *given)
 {
 	char host[256];
 
@@ -92,7 +89,7 @@ authserv_id(struct run_ctx *rc, const char *given)
 		return "localhost";
 	}
 	host[sizeof(host) - 1] = '\0';
-	return arena_strdup(rc->arena, host);
+	return arena_strdup(s->arena, host);
 }
 
 static bool
@@ -110,50 +107,46 @@ plain_name(const char *s)
 }
 
 static int
-given_options(struct run_ctx *rc, const struct message_opts *o,
+given_options(struct cmd_state *s, const struct message_opts *o,
     struct message_input *in)
 {
 	if (o->ip != NULL) {
-		if (run_ip_arg(rc, o->ip, &in->given.ip) != 0) {
+		if (run_ip_arg(s, o->ip, &in->given.ip) != 0) {
 			return EXIT_USAGE;
 		}
 		in->given.ip = ip_unmap(&in->given.ip);
 		in->given.has_ip = true;
 	}
-	if (run_helo_arg(rc, o->helo) != 0) {
+	if (run_helo_arg(s, o->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	in->given.helo = o->helo;
-	if (o->sender != NULL && (in->given.sender = run_sender_arg(rc,
+	if (o->sender != NULL && (in->given.sender = run_sender_arg(s,
 	    o->sender)) == NULL) {
 		return EXIT_USAGE;
 	}
 	if (o->authserv_id != NULL && !plain_name(o->authserv_id)) {
-		return run_usage(rc, "invalid --authserv-id '%s' (give a host "
-		    "name such as mx.example.com)", safe_str(rc->arena,
+		return run_usage(s->rc, "invalid --authserv-id '%s' (give a "
+		    "host name such as mx.example.com)", safe_str(s->arena,
 		    o->authserv_id));
 	}
-	in->authserv_id = authserv_id(rc, o->authserv_id);
+	in->authserv_id = authserv_id(s, o->authserv_id);
 	in->receiver_id = o->receiver_id;
 	return 0;
 }
 
 static int
-message_start(struct run_ctx *rc, void *opts, void *state, int argc,
+message_start(struct run_ctx *rc, const void *opts, void *state, int argc,
     char **argv)
 {
-	struct message_opts *o = opts;
-	struct message_state *st = state;
+	const struct message_opts *o = opts;
+	struct message_state *st = run_begin(state, rc);
 
-	st->rc = rc;
 	st->ar = o->ar;
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "message: missing FILE (or '-' "
-		    "for standard input)" : "message: expected one FILE, got "
-		    "%d arguments", argc);
-	}
-	if (given_options(rc, o, &st->input) != 0 ||
-	    run_read_message(rc, argv[0], &st->input.msg) != 0) {
+	if (run_one_argument(&st->head, argc, "message", "FILE", " (or '-' "
+	    "for standard input)") != 0 ||
+	    given_options(&st->head, o, &st->input) != 0 ||
+	    run_read_message(&st->head, argv[0], &st->input.msg) != 0) {
 		return EXIT_USAGE;
 	}
 	st->input.psl = run_psl(rc);
@@ -161,66 +154,57 @@ message_start(struct run_ctx *rc, void *opts, void *state, int argc,
 	return 0;
 }
 
+/* The DMARC result decides (RFC 9989 §4.10): temperror is unknown. */
 static int
-message_conclude_run(void *state)
+message_conclude_run(struct cmd_state *s)
 {
-	struct message_state *st = state;
+	struct message_state *st = (struct message_state *)s;
 
-	message_conclude(st->arena, st->result);
+	message_conclude(s->pass, st->result);
 	switch (st->result->eval.result) {
-	case DMARC_PASS: return EXIT_CLEAN;
-	case DMARC_TEMPERROR: return EXIT_DNS;
-	default: return EXIT_PROBLEMS;
+	case DMARC_PASS: return run_exit_status(VERDICT_PASS);
+	case DMARC_TEMPERROR: return run_exit_status(VERDICT_UNKNOWN);
+	default: return run_exit_status(VERDICT_FAIL);
 	}
 }
 
 static void
-message_text(void *state)
+message_text(const struct cmd_state *s, FILE *f,
+    const struct text_style *style)
 {
-	struct message_state *st = state;
+	const struct message_state *st = (const struct message_state *)s;
 
 	if (st->ar) {
-		report_message_authres(st->rc->out, st->result);
+		report_message_authres(f, st->result);
 	} else {
-		report_message_text(st->rc->out, &st->rc->style, st->result);
+		report_message_text(f, style, st->result);
 	}
 }
 
 /* The verdict is the DMARC result, as the exit code is. */
 static void
-message_brief(void *state, int code)
+message_brief(const struct cmd_state *s, FILE *f,
+    const struct text_style *style, int code)
 {
-	struct message_state *st = state;
-
 	(void)code;
-	report_message_brief(st->rc->out, &st->rc->style, st->result);
+	report_message_brief(f, style,
+	    ((const struct message_state *)s)->result);
 }
 
 static cJSON *
-message_json(void *state)
+message_json(const struct cmd_state *s)
 {
-	return report_message_json(((struct message_state *)state)->result);
-}
-
-static void
-message_release(void *state)
-{
-	struct message_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
+	return report_message_json(((const struct message_state *)s)->result);
 }
 
 static const struct command_ops message_ops = {
 	.state_size = sizeof(struct message_state),
 	.start = message_start,
-	.batch_start = message_start,
 	.step = message_step,
 	.conclude = message_conclude_run,
 	.text = message_text,
 	.brief = message_brief,
 	.json = message_json,
-	.release = message_release,
 };
 
 const struct command cmd_message = {

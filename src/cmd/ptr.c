@@ -5,7 +5,6 @@
 #include "cmd/common.h"
 #include "ptr/ptr.h"
 #include "report/ptr.h"
-#include "util/arena.h"
 
 enum ptr_key {
 	OPT_HELO = 'e',
@@ -24,7 +23,8 @@ static const struct option ptr_longopts[] = {
 };
 
 static int
-ptr_set_option(void *opts, int key, const char *arg, const char **err)
+ptr_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct ptr_opts *o = opts;
 
@@ -32,105 +32,84 @@ ptr_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_DOMAIN: o->domain = arg; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct ptr_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	struct ip_addr ip;
 	const struct ptr_opts *opts;
-	struct arena *arena;
 	struct ptr_result *result;
 };
 
 static bool
-ptr_step(void *arg)
+ptr_step(struct cmd_state *s)
 {
-	struct ptr_state *st = arg;
+	struct ptr_state *st = (struct ptr_state *)s;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
-	st->result = ptr_check(st->arena, run_lookup, st->rc->res,
-	    run_psl(st->rc), &st->ip, st->opts->helo, st->opts->domain);
+	st->result = ptr_check(run_pass(s), run_lookup, s->rc->res,
+	    run_psl(s->rc), &st->ip, st->opts->helo, st->opts->domain);
 	return st->result->pending == 0;
 }
 
 static int
-ptr_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
+ptr_start(struct run_ctx *rc, const void *opts, void *state, int argc,
+    char **argv)
 {
-	struct ptr_state *st = state;
+	struct ptr_state *st = run_begin(state, rc);
 
-	st->rc = rc;
 	st->opts = opts;
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "ptr: missing IP" :
-		    "ptr: expected one IP, got %d arguments", argc);
-	}
-	if (run_ip_arg(rc, argv[0], &st->ip) != 0 ||
-	    run_helo_arg(rc, st->opts->helo) != 0) {
+	if (run_one_argument(&st->head, argc, "ptr", "IP", "") != 0 ||
+	    run_ip_arg(&st->head, argv[0], &st->ip) != 0 ||
+	    run_helo_arg(&st->head, st->opts->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	if (st->opts->domain != NULL &&
-	    run_domain_arg(rc, st->opts->domain) == NULL) {
+	    run_domain_arg(&st->head, st->opts->domain) == NULL) {
 		return EXIT_USAGE;
 	}
 	return 0;
 }
 
 static int
-ptr_conclude(void *state)
+ptr_conclude(struct cmd_state *s)
 {
-	struct ptr_state *st = state;
-	struct finding_tally t = { 0, 0, 0, false };
+	struct ptr_state *st = (struct ptr_state *)s;
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 
-	ptr_lint(st->arena, st->result);
+	ptr_lint(s->pass, st->result);
 	finding_tally(&st->result->findings, &t);
-	return run_exit_code(&t);
+	return run_exit_status(t.verdict);
 }
 
 static void
-ptr_text(void *state)
+ptr_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct ptr_state *st = state;
-
-	report_ptr_text(st->rc->out, &st->rc->style, st->result);
+	report_ptr_text(f, style, ((const struct ptr_state *)s)->result);
 }
 
 static void
-ptr_brief(void *state, int code)
+ptr_brief(const struct cmd_state *s, FILE *f, const struct text_style *style,
+    int code)
 {
-	struct ptr_state *st = state;
-
-	report_ptr_brief(st->rc->out, &st->rc->style, run_verdict(code),
-	    st->result);
+	report_ptr_brief(f, style, run_verdict(code),
+	    ((const struct ptr_state *)s)->result);
 }
 
 static cJSON *
-ptr_json(void *state)
+ptr_json(const struct cmd_state *s)
 {
-	return report_ptr_json(((struct ptr_state *)state)->result);
-}
-
-static void
-ptr_release(void *state)
-{
-	struct ptr_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
+	return report_ptr_json(((const struct ptr_state *)s)->result);
 }
 
 static const struct command_ops ptr_ops = {
 	.state_size = sizeof(struct ptr_state),
 	.start = ptr_start,
-	.batch_start = ptr_start,
 	.step = ptr_step,
 	.conclude = ptr_conclude,
 	.text = ptr_text,
 	.brief = ptr_brief,
 	.json = ptr_json,
-	.release = ptr_release,
 };
 
 const struct command cmd_ptr = {

@@ -32,7 +32,8 @@ static const struct option smtp_longopts[] = {
 };
 
 static int
-smtp_set_option(void *opts, int key, const char *arg, const char **err)
+smtp_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct smtp_opts *o = opts;
 
@@ -42,16 +43,14 @@ smtp_set_option(void *opts, int key, const char *arg, const char **err)
 	if (smtp_cli_set(&o->cli, key, arg) == 0) {
 		return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 struct smtp_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	struct smtp_input in;
 	struct smtp_probe_config cfg;
 	char ehlo[SMTP_CLI_EHLO_MAX];
-	struct arena *arena;
 	struct smtp_result *result;
 };
 
@@ -101,7 +100,7 @@ smtp_cli_set(struct smtp_cli *o, int key, const char *arg)
 }
 
 int
-smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
+smtp_cli_config(struct cmd_state *s, const struct smtp_cli *o,
     struct smtp_probe_config *cfg, char *ehlo)
 {
 	const char *why;
@@ -109,20 +108,20 @@ smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
 	cfg->port = 25;
 	cfg->timeout_ms = SMTP_DEFAULT_TIMEOUT_S * 1000;
 	if (o->port && cli_parse_uint(o->port, 1, 65535, &cfg->port)) {
-		return run_usage(rc, "invalid --smtp-port '%s': expected a "
-		    "port number from 1 to 65535", safe_str(rc->arena,
+		return run_usage(s->rc, "invalid --smtp-port '%s': expected a "
+		    "port number from 1 to 65535", safe_str(s->arena,
 		    o->port));
 	}
 	if (o->timeout && (cli_parse_seconds(o->timeout, &cfg->timeout_ms) ||
 	    cfg->timeout_ms > SMTP_MAX_TIMEOUT_S * 1000)) {
-		return run_usage(rc, "invalid --smtp-timeout '%s': expected "
-		    "seconds, more than 0 and at most %d", safe_str(rc->arena,
+		return run_usage(s->rc, "invalid --smtp-timeout '%s': expected "
+		    "seconds, more than 0 and at most %d", safe_str(s->arena,
 		    o->timeout), SMTP_MAX_TIMEOUT_S);
 	}
 	if (o->ehlo && !valid_ehlo(o->ehlo)) {
-		return run_usage(rc, "invalid --ehlo '%s': expected a host "
+		return run_usage(s->rc, "invalid --ehlo '%s': expected a host "
 		    "name such as mail.example.com, or [192.0.2.1]",
-		    safe_str(rc->arena, o->ehlo));
+		    safe_str(s->arena, o->ehlo));
 	}
 	if (o->ehlo) {
 		snprintf(ehlo, SMTP_CLI_EHLO_MAX, "%s", o->ehlo);
@@ -132,8 +131,8 @@ smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
 	cfg->ehlo_name = ehlo;
 	cfg->ca_file = o->ca_file;
 	if (o->ca_file && (why = smtp_probe_check_ca(o->ca_file)) != NULL) {
-		return run_usage(rc, "invalid --ca-file '%s': %s (expected a "
-		    "PEM file of CA certificates)", safe_str(rc->arena,
+		return run_usage(s->rc, "invalid --ca-file '%s': %s (expected "
+		    "a PEM file of CA certificates)", safe_str(s->arena,
 		    o->ca_file), why);
 	}
 	return 0;
@@ -156,7 +155,7 @@ smtp_cli_probe(struct arena *a, struct smtp_result *r,
  * [IPv6:2001:db8::1], RFC 5321 §4.1.3), or a domain or host name. A port
  * written after it goes in --smtp-port. */
 static int
-smtp_target(struct run_ctx *rc, const char *arg, struct smtp_input *in)
+smtp_target(struct cmd_state *s, const char *arg, struct smtp_input *in)
 {
 	const char *close = arg[0] == '[' ? strchr(arg, ']') : NULL;
 	const char *colon = strrchr(arg, ':');
@@ -178,98 +177,74 @@ smtp_target(struct run_ctx *rc, const char *arg, struct smtp_input *in)
 	if (colon != NULL && colon[1] != '\0' && strspn(colon + 1,
 	    "0123456789") == strlen(colon + 1) && (close != NULL ? close + 1 ==
 	    colon : strchr(arg, ':') == colon)) {
-		return run_usage(rc, "invalid target '%s': give the port with "
-		    "--smtp-port (mailauth smtp --smtp-port %s %.*s)",
-		    safe_str(rc->arena, arg), colon + 1, (int)(colon - arg),
-		    safe_str(rc->arena, arg));
+		return run_usage(s->rc, "invalid target '%s': give the port "
+		    "with --smtp-port (mailauth smtp --smtp-port %s %.*s)",
+		    safe_str(s->arena, arg), colon + 1, (int)(colon - arg),
+		    safe_str(s->arena, arg));
 	}
-	in->name = run_domain_arg(rc, arg);
+	in->name = run_domain_arg(s, arg);
 	return in->name == NULL ? EXIT_USAGE : 0;
 }
 
 static int
-smtp_start(struct run_ctx *rc, void *opts, void *state, int argc,
+smtp_start(struct run_ctx *rc, const void *opts, void *state, int argc,
     char **argv)
 {
-	struct smtp_state *st = state;
-	int code;
+	struct smtp_state *st = run_begin(state, rc);
 
-	st->rc = rc;
-	if (argc != 1) {
-		return run_usage(rc, argc == 0 ? "smtp: missing target (a "
-		    "domain, a host name or an IP)" : "smtp: expected one "
-		    "target, got %d arguments", argc);
-	}
-	if ((code = smtp_cli_config(rc, &((struct smtp_opts *)opts)->cli,
-	    &st->cfg, st->ehlo)) != 0) {
-		return code;
+	if (run_one_argument(&st->head, argc, "smtp", "target", " (a domain, "
+	    "a host name or an IP)") != 0 || smtp_cli_config(&st->head,
+	    &((const struct smtp_opts *)opts)->cli, &st->cfg, st->ehlo) != 0) {
+		return EXIT_USAGE;
 	}
 	st->in.port = st->cfg.port;
-	return smtp_target(rc, argv[0], &st->in);
+	return smtp_target(&st->head, argv[0], &st->in);
 }
 
 static bool
-smtp_step(void *arg)
+smtp_step(struct cmd_state *s)
 {
-	struct smtp_state *st = arg;
+	struct smtp_state *st = (struct smtp_state *)s;
+	struct arena *a = run_pass(s);
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
-	st->result = smtp_gather(st->arena, run_lookup, st->rc->res, &st->in);
+	st->result = smtp_gather(a, run_lookup, s->rc->res, &st->in);
 	if (st->result->pending > 0) {
 		return false;
 	}
 	/* Every answer is in: the sessions and the policy fetch, bounded by
 	 * the SMTP timeout, run now. */
-	smtp_cli_probe(st->arena, st->result, &st->cfg);
+	smtp_cli_probe(a, st->result, &st->cfg);
 	return true;
 }
 
 static int
-smtp_conclude(void *state)
+smtp_conclude(struct cmd_state *s)
 {
-	struct smtp_state *st = state;
+	struct smtp_state *st = (struct smtp_state *)s;
 
-	smtp_evaluate(st->arena, st->result, (long long)time(NULL));
-	switch (st->result->verdict) {
-	case SMTP_VERDICT_PASS: return EXIT_CLEAN;
-	case SMTP_VERDICT_FAIL: return EXIT_PROBLEMS;
-	case SMTP_VERDICT_UNKNOWN: return EXIT_DNS;
-	}
-	return EXIT_DNS;
+	smtp_evaluate(s->pass, st->result, (long long)time(NULL));
+	return run_exit_status(st->result->verdict);
 }
 
 static void
-smtp_text(void *state)
+smtp_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct smtp_state *st = state;
-
-	report_smtp_text(st->rc->out, &st->rc->style, st->result);
+	report_smtp_text(f, style, ((const struct smtp_state *)s)->result);
 }
 
 /* The verdict is smtp's own (pass, fail, unknown), as is the exit code. */
 static void
-smtp_brief(void *state, int code)
+smtp_brief(const struct cmd_state *s, FILE *f,
+    const struct text_style *style, int code)
 {
-	struct smtp_state *st = state;
-
 	(void)code;
-	report_smtp_brief(st->rc->out, &st->rc->style, st->result);
+	report_smtp_brief(f, style, ((const struct smtp_state *)s)->result);
 }
 
 static cJSON *
-smtp_json(void *state)
+smtp_json(const struct cmd_state *s)
 {
-	return report_smtp_json(((struct smtp_state *)state)->result);
-}
-
-static void
-smtp_release(void *state)
-{
-	struct smtp_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
+	return report_smtp_json(((const struct smtp_state *)s)->result);
 }
 
 /* One line at a time, each with at most SMTP_MAX_SESSIONS sessions:
@@ -284,13 +259,11 @@ smtp_batch_lines(const void *opts)
 static const struct command_ops smtp_ops = {
 	.state_size = sizeof(struct smtp_state),
 	.start = smtp_start,
-	.batch_start = smtp_start,
 	.step = smtp_step,
 	.conclude = smtp_conclude,
 	.text = smtp_text,
 	.brief = smtp_brief,
 	.json = smtp_json,
-	.release = smtp_release,
 	.batch_lines = smtp_batch_lines,
 };
 

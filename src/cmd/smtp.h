@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct arena;
-struct run_ctx;
+struct cmd_state;
 struct smtp_probe_config;
 struct smtp_result;
 
@@ -38,8 +38,8 @@ struct smtp_cli {
 /* Stores one of the options above; -1 when key is not one. */
 int smtp_cli_set(struct smtp_cli *o, int key, const char *arg);
 /* Fills cfg from o (ehlo: SMTP_CLI_EHLO_MAX bytes for the EHLO name).
- * Returns 0, or EXIT_USAGE with rc->error naming the bad input. */
-int smtp_cli_config(struct run_ctx *rc, const struct smtp_cli *o,
+ * Returns 0, or EXIT_USAGE with the run's error naming the bad input. */
+int smtp_cli_config(struct cmd_state *s, const struct smtp_cli *o,
     struct smtp_probe_config *cfg, char *ehlo);
 /* Runs the sessions and the policy fetch of a gathered result; false
  * when TLS could not be set up. */

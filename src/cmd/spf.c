@@ -45,7 +45,8 @@ static const struct option spf_longopts[] = {
 };
 
 static int
-spf_set_option(void *opts, int key, const char *arg, const char **err)
+spf_set_option(void *opts, int key, const char *arg,
+    struct error *err)
 {
 	struct spf_opts *o = opts;
 
@@ -56,42 +57,38 @@ spf_set_option(void *opts, int key, const char *arg, const char **err)
 	case OPT_HELO: o->helo = arg; return 0;
 	case OPT_FLATTEN: o->flatten = true; return 0;
 	}
-	*err = "unknown option";
-	return -1;
+	return error_set(err, "unknown option");
 }
 
 /* What a run works on between passes. Each pass rebuilds the walk and the
  * evaluation from the answers so far in a fresh arena: cheap next to a
  * network round trip, and it keeps both pure. */
 struct spf_state {
-	struct run_ctx *rc;
+	struct cmd_state head;
 	const char *domain;		/* NULL when the walk is skipped */
 	const struct spf_eval_input *input;	/* NULL without --ip */
 	struct spf_eval_input input_storage;
 	bool flatten;
 	struct spf_macro_ctx macros;	/* sender, IP and HELO for the walk */
-	struct arena *arena;
 	struct spf_walk *walk;
 	struct spf_eval *eval;
 	struct spf_flat *flat;		/* --flatten */
 };
 
 static bool
-spf_step(void *arg)
+spf_step(struct cmd_state *s)
 {
-	struct spf_state *st = arg;
+	struct spf_state *st = (struct spf_state *)s;
+	struct arena *a = run_pass(s);
 	size_t pending = 0;
 
-	arena_destroy(st->arena);
-	st->arena = arena_create();
 	if (st->domain != NULL) {
-		st->walk = spf_walk_build(st->arena, run_lookup, st->rc->res,
+		st->walk = spf_walk_build(a, run_lookup, s->rc->res,
 		    st->domain, st->input ? &st->macros : NULL);
 		pending += st->walk->pending;
 	}
 	if (st->input != NULL) {
-		st->eval = spf_eval_run(st->arena, run_lookup, st->rc->res,
-		    st->input);
+		st->eval = spf_eval_run(a, run_lookup, s->rc->res, st->input);
 		pending += st->eval->pending;
 	}
 	return pending == 0;
@@ -101,105 +98,94 @@ spf_step(void *arg)
  * zone file's TXT data ("a" "b") it keeps its strings; plain text is one
  * string, as the user typed it. */
 static int
-add_draft(struct run_ctx *rc, const char *domain, const char *record)
+add_draft(struct cmd_state *s, const char *domain, const char *record)
 {
 	struct dns_bytes one, *strings = &one;
 	const char *err = NULL;
 	int n = 1;
 
 	if (record[0] == '"') {
-		n = dns_zone_parse_strings(rc->arena, record, &strings, &err);
+		n = dns_zone_parse_strings(s->arena, record, &strings, &err);
 		if (n < 0) {
-			return run_usage(rc, "cannot parse --record '%s': %s",
-			    safe_str(rc->arena, record), err);
+			return run_usage(s->rc, "cannot parse --record '%s': "
+			    "%s", safe_str(s->arena, record), err);
 		}
 	} else {
 		one.data = (const unsigned char *)record;
 		one.len = strlen(record);
 	}
-	dns_resolver_add_draft_txt(rc->res, domain, strings, (size_t)n);
+	dns_resolver_add_draft_txt(s->rc->res, domain, strings, (size_t)n);
 	return 0;
 }
 
-static void
-tally(const struct spf_node *node, struct finding_tally *t)
+/* With --ip the SPF result alone decides (temperror is unknown); without,
+ * the findings of the walk do. */
+static enum verdict
+spf_verdict(const struct spf_state *st)
 {
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 	size_t i;
-
-	finding_tally(&node->findings, t);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			tally(node->terms[i].child, t);
-		}
-	}
-}
-
-/* DESIGN.md §5: with --ip the verdict alone decides; without, errors and
- * DNS failures do. */
-static int
-exit_code(const struct spf_state *st)
-{
-	struct finding_tally t = { 0, 0, 0, false };
 
 	if (st->eval != NULL) {
 		switch (st->eval->result) {
-		case SPF_RESULT_PASS: return EXIT_CLEAN;
-		case SPF_RESULT_TEMPERROR: return EXIT_DNS;
-		default: return EXIT_PROBLEMS;
+		case SPF_RESULT_PASS: return VERDICT_PASS;
+		case SPF_RESULT_TEMPERROR: return VERDICT_UNKNOWN;
+		default: return VERDICT_FAIL;
 		}
 	}
 	/* A lookup that failed, a CNAME loop among them, is a DNS error
 	 * receivers answer with temperror: the walk's verdict is unknown,
 	 * as the evaluation's would be. */
 	if (spf_walk_failure(st->walk->root) != NULL) {
-		return EXIT_DNS;
+		return VERDICT_UNKNOWN;
 	}
 	finding_tally(&st->walk->findings, &t);
-	tally(st->walk->root, &t);
-	return run_exit_code(&t);
+	for (i = 0; i < st->walk->norder; i++) {
+		finding_tally(&st->walk->order[i]->findings, &t);
+	}
+	return t.verdict;
 }
 
 /* Fills the check_host() input from the options (RFC 7208 §2.3, §4.1):
  * the domain is DOMAIN, else the sender's; an empty sender checks the
- * HELO identity. Returns the domain for the walk, or NULL with a usage
- * error in rc->error. */
+ * HELO identity. Returns 0, or EXIT_USAGE with the run's error set. */
 static int
-evaluation_input(struct run_ctx *rc, const struct spf_opts *o,
+evaluation_input(struct cmd_state *s, const struct spf_opts *o,
     const char *domain_arg, struct spf_eval_input *in)
 {
 	struct ip_addr ip;
 	const char *at, *sender;
 
-	if (run_ip_arg(rc, o->ip, &ip) != 0) {
+	if (run_ip_arg(s, o->ip, &ip) != 0) {
 		return EXIT_USAGE;
 	}
 	memset(in, 0, sizeof(*in));
 	in->ip = ip_unmap(&ip);
 	in->helo = o->helo;
 	in->now = (long long)time(NULL);
-	if (run_helo_arg(rc, o->helo) != 0) {
+	if (run_helo_arg(s, o->helo) != 0) {
 		return EXIT_USAGE;
 	}
 	sender = NULL;
 	if (o->sender != NULL &&
-	    (sender = run_sender_arg(rc, o->sender)) == NULL) {
+	    (sender = run_sender_arg(s, o->sender)) == NULL) {
 		return EXIT_USAGE;
 	}
 	if (sender != NULL && sender[0] == '\0') {
 		if (o->helo == NULL) {
-			return run_usage(rc, "an empty --sender checks the HELO "
-			    "identity: give --helo");
+			return run_usage(s->rc, "an empty --sender checks the "
+			    "HELO identity: give --helo");
 		}
 		in->domain = o->helo;
-		in->sender = spf_eval_sender(rc->arena, NULL, o->helo);
+		in->sender = spf_eval_sender(s->arena, NULL, o->helo);
 		return 0;
 	}
 	at = sender ? strrchr(sender, '@') : NULL;
 	in->domain = domain_arg ? domain_arg : at ? at + 1 : sender;
 	if (in->domain == NULL) {
-		return run_usage(rc, "spf: missing DOMAIN (or --sender)");
+		return run_usage(s->rc, "spf: missing DOMAIN (or --sender)");
 	}
-	in->sender = spf_eval_sender(rc->arena, sender, in->domain);
+	in->sender = spf_eval_sender(s->arena, sender, in->domain);
 	return 0;
 }
 
@@ -211,7 +197,7 @@ set_walk_macros(struct spf_state *st)
 
 	memset(&st->macros, 0, sizeof(st->macros));
 	st->macros.sender = in->sender;
-	st->macros.local_part = arena_memdup(st->rc->arena, in->sender,
+	st->macros.local_part = arena_memdup(st->head.arena, in->sender,
 	    (size_t)(at - in->sender));
 	st->macros.sender_domain = at + 1;
 	st->macros.ip = &in->ip;
@@ -220,9 +206,9 @@ set_walk_macros(struct spf_state *st)
 }
 
 static cJSON *
-spf_json(void *state)
+spf_json(const struct cmd_state *s)
 {
-	struct spf_state *st = state;
+	const struct spf_state *st = (const struct spf_state *)s;
 	cJSON *root = report_spf_json(st->input ? st->input->domain :
 	    st->domain, st->walk);
 
@@ -236,53 +222,52 @@ spf_json(void *state)
 }
 
 static void
-spf_text(void *state)
+spf_text(const struct cmd_state *s, FILE *f, const struct text_style *style)
 {
-	struct spf_state *st = state;
-	struct run_ctx *rc = st->rc;
+	const struct spf_state *st = (const struct spf_state *)s;
 
 	if (st->walk != NULL) {
-		report_spf_text(rc->out, &rc->style, st->walk);
+		report_spf_text(f, style, st->walk);
 	}
 	if (st->eval != NULL) {
-		report_spf_eval_text(rc->out, &rc->style, st->input, st->eval,
-		    st->walk);
+		report_spf_eval_text(f, style, st->input, st->eval, st->walk);
 	}
 	if (st->flat != NULL) {
-		report_spf_flat_text(rc->out, &rc->style, st->flat);
+		report_spf_flat_text(f, style, st->flat);
 	}
 }
 
 static void
-spf_brief(void *state, int code)
+spf_brief(const struct cmd_state *s, FILE *f, const struct text_style *style,
+    int code)
 {
-	struct spf_state *st = state;
+	const struct spf_state *st = (const struct spf_state *)s;
 
-	report_spf_brief(st->rc->out, &st->rc->style, run_verdict(code),
-	    st->domain, st->walk, st->input, st->eval);
+	report_spf_brief(f, style, run_verdict(code), st->domain, st->walk,
+	    st->input, st->eval);
 	if (st->flat != NULL) {
-		report_spf_flat_brief(st->rc->out, &st->rc->style, st->flat);
+		report_spf_flat_brief(f, style, st->flat);
 	}
 }
 
 static int
-spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
+spf_start(struct run_ctx *rc, const void *opts, void *state, int argc,
+    char **argv)
 {
-	struct spf_opts *o = opts;
-	struct spf_state *st = state;
+	const struct spf_opts *o = opts;
+	struct spf_state *st = run_begin(state, rc);
 	struct spf_eval_input *in = &st->input_storage;
 
-	st->rc = rc;
 	st->flatten = o->flatten;
 	if (argc > 1) {
-		return run_usage(rc, "spf: expected one DOMAIN, got %d "
-		    "arguments", argc);
+		return run_one_argument(&st->head, argc, "spf", "DOMAIN", "");
 	}
 	if (o->ip != NULL) {
 		const char *domain = NULL;
 
-		if ((argc == 1 && (domain = run_domain_arg(rc, argv[0])) ==
-		    NULL) || evaluation_input(rc, o, domain, in) != 0) {
+		if ((argc == 1 && (domain = run_domain_arg(&st->head,
+		    argv[0])) == NULL) || evaluation_input(&st->head, o, domain,
+		    in) != 0) {
 			return EXIT_USAGE;
 		}
 		st->input = in;
@@ -292,13 +277,13 @@ spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 		 * line is checked above); there is nothing to walk then. */
 		st->domain = spf_domain_is_valid(in->domain) ? in->domain :
 		    NULL;
-	} else if (argc == 0) {
-		return run_usage(rc, "spf: missing DOMAIN");
-	} else if ((st->domain = run_domain_arg(rc, argv[0])) == NULL) {
+	} else if (run_one_argument(&st->head, argc, "spf", "DOMAIN",
+	    "") != 0 || (st->domain = run_domain_arg(&st->head,
+	    argv[0])) == NULL) {
 		return EXIT_USAGE;
 	}
 	if (o->record != NULL && st->domain != NULL &&
-	    add_draft(rc, st->domain, o->record) != 0) {
+	    add_draft(&st->head, st->domain, o->record) != 0) {
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -306,10 +291,10 @@ spf_start(struct run_ctx *rc, void *opts, void *state, int argc, char **argv)
 
 /* A batch line is "DOMAIN" or "DOMAIN IP" (evaluation for that IP). */
 static int
-spf_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
+spf_batch_start(struct run_ctx *rc, const void *opts, void *state, int n,
     char **fields)
 {
-	struct spf_opts copy = *(struct spf_opts *)opts;
+	struct spf_opts copy = *(const struct spf_opts *)opts;
 
 	if (n == 2) {
 		copy.ip = fields[1];
@@ -319,37 +304,27 @@ spf_batch_start(struct run_ctx *rc, void *opts, void *state, int n,
 }
 
 static int
-spf_conclude(void *state)
+spf_conclude(struct cmd_state *s)
 {
-	struct spf_state *st = state;
-
-	int code;
+	struct spf_state *st = (struct spf_state *)s;
+	enum verdict v;
 
 	if (st->walk != NULL) {
-		spf_lint(st->arena, st->walk);
+		spf_lint(s->pass, st->walk);
 		if (st->flatten) {
-			st->flat = spf_flatten(st->arena, st->walk);
+			st->flat = spf_flatten(s->pass, st->walk);
 		}
 	}
-	code = exit_code(st);
+	v = spf_verdict(st);
 	/* --flatten that cannot propose a record did not do its job; one
 	 * whose lookups failed cannot tell what to propose. */
 	if (st->flat != NULL && st->flat->unknown != NULL) {
-		code = EXIT_DNS;
+		v = VERDICT_UNKNOWN;
 	} else if (st->flat != NULL && st->flat->refused != NULL &&
-	    code == EXIT_CLEAN) {
-		code = EXIT_PROBLEMS;
+	    v == VERDICT_PASS) {
+		v = VERDICT_FAIL;
 	}
-	return code;
-}
-
-static void
-spf_release(void *state)
-{
-	struct spf_state *st = state;
-
-	arena_destroy(st->arena);
-	st->arena = NULL;
+	return run_exit_status(v);
 }
 
 static const struct command_ops spf_ops = {
@@ -361,7 +336,6 @@ static const struct command_ops spf_ops = {
 	.text = spf_text,
 	.brief = spf_brief,
 	.json = spf_json,
-	.release = spf_release,
 };
 
 const struct command cmd_spf = {

@@ -66,17 +66,8 @@ read_headers(struct arena *a, struct dkim_message *m, const char *s,
 		if (colon == NULL) {
 			return 0;
 		}
-		if (m->nheaders == cap) {
-			struct dkim_header *bigger;
-
-			cap = cap ? cap * 2 : 32;
-			bigger = arena_calloc(a, cap, sizeof(*bigger));
-			if (m->nheaders > 0) {
-				memcpy(bigger, m->headers, m->nheaders *
-				    sizeof(*bigger));
-			}
-			m->headers = bigger;
-		}
+		m->headers = array_grow(a, m->headers, m->nheaders, &cap,
+		    sizeof(*m->headers));
 		h = &m->headers[m->nheaders++];
 		h->raw = s + start;
 		h->rawlen = end - start;

@@ -41,13 +41,14 @@ read_selector(struct arena *a, struct dkim_selector *s)
 }
 
 struct dkim_probe *
-dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+dkim_probe_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const char *domain, const char *const *selectors, size_t nselectors)
 {
 	struct dkim_probe *p = arena_alloc(a, sizeof(*p));
 	size_t i;
 
 	p->domain = domain;
+	p->findings.domain = domain;
 	p->probed = selectors == NULL;
 	if (selectors == NULL) {
 		selectors = dkim_common_selectors;
@@ -64,6 +65,7 @@ dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 		s.selector = selectors[i];
 		s.name = arena_printf(a, "%s._domainkey.%s", selectors[i],
 		    domain);
+		s.findings.domain = s.name;
 		s.answer = lookup(lookup_ctx, s.name, DNS_T_TXT);
 		if (s.answer == NULL) {
 			p->pending++;
@@ -82,17 +84,6 @@ dkim_probe_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
 	return p;
 }
 
-static struct finding *
-add(struct arena *a, struct dkim_selector *s, enum finding_severity sev,
-    const char *code, const char *fix, const char *msg)
-{
-	struct finding *f = finding_add(a, &s->findings, sev, code, fix, "%s",
-	    msg);
-
-	f->domain = s->name;
-	return f;
-}
-
 static void
 lint_strings(struct arena *a, struct dkim_selector *s)
 {
@@ -106,13 +97,13 @@ lint_strings(struct arena *a, struct dkim_selector *s)
 		}
 		text = dns_txt_join(a, s->txt, &len);
 		n = dns_txt_split(a, text, len, TXT_STRING_MAX, &parts);
-		add(a, s, FINDING_ERROR, "dkim-string-too-long",
-		    arena_printf(a, "publish it as several strings of at most "
-		    "255 octets in one TXT record: %s", safe_str(a,
-		    dns_txt_quote(a, parts, n))),
-		    arena_printf(a, "string %zu of the key record is %zu "
-		    "octets; a DNS character-string holds at most 255", i + 1,
-		    s->txt->strings[i].len));
+		finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-string-too-long", arena_printf(a, "publish it as "
+		    "several strings of at most %d octets in one TXT record: "
+		    "%s", TXT_STRING_MAX, safe_str(a, dns_txt_quote(a, parts,
+		    n))), "string %zu of the key record is %zu octets; a DNS "
+		    "character-string holds at most %d", i + 1,
+		    s->txt->strings[i].len, TXT_STRING_MAX);
 	}
 }
 
@@ -143,60 +134,62 @@ lint_key(struct arena *a, struct dkim_selector *s)
 	const struct dkim_key *k = s->key;
 
 	if (k->error != NULL) {
-		struct finding *f = add(a, s, FINDING_ERROR, "dkim-syntax",
-		    taglist_duplicate(&k->tags) ? arena_printf(a, "publish it "
-		    "with each tag once (the first kept here): %s",
-		    safe_str(a, dns_txt_quote_text(a, tags_once(a, k)))) :
-		    "correct the record", k->error);
+		struct finding *f = finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-syntax", taglist_duplicate(&k->tags) ?
+		    arena_printf(a, "publish it with each tag once (the first "
+		    "kept here): %s", safe_str(a, dns_txt_quote_text(a,
+		    tags_once(a, k)))) : "correct the record", "%s", k->error);
 
 		f->offset = (long)k->error_offset;
 	}
 	if (k->revoked) {
-		add(a, s, FINDING_ERROR, "dkim-key-revoked",
+		finding_add(a, &s->findings, FINDING_ERROR, "dkim-key-revoked",
 		    "publish the current key, or remove the selector if it is "
 		    "retired", "the key is revoked (empty p=): signatures with "
 		    "this selector fail");
 		return;
 	}
 	if (k->key_error != NULL) {
-		add(a, s, FINDING_ERROR, "dkim-key-invalid",
-		    "publish the key again, copied whole from the key file "
-		    "(split it into strings of at most 255 octets)",
-		    k->key_error);
+		finding_add(a, &s->findings, FINDING_ERROR, "dkim-key-invalid",
+		    arena_printf(a, "publish the key again, copied whole from "
+		    "the key file (split it into strings of at most %d "
+		    "octets)", TXT_STRING_MAX), "%s", k->key_error);
 	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_MIN_BITS) {
-		add(a, s, FINDING_ERROR, "dkim-key-too-short",
-		    "generate a 2048-bit key", arena_printf(a, "the RSA key "
-		    "has %u bits: receivers refuse keys under 1024 (RFC 8301)",
-		    k->bits));
+		finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-key-too-short", arena_printf(a, "generate a %d-bit "
+		    "key", DKIM_RSA_GOOD_BITS), "the RSA key has %u bits: "
+		    "receivers refuse keys under %d (RFC 8301)", k->bits,
+		    DKIM_RSA_MIN_BITS);
 	} else if (k->type == DKIM_KEY_RSA && k->bits < DKIM_RSA_GOOD_BITS) {
-		add(a, s, FINDING_WARNING, "dkim-key-weak",
-		    "generate a 2048-bit key and rotate to it",
-		    arena_printf(a, "the RSA key has %u bits; 2048 is the norm "
-		    "and 1024 is the minimum", k->bits));
+		finding_add(a, &s->findings, FINDING_WARNING, "dkim-key-weak",
+		    arena_printf(a, "generate a %d-bit key and rotate to it",
+		    DKIM_RSA_GOOD_BITS), "the RSA key has %u bits; %d is the "
+		    "norm and %d is the minimum", k->bits, DKIM_RSA_GOOD_BITS,
+		    DKIM_RSA_MIN_BITS);
 	}
 	if (k->testing) {
-		add(a, s, FINDING_WARNING, "dkim-testing",
-		    "remove t=y once signing works",
-		    "t=y: the domain is testing DKIM; receivers may treat "
-		    "signatures as unsigned");
+		finding_add(a, &s->findings, FINDING_WARNING, "dkim-testing",
+		    "remove t=y once signing works", "t=y: the domain is "
+		    "testing DKIM; receivers may treat signatures as unsigned");
 	}
 	if (k->h != NULL && !dkim_key_allows_hash(k, "sha256")) {
-		add(a, s, FINDING_ERROR, "dkim-sha1-only",
-		    "remove h= or make it h=sha256",
-		    "h= allows only sha1, which RFC 8301 forbids: no signature "
-		    "with this key can pass");
+		finding_add(a, &s->findings, FINDING_ERROR, "dkim-sha1-only",
+		    "remove h= or make it h=sha256", "h= allows only sha1, "
+		    "which RFC 8301 forbids: no signature with this key can "
+		    "pass");
 	}
 	if (!dkim_key_for_email(k)) {
-		add(a, s, FINDING_ERROR, "dkim-key-not-for-mail",
-		    "remove s= or make it s=email",
+		finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-key-not-for-mail", "remove s= or make it s=email",
 		    "s= lists neither email nor *: receivers ignore the key "
 		    "for mail, so no signature with it can pass (RFC 6376 "
 		    "§3.6.1)");
 	}
 	if (k->p_whitespace) {
-		add(a, s, FINDING_INFO, "dkim-key-whitespace", NULL,
-		    "the key has whitespace inside p=: legal (it is ignored), "
-		    "but often a sign of a hand-made split");
+		finding_add(a, &s->findings, FINDING_INFO,
+		    "dkim-key-whitespace", NULL, "the key has whitespace "
+		    "inside p=: legal (it is ignored), but often a sign of a "
+		    "hand-made split");
 	}
 }
 
@@ -206,45 +199,45 @@ lint_selector(struct arena *a, struct dkim_selector *s)
 	const struct dns_answer *ans = s->answer;
 
 	if (s->dangling) {
-		add(a, s, FINDING_ERROR, "dkim-cname-dangling",
-		    "turn DKIM signing on for the domain in the provider's "
-		    "admin console (Microsoft 365: Defender portal, Email "
-		    "authentication settings, DKIM); the CNAME itself is right",
-		    arena_printf(a, "%s is a CNAME to %s, which does not exist: "
-		    "DKIM is not enabled at the provider, which publishes the "
-		    "key there once it is", s->name, safe_str(a, ans->cname)));
+		finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-cname-dangling", "turn DKIM signing on for the "
+		    "domain in the provider's admin console (Microsoft 365: "
+		    "Defender portal, Email authentication settings, DKIM); "
+		    "the CNAME itself is right", "%s is a CNAME to %s, which "
+		    "does not exist: DKIM is not enabled at the provider, "
+		    "which publishes the key there once it is", s->name,
+		    safe_str(a, ans->cname));
 		return;
 	}
 	if (ans->cname != NULL && ans->kind != DNS_ANS_CNAME_LOOP) {
-		add(a, s, FINDING_INFO, "dkim-cname", NULL,
-		    arena_printf(a, "%s is a CNAME to %s (the key is managed "
-		    "there, often by a sending service)", s->name,
-		    safe_str(a, ans->cname)));
+		finding_add(a, &s->findings, FINDING_INFO, "dkim-cname", NULL,
+		    "%s is a CNAME to %s (the key is managed there, often by a "
+		    "sending service)", s->name, safe_str(a, ans->cname));
 	}
 	if (dns_kind_is_failure(ans->kind)) {
-		add(a, s, FINDING_ERROR, "dkim-dns-error",
+		finding_add(a, &s->findings, FINDING_ERROR, "dkim-dns-error",
 		    ans->kind == DNS_ANS_CNAME_LOOP ? "point one of the "
 		    "CNAMEs at the name that holds the key record, or publish "
 		    "the key record in place of the CNAME" :
 		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
-		    "check the domain's DNS servers",
-		    dns_answer_failure(a, ans));
+		    "check the domain's DNS servers", "%s",
+		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	if (s->txt == NULL) {
-		add(a, s, FINDING_ERROR, "dkim-no-key",
+		finding_add(a, &s->findings, FINDING_ERROR, "dkim-no-key",
 		    "publish the key your mail server signs with at this name "
-		    "(selector._domainkey.domain)",
-		    arena_printf(a, "no DKIM key at %s (%s)", s->name,
-		    ans->kind == DNS_ANS_RECORDS ? "TXT data that is not a key"
-		    : dns_kind_name(ans->kind)));
+		    "(selector._domainkey.domain)", "no DKIM key at %s (%s)",
+		    s->name, ans->kind == DNS_ANS_RECORDS ?
+		    "TXT data that is not a key" : dns_kind_name(ans->kind));
 		return;
 	}
 	if (s->several) {
-		add(a, s, FINDING_ERROR, "dkim-multiple-records",
+		finding_add(a, &s->findings, FINDING_ERROR,
+		    "dkim-multiple-records",
 		    "keep one TXT record at the selector",
-		    arena_printf(a, "%s has %zu TXT records: receivers may pick "
-		    "any", s->name, ans->count));
+		    "%s has %zu TXT records: receivers may pick any", s->name,
+		    ans->count);
 	}
 	lint_strings(a, s);
 	lint_key(a, s);
@@ -293,13 +286,11 @@ dkim_probe_lint(struct arena *a, struct dkim_probe *p)
 		    "signs with", "the TXT lookups of %zu of %zu common "
 		    "selectors failed (%s): whether a key is published there "
 		    "is unknown", p->nfailed, p->tried, failures_by_cause(a, p));
-		f->domain = p->domain;
+		f->verdict = VERDICT_UNKNOWN;
 	} else if (p->probed && p->nsels == 0) {
-		f = finding_add(a, &p->findings, FINDING_ERROR,
-		    "dkim-none-found", "give the selector your mail server "
-		    "signs with (-s), or publish a key", "no DKIM key found at "
-		    "any of the %zu common selectors", p->tried);
-
-		f->domain = p->domain;
+		finding_add(a, &p->findings, FINDING_ERROR, "dkim-none-found",
+		    "give the selector your mail server signs with (-s), or "
+		    "publish a key", "no DKIM key found at any of the %zu "
+		    "common selectors", p->tried);
 	}
 }

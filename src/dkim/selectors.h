@@ -10,7 +10,7 @@
 
 #include "dkim/key.h"
 #include "dkim/verify.h"
-#include "report/finding.h"
+#include "finding.h"
 
 struct dkim_selector {
 	const char *selector;
@@ -42,7 +42,7 @@ struct dkim_probe {
 extern const char *const dkim_common_selectors[];
 
 /* Looks up selectors (NULL: the built-in list) at domain, all at once. */
-struct dkim_probe *dkim_probe_run(struct arena *a, dkim_lookup_fn lookup,
+struct dkim_probe *dkim_probe_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const char *domain, const char *const *selectors,
     size_t nselectors);
 /* Adds the findings of a complete probe. */

@@ -303,7 +303,7 @@ verify_one(struct arena *a, struct dkim_signature *sig,
 }
 
 struct dkim_verification *
-dkim_verify(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+dkim_verify(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dkim_message *msg, long long now)
 {
 	struct dkim_verification *v = arena_alloc(a, sizeof(*v));
@@ -361,12 +361,15 @@ lint_result(struct arena *a, struct dkim_verification *v, size_t i)
 {
 	const struct dkim_signature *sig = &v->sigs[i];
 	const char *d = sig->d ? sig->d : "?", *s = sig->s ? sig->s : "?";
+	struct finding *f;
 
 	switch (sig->result) {
 	case DKIM_RESULT_TEMPERROR:
-		return finding_add(a, &v->findings, FINDING_ERROR,
+		f = finding_add(a, &v->findings, FINDING_ERROR,
 		    "dkim-dns-error", "retry, or check the signing domain's "
 		    "DNS servers", "signature %zu: %s", i + 1, sig->reason);
+		f->verdict = VERDICT_UNKNOWN;
+		return f;
 	case DKIM_RESULT_FAIL:
 		return finding_add(a, &v->findings, FINDING_ERROR,
 		    "dkim-signature-fail", NULL, "signature %zu (d=%s s=%s) "

@@ -12,13 +12,10 @@
 #include "dkim/message.h"
 #include "dkim/signature.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "util/taglist.h"
 
 struct arena;
-
-typedef const struct dns_answer *(*dkim_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
 
 /* RFC 8601 §2.7.1 results. */
 enum dkim_result {
@@ -59,7 +56,7 @@ struct dkim_verification {
 
 /* Checks every DKIM-Signature of msg as of the time now. Complete when
  * pending == 0. */
-struct dkim_verification *dkim_verify(struct arena *a, dkim_lookup_fn lookup,
+struct dkim_verification *dkim_verify(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dkim_message *msg, long long now);
 /* Adds the findings of a complete verification. */
 void dkim_verify_lint(struct arena *a, struct dkim_verification *v);

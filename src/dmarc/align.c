@@ -74,16 +74,17 @@ judge(const struct dmarc_result *r, struct dmarc_ident *id, char mode,
 	    id->domain, id->org_psl);
 	id->aligned = dmarc_aligned(id->alignment, mode);
 	id->aligned_7489 = dmarc_aligned(id->alignment_7489, mode);
-	if (id->authenticated == 1 && id->aligned) {
+	if (id->authenticated == VERDICT_PASS && id->aligned) {
 		*pass = true;
 	}
-	if (id->authenticated == 1 && id->aligned_7489) {
+	if (id->authenticated == VERDICT_PASS && id->aligned_7489) {
 		*pass_7489 = true;
 	}
 	/* Unknown when a DNS failure hid the result of an identifier that
 	 * could align, or the alignment of one that passed. */
-	if ((id->authenticated == -1 && (id->aligned || id->alignment ==
-	    DMARC_ALIGN_UNKNOWN)) || (id->authenticated == 1 &&
+	if ((id->authenticated == VERDICT_UNKNOWN && (id->aligned ||
+	    id->alignment == DMARC_ALIGN_UNKNOWN)) ||
+	    (id->authenticated == VERDICT_PASS &&
 	    id->alignment == DMARC_ALIGN_UNKNOWN && mode != 's')) {
 		*unknown = true;
 	}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "dmarc/record.h"
+#include "finding.h"
 
 struct dmarc_result;
 
@@ -34,7 +35,7 @@ struct dmarc_ident {
 	const char *org;	/* RFC 9989 Organizational Domain, NULL when
 				 * a DNS failure hid it */
 	const char *org_psl;	/* RFC 7489 (Public Suffix List) */
-	int authenticated;	/* 1 pass, 0 no, -1 unknown (temperror) */
+	enum verdict authenticated;	/* fail: no; unknown: temperror */
 	/* Set by dmarc_evaluate(): */
 	enum dmarc_alignment alignment, alignment_7489;
 	bool aligned, aligned_7489;	/* under the record's adkim/aspf */

@@ -79,7 +79,7 @@ dmarc_walk_targets(struct arena *a, const char *domain, const char ***out)
 }
 
 static const struct dns_answer *
-ask(dmarc_lookup_fn lookup, void *ctx, struct dmarc_result *r,
+ask(dns_lookup_fn lookup, void *ctx, struct dmarc_result *r,
     const char *name, enum dns_type type)
 {
 	const struct dns_answer *ans = lookup(ctx, name, type);
@@ -160,7 +160,7 @@ stops_walk(const struct dmarc_step *s)
 /* Asks every name of the walk at once (they do not depend on each other),
  * then reads them in order as a receiver would, stopping where it stops. */
 static void
-walk(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+walk(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const char **targets;
@@ -318,7 +318,7 @@ apply_policy(struct dmarc_result *r)
 /* RFC 7489 §6.6.3: _dmarc.<domain>, then _dmarc.<PSL organizational
  * domain>; a record there needs a valid p (or rua, then p=none). */
 static void
-compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+compare_rfc7489(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const char *names[2] = { r->domain, r->org_domain_psl };
@@ -355,7 +355,7 @@ compare_rfc7489(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 }
 
 static void
-check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
+check_destinations(struct arena *a, dns_lookup_fn lookup, void *ctx,
     struct dmarc_result *r)
 {
 	const struct dmarc_record *rec = r->policy_step->record;
@@ -374,7 +374,7 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 
 		d->tag = rua ? "rua" : "ruf";
 		d->uri = rua ? &rec->rua[i] : &rec->ruf[i - rec->nrua];
-		d->authorized = -1;
+		d->authorized = VERDICT_UNKNOWN;
 		if (d->uri->host == NULL) {
 			continue;
 		}
@@ -383,7 +383,7 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 		d->external = !dns_name_is_under(d->uri->host, r->org_domain ?
 		    r->org_domain : r->domain);
 		if (!d->external) {
-			d->authorized = 1;
+			d->authorized = VERDICT_PASS;
 			continue;
 		}
 		/* RFC 9989 §4.8 (RFC 7489 §7.1): the destination says it
@@ -394,13 +394,13 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 		if (ans == NULL || dns_kind_is_failure(ans->kind)) {
 			continue;
 		}
-		d->authorized = 0;
+		d->authorized = VERDICT_FAIL;
 		for (j = 0; ans->kind == DNS_ANS_RECORDS && j < ans->count;
 		    j++) {
 			const char *text = dns_txt_join(a, &ans->txt[j], &len);
 
 			if (dmarc_is_record(text, len)) {
-				d->authorized = 1;
+				d->authorized = VERDICT_PASS;
 			}
 		}
 	}
@@ -408,7 +408,7 @@ check_destinations(struct arena *a, dmarc_lookup_fn lookup, void *ctx,
 }
 
 struct dmarc_result *
-dmarc_discover(struct arena *a, dmarc_lookup_fn lookup, void *lookup_ctx,
+dmarc_discover(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dmarc_psl *psl, const char *domain)
 {
 	struct dmarc_result *r = arena_alloc(a, sizeof(*r));

@@ -14,13 +14,10 @@
 
 #include "dmarc/record.h"
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 
 struct arena;
 struct dmarc_psl;
-
-typedef const struct dns_answer *(*dmarc_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
 
 enum dmarc_step_kind {
 	DMARC_STEP_PENDING,	/* no answer yet */
@@ -62,7 +59,7 @@ struct dmarc_destination {
 	bool external;		/* outside the Organizational Domain */
 	const char *check_name;	/* <record domain>._report._dmarc.<host> */
 	const struct dns_answer *answer;
-	int authorized;		/* 1, 0, or -1 unknown (no answer / error) */
+	enum verdict authorized;	/* unknown: no answer, or an error */
 };
 
 struct dmarc_result {
@@ -102,7 +99,7 @@ struct dmarc_result {
 };
 
 /* Builds what the answers allow; complete when pending == 0. */
-struct dmarc_result *dmarc_discover(struct arena *a, dmarc_lookup_fn lookup,
+struct dmarc_result *dmarc_discover(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dmarc_psl *psl, const char *domain);
 /* Adds the findings of a complete result. */
 void dmarc_lint(struct arena *a, struct dmarc_result *r);

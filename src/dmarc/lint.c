@@ -10,17 +10,6 @@
 #include "util/strbuf.h"
 #include "util/taglist.h"
 
-static struct finding *
-add(struct arena *a, struct dmarc_result *r, enum finding_severity sev,
-    const char *code, const char *fix, const char *msg)
-{
-	struct finding *f = finding_add(a, &r->findings, sev, code, fix, "%s",
-	    msg);
-
-	f->domain = r->policy_step ? r->policy_step->name : r->domain;
-	return f;
-}
-
 static int
 strength(enum dmarc_policy p)
 {
@@ -98,18 +87,19 @@ lint_failed_step(struct arena *a, struct dmarc_result *r,
 	const char *hint = dns_answer_retry_hint(s->answer);
 
 	if (r->policy_step == NULL) {
-		return add(a, r, FINDING_ERROR, "dmarc-dns-error", hint ? hint :
-		    "retry, or check the name's DNS servers: receivers cannot "
-		    "find the policy while this lasts", arena_printf(a, "%s: "
-		    "the policy is unknown, not absent", what));
+		return finding_add(a, &r->findings, FINDING_ERROR,
+		    "dmarc-dns-error", hint ? hint : "retry, or check the "
+		    "name's DNS servers: receivers cannot find the policy "
+		    "while this lasts", "%s: the policy is unknown, not absent",
+		    what);
 	}
-	return add(a, r, FINDING_WARNING, "dmarc-dns-error", hint ? hint :
-	    arena_printf(a, "retry, or ask another resolver (@SERVER): %s is "
-	    "above %s, not in its zone, and decides only the organizational "
-	    "domain", s->name, r->domain), arena_printf(a, "%s: the "
+	return finding_add(a, &r->findings, FINDING_WARNING, "dmarc-dns-error",
+	    hint ? hint : arena_printf(a, "retry, or ask another resolver "
+	    "(@SERVER): %s is above %s, not in its zone, and decides only the "
+	    "organizational domain", s->name, r->domain), "%s: the "
 	    "organizational domain of %s is unknown, so is relaxed alignment "
 	    "of other names with it (RFC 9989 §4.10.2); its policy is its own "
-	    "record at %s", what, r->domain, r->policy_step->name));
+	    "record at %s", what, r->domain, r->policy_step->name);
 }
 
 const char *
@@ -140,29 +130,29 @@ lint_walk(struct arena *a, struct dmarc_result *r)
 
 		if (s->kind == DMARC_STEP_FAILED) {
 			f = lint_failed_step(a, r, s);
+			f->verdict = VERDICT_UNKNOWN;
 		} else if (s->kind == DMARC_STEP_MULTIPLE) {
-			f = add(a, r, FINDING_ERROR, "dmarc-multiple-records",
-			    "keep exactly one v=DMARC1 record at the name",
-			    arena_printf(a, "%s has several DMARC records: "
-			    "receivers discard them all (RFC 9989 §4.10)",
-			    s->name));
+			f = finding_add(a, &r->findings, FINDING_ERROR,
+			    "dmarc-multiple-records", "keep exactly one "
+			    "v=DMARC1 record at the name", "%s has several "
+			    "DMARC records: receivers discard them all (RFC "
+			    "9989 §4.10)", s->name);
 		} else if (s->kind == DMARC_STEP_NONE && s->version_not_first) {
-			f = add(a, r, FINDING_ERROR, "dmarc-version-not-first",
-			    arena_printf(a, "publish it with v=DMARC1 first: "
-			    "%s", dns_txt_quote_text(a,
-			    dmarc_near_miss_fixed(a, s))),
-			    arena_printf(a, "%s has a TXT "
-			    "record with v=DMARC1 that is not the first tag: "
-			    "receivers ignore it (RFC 9989 §4.7): %s",
-			    s->name, dns_txt_quote_text(a, s->near_miss)));
-		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
-			f = add(a, r, FINDING_ERROR, "dmarc-syntax",
-			    arena_printf(a, "start the record with exactly "
-			    "\"v=DMARC1\" (upper case DMARC1, then ';'): %s",
+			f = finding_add(a, &r->findings, FINDING_ERROR,
+			    "dmarc-version-not-first", arena_printf(a,
+			    "publish it with v=DMARC1 first: %s",
 			    dns_txt_quote_text(a, dmarc_near_miss_fixed(a, s))),
-			    arena_printf(a, "%s has "
-			    "a TXT record that looks like DMARC but is not "
-			    "one: %s", s->name, dns_txt_quote_text(a, s->near_miss)));
+			    "%s has a TXT record with v=DMARC1 that is not the "
+			    "first tag: receivers ignore it (RFC 9989 §4.7): "
+			    "%s", s->name, dns_txt_quote_text(a, s->near_miss));
+		} else if (s->kind == DMARC_STEP_NONE && s->near_miss) {
+			f = finding_add(a, &r->findings, FINDING_ERROR,
+			    "dmarc-syntax", arena_printf(a, "start the record "
+			    "with exactly \"v=DMARC1\" (upper case DMARC1, "
+			    "then ';'): %s", dns_txt_quote_text(a,
+			    dmarc_near_miss_fixed(a, s))), "%s has a TXT "
+			    "record that looks like DMARC but is not one: %s",
+			    s->name, dns_txt_quote_text(a, s->near_miss));
 		}
 		if (f != NULL) {
 			f->domain = s->name;
@@ -180,28 +170,28 @@ lint_tag(struct arena *a, struct dmarc_result *r, const struct dmarc_tag *t)
 
 	if (t->obsolete) {
 		/* RFC 9989 ignores them, so a bad value harms nobody. */
-		return add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
-		    strcmp(t->name, "pct") == 0 ? "use t=y while testing and "
-		    "remove pct" : "remove it", t->error ? arena_printf(a,
-		    "%s=%s: %s; %s= was removed by RFC 9989, and RFC 7489 "
-		    "receivers read a bad value as the default", tag,
-		    safe_str(a, t->value), t->error, tag) : arena_printf(a,
-		    "%s= was removed by RFC 9989; receivers still on RFC 7489 "
-		    "honor it", tag));
+		return finding_add(a, &r->findings, FINDING_INFO,
+		    "dmarc-obsolete-tag", strcmp(t->name, "pct") == 0 ?
+		    "use t=y while testing and remove pct" : "remove it", "%s",
+		    t->error ? arena_printf(a, "%s=%s: %s; %s= was removed by "
+		    "RFC 9989, and RFC 7489 receivers read a bad value as the "
+		    "default", tag, safe_str(a, t->value), t->error, tag) :
+		    arena_printf(a, "%s= was removed by RFC 9989; receivers "
+		    "still on RFC 7489 honor it", tag));
 	}
 	if (t->error != NULL && is_policy_tag(t->name) &&
 	    dmarc_record_tag(rec, t->name) == t) {
 		return NULL;
 	}
 	if (t->error != NULL) {
-		return add(a, r, FINDING_ERROR, "dmarc-syntax", arena_printf(a,
-		    "correct %s=", tag), arena_printf(a, "%s=%s: %s", tag,
-		    safe_str(a, t->value), t->error));
+		return finding_add(a, &r->findings, FINDING_ERROR,
+		    "dmarc-syntax", arena_printf(a, "correct %s=", tag),
+		    "%s=%s: %s", tag, safe_str(a, t->value), t->error);
 	}
 	if (!t->known) {
-		return add(a, r, FINDING_WARNING, "dmarc-unknown-tag",
-		    "remove it, or correct its name", arena_printf(a,
-		    "unknown tag %s=: receivers ignore it", tag));
+		return finding_add(a, &r->findings, FINDING_WARNING,
+		    "dmarc-unknown-tag", "remove it, or correct its name",
+		    "unknown tag %s=: receivers ignore it", tag);
 	}
 	return NULL;
 }
@@ -235,16 +225,16 @@ lint_uris(struct arena *a, struct dmarc_result *r)
 		struct finding *f = NULL;
 
 		if (u->problem != NULL) {
-			f = add(a, r, FINDING_WARNING, "dmarc-report-uri",
-			    uri_fix(a, u, rua ? "rua" : "ruf"), arena_printf(a,
-			    "%s URI %s: %s", rua ? "rua" : "ruf", dns_txt_quote_text(a, u->uri),
-			    u->problem));
+			f = finding_add(a, &r->findings, FINDING_WARNING,
+			    "dmarc-report-uri", uri_fix(a, u, rua ? "rua" :
+			    "ruf"), "%s URI %s: %s", rua ? "rua" : "ruf",
+			    dns_txt_quote_text(a, u->uri), u->problem);
 		} else if (u->size != NULL) {
-			f = add(a, r, FINDING_INFO, "dmarc-obsolete-tag",
-			    "remove the !size suffix",
-			    arena_printf(a, "the size limit \"!%s\" of %s was "
-			    "removed by RFC 9989; older receivers honor it",
-			    safe_str(a, u->size), uri));
+			f = finding_add(a, &r->findings, FINDING_INFO,
+			    "dmarc-obsolete-tag", "remove the !size suffix",
+			    "the size limit \"!%s\" of %s was removed by RFC "
+			    "9989; older receivers honor it", safe_str(a,
+			    u->size), uri);
 		}
 		if (f != NULL) {
 			f->term = rua ? "rua" : "ruf";
@@ -253,12 +243,12 @@ lint_uris(struct arena *a, struct dmarc_result *r)
 	if (fo != NULL && fo->error == NULL &&
 	    taglist_value_has(fo->value, "0") &&
 	    taglist_value_has(fo->value, "1")) {
-		struct finding *f = add(a, r, FINDING_WARNING,
-		    "dmarc-fo-conflict", "keep fo=1 (a report when any "
-		    "mechanism fails) or fo=0 (when all fail), not both",
-		    arena_printf(a, "fo=%s: 0 and 1 exclude each other (RFC "
-		    "9989 §4.7); receivers pick one as they please",
-		    safe_str(a, fo->value)));
+		struct finding *f = finding_add(a, &r->findings,
+		    FINDING_WARNING, "dmarc-fo-conflict", "keep fo=1 (a report "
+		    "when any mechanism fails) or fo=0 (when all fail), not "
+		    "both", "fo=%s: 0 and 1 exclude each other (RFC 9989 "
+		    "§4.7); receivers pick one as they please", safe_str(a,
+		    fo->value));
 
 		f->term = "fo";
 		f->offset = (long)fo->offset;
@@ -272,8 +262,8 @@ lint_tags(struct arena *a, struct dmarc_result *r)
 	size_t i;
 
 	if (rec->error != NULL) {
-		struct finding *f = add(a, r, FINDING_ERROR, "dmarc-syntax",
-		    "correct the record", rec->error);
+		struct finding *f = finding_add(a, &r->findings, FINDING_ERROR,
+		    "dmarc-syntax", "correct the record", "%s", rec->error);
 
 		f->offset = (long)rec->error_offset;
 	}
@@ -315,11 +305,11 @@ lint_invalid_policy(struct arena *a, struct dmarc_result *r)
 	const char *bad = invalid_policies(a, rec);
 	struct finding *f;
 
-	f = add(a, r, FINDING_ERROR, "dmarc-invalid-policy",
-	    arena_printf(a, "publish %s (each policy is none, "
-	    "quarantine or reject)", dns_txt_quote_text(a, record_text(a, rec, true))),
-	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not "
-	    "a policy (none, quarantine or reject): receivers act as if the "
+	f = finding_add(a, &r->findings, FINDING_ERROR, "dmarc-invalid-policy",
+	    arena_printf(a, "publish %s (each policy is none, quarantine or "
+	    "reject)", dns_txt_quote_text(a, record_text(a, rec, true))), "%s",
+	    r->fallback == DMARC_FALLBACK_NONE ? arena_printf(a, "%s is not a "
+	    "policy (none, quarantine or reject): receivers act as if the "
 	    "record said p=none, since rua= has a valid address (RFC 9989 "
 	    "§4.10.1)", bad) : arena_printf(a, "%s is not a policy (none, "
 	    "quarantine or reject) and rua= has no valid address: receivers "
@@ -336,46 +326,45 @@ lint_policy(struct arena *a, struct dmarc_result *r)
 	const struct dmarc_record *rec = r->policy_step->record;
 
 	if (rec->p == DMARC_POLICY_UNSET) {
-		add(a, r, FINDING_WARNING, "dmarc-no-p",
-		    "add p=none, p=quarantine or p=reject",
-		    "the record has no p=: RFC 9989 reads it as p=none, but "
-		    "RFC 7489 receivers ignore a record without p= unless it "
-		    "has rua=");
+		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-no-p",
+		    "add p=none, p=quarantine or p=reject", "the record has no "
+		    "p=: RFC 9989 reads it as p=none, but RFC 7489 receivers "
+		    "ignore a record without p= unless it has rua=");
 	}
 	if (r->fallback != DMARC_FALLBACK_NO) {
 		lint_invalid_policy(a, r);
 	} else if (r->p_domain == DMARC_POLICY_NONE) {
-		add(a, r, FINDING_WARNING, "dmarc-policy-none",
-		    "once the reports show your mail passes, move to "
-		    "p=quarantine, then p=reject",
-		    "the policy is none: monitoring only. It meets Gmail's and "
-		    "Yahoo's bulk-sender rule but protects nothing");
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "dmarc-policy-none", "once the reports show your mail "
+		    "passes, move to p=quarantine, then p=reject", "the policy "
+		    "is none: monitoring only. It meets Gmail's and Yahoo's "
+		    "bulk-sender rule but protects nothing");
 	}
 	if (r->testing) {
-		add(a, r, FINDING_WARNING, "dmarc-testing",
+		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-testing",
 		    "remove t=y once testing is done", "t=y: receivers apply "
 		    "one step less than the policy (testing mode)");
 	}
 	if (rec->nrua == 0) {
-		add(a, r, FINDING_WARNING, "dmarc-no-rua",
+		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-no-rua",
 		    arena_printf(a, "add rua=mailto:postmaster@%s",
 		    r->report_domain ? r->report_domain : r->domain),
 		    "no rua=: nobody receives the aggregate reports that show "
 		    "who sends mail as this domain");
 	}
 	if (r->sp_set && strength(r->p_sub) < strength(r->p_record)) {
-		add(a, r, FINDING_WARNING, "dmarc-weak-subdomains",
-		    "remove sp= or make it at least as strict as p=",
-		    arena_printf(a, "sp=%s is weaker than p=%s: subdomains are "
-		    "easier to spoof", dmarc_policy_name(r->p_sub),
-		    dmarc_policy_name(r->p_record)));
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "dmarc-weak-subdomains", "remove sp= or make it at least "
+		    "as strict as p=", "sp=%s is weaker than p=%s: subdomains "
+		    "are easier to spoof", dmarc_policy_name(r->p_sub),
+		    dmarc_policy_name(r->p_record));
 	}
 	if (r->np_set && strength(r->p_nx) < strength(r->p_sub)) {
-		add(a, r, FINDING_WARNING, "dmarc-weak-nonexistent",
-		    "remove np= or make it at least as strict as sp=",
-		    arena_printf(a, "np=%s is weaker than the policy of "
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "dmarc-weak-nonexistent", "remove np= or make it at least "
+		    "as strict as sp=", "np=%s is weaker than the policy of "
 		    "existing subdomains (%s)", dmarc_policy_name(r->p_nx),
-		    dmarc_policy_name(r->p_sub)));
+		    dmarc_policy_name(r->p_sub));
 	}
 }
 
@@ -394,16 +383,16 @@ lint_pct(struct arena *a, struct dmarc_result *r)
 	    strength(r->p_sub) == 1 && strength(r->p_nx) == 1)) {
 		return;
 	}
-	add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", rec->t == 'y' ?
-	    "remove pct=: t=y says the same to RFC 9989 receivers" :
-	    "use t=y while testing, and remove pct=", rec->pct == 0 ?
-	    arena_printf(a, "pct=0: RFC 7489 receivers apply the next lower "
-	    "policy (quarantine becomes none, reject becomes quarantine) to "
-	    "all failing mail; RFC 9989 receivers ignore pct= and apply the "
-	    "policy in full%s", also) : arena_printf(a, "pct=%d: RFC 7489 "
-	    "receivers apply the policy to %d%% of failing mail and the next "
-	    "lower one to the rest; RFC 9989 receivers ignore pct= and apply "
-	    "it to all%s", rec->pct, rec->pct, also));
+	finding_add(a, &r->findings, FINDING_INFO, "dmarc-rfc7489-differs",
+	    rec->t == 'y' ? "remove pct=: t=y says the same to RFC 9989 "
+	    "receivers" : "use t=y while testing, and remove pct=", "%s",
+	    rec->pct == 0 ? arena_printf(a, "pct=0: RFC 7489 receivers apply "
+	    "the next lower policy (quarantine becomes none, reject becomes "
+	    "quarantine) to all failing mail; RFC 9989 receivers ignore pct= "
+	    "and apply the policy in full%s", also) : arena_printf(a,
+	    "pct=%d: RFC 7489 receivers apply the policy to %d%% of failing "
+	    "mail and the next lower one to the rest; RFC 9989 receivers "
+	    "ignore pct= and apply it to all%s", rec->pct, rec->pct, also));
 }
 
 static void
@@ -416,31 +405,31 @@ lint_rfc7489(struct arena *a, struct dmarc_result *r)
 		/* Unknown, not absent: a failed lookup (a finding of its
 		 * own) hid what RFC 7489 receivers find. */
 	} else if (r->record_domain_7489 == NULL) {
-		add(a, r, FINDING_WARNING, "dmarc-walk-only",
+		finding_add(a, &r->findings, FINDING_WARNING, "dmarc-walk-only",
 		    arena_printf(a, "publish a record at _dmarc.%s as well",
-		    r->org_domain_psl), arena_printf(a, "the policy at %s is "
-		    "found only by the RFC 9989 tree walk: receivers still on "
-		    "RFC 7489 (which ask _dmarc.%s and _dmarc.%s) find none",
-		    r->policy_step->name, r->domain, r->org_domain_psl));
+		    r->org_domain_psl), "the policy at %s is found only by the "
+		    "RFC 9989 tree walk: receivers still on RFC 7489 (which "
+		    "ask _dmarc.%s and _dmarc.%s) find none",
+		    r->policy_step->name, r->domain, r->org_domain_psl);
 	} else if (!dns_name_equal(r->record_domain_7489, found)) {
-		add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", NULL,
-		    arena_printf(a, "RFC 7489 receivers use the record at "
-		    "_dmarc.%s instead", r->record_domain_7489));
+		finding_add(a, &r->findings, FINDING_INFO,
+		    "dmarc-rfc7489-differs", NULL, "RFC 7489 receivers use the "
+		    "record at _dmarc.%s instead", r->record_domain_7489);
 	}
 	lint_pct(a, r);
 	if (rec->np == DMARC_POLICY_INVALID && rec->p !=
 	    DMARC_POLICY_INVALID && rec->sp != DMARC_POLICY_INVALID) {
-		add(a, r, FINDING_INFO, "dmarc-rfc7489-differs", NULL,
-		    "RFC 7489 receivers do not know np= and apply p= and sp= "
-		    "as published");
+		finding_add(a, &r->findings, FINDING_INFO,
+		    "dmarc-rfc7489-differs", NULL, "RFC 7489 receivers do not "
+		    "know np= and apply p= and sp= as published");
 	}
 	if (r->org_domain != NULL &&
 	    !dns_name_equal(r->org_domain, r->org_domain_psl)) {
-		add(a, r, FINDING_INFO, "dmarc-org-domain-differs", NULL,
-		    arena_printf(a, "the organizational domain is %s by the "
-		    "RFC 9989 tree walk but %s by the Public Suffix List "
-		    "(RFC 7489): relaxed alignment differs between receivers",
-		    r->org_domain, r->org_domain_psl));
+		finding_add(a, &r->findings, FINDING_INFO,
+		    "dmarc-org-domain-differs", NULL, "the organizational "
+		    "domain is %s by the RFC 9989 tree walk but %s by the "
+		    "Public Suffix List (RFC 7489): relaxed alignment differs "
+		    "between receivers", r->org_domain, r->org_domain_psl);
 	}
 }
 
@@ -450,11 +439,11 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 	size_t i;
 
 	if (r->ndests_published > r->ndests) {
-		add(a, r, FINDING_WARNING, "dmarc-report-limit",
-		    "list one or two report addresses",
-		    arena_printf(a, "%zu report addresses; mailauth checks the "
-		    "first %zu, and receivers send to few of them",
-		    r->ndests_published, r->ndests));
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "dmarc-report-limit", "list one or two report addresses",
+		    "%zu report addresses; mailauth checks the first %zu, and "
+		    "receivers send to few of them", r->ndests_published,
+		    r->ndests);
 	}
 	for (i = 0; i < r->ndests; i++) {
 		const struct dmarc_destination *d = &r->dests[i];
@@ -464,25 +453,27 @@ lint_destinations(struct arena *a, struct dmarc_result *r)
 		if (!d->external) {
 			continue;
 		}
-		if (d->authorized == 0) {
-			f = add(a, r, FINDING_WARNING, "dmarc-report-unauthorized",
-			    arena_printf(a, "ask the operator of %s to publish "
-			    "TXT \"v=DMARC1\" at %s (or *._report._dmarc.%s)",
+		if (d->authorized == VERDICT_FAIL) {
+			f = finding_add(a, &r->findings, FINDING_WARNING,
+			    "dmarc-report-unauthorized", arena_printf(a,
+			    "ask the operator of %s to publish TXT "
+			    "\"v=DMARC1\" at %s (or *._report._dmarc.%s)",
 			    safe_str(a, d->uri->host), safe_str(a,
 			    d->check_name), safe_str(a, d->uri->host)),
-			    arena_printf(a, "%s is outside %s and has not "
-			    "authorized reports for it: receivers will not "
-			    "send them%s", uri, r->org_domain ? r->org_domain :
-			    r->domain, r->org_domain ? "" : ", unless it is in "
-			    "the organizational domain, which a failed lookup "
-			    "hid"));
-		} else if (d->authorized < 0 && d->answer != NULL) {
-			f = add(a, r, FINDING_ERROR, "dmarc-dns-error",
-			    "retry, or check the destination's DNS servers",
-			    arena_printf(a, "the authorization lookup %s failed "
-			    "(%s): unknown, not refused",
+			    "%s is outside %s and has not authorized reports "
+			    "for it: receivers will not send them%s", uri,
+			    r->org_domain ? r->org_domain : r->domain,
+			    r->org_domain ? "" : ", unless it is in the "
+			    "organizational domain, which a failed lookup hid");
+		} else if (d->authorized == VERDICT_UNKNOWN &&
+		    d->answer != NULL) {
+			f = finding_add(a, &r->findings, FINDING_ERROR,
+			    "dmarc-dns-error", "retry, or check the "
+			    "destination's DNS servers", "the authorization "
+			    "lookup %s failed (%s): unknown, not refused",
 			    safe_str(a, d->check_name),
-			    dns_kind_name(d->answer->kind)));
+			    dns_kind_name(d->answer->kind));
+			f->verdict = VERDICT_UNKNOWN;
 		}
 		if (f != NULL) {
 			f->term = uri;
@@ -510,14 +501,16 @@ no_record_fix(struct arena *a, const struct dmarc_result *r)
 void
 dmarc_lint(struct arena *a, struct dmarc_result *r)
 {
+	r->findings.domain = r->policy_step ? r->policy_step->name :
+	    r->domain;
 	lint_walk(a, r);
 	if (r->policy_step == NULL && r->walk_failed) {
 		return;
 	}
 	if (r->policy_step == NULL) {
-		add(a, r, FINDING_ERROR, "dmarc-no-record", no_record_fix(a, r),
-		    arena_printf(a, "no DMARC record for %s: Gmail answers "
-		    "4.7.31 to bulk mail without one", r->domain));
+		finding_add(a, &r->findings, FINDING_ERROR, "dmarc-no-record",
+		    no_record_fix(a, r), "no DMARC record for %s: Gmail "
+		    "answers 4.7.31 to bulk mail without one", r->domain);
 		return;
 	}
 	lint_tags(a, r);

@@ -13,7 +13,8 @@
 #include "util/safe.h"
 
 /* Header bits c-ares 1.18 has no accessor for (RFC 1035 §4.1.1, RFC 4035
- * §3.2.3); TECH-NOTES.md §4.1 says to read them from the buffer. */
+ * §3.2.3): read from the buffer, which stays portable to later c-ares
+ * releases that drop <ares_dns.h>. */
 #define HDR_SIZE 12
 #define HDR_RCODE(h) ((h)[3] & 0x0f)
 #define HDR_AD(h) (((h)[3] & 0x20) != 0)
@@ -170,8 +171,8 @@ kind_from_status(int status)
 }
 
 /* Copies the character-strings of each TXT RR, keeping the split as
- * published (TECH-NOTES.md §4.2: one node per string, record_start marks
- * the first string of an RR). */
+ * published (ares_parse_txt_reply_ext() gives one node per string;
+ * record_start marks the first string of an RR). */
 static enum dns_kind
 take_txt(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
     int alen)
@@ -215,13 +216,38 @@ take_txt(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 	return DNS_ANS_RECORDS;
 }
 
+/* What a c-ares parser that fills a hostent says of the answer:
+ * DNS_ANS_RECORDS when there is a hostent to read. */
+static enum dns_kind
+hostent_kind(int status, const struct hostent *host)
+{
+	if (status == ARES_ENODATA) {
+		return DNS_ANS_NODATA;
+	}
+	return status == ARES_SUCCESS && host != NULL ? DNS_ANS_RECORDS :
+	    DNS_ANS_MALFORMED;
+}
+
+/* The length of a hostent's NULL-terminated list (NULL: none). */
+static size_t
+list_length(char *const *list)
+{
+	size_t n = 0;
+
+	while (list != NULL && list[n] != NULL) {
+		n++;
+	}
+	return n;
+}
+
 static enum dns_kind
 take_addrs(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
     int alen)
 {
 	struct hostent *host = NULL;
 	struct ip_addr *addrs;
-	size_t n = 0, i;
+	enum dns_kind kind;
+	size_t n, i;
 	int status, family, len;
 
 	if (ans->type == DNS_T_A) {
@@ -233,15 +259,10 @@ take_addrs(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 		family = AF_INET6;
 		len = 16;
 	}
-	if (status == ARES_ENODATA) {
-		return DNS_ANS_NODATA;
+	if ((kind = hostent_kind(status, host)) != DNS_ANS_RECORDS) {
+		return kind;
 	}
-	if (status != ARES_SUCCESS || host == NULL) {
-		return DNS_ANS_MALFORMED;
-	}
-	while (host->h_addr_list[n] != NULL) {
-		n++;
-	}
+	n = list_length(host->h_addr_list);
 	addrs = arena_calloc(a, n, sizeof(*addrs));
 	for (i = 0; i < n; i++) {
 		addrs[i].family = family;
@@ -289,7 +310,8 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 {
 	struct hostent *host = NULL;
 	const char **names;
-	size_t n = 0, i;
+	enum dns_kind kind;
+	size_t n, i;
 	int status;
 
 	if (ans->type == DNS_T_PTR) {
@@ -298,17 +320,12 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 	} else {
 		status = ares_parse_ns_reply(abuf, alen, &host);
 	}
-	if (status == ARES_ENODATA) {
-		return DNS_ANS_NODATA;
-	}
-	if (status != ARES_SUCCESS || host == NULL) {
-		return DNS_ANS_MALFORMED;
+	if ((kind = hostent_kind(status, host)) != DNS_ANS_RECORDS) {
+		return kind;
 	}
 	/* Every PTR or NS name is in h_aliases; h_name is only the last one
-	 * seen (TECH-NOTES.md §4.2). */
-	while (host->h_aliases && host->h_aliases[n] != NULL) {
-		n++;
-	}
+	 * seen (ares_parse_ptr_reply() in c-ares 1.18). */
+	n = list_length(host->h_aliases);
 	names = arena_calloc(a, n + 1, sizeof(*names));
 	for (i = 0; i < n; i++) {
 		names[i] = arena_strdup(a, host->h_aliases[i]);
@@ -320,7 +337,7 @@ take_names(struct arena *a, struct dns_answer *ans, const unsigned char *abuf,
 }
 
 /* Skips one encoded name at p, returning its length in the message, or -1.
- * c-ares has no parser for CNAME RRs (TECH-NOTES.md §4.2), so the answer
+ * c-ares 1.18 has no parser for CNAME RRs, so the answer
  * section is read with ares_expand_name(). */
 static long
 skip_name(const unsigned char *p, const unsigned char *abuf, int alen,
@@ -374,16 +391,7 @@ chain_push(struct arena *a, struct cname_chain *c, const char *name)
 	for (i = 0; i < c->n; i++) {
 		c->loops |= strcasecmp(c->names[i], name) == 0;
 	}
-	if (c->n == c->cap) {
-		const char **bigger;
-
-		c->cap = c->cap ? c->cap * 2 : 4;
-		bigger = arena_calloc(a, c->cap, sizeof(*bigger));
-		if (c->n > 0) {
-			memcpy(bigger, c->names, c->n * sizeof(*bigger));
-		}
-		c->names = bigger;
-	}
+	c->names = array_grow(a, c->names, c->n, &c->cap, sizeof(*c->names));
 	c->names[c->n++] = arena_strdup(a, name);
 }
 

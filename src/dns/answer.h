@@ -1,4 +1,7 @@
-/* One DNS answer, classified once (DESIGN.md §2). Answers and everything they
+/* One DNS answer, classified once: records, NXDOMAIN, NODATA or one of the
+ * failures, with its rcode, AD bit, transport, size and round-trip time, so
+ * that the void lookups of RFC 7208 §4.6.4, temperror and the user's
+ * diagnosis all read the same facts. Answers and everything they
  * point to live in the resolver's arena: never free them, and do not keep
  * them past dns_resolver_destroy(). */
 #ifndef MAILAUTH_DNS_ANSWER_H
@@ -91,6 +94,13 @@ struct dns_answer {
 	const char *const *names;	/* DNS_T_PTR, DNS_T_NS, DNS_T_CNAME */
 	const struct dns_tlsa *tlsa;	/* DNS_T_TLSA */
 };
+
+/* How the pure modules read DNS: the answer to (name, type), or NULL when
+ * it is not known yet (the question is then on its way: run the pass
+ * again once answers arrive). ctx is the lookup's own (the resolver, or
+ * a zone set in tests). */
+typedef const struct dns_answer *(*dns_lookup_fn)(void *ctx,
+    const char *name, enum dns_type type);
 
 /* Returns "TXT", "A", ... or "TYPE<n>". */
 const char *dns_type_name(enum dns_type type);

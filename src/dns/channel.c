@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "util/clock.h"
+#include "util/error.h"
 #include "util/ip.h"
 #include "util/xalloc.h"
 
@@ -33,7 +34,11 @@ sock_writable(int bits, int i)
 	return ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM))) != 0;
 }
 
-/* One turn of the event loop (TECH-NOTES.md §4.1). */
+/* One turn of the event loop (c-ares 1.18): poll the sockets
+ * ares_getsock() names, no longer than ares_timeout() or the deadline
+ * allows, then ares_process_fd() on each ready one (an error or hang-up
+ * counts as readable), or on none when the wait ran out, so that c-ares'
+ * retries and timeouts fire. */
 void
 dns_channel_poll(struct dns_channel *ch, double deadline)
 {
@@ -167,7 +172,7 @@ family_note(int family)
 
 static int
 set_server(struct dns_channel *ch, const struct dns_config *cfg,
-    unsigned deadline_ms)
+    unsigned deadline_ms, struct error *err)
 {
 	struct ip_addr addr;
 	char ip[IP_STRLEN], csv[IP_STRLEN + 16];
@@ -178,37 +183,34 @@ set_server(struct dns_channel *ch, const struct dns_config *cfg,
 		status = resolve_server_name(ch, cfg->server, cfg->family,
 		    deadline_ms, &addr);
 		if (status != ARES_SUCCESS) {
-			snprintf(ch->error, sizeof(ch->error),
-			    "cannot resolve server '%s'%s: %s", cfg->server,
-			    family_note(cfg->family), ares_strerror(status));
-			return -1;
+			return error_set(err, "cannot resolve server '%s'%s: "
+			    "%s", cfg->server, family_note(cfg->family),
+			    ares_strerror(status));
 		}
 	} else if (cfg->family != 0 && addr.family != cfg->family) {
 		char want = cfg->family == AF_INET ? '4' : '6';
 
-		snprintf(ch->error, sizeof(ch->error), "server '%s' is an "
-		    "IPv%c address, and -%c asks for IPv%c only: give an IPv%c "
-		    "server, or leave out -%c", cfg->server, want == '4' ?
-		    '6' : '4', want, want, want, want);
-		return -1;
+		return error_set(err, "server '%s' is an IPv%c address, and "
+		    "-%c asks for IPv%c only: give an IPv%c server, or leave "
+		    "out -%c", cfg->server, want == '4' ? '6' : '4', want, want,
+		    want, want);
 	}
 	ip_format(&addr, ip);
 	snprintf(csv, sizeof(csv), addr.family == AF_INET6 ? "[%s]:%u" :
 	    "%s:%u", ip, port);
 	status = ares_set_servers_ports_csv(ch->ares, csv);
 	if (status != ARES_SUCCESS) {
-		snprintf(ch->error, sizeof(ch->error),
-		    "cannot use server '%s': %s", cfg->server,
+		return error_set(err, "cannot use server '%s': %s", cfg->server,
 		    ares_strerror(status));
-		return -1;
 	}
 	return 0;
 }
 
 /* Without @SERVER: the system's servers, on another port with -p, of one
- * family with -4 or -6. Returns 0, or -1 with ch->error set. */
+ * family with -4 or -6. Returns 0, or -1 with err set. */
 static int
-system_servers(struct dns_channel *ch, const struct dns_config *cfg)
+system_servers(struct dns_channel *ch, const struct dns_config *cfg,
+    struct error *err)
 {
 	struct ares_addr_port_node *list = NULL, *n, *kept, *head = NULL;
 	struct ares_addr_port_node **tail = &head;
@@ -225,10 +227,9 @@ system_servers(struct dns_channel *ch, const struct dns_config *cfg)
 		if (cfg->family == 0) {
 			return 0;
 		}
-		snprintf(ch->error, sizeof(ch->error), "no IPv%c server in "
-		    "the system's resolver configuration (/etc/resolv.conf): "
-		    "give @SERVER", cfg->family == AF_INET ? '4' : '6');
-		return -1;
+		return error_set(err, "no IPv%c server in the system's "
+		    "resolver configuration (/etc/resolv.conf): give @SERVER",
+		    cfg->family == AF_INET ? '4' : '6');
 	}
 	kept = xcalloc(count, sizeof(*kept));
 	for (n = list; n != NULL; n = n->next) {
@@ -253,7 +254,7 @@ system_servers(struct dns_channel *ch, const struct dns_config *cfg)
 
 int
 dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
-    unsigned deadline_ms)
+    unsigned deadline_ms, struct error *err)
 {
 	struct ares_options opts;
 	int status;
@@ -261,14 +262,12 @@ dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
 	memset(ch, 0, sizeof(*ch));
 	status = ares_library_init(ARES_LIB_INIT_ALL);
 	if (status != ARES_SUCCESS) {
-		snprintf(ch->error, sizeof(ch->error), "%s",
-		    ares_strerror(status));
-		return -1;
+		return error_set(err, "%s", ares_strerror(status));
 	}
 	memset(&opts, 0, sizeof(opts));
 	/* NOCHECKRESP: pass SERVFAIL and REFUSED up with their rcode instead
-	 * of hiding them behind "could not contact servers" (TECH-NOTES.md
-	 * §4.1); a diagnostic must see them. */
+	 * of trying the next server and hiding them behind "could not
+	 * contact servers"; a diagnostic must see them. */
 	opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS |
 	    (cfg->tcp ? ARES_FLAG_USEVC : 0);
 	opts.ednspsz = DNS_EDNS_UDP_SIZE;
@@ -279,15 +278,14 @@ dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
 	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ |
 	    ARES_OPT_SOCK_RCVBUF);
 	if (status != ARES_SUCCESS) {
-		snprintf(ch->error, sizeof(ch->error), "%s",
-		    ares_strerror(status));
+		error_set(err, "%s", ares_strerror(status));
 		ares_library_cleanup();
 		return -1;
 	}
 	ares_set_socket_callback(ch->ares, on_socket, ch);
 	ch->nservers = 1;
-	if (cfg->server == NULL ? system_servers(ch, cfg) != 0 :
-	    set_server(ch, cfg, deadline_ms) != 0) {
+	if (cfg->server == NULL ? system_servers(ch, cfg, err) != 0 :
+	    set_server(ch, cfg, deadline_ms, err) != 0) {
 		ares_destroy(ch->ares);
 		ares_library_cleanup();
 		return -1;

@@ -10,23 +10,25 @@
 
 #include "dns/resolver.h"
 
-/* RFC 8914-era practice (DNS flag day 2020): 1232 octets of EDNS payload
- * avoid IP fragmentation on every common path. A UDP answer is never
- * larger, so a larger one came over TCP. */
+/* RFC 6891 §6.2.5 leaves the EDNS payload size to the requestor; 1232
+ * octets, the size DNS Flag Day 2020 chose, avoid IP fragmentation on
+ * every common path. A UDP answer is never larger, so a larger one came
+ * over TCP. */
 #define DNS_EDNS_UDP_SIZE 1232
 
 struct dns_channel {
 	ares_channel ares;
 	unsigned tcp_sockets;	/* stream sockets c-ares opened so far */
 	size_t nservers;	/* servers in use; each gets its tries */
-	char error[256];	/* why dns_channel_open() failed */
 };
+
+struct error;
 
 /* Opens ch for cfg, whose timeout_ms and tries are set; resolving a
  * server name may take until deadline_ms from now. Returns 0, or -1 with
- * ch->error set and nothing left open. */
+ * err set and nothing left open. */
 int dns_channel_open(struct dns_channel *ch, const struct dns_config *cfg,
-    unsigned deadline_ms);
+    unsigned deadline_ms, struct error *err);
 void dns_channel_close(struct dns_channel *ch);
 /* Polls the channel's sockets until one is ready or c-ares' next timeout,
  * never past deadline (monotonic ms), and lets c-ares process them. */

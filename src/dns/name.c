@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "bounds.h"
 #include "util/arena.h"
 
 enum dns_name_error
@@ -45,8 +46,10 @@ dns_name_error_str(enum dns_name_error err)
 	case DNS_NAME_OK: return "valid";
 	case DNS_NAME_EMPTY: return "empty name";
 	case DNS_NAME_EMPTY_LABEL: return "empty label";
-	case DNS_NAME_LONG_LABEL: return "label longer than 63 octets";
-	case DNS_NAME_TOO_LONG: return "name longer than 253 octets";
+	case DNS_NAME_LONG_LABEL:
+		return "label longer than " BOUND_TEXT(DNS_LABEL_MAX) " octets";
+	case DNS_NAME_TOO_LONG:
+		return "name longer than " BOUND_TEXT(DNS_NAME_MAX) " octets";
 	}
 	return "invalid name";
 }

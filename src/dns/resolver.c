@@ -498,14 +498,14 @@ dns_resolver_stats(const struct dns_resolver *res, struct dns_stats *out)
 /* When the resolver asks again itself (a batch), c-ares sends each query
  * once and waits for it up to the timeout (dns/flight.c). */
 static int
-open_channel(struct dns_resolver *res)
+open_channel(struct dns_resolver *res, struct error *err)
 {
 	struct dns_config ch = res->cfg;
 
 	if (ch.retransmit) {
 		ch.tries = 1;
 	}
-	return dns_channel_open(&res->ch, &ch, res->cfg.deadline_ms);
+	return dns_channel_open(&res->ch, &ch, res->cfg.deadline_ms, err);
 }
 
 static void
@@ -527,7 +527,7 @@ start_flight(struct dns_resolver *res)
 
 int
 dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
-    const char **err)
+    struct error *err)
 {
 	struct dns_resolver *res = xcalloc(1, sizeof(*res));
 
@@ -546,12 +546,7 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 	}
 	res->cfg.deadline_ms = cfg->deadline_ms ? cfg->deadline_ms :
 	    res->cfg.timeout_ms * res->cfg.tries;
-	if (open_channel(res) != 0) {
-		/* Copied out: the message must outlive the resolver. */
-		static char why[sizeof(res->ch.error)];
-
-		memcpy(why, res->ch.error, sizeof(why));
-		*err = why;
+	if (open_channel(res, err) != 0) {
 		free(res);
 		return -1;
 	}

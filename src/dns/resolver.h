@@ -51,10 +51,11 @@ struct dns_stats {
 	bool deadline_hit;	/* the run's deadline cut queries short */
 };
 
-/* Creates a resolver. Returns 0, or -1 with *err set to a static message
- * (valid until the next call). */
+struct error;
+
+/* Creates a resolver. Returns 0, or -1 with err set. */
 int dns_resolver_create(const struct dns_config *cfg,
-    struct dns_resolver **out, const char **err);
+    struct dns_resolver **out, struct error *err);
 /* Frees the resolver and every answer it returned; accepts NULL. */
 void dns_resolver_destroy(struct dns_resolver *res);
 

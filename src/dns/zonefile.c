@@ -17,26 +17,21 @@
 #include "bounds.h"
 #include "dns/name.h"
 #include "util/arena.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 int
 zone_fail(struct reader *r, const char *fmt, ...)
 {
-	char msg[512];
+	struct error what;
 	va_list ap;
-	size_t len;
-	char *out;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_vset(&what, fmt, ap);
 	va_end(ap);
-	len = strlen(r->label) + strlen(msg) + 32;
-	out = xcalloc(len, 1);
-	snprintf(out, len, "%s:%u: %s", r->label, r->start_line, msg);
-	free(*r->err);
-	*r->err = out;
-	return -1;
+	return error_set(r->err, "%s:%u: %s", r->label, r->start_line,
+	    what.msg);
 }
 
 /* Tokens are quoted in messages as the user wrote them, made printable. */
@@ -62,11 +57,8 @@ push_token(struct reader *r, const char *text, size_t len, bool quoted,
 {
 	struct token *t;
 
-	if (r->ntokens == r->captokens) {
-		r->captokens = r->captokens ? r->captokens * 2 : 16;
-		r->tokens = xreallocarray(r->tokens, r->captokens,
-		    sizeof(*r->tokens));
-	}
+	r->tokens = array_grow(NULL, r->tokens, r->ntokens, &r->captokens,
+	    sizeof(*r->tokens));
 	t = &r->tokens[r->ntokens++];
 	t->text = arena_memdup(r->zs->arena, text, len);
 	t->len = len;
@@ -398,11 +390,10 @@ place(struct reader *r, size_t first, const char *by_name)
 		}
 	}
 	if (by_name == NULL) {
-		*r->err = xstrdup(arena_printf(zs->arena, "%s: no SOA record "
-		    "or $ORIGIN says which zone it holds, so none of its "
-		    "records would be answered: add '$ORIGIN example.com.' "
-		    "(the zone's name) as its first line", r->label));
-		return -1;
+		return error_set(r->err, "%s: no SOA record or $ORIGIN says "
+		    "which zone it holds, so none of its records would be "
+		    "answered: add '$ORIGIN example.com.' (the zone's name) as "
+		    "its first line", r->label);
 	}
 	zoneset_add_apex(zs, by_name);
 	zoneset_add_note(zs, arena_printf(zs->arena, "%s: no SOA record or "
@@ -413,7 +404,8 @@ place(struct reader *r, size_t first, const char *by_name)
 
 static int
 load(struct dns_zoneset *zs, const char *text, size_t len,
-    const char *origin, const char *label, const char *by_name, char **err)
+    const char *origin, const char *label, const char *by_name,
+    struct error *err)
 {
 	struct reader r;
 	size_t first = zs->n;
@@ -444,7 +436,7 @@ load(struct dns_zoneset *zs, const char *text, size_t len,
 
 int
 dns_zoneset_load_text(struct dns_zoneset *zs, const char *text, size_t len,
-    const char *origin, const char *label, char **err)
+    const char *origin, const char *label, struct error *err)
 {
 	return load(zs, text, len, origin, label, NULL, err);
 }
@@ -473,22 +465,9 @@ zone_from_path(struct arena *a, const char *path)
 	    dns_name_normalize(a, name) : NULL;
 }
 
-/* Sets *err to a heap message about the file; returns -1. */
-static int
-file_error(char **err, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	*err = xstrdup(msg);
-	return -1;
-}
-
 int
-dns_zoneset_load_file(struct dns_zoneset *zs, const char *path, char **err)
+dns_zoneset_load_file(struct dns_zoneset *zs, const char *path,
+    struct error *err)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -497,12 +476,12 @@ dns_zoneset_load_file(struct dns_zoneset *zs, const char *path, char **err)
 	int rc, read_errno;
 
 	if (f == NULL) {
-		return file_error(err, "cannot read zone file '%s': %s", path,
+		return error_set(err, "cannot read zone file '%s': %s", path,
 		    strerror(errno));
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
-		return file_error(err, "zone file '%s' is a directory: give a "
+		return error_set(err, "zone file '%s' is a directory: give a "
 		    "file in it (--zone %s/example.com.zone)", path, path);
 	}
 	text = xcalloc(ZONE_MAX_FILE + 1, 1);
@@ -511,9 +490,9 @@ dns_zoneset_load_file(struct dns_zoneset *zs, const char *path, char **err)
 	fclose(f);
 	if (read_errno != 0 || len > ZONE_MAX_FILE) {
 		free(text);
-		return read_errno != 0 ? file_error(err, "cannot read zone "
+		return read_errno != 0 ? error_set(err, "cannot read zone "
 		    "file '%s': %s", path, strerror(read_errno)) :
-		    file_error(err, "zone file '%s' is larger than %d MiB",
+		    error_set(err, "zone file '%s' is larger than %d MiB",
 		    path, ZONE_MAX_FILE / (1024 * 1024));
 	}
 	rc = load(zs, text, len, NULL, path, zone_from_path(zs->arena, path),
@@ -528,7 +507,8 @@ dns_zone_parse_strings(struct arena *a, const char *text,
 {
 	struct dns_zoneset *zs = dns_zoneset_create();
 	struct reader r;
-	char *buf, *msg = NULL;
+	char *buf;
+	struct error msg;
 	struct dns_bytes *s;
 	size_t i;
 	int rc;
@@ -559,7 +539,6 @@ dns_zone_parse_strings(struct arena *a, const char *text,
 		*out = s;
 		rc = (int)r.ntokens;
 	}
-	free(msg);
 	free(buf);
 	free(r.tokens);
 	dns_zoneset_destroy(zs);

@@ -10,20 +10,21 @@
 
 struct arena;
 struct dns_zoneset;
+struct error;
 
 /* Returns an empty set; free it with dns_zoneset_destroy(). */
 struct dns_zoneset *dns_zoneset_create(void);
 /* Frees the set; accepts NULL. */
 void dns_zoneset_destroy(struct dns_zoneset *zs);
 
-/* Reads a master file into the set. Returns 0, or -1 with *err set to a
- * heap message "PATH:LINE: what is wrong" (free() it). */
+/* Reads a master file into the set. Returns 0, or -1 with err set to
+ * "PATH:LINE: what is wrong". */
 int dns_zoneset_load_file(struct dns_zoneset *zs, const char *path,
-    char **err);
+    struct error *err);
 /* Same for text in memory; label names it in messages. origin may be NULL
  * (then the text must set $ORIGIN or use absolute names). */
 int dns_zoneset_load_text(struct dns_zoneset *zs, const char *text,
-    size_t len, const char *origin, const char *label, char **err);
+    size_t len, const char *origin, const char *label, struct error *err);
 
 /* What loading the files noticed without failing (types read for their
  * names only, a zone placed by the file's name, records outside every

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct dns_zoneset;
+struct error;
 
 /* One token of a logical line: the bytes after unescaping. */
 struct token {
@@ -33,10 +34,10 @@ struct reader {
 	struct token *tokens;
 	size_t ntokens, captokens;
 	bool leading_space;	/* the logical line began with a blank */
-	char **err;
+	struct error *err;
 };
 
-/* Sets *r->err to "LABEL:LINE: message"; returns -1. */
+/* Sets r->err to "LABEL:LINE: message"; returns -1. */
 int zone_fail(struct reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A token as the user wrote it, made printable (a static buffer). */

@@ -43,10 +43,7 @@ dns_zoneset_destroy(struct dns_zoneset *zs)
 void
 zoneset_add_record(struct dns_zoneset *zs, const struct zone_rr *rr)
 {
-	if (zs->n == zs->cap) {
-		zs->cap = zs->cap ? zs->cap * 2 : 64;
-		zs->rrs = xreallocarray(zs->rrs, zs->cap, sizeof(*zs->rrs));
-	}
+	zs->rrs = array_grow(NULL, zs->rrs, zs->n, &zs->cap, sizeof(*zs->rrs));
 	zs->rrs[zs->n++] = *rr;
 }
 
@@ -60,11 +57,8 @@ zoneset_add_apex(struct dns_zoneset *zs, const char *apex)
 			return;
 		}
 	}
-	if (zs->napexes == zs->capapexes) {
-		zs->capapexes = zs->capapexes ? zs->capapexes * 2 : 8;
-		zs->apexes = xreallocarray(zs->apexes, zs->capapexes,
-		    sizeof(*zs->apexes));
-	}
+	zs->apexes = array_grow(NULL, zs->apexes, zs->napexes, &zs->capapexes,
+	    sizeof(*zs->apexes));
 	zs->apexes[zs->napexes++] = apex;
 }
 

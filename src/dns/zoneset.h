@@ -9,9 +9,6 @@
 
 #include "dns/answer.h"
 
-/* A set holds drafts a user typed: this bound only keeps a wrong file
- * from eating the machine. */
-#define ZONE_MAX_RECORDS 100000
 /* The RR type SPF (RFC 4408 §3.1.1): read and kept so files that still
  * carry it load; never answered (RFC 7208 §3.1 dropped it). */
 #define ZONE_T_SPF 99

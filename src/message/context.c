@@ -7,8 +7,8 @@
 #include "dkim/message.h"
 #include "dmarc/psl.h"
 #include "dns/name.h"
-#include "message/authres.h"
-#include "message/rfc5322.h"
+#include "mail/authres.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 const char *

@@ -62,7 +62,8 @@ lint_spf(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_ERROR,
 		    "message-spf-dns-error", "retry, or check the DNS servers "
 		    "of the domain", "SPF for %s: temperror (%s)", dom,
-		    e->reason ? e->reason : "a DNS failure");
+		    e->reason ? e->reason : "a DNS failure")->verdict =
+		    VERDICT_UNKNOWN;
 		break;
 	case SPF_RESULT_PERMERROR:
 		finding_add(a, &r->findings, FINDING_ERROR, "message-spf-fail",
@@ -152,7 +153,7 @@ dmarc_fail(struct arena *a, struct message_result *r)
 
 	if (s->domain == NULL) {
 		strbuf_adds(&why, "SPF was not evaluated");
-	} else if (s->authenticated == 1) {
+	} else if (s->authenticated == VERDICT_PASS) {
 		strbuf_addf(&why, "SPF passes for %s, which is not aligned "
 		    "with %s", s->domain, author);
 		strbuf_addf(&fix, "send with a MAIL FROM (Return-Path) under "
@@ -222,7 +223,8 @@ lint_dmarc(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_ERROR,
 		    "message-dmarc-dns-error", "retry, or check the DNS "
 		    "servers of the domains involved", "a DNS failure kept "
-		    "DMARC for %s from pass or fail", r->author.domain);
+		    "DMARC for %s from pass or fail",
+		    r->author.domain)->verdict = VERDICT_UNKNOWN;
 		break;
 	default:
 		break;
@@ -261,7 +263,7 @@ lint_arc(struct arena *a, struct message_result *r)
 		finding_add(a, &r->findings, FINDING_WARNING,
 		    "message-arc-dns-error", "retry, or check the sealers' DNS "
 		    "servers", "a DNS failure left the ARC chain unknown: %s",
-		    arc->reason);
+		    arc->reason)->verdict = VERDICT_UNKNOWN;
 	}
 }
 

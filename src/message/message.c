@@ -18,7 +18,7 @@ struct walks {
 
 struct runner {
 	struct arena *a;
-	dkim_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *ctx;
 	struct message_result *r;
 	struct walks walks;
@@ -125,7 +125,7 @@ walk_for(struct runner *run, const char *domain)
 
 static void
 set_ident(struct runner *run, struct dmarc_ident *id, const char *domain,
-    int authenticated)
+    enum verdict authenticated)
 {
 	const struct dmarc_result *d;
 
@@ -139,11 +139,11 @@ set_ident(struct runner *run, struct dmarc_ident *id, const char *domain,
 	id->org_psl = d->org_domain_psl;
 }
 
-static int
+static enum verdict
 spf_authenticated(const struct spf_eval *e)
 {
-	return e->result == SPF_RESULT_PASS ? 1 : e->result ==
-	    SPF_RESULT_TEMPERROR ? -1 : 0;
+	return e->result == SPF_RESULT_PASS ? VERDICT_PASS : e->result ==
+	    SPF_RESULT_TEMPERROR ? VERDICT_UNKNOWN : VERDICT_FAIL;
 }
 
 /* The authenticated identifiers, each with its Organizational Domain
@@ -166,13 +166,13 @@ find_identifiers(struct runner *run)
 		const struct dkim_signature *sig = &r->dkim->sigs[i];
 
 		set_ident(run, &r->dkim_idents[i], sig->d, sig->result ==
-		    DKIM_RESULT_PASS ? 1 : sig->result ==
-		    DKIM_RESULT_TEMPERROR ? -1 : 0);
+		    DKIM_RESULT_PASS ? VERDICT_PASS : sig->result ==
+		    DKIM_RESULT_TEMPERROR ? VERDICT_UNKNOWN : VERDICT_FAIL);
 	}
 }
 
 struct message_result *
-message_run(struct arena *a, dkim_lookup_fn lookup, void *lookup_ctx,
+message_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct message_input *in)
 {
 	struct message_result *r = arena_alloc(a, sizeof(*r));

@@ -16,11 +16,11 @@
 #include "dkim/verify.h"
 #include "dmarc/align.h"
 #include "dmarc/discover.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "message/context.h"
 #include "message/receiver.h"
-#include "message/rfc5322.h"
-#include "report/finding.h"
+#include "mail/rfc5322.h"
+#include "finding.h"
 #include "spf/eval.h"
 
 struct arc_result;
@@ -71,7 +71,7 @@ struct message_result {
 	struct finding_list findings;
 };
 
-struct message_result *message_run(struct arena *a, dkim_lookup_fn lookup,
+struct message_result *message_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct message_input *in);
 /* Decides a complete result: DMARC, the field mailauth adds, the
  * receiver's differences, findings. */

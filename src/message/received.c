@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR };

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "message/authres.h"
+#include "mail/authres.h"
 
 struct arena;
 struct message_result;

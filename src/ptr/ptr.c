@@ -141,7 +141,7 @@ ptr_looks_generic(struct arena *a, const struct dmarc_psl *psl,
 }
 
 static const struct dns_answer *
-ask(ptr_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
+ask(dns_lookup_fn lookup, void *ctx, struct ptr_result *r, const char *name,
     enum dns_type type)
 {
 	const struct dns_answer *ans = lookup(ctx, name, type);
@@ -174,7 +174,7 @@ failed_forward(const struct ptr_name *n, int family)
 }
 
 struct ptr_result *
-ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
+ptr_check(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct dmarc_psl *psl, const struct ip_addr *ip, const char *helo,
     const char *domain)
 {
@@ -185,6 +185,7 @@ ptr_check(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 	r->helo = helo;
 	r->domain = domain;
 	r->reverse_name = dns_name_reverse(a, &r->ip);
+	r->findings.domain = r->reverse_name;
 	r->answer = ask(lookup, lookup_ctx, r, r->reverse_name, DNS_T_PTR);
 	if (r->answer == NULL || r->answer->kind != DNS_ANS_RECORDS) {
 		if (r->answer != NULL && dns_kind_is_failure(r->answer->kind)) {
@@ -239,17 +240,6 @@ ptr_good_name(const struct ptr_result *r)
 	return NULL;
 }
 
-static struct finding *
-add(struct arena *a, struct ptr_result *r, enum finding_severity sev,
-    const char *code, const char *fix, const char *msg)
-{
-	struct finding *f = finding_add(a, &r->findings, sev, code, fix, "%s",
-	    msg);
-
-	f->domain = r->reverse_name;
-	return f;
-}
-
 /* The host's name as a fix can give it: the --helo name, else a form
  * that says which name is meant (mailauth ptr knows no other). */
 static const char *
@@ -284,22 +274,22 @@ lint_answer(struct arena *a, struct ptr_result *r, const char *ip)
 	const struct dns_answer *ans = r->answer;
 
 	if (dns_kind_is_failure(ans->kind)) {
-		add(a, r, FINDING_ERROR, "ptr-dns-error",
+		finding_add(a, &r->findings, FINDING_ERROR, "ptr-dns-error",
 		    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) :
 		    "ask whoever runs the reverse zone (the ISP or hosting "
 		    "provider that owns the IP) to fix its DNS servers",
-		    arena_printf(a, "%s: receivers cannot check this sender",
-		    dns_answer_failure(a, ans)));
+		    "%s: receivers cannot check this sender",
+		    dns_answer_failure(a, ans))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
-	add(a, r, FINDING_ERROR, "ptr-missing", arena_printf(a, "ask the ISP "
-	    "or hosting provider that owns %s to publish a PTR record at %s "
-	    "(the IP reversed) naming %s, and give that name an %s record "
-	    "with the IP", ip, r->reverse_name, host_name(a, r),
-	    r->ip.family == AF_INET ? "A" : "AAAA"),
-	    arena_printf(a, "no PTR record for %s at %s (%s): Gmail refuses "
-	    "mail from IPs without reverse DNS", ip, r->reverse_name,
-	    dns_kind_name(ans->kind)));
+	finding_add(a, &r->findings, FINDING_ERROR, "ptr-missing",
+	    arena_printf(a, "ask the ISP or hosting provider that owns %s to "
+	    "publish a PTR record at %s (the IP reversed) naming %s, and give "
+	    "that name an %s record with the IP", ip, r->reverse_name,
+	    host_name(a, r), r->ip.family == AF_INET ? "A" : "AAAA"),
+	    "no PTR record for %s at %s (%s): Gmail refuses mail from IPs "
+	    "without reverse DNS", ip, r->reverse_name,
+	    dns_kind_name(ans->kind));
 }
 
 static void
@@ -314,34 +304,32 @@ lint_name(struct arena *a, struct ptr_result *r, const struct ptr_name *n,
 	if (n->failed != NULL && r->fcrdns) {
 		/* Another name confirms: this one decides nothing. */
 	} else if (n->failed != NULL) {
-		f = add(a, r, FINDING_ERROR, "ptr-dns-error",
+		f = finding_add(a, &r->findings, FINDING_ERROR, "ptr-dns-error",
 		    dns_answer_retry_hint(n->failed) ?
-		    dns_answer_retry_hint(n->failed) : "retry; if it lasts, the "
-		    "DNS servers of the name are failing and receivers cannot "
-		    "confirm it either", arena_printf(a, "%s: whether it "
-		    "resolves back to %s is unknown",
-		    dns_answer_failure(a, n->failed), ip));
+		    dns_answer_retry_hint(n->failed) : "retry; if it lasts, "
+		    "the DNS servers of the name are failing and receivers "
+		    "cannot confirm it either", "%s: whether it resolves back "
+		    "to %s is unknown", dns_answer_failure(a, n->failed), ip);
+		f->verdict = VERDICT_UNKNOWN;
 	} else if (none && n->a && n->aaaa && !dns_kind_is_failure(n->a->kind) &&
 	    !dns_kind_is_failure(n->aaaa->kind)) {
-		f = add(a, r, FINDING_ERROR, "ptr-name-no-address",
-		    arena_printf(a, "publish an %s record for %s with %s",
-		    r->ip.family == AF_INET ? "A" : "AAAA", name, ip),
-		    arena_printf(a, "the PTR name %s has no A or AAAA record",
-		    name));
+		f = finding_add(a, &r->findings, FINDING_ERROR,
+		    "ptr-name-no-address", arena_printf(a, "publish an %s "
+		    "record for %s with %s", r->ip.family == AF_INET ? "A" :
+		    "AAAA", name, ip), "the PTR name %s has no A or AAAA "
+		    "record", name);
 	} else if (!n->forward_confirmed) {
-		f = add(a, r, FINDING_WARNING, "ptr-name-mismatch",
-		    arena_printf(a, "point %s at %s, or change the PTR record "
-		    "to a name that does", name, ip),
-		    arena_printf(a, "%s does not resolve back to %s", name,
-		    ip));
+		f = finding_add(a, &r->findings, FINDING_WARNING,
+		    "ptr-name-mismatch", arena_printf(a, "point %s at %s, or "
+		    "change the PTR record to a name that does", name, ip),
+		    "%s does not resolve back to %s", name, ip);
 	}
 	if (n->generic != NULL) {
-		f = add(a, r, FINDING_WARNING, "ptr-generic",
+		f = finding_add(a, &r->findings, FINDING_WARNING, "ptr-generic",
 		    arena_printf(a, "ask the provider for a PTR record naming "
-		    "%s instead of its pool name", host_name(a, r)),
-		    arena_printf(a, "%s looks like a dynamic or residential "
-		    "address (%s): receivers distrust mail from such names",
-		    name, n->generic));
+		    "%s instead of its pool name", host_name(a, r)), "%s looks "
+		    "like a dynamic or residential address (%s): receivers "
+		    "distrust mail from such names", name, n->generic);
 	}
 	if (f != NULL) {
 		f->term = name;
@@ -360,31 +348,28 @@ ptr_lint(struct arena *a, struct ptr_result *r)
 		return;
 	}
 	if (r->answer->count > 1) {
-		add(a, r, FINDING_WARNING, "ptr-multiple",
+		finding_add(a, &r->findings, FINDING_WARNING, "ptr-multiple",
 		    "keep a single PTR record naming the mail server",
-		    arena_printf(a, "%s has %zu PTR records; receivers may "
-		    "check any one of them", r->reverse_name,
-		    r->answer->count));
+		    "%s has %zu PTR records; receivers may check any one of "
+		    "them", r->reverse_name, r->answer->count);
 	}
 	for (i = 0; i < r->nnames; i++) {
 		lint_name(a, r, &r->names[i], ip);
 	}
 	if (!r->fcrdns && r->failed == NULL) {
-		add(a, r, FINDING_ERROR, "ptr-not-confirmed",
+		finding_add(a, &r->findings, FINDING_ERROR, "ptr-not-confirmed",
 		    "make the PTR name's A/AAAA record point back at the IP",
-		    arena_printf(a, "no PTR name of %s resolves back to it "
-		    "(forward-confirmed reverse DNS fails): Gmail refuses such "
-		    "senders", ip));
+		    "no PTR name of %s resolves back to it (forward-confirmed "
+		    "reverse DNS fails): Gmail refuses such senders", ip);
 	}
 	if (r->helo != NULL && !r->helo_matches) {
-		add(a, r, FINDING_WARNING, "ptr-helo-mismatch",
-		    helo_fix(a, r, ip), arena_printf(a, "the HELO name %s is "
-		    "not a PTR name of %s", safe_str(a, r->helo), ip));
+		finding_add(a, &r->findings, FINDING_WARNING,
+		    "ptr-helo-mismatch", helo_fix(a, r, ip), "the HELO name %s "
+		    "is not a PTR name of %s", safe_str(a, r->helo), ip);
 	}
 	if (r->domain != NULL && !r->in_domain && r->fcrdns) {
-		add(a, r, FINDING_INFO, "ptr-outside-domain", NULL,
-		    arena_printf(a, "no confirmed PTR name lies in %s (fine, "
-		    "but a name in your own domain is clearer)",
-		    safe_str(a, r->domain)));
+		finding_add(a, &r->findings, FINDING_INFO, "ptr-outside-domain",
+		    NULL, "no confirmed PTR name lies in %s (fine, but a name "
+		    "in your own domain is clearer)", safe_str(a, r->domain));
 	}
 }

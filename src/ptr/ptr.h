@@ -9,14 +9,11 @@
 #include <stddef.h>
 
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "util/ip.h"
 
 struct arena;
 struct dmarc_psl;
-
-typedef const struct dns_answer *(*ptr_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
 
 struct ptr_name {
 	const char *name;
@@ -48,7 +45,7 @@ struct ptr_result {
 
 /* Builds what the answers allow; complete when pending == 0. psl decides
  * which labels of a PTR name are the host's (NULL: all of them). */
-struct ptr_result *ptr_check(struct arena *a, ptr_lookup_fn lookup,
+struct ptr_result *ptr_check(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct dmarc_psl *psl, const struct ip_addr *ip,
     const char *helo, const char *domain);
 /* Adds the findings of a complete result. */

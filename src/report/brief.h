@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report/finding.h"
+#include "finding.h"
 #include "report/text.h"
 
 /* Distinct finding codes named per severity; more are counted only. */

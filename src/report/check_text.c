@@ -148,21 +148,21 @@ print_verdict(FILE *f, const struct text_style *style, struct arena *a,
 	size_t n;
 
 	switch (r->verdict) {
-	case CHECK_READY:
+	case VERDICT_PASS:
 		n = count(r, CHECK_WARN, false);
 		fprintf(f, "%s%sready%s: %s meets Gmail's sender requirements "
 		    "(%s)%s", col_bold(c), col_green(c), col_reset(c), domain,
 		    rules, n ? arena_printf(a, "; %zu warning%s below", n, n == 1 ?
 		    "" : "s") : "");
 		break;
-	case CHECK_NOT_READY:
+	case VERDICT_FAIL:
 		n = count(r, CHECK_FAIL, true);
 		fprintf(f, "%s%snot-ready%s: %s is not ready for Gmail: %zu "
 		    "requirement%s fail%s (%s)", col_bold(c), col_red(c),
 		    col_reset(c), domain, n, n == 1 ? "" : "s", n == 1 ? "s" :
 		    "", rules);
 		break;
-	case CHECK_VERDICT_UNKNOWN:
+	case VERDICT_UNKNOWN:
 		n = count(r, CHECK_UNKNOWN, true);
 		fprintf(f, "%s%sunknown%s: mailauth could not tell whether %s is "
 		    "ready for Gmail: %zu requirement%s unknown, none fails "

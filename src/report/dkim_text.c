@@ -128,7 +128,7 @@ report_dkim_text(FILE *f, const struct text_style *style,
     const struct dkim_probe *probe, const struct dkim_verification *v)
 {
 	struct arena *a = arena_create();
-	struct finding_tally tally = { 0, 0, 0, false };
+	struct finding_tally tally = { 0, 0, 0, VERDICT_PASS };
 	struct tree t;
 	size_t i;
 

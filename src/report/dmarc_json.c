@@ -57,11 +57,7 @@ destinations_json(const struct dmarc_result *r)
 		json_add_bool(o, "external", d->external);
 		json_add_str(o, "problem", d->uri->problem);
 		json_add_str(o, "checked", d->check_name);
-		if (d->authorized < 0) {
-			cJSON_AddNullToObject(o, "authorized");
-		} else {
-			json_add_bool(o, "authorized", d->authorized == 1);
-		}
+		json_add_verdict(o, "authorized", d->authorized);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

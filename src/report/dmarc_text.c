@@ -51,8 +51,9 @@ print_destinations(struct tree *t, struct arena *a,
 		} else if (!d->external) {
 			state = "inside the organizational domain";
 		} else {
-			state = d->authorized > 0 ? "authorized" :
-			    d->authorized == 0 ? "NOT authorized" : "unknown";
+			state = d->authorized == VERDICT_PASS ? "authorized" :
+			    d->authorized == VERDICT_FAIL ? "NOT authorized" :
+			    "unknown";
 			state = arena_printf(a, "%s (%s)", state,
 			    safe_str(a, d->check_name));
 		}

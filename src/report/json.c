@@ -58,6 +58,16 @@ json_add_bool(cJSON *obj, const char *key, bool v)
 }
 
 void
+json_add_verdict(cJSON *obj, const char *key, enum verdict v)
+{
+	if (v == VERDICT_UNKNOWN) {
+		cJSON_AddNullToObject(obj, key);
+	} else {
+		json_add_bool(obj, key, v == VERDICT_PASS);
+	}
+}
+
+void
 json_add_findings(cJSON *array, const struct finding_list *list)
 {
 	const struct finding *f;

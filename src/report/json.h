@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "report/finding.h"
+#include "finding.h"
 
 struct dns_answer;
 
@@ -22,6 +22,8 @@ cJSON *json_bytes(const void *data, size_t len);
 void json_add_str(cJSON *obj, const char *key, const char *s);
 void json_add_num(cJSON *obj, const char *key, double v);
 void json_add_bool(cJSON *obj, const char *key, bool v);
+/* A yes-or-no fact that may be unknown: true, false, or null. */
+void json_add_verdict(cJSON *obj, const char *key, enum verdict v);
 /* Appends each finding of list to the array. */
 void json_add_findings(cJSON *array, const struct finding_list *list);
 /* Returns the addresses of an A and an AAAA answer (either may be NULL)

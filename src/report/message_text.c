@@ -334,7 +334,7 @@ static void
 print_findings(struct out *o, const struct finding_list *list,
     struct finding_tally *tally)
 {
-	struct finding_list safe = { NULL, NULL, 0 };
+	struct finding_list safe = { NULL, NULL, 0, NULL };
 	const struct finding *f;
 
 	for (f = list->head; f != NULL; f = f->next) {
@@ -393,7 +393,7 @@ report_message_text(FILE *f, const struct text_style *style,
     const struct message_result *r)
 {
 	struct out o = { f, style, arena_create(), { 0 } };
-	struct finding_tally tally = { 0, 0, 0, false };
+	struct finding_tally tally = { 0, 0, 0, VERDICT_PASS };
 
 	tree_init(&o.t, f, style);
 	fprintf(f, "%sFrom:%s %s\n", col_bold(style->color),

@@ -1,4 +1,5 @@
-/* Rendering a reverse-DNS check: text and the JSON of issue 4. */
+/* Rendering a reverse-DNS check: the text tree, --brief and the JSON
+ * (keys in mailauth(1), JSON OUTPUT). */
 #ifndef MAILAUTH_REPORT_PTR_H
 #define MAILAUTH_REPORT_PTR_H
 

@@ -23,7 +23,7 @@ report_smtp_brief(FILE *f, const struct text_style *style,
 		addrs += r->hosts[i].naddrs;
 	}
 	brief_verdict(f, style, r->in->name ? safe_str(a, r->in->name) :
-	    ip_format(&r->in->ip, ip), smtp_verdict_name(r->verdict));
+	    ip_format(&r->in->ip, ip), verdict_name(r->verdict));
 	fprintf(f, "hosts: %zu, addresses: %zu%s\n", r->nhosts, addrs,
 	    r->probed ? "" : " (not probed)");
 	fprintf(f, "why: %s\n", safe_str(a, smtp_summary(a, r)));

@@ -76,11 +76,7 @@ cert_json(const struct smtp_addr *ad)
 	json_add_bool(o, "self_signed", ad->cert.self_signed);
 	json_add_bool(o, "chain_verified", ad->chain_verified);
 	json_add_str(o, "verify_error", ad->session.verify_error);
-	if (ad->name_matches < 0) {
-		cJSON_AddNullToObject(o, "name_matches");
-	} else {
-		json_add_bool(o, "name_matches", ad->name_matches == 1);
-	}
+	json_add_verdict(o, "name_matches", ad->name_matches);
 	json_add_num(o, "chain_length", (double)ad->session.nchain);
 	return o;
 }
@@ -186,9 +182,9 @@ addr_json(struct arena *a, const struct smtp_result *r,
 	json_add_str(o, "stop", smtp_stop_name(s->stop));
 	json_add_str(o, "stop_detail", s->stop_detail);
 	json_add_bool(o, "mta_sts_valid", ad->sts_valid);
-	json_add_str(o, "tls", smtp_verdict_name(ad->tls == SMTP_TLS_PASS ?
-	    SMTP_VERDICT_PASS : ad->tls == SMTP_TLS_FAIL ? SMTP_VERDICT_FAIL :
-	    SMTP_VERDICT_UNKNOWN));
+	json_add_str(o, "tls", verdict_name(ad->tls == SMTP_TLS_PASS ?
+	    VERDICT_PASS : ad->tls == SMTP_TLS_FAIL ? VERDICT_FAIL :
+	    VERDICT_UNKNOWN));
 	cJSON_AddItemToObject(o, "tlsa", tlsa_json(a, h, ad));
 	json_add_findings(cJSON_AddArrayToObject(o, "findings"),
 	    &ad->findings);
@@ -281,11 +277,7 @@ sts_json(struct arena *a, const struct smtp_result *r)
 	} else {
 		cJSON_AddNullToObject(o, "max_age");
 	}
-	if (s->mx_match < 0) {
-		cJSON_AddNullToObject(o, "mx_match");
-	} else {
-		json_add_bool(o, "mx_match", s->mx_match == 1);
-	}
+	json_add_verdict(o, "mx_match", s->mx_match);
 	json_add_findings(cJSON_AddArrayToObject(o, "findings"), &s->findings);
 	return o;
 }
@@ -322,7 +314,7 @@ report_smtp_json(const struct smtp_result *r)
 	} else {
 		json_add_str(root, "ip", ip_format(&r->in->ip, ip));
 	}
-	json_add_str(root, "result", smtp_verdict_name(r->verdict));
+	json_add_str(root, "result", verdict_name(r->verdict));
 	cJSON_AddItemToObject(root, "hosts", hosts_json(a, r));
 	if (r->in->name != NULL && r->sts.txt != NULL) {
 		cJSON_AddItemToObject(root, "mta_sts", sts_json(a, r));

@@ -91,8 +91,9 @@ print_cert(struct lines *l, const struct smtp_addr *ad)
 	    col_green(col) : col_red(col), ad->chain_verified ? "verified" :
 	    arena_printf(a, "not verified (%s)", safe_str(a,
 	    ad->session.verify_error ? ad->session.verify_error : "?")),
-	    col_reset(col), ad->name_matches < 0 ? "not checked (no host "
-	    "name)" : ad->name_matches ? "matches" : "does not match");
+	    col_reset(col), ad->name_matches == VERDICT_UNKNOWN ? "not "
+	    "checked (no host name)" : ad->name_matches == VERDICT_PASS ?
+	    "matches" : "does not match");
 	tree_pop(t);
 }
 
@@ -273,14 +274,14 @@ print_sts(struct tree *t, struct arena *a, const struct smtp_result *r)
 			mx = mx ? arena_printf(a, "%s, %s", mx,
 			    s->policy.mx[i]) : s->policy.mx[i];
 		}
-		tree_item(t, s->mx_match < 0, "mode %s, max_age %ld, mx %s%s",
-		    mta_sts_mode_name(s->policy.mode), s->policy.max_age,
-		    mx ? safe_str(a, mx) : "none", s->policy_valid ? "" :
-		    ": not valid, senders apply none");
-		if (s->mx_match >= 0) {
-			tree_item(t, true, "%s", s->mx_match ? "every MX host "
-			    "matches the policy" : "an MX host matches no mx "
-			    "line");
+		tree_item(t, s->mx_match == VERDICT_UNKNOWN, "mode %s, "
+		    "max_age %ld, mx %s%s", mta_sts_mode_name(s->policy.mode),
+		    s->policy.max_age, mx ? safe_str(a, mx) : "none",
+		    s->policy_valid ? "" : ": not valid, senders apply none");
+		if (s->mx_match != VERDICT_UNKNOWN) {
+			tree_item(t, true, "%s", s->mx_match == VERDICT_PASS ?
+			    "every MX host matches the policy" : "an MX host "
+			    "matches no mx line");
 		}
 	}
 	for (f = s->findings.head; f != NULL; f = f->next) {
@@ -328,7 +329,7 @@ report_smtp_text(FILE *f, const struct text_style *style,
 	tree_finish(&t);
 	fputc('\n', f);
 	text_findings(f, style, &r->findings);
-	fprintf(f, "result: %s\n", smtp_verdict_name(r->verdict));
+	fprintf(f, "result: %s\n", verdict_name(r->verdict));
 	text_verdict(f, style, smtp_count(r, FINDING_ERROR),
 	    smtp_count(r, FINDING_WARNING), smtp_count(r, FINDING_INFO));
 	arena_destroy(a);

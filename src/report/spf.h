@@ -1,5 +1,5 @@
-/* Rendering an SPF walk: a tree for people and the JSON contract of
- * DESIGN.md §5. Both read the same walk; neither holds SPF logic. */
+/* Rendering an SPF walk: a tree for people and the JSON of mailauth(1),
+ * JSON OUTPUT. Both read the same walk; neither holds SPF logic. */
 #ifndef MAILAUTH_REPORT_SPF_H
 #define MAILAUTH_REPORT_SPF_H
 

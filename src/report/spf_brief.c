@@ -11,19 +11,6 @@
 #include "util/ip.h"
 #include "util/safe.h"
 
-static void
-tally_node(struct brief_tally *t, const struct spf_node *node)
-{
-	size_t i;
-
-	brief_tally_add(t, &node->findings);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			tally_node(t, node->terms[i].child);
-		}
-	}
-}
-
 /* "matched: _netblocks.google.com ip4:209.85.128.0/17", "error at: D
  * TERM: why" for a term that ended in temperror or permerror, or why
  * none. */
@@ -55,6 +42,7 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 	struct arena *a = arena_create();
 	struct brief_tally t;
 	char ip[IP_STRLEN];
+	size_t i;
 
 	memset(&t, 0, sizeof(t));
 	if (eval != NULL) {
@@ -77,8 +65,7 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 		fprintf(f, "lookups %s%u/%d, void lookups %s%u/%d, records %zu, "
 		    "depth %u\n", walk->failed ? "at least " : "",
 		    walk->lookups, SPF_LOOKUP_LIMIT,
-		    walk->failed ? "at least " : "",
-		    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
+		    walk->failed ? "at least " : "", walk->voids,
 		    SPF_VOID_LIMIT, walk->records, walk->levels);
 	}
 	if (eval != NULL) {
@@ -86,7 +73,9 @@ report_spf_brief(FILE *f, const struct text_style *style, const char *verdict,
 	}
 	if (walk != NULL) {
 		brief_tally_add(&t, &walk->findings);
-		tally_node(&t, walk->root);
+		for (i = 0; i < walk->norder; i++) {
+			brief_tally_add(&t, &walk->order[i]->findings);
+		}
 		brief_findings(f, style, &t);
 	}
 	arena_destroy(a);

@@ -2,10 +2,11 @@
 
 #include "bounds.h"
 #include "report/json.h"
+#include "dns/txt.h"
 #include "spf/walk.h"
-#include "util/strbuf.h"
+#include "util/arena.h"
 
-static cJSON *node_json(const struct spf_node *node);
+static cJSON *node_json(struct arena *a, const struct spf_node *node);
 
 static const char *
 via_name(enum spf_via via)
@@ -36,18 +37,12 @@ strings_json(const struct dns_txt *rr)
 }
 
 static cJSON *
-record_json(const struct dns_txt *rr)
+record_json(struct arena *a, const struct dns_txt *rr)
 {
-	struct strbuf sb = STRBUF_INIT;
-	cJSON *o;
-	size_t i;
+	size_t len;
+	const char *text = dns_txt_join(a, rr, &len);
 
-	for (i = 0; i < rr->nstrings; i++) {
-		strbuf_add(&sb, rr->strings[i].data, rr->strings[i].len);
-	}
-	o = json_bytes(strbuf_str(&sb), sb.len);
-	strbuf_finish(&sb);
-	return o;
+	return json_bytes(text, len);
 }
 
 static cJSON *
@@ -69,7 +64,7 @@ mx_json(const struct spf_walk_term *wt)
 }
 
 static cJSON *
-term_json(const struct spf_walk_term *wt)
+term_json(struct arena *a, const struct spf_walk_term *wt)
 {
 	const struct spf_term *t = wt->term;
 	cJSON *o = cJSON_CreateObject();
@@ -98,13 +93,13 @@ term_json(const struct spf_walk_term *wt)
 		json_add_num(o, "mx_names", (double)wt->mx->count);
 		cJSON_AddItemToObject(o, "mx", mx_json(wt));
 	}
-	cJSON_AddItemToObject(o, "child", wt->child ? node_json(wt->child) :
+	cJSON_AddItemToObject(o, "child", wt->child ? node_json(a, wt->child) :
 	    cJSON_CreateNull());
 	return o;
 }
 
 static cJSON *
-node_json(const struct spf_node *node)
+node_json(struct arena *a, const struct spf_node *node)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *terms, *records;
@@ -116,34 +111,22 @@ node_json(const struct spf_node *node)
 	json_add_str(o, "answer", node->answer ?
 	    dns_kind_name(node->answer->kind) : NULL);
 	cJSON_AddItemToObject(o, "record", node->nspf == 1 ?
-	    record_json(node->spf[0]) : cJSON_CreateNull());
+	    record_json(a, node->spf[0]) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "strings", node->nspf == 1 ?
 	    strings_json(node->spf[0]) : cJSON_CreateArray());
 	if (node->nspf > 1) {
 		records = cJSON_AddArrayToObject(o, "records");
 		for (i = 0; i < node->nspf; i++) {
-			cJSON_AddItemToArray(records, record_json(node->spf[i]));
+			cJSON_AddItemToArray(records, record_json(a,
+			    node->spf[i]));
 		}
 	}
 	json_add_num(o, "lookups", node->lookups);
 	terms = cJSON_AddArrayToObject(o, "terms");
 	for (i = 0; i < node->nterms; i++) {
-		cJSON_AddItemToArray(terms, term_json(&node->terms[i]));
+		cJSON_AddItemToArray(terms, term_json(a, &node->terms[i]));
 	}
 	return o;
-}
-
-static void
-add_node_findings(cJSON *arr, const struct spf_node *node)
-{
-	size_t i;
-
-	json_add_findings(arr, &node->findings);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			add_node_findings(arr, node->terms[i].child);
-		}
-	}
 }
 
 static cJSON *
@@ -165,6 +148,8 @@ report_spf_json(const char *domain, const struct spf_walk *walk)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *lookups, *voids, *findings;
+	struct arena *a;
+	size_t i;
 
 	json_add_str(root, "command", "spf");
 	json_add_str(root, "domain", domain);
@@ -181,8 +166,7 @@ report_spf_json(const char *domain, const struct spf_walk *walk)
 	cJSON_AddItemToObject(lookups, "over_limit_at",
 	    where_json(walk->limit_term, walk->limit_node));
 	voids = cJSON_AddObjectToObject(root, "void_lookups");
-	json_add_num(voids, "count", walk->void4 > walk->void6 ? walk->void4 :
-	    walk->void6);
+	json_add_num(voids, "count", walk->voids);
 	json_add_num(voids, "limit", SPF_VOID_LIMIT);
 	cJSON_AddBoolToObject(voids, "complete", walk->failed == NULL);
 	json_add_num(voids, "ipv4", walk->void4);
@@ -194,7 +178,11 @@ report_spf_json(const char *domain, const struct spf_walk *walk)
 	json_add_num(root, "depth", walk->levels);
 	findings = cJSON_AddArrayToObject(root, "findings");
 	json_add_findings(findings, &walk->findings);
-	add_node_findings(findings, walk->root);
-	cJSON_AddItemToObject(root, "tree", node_json(walk->root));
+	for (i = 0; i < walk->norder; i++) {
+		json_add_findings(findings, &walk->order[i]->findings);
+	}
+	a = arena_create();
+	cJSON_AddItemToObject(root, "tree", node_json(a, walk->root));
+	arena_destroy(a);
 	return root;
 }

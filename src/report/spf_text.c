@@ -225,29 +225,14 @@ print_node(struct spf_printer *p, const struct spf_node *node)
 	}
 }
 
-static void
-count_findings(const struct spf_node *node, size_t counts[3])
-{
-	size_t i;
-
-	counts[FINDING_ERROR] += finding_count(&node->findings, FINDING_ERROR);
-	counts[FINDING_WARNING] += finding_count(&node->findings,
-	    FINDING_WARNING);
-	counts[FINDING_INFO] += finding_count(&node->findings, FINDING_INFO);
-	for (i = 0; i < node->nterms; i++) {
-		if (node->terms[i].child != NULL) {
-			count_findings(node->terms[i].child, counts);
-		}
-	}
-}
-
 void
 report_spf_text(FILE *f, const struct text_style *style,
     const struct spf_walk *walk)
 {
 	struct spf_printer p;
-	size_t counts[3] = { 0, 0, 0 };
+	struct finding_tally t = { 0, 0, 0, VERDICT_PASS };
 	bool c = style->color;
+	size_t i;
 
 	p.arena = arena_create();
 	p.style = style;
@@ -260,8 +245,7 @@ report_spf_text(FILE *f, const struct text_style *style,
 	    "records %zu  depth %u\n", walk->failed ? "at least " : "",
 	    walk->lookups > SPF_LOOKUP_LIMIT ? col_red(c) : col_bold(c),
 	    walk->lookups, SPF_LOOKUP_LIMIT, col_reset(c),
-	    walk->failed ? "at least " : "",
-	    walk->void4 > walk->void6 ? walk->void4 : walk->void6,
+	    walk->failed ? "at least " : "", walk->voids,
 	    SPF_VOID_LIMIT, walk->void4, walk->void6, walk->records,
 	    walk->levels);
 	if (walk->failed != NULL) {
@@ -269,12 +253,10 @@ report_spf_text(FILE *f, const struct text_style *style,
 		    dns_answer_failure(p.arena, walk->failed));
 	}
 	text_findings(f, style, &walk->findings);
-	counts[FINDING_ERROR] = finding_count(&walk->findings, FINDING_ERROR);
-	counts[FINDING_WARNING] = finding_count(&walk->findings,
-	    FINDING_WARNING);
-	counts[FINDING_INFO] = finding_count(&walk->findings, FINDING_INFO);
-	count_findings(walk->root, counts);
-	text_verdict(f, style, counts[FINDING_ERROR], counts[FINDING_WARNING],
-	    counts[FINDING_INFO]);
+	finding_tally(&walk->findings, &t);
+	for (i = 0; i < walk->norder; i++) {
+		finding_tally(&walk->order[i]->findings, &t);
+	}
+	text_verdict(f, style, t.errors, t.warnings, t.infos);
 	arena_destroy(p.arena);
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "util/strbuf.h"
 
 struct text_style {

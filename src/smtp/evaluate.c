@@ -265,12 +265,13 @@ check_cert(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		return;
 	}
 	ad->chain_verified = s->verify_code == X509_V_OK;
-	ad->name_matches = h->name == NULL ? -1 :
-	    smtp_cert_matches_host(&s->chain[0], h->name);
+	ad->name_matches = h->name == NULL ? VERDICT_UNKNOWN :
+	    smtp_cert_matches_host(&s->chain[0], h->name) ? VERDICT_PASS :
+	    VERDICT_FAIL;
 	ad->days_left = (c->not_after_epoch - now) / 86400;
 	ad->expired = c->not_after_epoch < now;
-	ad->sts_valid = ad->chain_verified && ad->name_matches == 1 &&
-	    !ad->expired;
+	ad->sts_valid = ad->chain_verified &&
+	    ad->name_matches == VERDICT_PASS && !ad->expired;
 	if (ad->expired) {
 		finding_add(a, &ad->findings, FINDING_ERROR,
 		    "smtp-cert-expired", "renew the certificate and reload "
@@ -293,7 +294,7 @@ check_cert(struct arena *a, const struct smtp_host *h, struct smtp_addr *ad,
 		    "%s: the certificate is not trusted: %s", at,
 		    safe_str(a, s->verify_error ? s->verify_error : "?"));
 	}
-	if (ad->name_matches == 0) {
+	if (ad->name_matches == VERDICT_FAIL) {
 		const char *names = NULL;
 		size_t i;
 
@@ -365,7 +366,8 @@ judge_tls(struct arena *a, struct smtp_addr *ad, const char *at)
 
 	if (s->tls_done) {
 		ad->tls = ad->chain_verified && !ad->expired &&
-		    ad->name_matches != 0 ? SMTP_TLS_PASS : SMTP_TLS_FAIL;
+		    ad->name_matches != VERDICT_FAIL ? SMTP_TLS_PASS :
+		    SMTP_TLS_FAIL;
 	} else if (s->ehlo == NULL || s->ehlo->code != 250 ||
 	    (s->starttls_offered && s->stop == SMTP_STOP_TIMEOUT)) {
 		ad->tls = SMTP_TLS_UNKNOWN;
@@ -453,8 +455,9 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 	if (h->naddrs == 0) {
 		bool failed = dns_kind_is_failure(h->a4->kind) ||
 		    dns_kind_is_failure(h->a6->kind);
+		struct finding *f;
 
-		finding_add(a, &h->findings, failed ? FINDING_WARNING :
+		f = finding_add(a, &h->findings, failed ? FINDING_WARNING :
 		    FINDING_ERROR, failed ? "smtp-dns-error" : "smtp-no-address",
 		    failed ? NULL : "publish an A (and AAAA) record for the MX "
 		    "host, or point the MX at a host that has one", failed ?
@@ -462,6 +465,7 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 		    "%s)" : "%s has no A or AAAA record: mail cannot reach it",
 		    h->name, dns_kind_name(h->a4->kind),
 		    dns_kind_name(h->a6->kind));
+		f->verdict = failed ? VERDICT_UNKNOWN : f->verdict;
 	}
 	check_mx_alias(a, r, h);
 	if (h->tlsa != NULL && dns_kind_is_failure(h->tlsa->kind)) {
@@ -471,7 +475,8 @@ evaluate_host(struct arena *a, struct smtp_result *r, struct smtp_host *h,
 		    "TLSA questions: a DANE sender defers mail while the "
 		    "lookup fails (RFC 7672 §2.2)", "the TLSA records at "
 		    "_25._tcp.%s could not be looked up (%s): DANE status "
-		    "unknown", h->name, dns_kind_name(h->tlsa->kind));
+		    "unknown", h->name,
+		    dns_kind_name(h->tlsa->kind))->verdict = VERDICT_UNKNOWN;
 	}
 	if (h->tlsa != NULL && h->tlsa->kind == DNS_ANS_RECORDS &&
 	    !h->tlsa->ad) {
@@ -500,7 +505,8 @@ evaluate_mx(struct arena *a, struct smtp_result *r)
 		finding_add(a, &r->findings, FINDING_WARNING, "smtp-dns-error",
 		    "retry, or ask another resolver (@SERVER)", "the MX "
 		    "records of %s could not be looked up (%s): nothing to "
-		    "probe", d, dns_kind_name(r->mx->kind));
+		    "probe", d, dns_kind_name(r->mx->kind))->verdict =
+		    VERDICT_UNKNOWN;
 		return false;
 	}
 	if (r->mx->kind == DNS_ANS_NXDOMAIN) {

@@ -12,6 +12,9 @@
 #include "util/arena.h"
 #include "util/taglist.h"
 
+/* RFC 8461 §3.1: the id of an MTA-STS record is 1*32(ALPHA / DIGIT). */
+#define STS_ID_MAX 32
+
 static const char *
 skip_ws(const char *p, const char *end)
 {
@@ -62,8 +65,9 @@ mta_sts_record_parse(struct arena *a, const char *text, size_t len,
 			break;
 		}
 	}
-	if (*p != '\0' || p == id->value || p - id->value > 32) {
-		return "id must be 1 to 32 letters and digits";
+	if (*p != '\0' || p == id->value || p - id->value > STS_ID_MAX) {
+		return "id must be 1 to " BOUND_TEXT(STS_ID_MAX) " letters and "
+		    "digits";
 	}
 	out->id = id->value;
 	return NULL;

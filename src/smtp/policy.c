@@ -62,7 +62,7 @@ sts_unknown(struct arena *a, struct smtp_result *r, const char *what,
 	    "servers of %s must answer it (NXDOMAIN when there is no "
 	    "policy)", r->in->name), "%s could not be looked up (%s): "
 	    "whether an MTA-STS policy applies is unknown", what,
-	    dns_kind_name(kind));
+	    dns_kind_name(kind))->verdict = VERDICT_UNKNOWN;
 }
 
 /* False (with a finding) when the record does not lead to a policy. */
@@ -207,17 +207,19 @@ sts_hosts(struct arena *a, struct smtp_result *r)
 	if (s->policy.mode == MTA_STS_MODE_INVALID) {
 		return;
 	}
-	s->mx_match = 1;
+	s->mx_match = VERDICT_PASS;
 	for (i = 0; i < r->nhosts; i++) {
 		struct smtp_host *h = &r->hosts[i];
 
-		h->sts_match = 0;
-		for (j = 0; j < s->policy.nmx && !h->sts_match; j++) {
-			h->sts_match = mta_sts_mx_match(s->policy.mx[j],
-			    h->name);
+		h->sts_match = VERDICT_FAIL;
+		for (j = 0; j < s->policy.nmx && h->sts_match == VERDICT_FAIL;
+		    j++) {
+			if (mta_sts_mx_match(s->policy.mx[j], h->name)) {
+				h->sts_match = VERDICT_PASS;
+			}
 		}
-		if (!h->sts_match) {
-			s->mx_match = 0;
+		if (h->sts_match == VERDICT_FAIL) {
+			s->mx_match = VERDICT_FAIL;
 			finding_add(a, &s->findings, sev,
 			    "mta-sts-mx-mismatch", arena_printf(a, "add "
 			    "\"mx: %s\" to the policy, then change the id "
@@ -274,7 +276,8 @@ smtp_evaluate_rpt(struct arena *a, struct smtp_result *r)
 	if (dns_kind_is_failure(t->txt->kind)) {
 		finding_add(a, &t->findings, FINDING_WARNING,
 		    "tls-rpt-dns-error", NULL, "the TLS-RPT record at %s could "
-		    "not be looked up (%s)", name, dns_kind_name(t->txt->kind));
+		    "not be looked up (%s)", name,
+		    dns_kind_name(t->txt->kind))->verdict = VERDICT_UNKNOWN;
 		return;
 	}
 	n = count_records(a, t->txt, tls_rpt_record_is_rpt);

@@ -13,7 +13,7 @@
  * are not in yet. */
 struct pass {
 	struct arena *a;
-	ptr_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *ctx;
 	size_t pending;
 };
@@ -58,7 +58,7 @@ gather_host(struct pass *p, struct smtp_host *h)
 	    sizeof(*h->addrs));
 	add_addrs(p, h->addrs, &h->naddrs, h->a4);
 	add_addrs(p, h->addrs, &h->naddrs, h->a6);
-	h->sts_match = -1;
+	h->sts_match = VERDICT_UNKNOWN;
 }
 
 static int
@@ -156,7 +156,7 @@ gather_policy(struct pass *p, struct smtp_result *r)
 	struct smtp_mta_sts *s = &r->sts;
 	size_t count;
 
-	s->mx_match = -1;
+	s->mx_match = VERDICT_UNKNOWN;
 	s->txt = ask(p, arena_printf(p->a, "_mta-sts.%s", domain),
 	    DNS_T_TXT);
 	r->rpt.txt = ask(p, arena_printf(p->a, "_smtp._tls.%s", domain),
@@ -201,7 +201,7 @@ plan_fetch(struct arena *a, struct smtp_mta_sts *s)
 }
 
 struct smtp_result *
-smtp_gather(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
+smtp_gather(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct smtp_input *in)
 {
 	struct smtp_result *r = arena_alloc(a, sizeof(*r));
@@ -211,7 +211,7 @@ smtp_gather(struct arena *a, ptr_lookup_fn lookup, void *lookup_ctx,
 	if (in->name == NULL) {
 		r->hosts = arena_calloc(a, 1, sizeof(*r->hosts));
 		r->nhosts = 1;
-		r->hosts[0].sts_match = -1;
+		r->hosts[0].sts_match = VERDICT_UNKNOWN;
 		r->hosts[0].addrs = arena_calloc(a, 1,
 		    sizeof(*r->hosts[0].addrs));
 		r->hosts[0].naddrs = 1;
@@ -260,15 +260,4 @@ struct https_fetch *
 smtp_policy_fetch(struct smtp_result *r)
 {
 	return r->sts.fetching ? &r->sts.fetch : NULL;
-}
-
-const char *
-smtp_verdict_name(enum smtp_verdict v)
-{
-	switch (v) {
-	case SMTP_VERDICT_PASS: return "pass";
-	case SMTP_VERDICT_FAIL: return "fail";
-	case SMTP_VERDICT_UNKNOWN: return "unknown";
-	}
-	return "unknown";
 }

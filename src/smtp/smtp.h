@@ -16,7 +16,7 @@
 
 #include "dns/answer.h"
 #include "ptr/ptr.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "smtp/cert.h"
 #include "smtp/https.h"
 #include "smtp/mtasts.h"
@@ -52,7 +52,7 @@ struct smtp_addr {
 	bool have_cert;
 	struct smtp_cert_info cert;	/* the server's certificate */
 	bool chain_verified;		/* by the CA store */
-	int name_matches;		/* 1, 0, or -1 (no host name) */
+	enum verdict name_matches;	/* unknown: no host name to match */
 	bool expired;
 	long long days_left;
 	struct tlsa_check *tlsa;	/* one per record of the host */
@@ -70,7 +70,8 @@ struct smtp_host {
 	const struct dns_answer *tlsa;	/* _25._tcp.NAME */
 	struct smtp_addr *addrs;
 	size_t naddrs;
-	int sts_match;		/* MTA-STS mx pattern: 1, 0, -1 (none) */
+	enum verdict sts_match;	/* an MTA-STS mx pattern matches; unknown:
+				 * no policy */
 	struct finding_list findings;
 };
 
@@ -85,7 +86,8 @@ struct smtp_mta_sts {
 	struct mta_sts_policy policy;
 	bool policy_valid;		/* RFC 8461 §3.2: no field missing
 					 * or wrong; else senders apply none */
-	int mx_match;			/* every MX matches: 1, 0, -1 */
+	enum verdict mx_match;		/* every MX matches; unknown: no
+					 * policy */
 	bool unknown;			/* a lookup failed: whether a policy
 					 * applies is not known */
 	struct finding_list findings;
@@ -99,11 +101,6 @@ struct smtp_tls_rpt {
 	struct finding_list findings;
 };
 
-enum smtp_verdict {
-	SMTP_VERDICT_PASS,
-	SMTP_VERDICT_FAIL,
-	SMTP_VERDICT_UNKNOWN,	/* DNS failed, or no host could be reached */
-};
 
 struct smtp_result {
 	const struct smtp_input *in;
@@ -117,11 +114,13 @@ struct smtp_result {
 	size_t pending;
 	bool probed;			/* the sessions ran */
 	struct finding_list findings;
-	enum smtp_verdict verdict;
+	/* fail: a host or an enforced policy fails; unknown: DNS failed,
+	 * or no host could be reached; else pass. */
+	enum verdict verdict;
 };
 
 /* Builds what the answers allow; complete when pending == 0. */
-struct smtp_result *smtp_gather(struct arena *a, ptr_lookup_fn lookup,
+struct smtp_result *smtp_gather(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct smtp_input *in);
 /* The sessions to run, one per address, in host order (pointers into r),
  * and the policy fetch (NULL when there is none to run). */
@@ -130,7 +129,6 @@ size_t smtp_sessions(struct arena *a, struct smtp_result *r,
 struct https_fetch *smtp_policy_fetch(struct smtp_result *r);
 /* Findings and the verdict; now is the time (seconds since 1970). */
 void smtp_evaluate(struct arena *a, struct smtp_result *r, long long now);
-const char *smtp_verdict_name(enum smtp_verdict v);
 /* Findings of a severity anywhere in the result. */
 size_t smtp_count(const struct smtp_result *r, enum finding_severity sev);
 /* One line for the verdict of an evaluated result: what passed, or the
@@ -139,7 +137,7 @@ const char *smtp_summary(struct arena *a, const struct smtp_result *r);
 /* The MX hosts' STARTTLS alone (check --smtp's tls line): fail when a
  * host has none or it does not hold, unknown when a host's could not be
  * seen (no connection, no EHLO), else pass; and one line saying why. */
-enum smtp_verdict smtp_tls_verdict(const struct smtp_result *r);
+enum verdict smtp_tls_verdict(const struct smtp_result *r);
 const char *smtp_tls_summary(struct arena *a, const struct smtp_result *r);
 
 #endif

@@ -67,12 +67,12 @@ smtp_decide(struct arena *a, struct smtp_result *r, bool mx_known)
 		    "or at the servers", r->in->port);
 	}
 	if (smtp_count(r, FINDING_ERROR) > 0) {
-		r->verdict = SMTP_VERDICT_FAIL;
+		r->verdict = VERDICT_FAIL;
 	} else if (!mx_known || reach.silent > 0 || reach.dns_unknown ||
 	    r->sts.unknown) {
-		r->verdict = SMTP_VERDICT_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 	} else {
-		r->verdict = SMTP_VERDICT_PASS;
+		r->verdict = VERDICT_PASS;
 	}
 }
 
@@ -135,14 +135,14 @@ smtp_summary(struct arena *a, const struct smtp_result *r)
 	const struct finding *f;
 
 	switch (r->verdict) {
-	case SMTP_VERDICT_PASS:
+	case VERDICT_PASS:
 		return r->null_mx ? "the domain accepts no mail (null MX)" :
 		    "every MX host offers STARTTLS with a trusted, current "
 		    "certificate for its name";
-	case SMTP_VERDICT_FAIL:
+	case VERDICT_FAIL:
 		f = first_finding(r, FINDING_ERROR, NULL);
 		return f ? arena_strdup(a, f->message) : "an MX host failed";
-	case SMTP_VERDICT_UNKNOWN:
+	case VERDICT_UNKNOWN:
 		if ((f = first_finding(r, FINDING_WARNING,
 		    "smtp-port25-blocked")) != NULL ||
 		    (f = first_finding(r, FINDING_WARNING, NULL)) != NULL) {
@@ -153,7 +153,7 @@ smtp_summary(struct arena *a, const struct smtp_result *r)
 	return "the MX hosts could not be probed";
 }
 
-enum smtp_verdict
+enum verdict
 smtp_tls_verdict(const struct smtp_result *r)
 {
 	bool unknown = r->nhosts == 0 && !r->null_mx;
@@ -165,23 +165,23 @@ smtp_tls_verdict(const struct smtp_result *r)
 			enum smtp_tls t = r->hosts[i].addrs[j].tls;
 
 			if (t == SMTP_TLS_FAIL) {
-				return SMTP_VERDICT_FAIL;
+				return VERDICT_FAIL;
 			}
 			unknown |= t == SMTP_TLS_UNKNOWN;
 		}
 	}
-	return unknown ? SMTP_VERDICT_UNKNOWN : SMTP_VERDICT_PASS;
+	return unknown ? VERDICT_UNKNOWN : VERDICT_PASS;
 }
 
 const char *
 smtp_tls_summary(struct arena *a, const struct smtp_result *r)
 {
-	enum smtp_verdict v = smtp_tls_verdict(r);
-	enum smtp_tls want = v == SMTP_VERDICT_FAIL ? SMTP_TLS_FAIL :
+	enum verdict v = smtp_tls_verdict(r);
+	enum smtp_tls want = v == VERDICT_FAIL ? SMTP_TLS_FAIL :
 	    SMTP_TLS_UNKNOWN;
 	size_t i, j;
 
-	if (v == SMTP_VERDICT_PASS) {
+	if (v == VERDICT_PASS) {
 		return smtp_summary(a, r);
 	}
 	for (i = 0; i < r->nhosts; i++) {

@@ -8,6 +8,7 @@
 #include "dns/name.h"
 #include "spf/macro.h"
 #include "spf/record.h"
+#include "spf/strings.h"
 #include "dns/txt.h"
 #include "util/arena.h"
 
@@ -49,16 +50,8 @@ spf_eval_sender(struct arena *a, const char *sender, const char *domain)
 static void
 push_step(struct evaluator *ev, const char *domain, const char *term)
 {
-	if (ev->nsteps == ev->capsteps) {
-		struct spf_eval_step *bigger;
-
-		ev->capsteps = ev->capsteps ? ev->capsteps * 2 : 8;
-		bigger = arena_calloc(ev->a, ev->capsteps, sizeof(*bigger));
-		if (ev->nsteps > 0) {
-			memcpy(bigger, ev->steps, ev->nsteps * sizeof(*bigger));
-		}
-		ev->steps = bigger;
-	}
+	ev->steps = array_grow(ev->a, ev->steps, ev->nsteps, &ev->capsteps,
+	    sizeof(*ev->steps));
 	ev->steps[ev->nsteps].domain = domain;
 	ev->steps[ev->nsteps].term = term;
 	ev->nsteps++;
@@ -293,17 +286,10 @@ static enum outcome
 select_record(struct evaluator *ev, const char *domain,
     const struct dns_answer *ans, const struct spf_record **out)
 {
-	const struct dns_txt *found = NULL;
-	size_t i, len, n = 0;
+	const struct dns_txt **found;
+	size_t len, n = spf_txt_select(ev->a, ans, &found);
 	const char *text;
 
-	for (i = 0; ans->kind == DNS_ANS_RECORDS && i < ans->count; i++) {
-		text = dns_txt_join(ev->a, &ans->txt[i], &len);
-		if (spf_is_record(text, len)) {
-			found = &ans->txt[i];
-			n++;
-		}
-	}
 	if (n == 0) {
 		ev->result = SPF_RESULT_NONE;
 		ev->reason = arena_printf(ev->a, "%s has no SPF record", domain);
@@ -313,7 +299,7 @@ select_record(struct evaluator *ev, const char *domain,
 		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
 		    "%s has %zu SPF records (RFC 7208 §4.5)", domain, n));
 	}
-	text = dns_txt_join(ev->a, found, &len);
+	text = dns_txt_join(ev->a, found[0], &len);
 	*out = spf_record_parse(ev->a, text, len);
 	if ((*out)->error != NULL) {
 		return spf_eval_fail(ev, SPF_RESULT_PERMERROR, arena_printf(ev->a,
@@ -425,7 +411,7 @@ check_host(struct evaluator *ev, const char *domain)
 }
 
 struct spf_eval *
-spf_eval_run(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
+spf_eval_run(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const struct spf_eval_input *in)
 {
 	struct spf_eval *out = arena_alloc(a, sizeof(*out));

@@ -59,7 +59,7 @@ struct spf_eval {
  * becomes "postmaster" (RFC 7208 §4.3). Returns the normalized sender. */
 const char *spf_eval_sender(struct arena *a, const char *sender,
     const char *domain);
-struct spf_eval *spf_eval_run(struct arena *a, spf_lookup_fn lookup,
+struct spf_eval *spf_eval_run(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const struct spf_eval_input *in);
 /* RFC 7208 §4.3: false for a malformed name, a single label, or an
  * address literal; check_host() gives "none" for them. */

@@ -17,7 +17,7 @@ enum outcome {
 
 struct evaluator {
 	struct arena *a;
-	spf_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *lookup_ctx;
 	const struct spf_eval_input *in;
 	struct spf_eval *out;

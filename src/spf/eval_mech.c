@@ -141,19 +141,37 @@ spf_eval_ptr_name(struct evaluator *ev, const char *domain)
 	return under ? under : n > 0 ? names[0] : "unknown";
 }
 
+/* The answer to a term's question, or NULL with *o set when the answer
+ * decides the term by itself: WAIT while it is not in, temperror when the
+ * lookup failed (RFC 7208 §5), permerror when it is one void lookup too
+ * many (§4.6.4). */
+static const struct dns_answer *
+ask_term(struct evaluator *ev, const struct spf_term *t, const char *target,
+    enum dns_type type, enum outcome *o)
+{
+	const struct dns_answer *ans = spf_eval_ask(ev, target, type);
+
+	if (ans == NULL) {
+		*o = WAIT;
+	} else if (dns_kind_is_failure(ans->kind)) {
+		*o = spf_eval_dns_failure(ev, ans);
+	} else if (spf_eval_count_void(ev, ans, t->text) == DONE) {
+		*o = DONE;
+	} else {
+		return ans;
+	}
+	return NULL;
+}
+
 enum outcome
 spf_eval_a(struct evaluator *ev, const struct spf_term *t, const char *target)
 {
-	const struct dns_answer *ans = spf_eval_ask(ev, target, address_type(ev));
+	enum outcome o;
+	const struct dns_answer *ans = ask_term(ev, t, target,
+	    address_type(ev), &o);
 
 	if (ans == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(ans->kind)) {
-		return spf_eval_dns_failure(ev, ans);
-	}
-	if (spf_eval_count_void(ev, ans, t->text) == DONE) {
-		return DONE;
+		return o;
 	}
 	return addresses_match(ev, ans, t->cidr4, t->cidr6) ? MATCH : NO_MATCH;
 }
@@ -161,18 +179,13 @@ spf_eval_a(struct evaluator *ev, const struct spf_term *t, const char *target)
 enum outcome
 spf_eval_mx(struct evaluator *ev, const struct spf_term *t, const char *target)
 {
-	const struct dns_answer *mx = spf_eval_ask(ev, target, DNS_T_MX), *addr;
 	enum outcome o = NO_MATCH;
+	const struct dns_answer *mx = ask_term(ev, t, target, DNS_T_MX, &o);
+	const struct dns_answer *addr;
 	size_t i;
 
 	if (mx == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(mx->kind)) {
-		return spf_eval_dns_failure(ev, mx);
-	}
-	if (spf_eval_count_void(ev, mx, t->text) == DONE) {
-		return DONE;
+		return o;
 	}
 	if (mx->kind != DNS_ANS_RECORDS) {
 		return NO_MATCH;
@@ -223,17 +236,12 @@ enum outcome
 spf_eval_exists(struct evaluator *ev, const struct spf_term *t,
     const char *target)
 {
+	enum outcome o;
 	/* RFC 7208 §5.7: an A query whatever the connection's family. */
-	const struct dns_answer *ans = spf_eval_ask(ev, target, DNS_T_A);
+	const struct dns_answer *ans = ask_term(ev, t, target, DNS_T_A, &o);
 
 	if (ans == NULL) {
-		return WAIT;
-	}
-	if (dns_kind_is_failure(ans->kind)) {
-		return spf_eval_dns_failure(ev, ans);
-	}
-	if (spf_eval_count_void(ev, ans, t->text) == DONE) {
-		return DONE;
+		return o;
 	}
 	return ans->kind == DNS_ANS_RECORDS && ans->count > 0 ? MATCH :
 	    NO_MATCH;

@@ -148,8 +148,9 @@ term_networks(struct flattener *fl, const struct spf_walk_term *wt,
 	}
 	if (fl->keep_voids && (term_voids(wt, false) || term_voids(wt, true))) {
 		return "it makes a void lookup, and the record can reach the "
-		    "limit of 2 for senders that the terms looking them up do "
-		    "not know: kept so that receivers count the same";
+		    "limit of " BOUND_TEXT(SPF_VOID_LIMIT) " for senders that "
+		    "the terms looking them up do not know: kept so that "
+		    "receivers count the same";
 	}
 	switch (t->mech) {
 	case SPF_MECH_A:
@@ -474,17 +475,17 @@ warn_limits(struct flattener *fl, const struct spf_walk *walk)
 	if (walk->limit_term != NULL) {
 		spf_flat_warn(out, arena_printf(fl->a, "differs from the "
 		    "published record for the senders it gives permerror at "
-		    "lookup 11 ('%s' in %s): the proposal needs %u lookups, "
+		    "lookup %d ('%s' in %s): the proposal needs %u lookups, "
 		    "so they get the result its terms give",
-		    walk->limit_term->term->text, walk->limit_node->domain,
-		    out->lookups));
+		    SPF_LOOKUP_LIMIT + 1, walk->limit_term->term->text,
+		    walk->limit_node->domain, out->lookups));
 	}
 	if (v != NULL && voids <= SPF_VOID_LIMIT) {
 		spf_flat_warn(out, arena_printf(fl->a, "differs from the "
 		    "published record for the %s senders it gives permerror "
-		    "at void lookup 3 ('%s' in %s): the proposal makes %u, so "
+		    "at void lookup %d ('%s' in %s): the proposal makes %u, so "
 		    "they get the result its terms give", v4 ? "IPv4" : "IPv6",
-		    v->term->text, vn->domain, voids));
+		    SPF_VOID_LIMIT + 1, v->term->text, vn->domain, voids));
 	}
 	if (out->lookups > out->lookups_before) {
 		spf_flat_warn(out, arena_printf(fl->a, "the proposal needs %u "
@@ -557,8 +558,7 @@ spf_flatten(struct arena *a, const struct spf_walk *walk)
 	struct spf_flat *out = arena_alloc(a, sizeof(*out));
 	struct flattener fl;
 	const struct spf_node *root = walk->root;
-	unsigned worst = walk->void4 > walk->void6 ? walk->void4 :
-	    walk->void6;
+	unsigned worst = walk->voids;
 	size_t i;
 
 	memset(&fl, 0, sizeof(fl));

@@ -15,20 +15,6 @@
 #define ANSWER_FIX "shorten the TXT records at this name (other TXT " \
 	"records count too), or move some terms to an included name"
 
-struct finding *
-spf_lint_add(struct linter *l, struct spf_node *node,
-    enum finding_severity sev, const char *code, const char *fix,
-    const char *msg)
-{
-	struct finding_list *list = node ? &node->findings :
-	    &l->walk->findings;
-	struct finding *f = finding_add(l->arena, list, sev, code, fix, "%s",
-	    msg);
-
-	f->domain = node ? node->domain : NULL;
-	return f;
-}
-
 const char *
 spf_lint_term(struct linter *l, const struct spf_walk_term *wt)
 {
@@ -39,8 +25,9 @@ struct finding *
 spf_lint_differs(struct linter *l, struct spf_node *node,
     const struct spf_walk_term *wt, const char *msg)
 {
-	struct finding *f = spf_lint_add(l, node, FINDING_INFO,
-	    "spf-receivers-differ", NULL, msg);
+	struct finding *f = finding_add(l->arena, node ? &node->findings :
+	    &l->walk->findings, FINDING_INFO, "spf-receivers-differ", NULL,
+	    "%s", msg);
 
 	f->term = wt ? spf_lint_term(l, wt) : NULL;
 	return f;
@@ -55,22 +42,26 @@ static struct finding *
 add_dns_failure(struct linter *l, struct spf_node *node,
     const struct dns_answer *ans, const char *fix)
 {
+	struct finding *f;
+
 	if (ans->kind == DNS_ANS_CNAME_LOOP) {
 		const char *name = safe_str(l->arena, ans->name);
 		const char *why = ans->error ? safe_str(l->arena, ans->error) :
 		    NULL;
 
-
-		return spf_lint_add(l, node, FINDING_ERROR, "spf-cname-loop",
-		    "point one of the CNAMEs at a name that holds the records, "
-		    "or publish the records in place of the CNAME",
-		    LINT_MSG(l, "the %s lookup for %s meets a CNAME loop (%s): "
+		return finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-cname-loop", "point one of the CNAMEs at a name that "
+		    "holds the records, or publish the records in place of the "
+		    "CNAME", "the %s lookup for %s meets a CNAME loop (%s): "
 		    "resolvers give up on it (SERVFAIL) and receivers return "
-		    "temperror", dns_type_name(ans->type), name, why));
+		    "temperror", dns_type_name(ans->type), name, why);
 	}
-	return spf_lint_add(l, node, FINDING_ERROR, "spf-dns-error",
-	    dns_answer_retry_hint(ans) ? dns_answer_retry_hint(ans) : fix,
+	f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+	    "spf-dns-error", dns_answer_retry_hint(ans) ?
+	    dns_answer_retry_hint(ans) : fix, "%s",
 	    dns_answer_failure(l->arena, ans));
+	f->verdict = VERDICT_UNKNOWN;
+	return f;
 }
 
 static void
@@ -93,40 +84,41 @@ lint_strings(struct linter *l, struct spf_node *node)
 		    &parts);
 		if (draft) {
 			fix = LINT_MSG(l, "publish it as several strings of at most "
-			    "255 octets in one TXT record: %s",
+			    "%d octets in one TXT record: %s", TXT_STRING_MAX,
 			    safe_str(l->arena, dns_txt_quote(l->arena, parts,
 			    nparts)));
 		}
-		spf_lint_add(l, node, FINDING_ERROR, "spf-string-too-long", fix,
-		    LINT_MSG(l, "string %zu of the record is %zu octets; a DNS "
-		    "character-string holds at most 255 (RFC 1035 §3.3), so "
-		    "this record cannot be published as written", i + 1,
-		    rr->strings[i].len));
+		finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-string-too-long", fix, "string %zu of the record is "
+		    "%zu octets; a DNS character-string holds at most %d (RFC "
+		    "1035 §3.3), so this record cannot be published as written",
+		    i + 1, rr->strings[i].len, TXT_STRING_MAX);
 	}
 	n = spf_txt_glued(rr, glued, sizeof(glued) / sizeof(glued[0]));
 	for (i = 0; i < n && i < sizeof(glued) / sizeof(glued[0]); i++) {
-		struct finding *f = spf_lint_add(l, node, FINDING_ERROR,
-		    "spf-split-glued", "end the first string with a space, or "
-		    "start the next one with one: receivers join the strings "
-		    "with nothing in between (RFC 7208 §3.3)",
-		    LINT_MSG(l, "the record's strings are joined with no space at "
-		    "octet %zu, gluing two terms into one", glued[i]));
+		struct finding *f = finding_add(l->arena, &node->findings,
+		    FINDING_ERROR, "spf-split-glued", "end the first string "
+		    "with a space, or start the next one with one: receivers "
+		    "join the strings with nothing in between (RFC 7208 §3.3)",
+		    "the record's strings are joined with no space at octet "
+		    "%zu, gluing two terms into one", glued[i]);
 
 		f->offset = (long)glued[i];
 	}
 	if (node->answer->size > DNS_EDNS_UDP_SIZE) {
-		spf_lint_add(l, node, FINDING_WARNING, "spf-answer-too-large",
-		    ANSWER_FIX, LINT_MSG(l, "the TXT answer for %s is %zu "
-		    "octets, more than an EDNS answer carries (%d, the size "
-		    "resolvers use): receivers must retry over TCP (RFC 7208 "
-		    "§3.4), and some give up", safe_str(l->arena,
-		    node->domain), node->answer->size, DNS_EDNS_UDP_SIZE));
+		finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-answer-too-large", ANSWER_FIX, "the TXT answer for %s "
+		    "is %zu octets, more than an EDNS answer carries (%d, the "
+		    "size resolvers use): receivers must retry over TCP (RFC "
+		    "7208 §3.4), and some give up", safe_str(l->arena,
+		    node->domain), node->answer->size, DNS_EDNS_UDP_SIZE);
 	} else if (node->answer->size > SPF_ANSWER_UDP_MAX) {
-		spf_lint_add(l, node, FINDING_WARNING, "spf-answer-too-large",
-		    ANSWER_FIX, LINT_MSG(l, "the TXT answer for %s is %zu "
-		    "octets, over the 512 a plain UDP reply holds (RFC 7208 "
-		    "§3.4): receivers need EDNS or TCP, and some give up",
-		    safe_str(l->arena, node->domain), node->answer->size));
+		finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-answer-too-large", ANSWER_FIX, "the TXT answer for %s "
+		    "is %zu octets, over the %d a plain UDP reply holds (RFC "
+		    "7208 §3.4): receivers need EDNS or TCP, and some give up",
+		    safe_str(l->arena, node->domain), node->answer->size,
+		    SPF_ANSWER_UDP_MAX);
 	}
 }
 
@@ -145,17 +137,17 @@ lint_syntax(struct linter *l, struct spf_node *node)
 			continue;
 		}
 		any = true;
-		f = spf_lint_add(l, node, FINDING_ERROR, "spf-syntax",
-		    "correct the term: receivers reject the whole record "
-		    "(permerror) for one bad term",
-		    LINT_MSG(l, "'%s': %s", safe_str(l->arena, t->text),
-		    t->error));
+		f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-syntax", "correct the term: receivers reject the "
+		    "whole record (permerror) for one bad term", "'%s': %s",
+		    safe_str(l->arena, t->text), t->error);
 		f->term = safe_str(l->arena, t->text);
 		f->offset = (long)t->error_offset;
 	}
 	if (r->error != NULL && !any) {
-		struct finding *f = spf_lint_add(l, node, FINDING_ERROR, "spf-syntax",
-		    "correct the record: receivers reject it (permerror)",
+		struct finding *f = finding_add(l->arena, &node->findings,
+		    FINDING_ERROR, "spf-syntax",
+		    "correct the record: receivers reject it (permerror)", "%s",
 		    r->error);
 
 		f->offset = (long)r->error_offset;
@@ -169,19 +161,20 @@ lint_all(struct linter *l, struct spf_node *node)
 	bool decides = node->via != SPF_VIA_INCLUDE;
 
 	if (all != NULL && all->qualifier == '+') {
-		spf_lint_add(l, node, FINDING_ERROR, "spf-all-pass",
-		    "end the record with -all or ~all",
-		    "'+all' authorizes every host on the Internet to send "
-		    "mail as this domain");
+		finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-all-pass", "end the record with -all or ~all",
+		    "'+all' authorizes every host on the Internet to send mail "
+		    "as this domain");
 	} else if (all != NULL && all->qualifier == '?' && decides) {
-		spf_lint_add(l, node, FINDING_WARNING, "spf-all-neutral",
+		finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-all-neutral",
 		    "end the record with -all (or ~all while testing)",
 		    "'?all' says nothing about other senders: receivers treat "
 		    "unlisted hosts as neutral");
 	} else if (all == NULL && node->record->redirect == NULL && decides) {
-		spf_lint_add(l, node, FINDING_WARNING, "spf-no-all",
-		    "end the record with -all (or ~all)",
-		    "the record has neither 'all' nor 'redirect=': mail from "
+		finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-no-all", "end the record with -all (or ~all)", "the "
+		    "record has neither 'all' nor 'redirect=': mail from "
 		    "unlisted hosts gets 'neutral', which protects nothing");
 	}
 }
@@ -197,25 +190,26 @@ lint_child(struct linter *l, struct spf_node *node,
 
 	switch (child->status) {
 	case SPF_NODE_NONE:
-		f = spf_lint_add(l, node, FINDING_ERROR, redirect ?
-		    "spf-redirect-no-record" : "spf-include-no-record",
-		    "remove the term, or correct the name (providers document "
-		    "the exact include to use)",
-		    LINT_MSG(l, "%s has no SPF record: receivers return permerror "
-		    "when they reach '%s'", name, spf_lint_term(l, wt)));
+		f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    redirect ? "spf-redirect-no-record" :
+		    "spf-include-no-record", "remove the term, or correct the "
+		    "name (providers document the exact include to use)", "%s "
+		    "has no SPF record: receivers return permerror when they "
+		    "reach '%s'", name, spf_lint_term(l, wt));
 		break;
 	case SPF_NODE_LOOP:
-		f = spf_lint_add(l, node, FINDING_ERROR, "spf-loop",
+		f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-loop",
 		    "remove the term that leads back to a record above it",
-		    LINT_MSG(l, "'%s' leads back to %s, which is already being "
-		    "evaluated: an endless loop that receivers end with "
-		    "permerror", spf_lint_term(l, wt), name));
+		    "'%s' leads back to %s, which is already being evaluated: "
+		    "an endless loop that receivers end with permerror",
+		    spf_lint_term(l, wt), name);
 		break;
 	case SPF_NODE_MULTIPLE:
-		f = spf_lint_add(l, node, FINDING_ERROR, "spf-multiple-records",
-		    "merge them into one record",
-		    LINT_MSG(l, "%s publishes %zu SPF records: receivers return "
-		    "permerror (RFC 7208 §4.5)", name, child->nspf));
+		f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-multiple-records", "merge them into one record", "%s "
+		    "publishes %zu SPF records: receivers return permerror "
+		    "(RFC 7208 §4.5)", name, child->nspf);
 		break;
 	case SPF_NODE_TEMPERROR:
 		f = add_dns_failure(l, node, child->answer, DNS_FAILURE_FIX);
@@ -259,18 +253,18 @@ lint_void(struct linter *l, struct spf_node *node,
 	}
 	/* A per-sender term answers "not one of ours" this way. */
 	if (wt->may_void) {
-		return spf_lint_add(l, node, FINDING_INFO, "spf-void-target",
-		    NULL, LINT_MSG(l, "'%s' finds nothing at %s for this "
-		    "sender: how a per-sender term says \"not one of ours\"; "
-		    "it still counts as a void lookup", spf_lint_term(l, wt),
-		    target));
+		return finding_add(l->arena, &node->findings, FINDING_INFO,
+		    "spf-void-target", NULL, "'%s' finds nothing at %s for "
+		    "this sender: how a per-sender term says \"not one of "
+		    "ours\"; it still counts as a void lookup", spf_lint_term(l,
+		    wt), target);
 	}
-	return spf_lint_add(l, node, FINDING_WARNING, "spf-void-target",
-	    "remove the term or publish the records it expects",
-	    LINT_MSG(l, "'%s' finds nothing at %s (%s): a void lookup that "
-	    "authorizes no one", spf_lint_term(l, wt), target,
-	    wt->mx ? "no MX records" : wt->child ? "no TXT records" :
-	    "no address records"));
+	return finding_add(l->arena, &node->findings, FINDING_WARNING,
+	    "spf-void-target",
+	    "remove the term or publish the records it expects", "'%s' finds "
+	    "nothing at %s (%s): a void lookup that authorizes no one",
+	    spf_lint_term(l, wt), target, wt->mx ? "no MX records" : wt->child ?
+	    "no TXT records" : "no address records");
 }
 
 static void
@@ -283,14 +277,15 @@ lint_mx_names(struct linter *l, struct spf_node *node,
 	    wt->mx->count <= SPF_MX_NAME_LIMIT) {
 		return;
 	}
-	f = spf_lint_add(l, node, FINDING_ERROR, "spf-mx-too-many",
-	    "list the mail servers with ip4:/ip6: instead",
-	    LINT_MSG(l, "'%s' finds %zu MX names; receivers look up at most "
-	    "10 and return permerror beyond (RFC 7208 §4.6.4)",
-	    spf_lint_term(l, wt), wt->mx->count));
+	f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+	    "spf-mx-too-many", "list the mail servers with ip4:/ip6: instead",
+	    "'%s' finds %zu MX names; receivers look up at most %d and return "
+	    "permerror beyond (RFC 7208 §4.6.4)", spf_lint_term(l, wt),
+	    wt->mx->count, SPF_MX_NAME_LIMIT);
 	f->term = spf_lint_term(l, wt);
-	spf_lint_differs(l, node, wt, "Mail::SPF looks at the first 10 MX "
-	    "names instead of returning permerror");
+	spf_lint_differs(l, node, wt, LINT_MSG(l, "Mail::SPF looks at the "
+	    "first %d MX names instead of returning permerror",
+	    SPF_MX_NAME_LIMIT));
 }
 
 static void
@@ -362,35 +357,38 @@ lint_term(struct linter *l, struct spf_node *node,
 	}
 	spf_lint_networks(l, node, wt);
 	if (t->kind == SPF_TERM_MECHANISM && t->mech == SPF_MECH_PTR) {
-		f = spf_lint_add(l, node, FINDING_WARNING, "spf-ptr-deprecated",
+		f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-ptr-deprecated",
 		    "replace ptr with ip4:/ip6: or a: terms for your servers",
-		    "'ptr' is slow and unreliable and must not be used "
-		    "(RFC 7208 §5.5); some receivers ignore it");
+		    "'ptr' is slow and unreliable and must not be used (RFC "
+		    "7208 §5.5); some receivers ignore it");
 	} else if (t->kind == SPF_TERM_REDIRECT && !wt->evaluated &&
 	    node->record->all != NULL) {
-		f = spf_lint_add(l, node, FINDING_WARNING, "spf-redirect-ignored",
+		f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-redirect-ignored",
 		    "remove 'all' to use the redirect, or remove the redirect",
-		    "redirect= is ignored because the record has 'all' "
-		    "(RFC 7208 §6.1)");
+		    "redirect= is ignored because the record has 'all' (RFC "
+		    "7208 §6.1)");
 	} else if (t->kind == SPF_TERM_MECHANISM && !wt->evaluated) {
-		f = spf_lint_add(l, node, FINDING_WARNING, "spf-after-all",
-		    "move the term before 'all', or remove it",
-		    LINT_MSG(l, "'%s' comes after 'all' and is never evaluated",
-		    spf_lint_term(l, wt)));
+		f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-after-all", "move the term before 'all', or remove it",
+		    "'%s' comes after 'all' and is never evaluated",
+		    spf_lint_term(l, wt));
 	} else if (t->kind == SPF_TERM_UNKNOWN_MOD) {
 		bool typo = is_mechanism_name(t->mod_name);
 
-		f = spf_lint_add(l, node, typo ? FINDING_WARNING : FINDING_INFO,
-		    "spf-unknown-modifier", typo ? LINT_MSG(l, "write '%s:' with a "
-		    "colon", safe_str(l->arena, t->mod_name)) : NULL,
-		    LINT_MSG(l, "'%s' is an unknown modifier: receivers ignore it",
-		    spf_lint_term(l, wt)));
+		f = finding_add(l->arena, &node->findings, typo ?
+		    FINDING_WARNING : FINDING_INFO, "spf-unknown-modifier", typo
+		    ? LINT_MSG(l, "write '%s:' with a colon", safe_str(l->arena,
+		    t->mod_name)) : NULL,
+		    "'%s' is an unknown modifier: receivers ignore it",
+		    spf_lint_term(l, wt));
 	} else if (wt->depends_on_sender) {
-		f = spf_lint_add(l, node, FINDING_INFO, "spf-depends-on-sender", NULL,
-		    LINT_MSG(l, "'%s' depends on the sender (macros or ptr): it "
-		    "counts one lookup%s; use --ip to evaluate it",
-		    spf_lint_term(l, wt), wt->may_void ? ", and a void lookup "
-		    "for senders it does not know" : ""));
+		f = finding_add(l->arena, &node->findings, FINDING_INFO,
+		    "spf-depends-on-sender", NULL, "'%s' depends on the sender "
+		    "(macros or ptr): it counts one lookup%s; use --ip to "
+		    "evaluate it", spf_lint_term(l, wt), wt->may_void ?
+		    ", and a void lookup for senders it does not know" : "");
 	}
 	if (f != NULL) {
 		f->term = spf_lint_term(l, wt);
@@ -434,27 +432,28 @@ lint_node(struct linter *l, struct spf_node *node)
 		add_dns_failure(l, node, node->answer, "check the domain's DNS "
 		    "servers, or try another resolver with @SERVER");
 	} else if (node->status == SPF_NODE_MULTIPLE) {
-		spf_lint_add(l, node, FINDING_ERROR, "spf-multiple-records",
+		finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-multiple-records",
 		    "merge them into one record: receivers return permerror",
-		    LINT_MSG(l, "%s publishes %zu SPF records (RFC 7208 §4.5)",
-		    safe_str(l->arena, node->domain), node->nspf));
+		    "%s publishes %zu SPF records (RFC 7208 §4.5)",
+		    safe_str(l->arena, node->domain), node->nspf);
 	} else if (node->status == SPF_NODE_NONE) {
 		for (i = 0; i < node->answer->count; i++) {
 			if (spf_txt_version_glued(&node->answer->txt[i])) {
-				spf_lint_add(l, node, FINDING_ERROR, "spf-split-glued",
-				    "put a space after \"v=spf1\" in the "
-				    "first string", "a TXT record here would "
-				    "be SPF, but its strings are joined with "
-				    "no space after \"v=spf1\" (RFC 7208 "
-				    "§3.3)");
+				finding_add(l->arena, &node->findings,
+				    FINDING_ERROR, "spf-split-glued", "put a "
+				    "space after \"v=spf1\" in the first "
+				    "string", "a TXT record here would be SPF, "
+				    "but its strings are joined with no space "
+				    "after \"v=spf1\" (RFC 7208 §3.3)");
 			}
 		}
-		spf_lint_add(l, node, FINDING_ERROR, "spf-no-record",
-		    "publish one TXT record such as \"v=spf1 mx -all\" "
-		    "listing the hosts that send your mail",
-		    LINT_MSG(l, "%s has no SPF record: receivers cannot tell "
-		    "forged mail from yours (Gmail requires SPF or DKIM)",
-		    safe_str(l->arena, node->domain)));
+		finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-no-record", "publish one TXT record such as \"v=spf1 "
+		    "mx -all\" listing the hosts that send your mail", "%s has "
+		    "no SPF record: receivers cannot tell forged mail from "
+		    "yours (Gmail requires SPF or DKIM)", safe_str(l->arena,
+		    node->domain));
 	}
 }
 

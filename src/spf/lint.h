@@ -1,4 +1,4 @@
-/* Findings about a complete SPF walk (DESIGN.md §3 "lint"). Pure: reads the
+/* Findings about a complete SPF walk. Pure: reads the
  * walk, appends findings to the walk and to its nodes, allocates in arena. */
 #ifndef MAILAUTH_SPF_LINT_H
 #define MAILAUTH_SPF_LINT_H

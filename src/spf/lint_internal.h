@@ -1,10 +1,11 @@
-/* What the SPF lint files (lint*.c) share: the
- * linter's state and the one way they add a finding. Everything is
- * allocated in the walk's arena. */
+/* What the SPF lint files (lint*.c) share: the linter's state. A finding
+ * about a record goes to its node's list (whose domain is the node's),
+ * one about the whole walk to the walk's. Everything is allocated in the
+ * walk's arena. */
 #ifndef MAILAUTH_SPF_LINT_INTERNAL_H
 #define MAILAUTH_SPF_LINT_INTERNAL_H
 
-#include "report/finding.h"
+#include "finding.h"
 #include "spf/walk.h"
 #include "util/arena.h"
 
@@ -15,15 +16,11 @@ struct linter {
 
 #define LINT_MSG(l, ...) arena_printf((l)->arena, __VA_ARGS__)
 
-/* Appends a finding to node's list (the walk's when node is NULL) and
- * returns it, with its domain set. */
-struct finding *spf_lint_add(struct linter *l, struct spf_node *node,
-    enum finding_severity sev, const char *code, const char *fix,
-    const char *msg);
 /* The term as written, safe to print. */
 const char *spf_lint_term(struct linter *l, const struct spf_walk_term *wt);
 /* The "where receivers differ" note (information only): what another
- * implementation decides, beside the finding it concerns. */
+ * implementation decides, beside the finding it concerns; on the walk's
+ * list when node is NULL. */
 struct finding *spf_lint_differs(struct linter *l, struct spf_node *node,
     const struct spf_walk_term *wt, const char *msg);
 

@@ -56,25 +56,25 @@ lint_lookups(struct linter *l)
 	struct spf_walk *walk = l->walk;
 
 	if (walk->limit_term != NULL) {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-lookup-limit",
-		    "remove includes you do not use, replace a and mx with "
-		    "ip4:/ip6: for your own servers, or flatten a provider's "
-		    "include (mailauth spf --flatten)",
-		    LINT_MSG(l, "%u DNS lookups, over the limit of 10 (RFC "
-		    "7208 §4.6.4): lookup 11 is '%s' in %s, where receivers "
-		    "stop with permerror", walk->lookups,
-		    spf_lint_term(l, walk->limit_term),
-		    safe_str(l->arena, walk->limit_node->domain)));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-lookup-limit", "remove includes you do not use, "
+		    "replace a and mx with ip4:/ip6: for your own servers, or "
+		    "flatten a provider's include (mailauth spf --flatten)",
+		    "%u DNS lookups, over the limit of %d (RFC 7208 §4.6.4): "
+		    "lookup %d is '%s' in %s, where receivers stop with "
+		    "permerror", walk->lookups, SPF_LOOKUP_LIMIT,
+		    SPF_LOOKUP_LIMIT + 1, spf_lint_term(l, walk->limit_term),
+		    safe_str(l->arena, walk->limit_node->domain));
 	} else if (walk->lookups >= SPF_LOOKUPS_NEAR) {
-		spf_lint_add(l, NULL, FINDING_WARNING, "spf-lookups-near-limit",
-		    "make room before a provider takes it: replace a and mx "
-		    "with ip4:/ip6: for your own servers, drop includes you "
-		    "no longer use, or flatten a static include (mailauth spf "
-		    "--flatten)",
-		    LINT_MSG(l, "%u DNS lookups: legal, but %u more gives "
-		    "permerror (RFC 7208 §4.6.4), and a provider can add a "
-		    "lookup to its include at any time", walk->lookups,
-		    SPF_LOOKUP_LIMIT + 1 - walk->lookups));
+		finding_add(l->arena, &l->walk->findings, FINDING_WARNING,
+		    "spf-lookups-near-limit", "make room before a provider "
+		    "takes it: replace a and mx with ip4:/ip6: for your own "
+		    "servers, drop includes you no longer use, or flatten a "
+		    "static include (mailauth spf --flatten)", "%u DNS "
+		    "lookups: legal, but %u more gives permerror (RFC 7208 "
+		    "§4.6.4), and a provider can add a lookup to its include "
+		    "at any time", walk->lookups, SPF_LOOKUP_LIMIT + 1 -
+		    walk->lookups);
 	}
 }
 
@@ -86,22 +86,21 @@ lint_voids_ipv6(struct linter *l, const char *where, const char *names,
 {
 	struct spf_walk *walk = l->walk;
 
-	spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
-	    LINT_MSG(l, "publish AAAA records for %s (their IPv6 "
-	    "addresses), or replace those a terms with ip4:/ip6: terms",
-	    names),
-	    LINT_MSG(l, "%u void lookups for an IPv6 sender, over the limit "
-	    "of 2 (RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' "
-	    "finds nothing for IPv6 senders (IPv4 senders: %u void "
-	    "lookup%s); void lookup 3 is %s", walk->void6, names,
-	    n == 1 ? "has" : "have", walk->void4, walk->void4 == 1 ? "" : "s",
-	    where));
+	finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+	    "spf-void-limit", LINT_MSG(l, "publish AAAA records for %s (their "
+	    "IPv6 addresses), or replace those a terms with ip4:/ip6: terms",
+	    names), "%u void lookups for an IPv6 sender, over the limit of %d "
+	    "(RFC 7208 §4.6.4): %s %s A records but no AAAA, so 'a' finds "
+	    "nothing for IPv6 senders (IPv4 senders: %u void lookup%s); void "
+	    "lookup %d is %s", walk->void6, SPF_VOID_LIMIT, names, n == 1 ?
+	    "has" : "have", walk->void4, walk->void4 == 1 ? "" : "s",
+	    SPF_VOID_LIMIT + 1, where);
 	spf_lint_differs(l, NULL, NULL, "postalsys mailauth counts a name "
 	    "as void only when both its A and AAAA lookups are empty: IPv6 "
 	    "senders do not reach the void limit there");
 }
 
-/* The terms of walk->voids up to last that look the sender up (per
+/* The terms of walk->void_terms up to last that look the sender up (per
  * true) or make a void lookup whatever the sender (per false), quoted
  * and joined; *n counts them. */
 static const char *
@@ -114,8 +113,8 @@ void_terms(struct linter *l, const struct spf_walk_term *last, bool per,
 	size_t i;
 
 	*n = 0;
-	for (i = 0; i < walk->nvoids; i++) {
-		const struct spf_walk_term *wt = walk->voids[i];
+	for (i = 0; i < walk->nvoid_terms; i++) {
+		const struct spf_walk_term *wt = walk->void_terms[i];
 
 		if (wt->may_void == per) {
 			strbuf_addf(&sb, "%s'%s'", *n ? ", " : "",
@@ -175,16 +174,16 @@ lint_sender_voids(struct linter *l)
 		    "makes before them (%s),", nstatic, nstatic == 1 ? "" :
 		    "s", void_terms(l, t, false, &nstatic));
 	}
-	spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit", void_fix(l, t),
-	    LINT_MSG(l, "%zu term%s look%s the sender up (%s) and find%s "
-	    "nothing for a sender %s not know (no record at the exists: "
-	    "name, no PTR name for the address): each such answer is a void "
-	    "lookup, and%s that is more than 2 (RFC 7208 §4.6.4), so "
-	    "receivers give permerror at '%s' in %s to every such sender "
+	finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+	    "spf-void-limit", void_fix(l, t), "%zu term%s look%s the sender up "
+	    "(%s) and find%s nothing for a sender %s not know (no record at "
+	    "the exists: name, no PTR name for the address): each such answer "
+	    "is a void lookup, and%s that is more than %d (RFC 7208 §4.6.4), "
+	    "so receivers give permerror at '%s' in %s to every such sender "
 	    "not matched before it", nper, nper == 1 ? "" : "s", nper == 1 ?
 	    "s" : "", per, nper == 1 ? "s" : "", nper == 1 ? "it does" :
-	    "they do", others, spf_lint_term(l, t),
-	    safe_str(l->arena, walk->sender_void_node->domain)));
+	    "they do", others, SPF_VOID_LIMIT, spf_lint_term(l, t),
+	    safe_str(l->arena, walk->sender_void_node->domain));
 	return true;
 }
 
@@ -209,12 +208,12 @@ lint_seen_voids(struct linter *l)
 	if (!v4 && names.len > 0) {
 		lint_voids_ipv6(l, where, strbuf_str(&names), nseen);
 	} else {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-void-limit",
-		    void_fix(l, t),
-		    LINT_MSG(l, "%u void lookup%s for an IPv4 sender and %u "
-		    "for an IPv6 one, over the limit of 2 (RFC 7208 §4.6.4): "
-		    "void lookup 3 is %s", walk->void4, walk->void4 == 1 ? "" :
-		    "s", walk->void6, where));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-void-limit", void_fix(l, t), "%u void lookup%s for an "
+		    "IPv4 sender and %u for an IPv6 one, over the limit of %d "
+		    "(RFC 7208 §4.6.4): void lookup %d is %s", walk->void4,
+		    walk->void4 == 1 ? "" : "s", walk->void6, SPF_VOID_LIMIT,
+		    SPF_VOID_LIMIT + 1, where);
 	}
 	strbuf_finish(&names);
 }
@@ -240,10 +239,10 @@ spf_lint_limits(struct linter *l)
 	lint_lookups(l);
 	lint_voids(l);
 	if (l->walk->capped) {
-		spf_lint_add(l, NULL, FINDING_ERROR, "spf-walk-limit",
-		    "simplify the include tree",
-		    LINT_MSG(l, "the include tree is larger than mailauth "
-		    "follows (%d records or %d levels); parts are not shown",
-		    SPF_WALK_MAX_RECORDS, SPF_WALK_MAX_DEPTH));
+		finding_add(l->arena, &l->walk->findings, FINDING_ERROR,
+		    "spf-walk-limit", "simplify the include tree", "the "
+		    "include tree is larger than mailauth follows (%d records "
+		    "or %d levels); parts are not shown", SPF_WALK_MAX_RECORDS,
+		    SPF_WALK_MAX_DEPTH);
 	}
 }

@@ -110,11 +110,11 @@ lint_width(struct linter *l, struct spf_node *node,
 	}
 	if (wt->term->qualifier == '+' && prefix < limit &&
 	    public > ldexp(1.0, -limit)) {
-		f = spf_lint_add(l, node, FINDING_ERROR, "spf-permissive",
-		    "list only the networks your mail servers send from",
-		    LINT_MSG(l, "'%s' authorizes %s: anyone there can send "
-		    "mail as this domain", spf_lint_term(l, wt),
-		    share(l, (unsigned)prefix, v6)));
+		f = finding_add(l->arena, &node->findings, FINDING_ERROR,
+		    "spf-permissive", "list only the networks your mail "
+		    "servers send from", "'%s' authorizes %s: anyone there "
+		    "can send mail as this domain", spf_lint_term(l, wt),
+		    share(l, (unsigned)prefix, v6));
 		f->term = spf_lint_term(l, wt);
 	}
 	if (prefix == 0) {
@@ -144,25 +144,24 @@ lint_literal(struct linter *l, struct spf_node *node,
 		    "networks", what);
 	}
 	if (what != NULL) {
-		f = spf_lint_add(l, node, FINDING_WARNING, "spf-private-range",
-		    "remove it: receivers only ever see the public address "
-		    "mail arrives from",
-		    LINT_MSG(l, "'%s' is inside %s: in a published record it "
-		    "authorizes no real sender", spf_lint_term(l, wt), what));
+		f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-private-range", "remove it: receivers only ever see "
+		    "the public address mail arrives from", "'%s' is inside "
+		    "%s: in a published record it authorizes no real sender",
+		    spf_lint_term(l, wt), what);
 		f->term = spf_lint_term(l, wt);
 	}
 	if (t->host_bits) {
 		slash = strchr(t->text, '/');
-		f = spf_lint_add(l, node, FINDING_WARNING,
-		    "spf-cidr-host-bits",
-		    LINT_MSG(l, "write '%s:%s' for the network, or '%s' for "
-		    "that one host", t->mech == SPF_MECH_IP6 ? "ip6" : "ip4",
+		f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+		    "spf-cidr-host-bits", LINT_MSG(l,
+		    "write '%s:%s' for the network, or '%s' for that one host",
+		    t->mech == SPF_MECH_IP6 ? "ip6" : "ip4",
 		    ip_net_format(&t->net, net), safe_text(l->arena, t->text,
-		    slash ? (size_t)(slash - t->text) : t->len)),
-		    LINT_MSG(l, "'%s' has host bits set below the prefix: "
-		    "receivers clear them and authorize all of %s, which may "
-		    "not be what was meant", spf_lint_term(l, wt),
-		    ip_net_format(&t->net, net)));
+		    slash ? (size_t)(slash - t->text) : t->len)), "'%s' has "
+		    "host bits set below the prefix: receivers clear them and "
+		    "authorize all of %s, which may not be what was meant",
+		    spf_lint_term(l, wt), ip_net_format(&t->net, net));
 		f->term = spf_lint_term(l, wt);
 	}
 }

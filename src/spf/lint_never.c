@@ -56,13 +56,13 @@ lint_duplicates(struct linter *l, struct spf_node *node)
 			if (!same_test(a, b)) {
 				continue;
 			}
-			f = spf_lint_add(l, node, FINDING_WARNING, include ?
-			    "spf-duplicate-include" : "spf-duplicate-term",
-			    "remove the second one", LINT_MSG(l, "'%s' makes "
-			    "the same test as '%s' before it, so it never "
-			    "matches%s", spf_lint_term(l, b),
-			    spf_lint_term(l, a), b->cost ? ", and it costs a "
-			    "lookup" : ""));
+			f = finding_add(l->arena, &node->findings,
+			    FINDING_WARNING, include ? "spf-duplicate-include" :
+			    "spf-duplicate-term", "remove the second one",
+			    "'%s' makes the same test as '%s' before it, so it "
+			    "never matches%s", spf_lint_term(l, b),
+			    spf_lint_term(l, a), b->cost ?
+			    ", and it costs a lookup" : "");
 			f->term = spf_lint_term(l, b);
 			break;
 		}
@@ -110,14 +110,13 @@ lint_never_passes(struct linter *l, struct spf_node *node,
 	    wt->child == NULL || may_pass(wt->child)) {
 		return;
 	}
-	f = spf_lint_add(l, node, FINDING_WARNING, "spf-include-never-passes",
-	    "remove the include: it authorizes no one",
-	    LINT_MSG(l, "'%s' can never match: no term of \"%s\" gives "
-	    "pass, and an include matches only on pass (RFC 7208 §5.2); it "
-	    "costs %u lookup%s for nothing", spf_lint_term(l, wt),
-	    safe_text(l->arena, wt->child->record->text,
-	    wt->child->record->len), wt->subtree, wt->subtree == 1 ? "" :
-	    "s"));
+	f = finding_add(l->arena, &node->findings, FINDING_WARNING,
+	    "spf-include-never-passes",
+	    "remove the include: it authorizes no one", "'%s' can never match: "
+	    "no term of \"%s\" gives pass, and an include matches only on pass "
+	    "(RFC 7208 §5.2); it costs %u lookup%s for nothing",
+	    spf_lint_term(l, wt), safe_text(l->arena, wt->child->record->text,
+	    wt->child->record->len), wt->subtree, wt->subtree == 1 ? "" : "s");
 	f->term = spf_lint_term(l, wt);
 }
 

@@ -7,6 +7,27 @@
 #include "spf/record.h"
 #include "util/arena.h"
 
+size_t
+spf_txt_select(struct arena *a, const struct dns_answer *ans,
+    const struct dns_txt ***out)
+{
+	const struct dns_txt **found = NULL;
+	size_t i, len, n = 0;
+
+	if (ans->kind == DNS_ANS_RECORDS && ans->count > 0) {
+		found = arena_calloc(a, ans->count, sizeof(*found));
+	}
+	for (i = 0; found != NULL && i < ans->count; i++) {
+		const char *text = dns_txt_join(a, &ans->txt[i], &len);
+
+		if (spf_is_record(text, len)) {
+			found[n++] = &ans->txt[i];
+		}
+	}
+	*out = found;
+	return n;
+}
+
 /* True when s is one valid SPF term, or the version tag. */
 static bool
 is_whole_term(const char *s, size_t len)

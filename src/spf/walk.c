@@ -5,11 +5,12 @@
 #include "bounds.h"
 #include "dns/name.h"
 #include "dns/txt.h"
+#include "spf/strings.h"
 #include "util/arena.h"
 
 struct walker {
 	struct arena *arena;
-	spf_lookup_fn lookup;
+	dns_lookup_fn lookup;
 	void *lookup_ctx;
 	const struct spf_macro_ctx *base;
 	struct spf_walk *walk;
@@ -237,24 +238,6 @@ build_terms(struct walker *w, struct spf_node *node, const struct path *up)
 	}
 }
 
-/* RFC 7208 §4.5: of the TXT records, keep those that are SPF version 1. */
-static void
-select_records(struct walker *w, struct spf_node *node)
-{
-	const struct dns_answer *ans = node->answer;
-	size_t i;
-
-	node->spf = arena_calloc(w->arena, ans->count, sizeof(*node->spf));
-	for (i = 0; i < ans->count; i++) {
-		size_t len;
-		const char *text = dns_txt_join(w->arena, &ans->txt[i], &len);
-
-		if (spf_is_record(text, len)) {
-			node->spf[node->nspf++] = &ans->txt[i];
-		}
-	}
-}
-
 static struct spf_node *
 build_node(struct walker *w, const char *domain, enum spf_via via,
     unsigned depth, const struct path *up)
@@ -264,6 +247,7 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 	const char *text;
 
 	node->domain = domain;
+	node->findings.domain = domain;
 	node->via = via;
 	node->depth = depth;
 	if (on_path(up, domain)) {
@@ -289,9 +273,7 @@ build_node(struct walker *w, const char *domain, enum spf_via via,
 		node->status = SPF_NODE_TEMPERROR;
 		return node;
 	}
-	if (node->answer->kind == DNS_ANS_RECORDS) {
-		select_records(w, node);
-	}
+	node->nspf = spf_txt_select(w->arena, node->answer, &node->spf);
 	if (node->nspf != 1) {
 		node->status = node->nspf ? SPF_NODE_MULTIPLE : SPF_NODE_NONE;
 		return node;
@@ -347,7 +329,7 @@ struct counter {
 	struct spf_walk *walk;
 	unsigned lookups, void4, void6;
 	unsigned unknown;	/* terms not asked that may be void */
-	size_t cap;		/* room in walk->voids */
+	size_t cap;		/* room in walk->void_terms */
 };
 
 static void count_node(struct counter *c, struct spf_node *node);
@@ -414,18 +396,9 @@ count_void(struct counter *c, struct spf_node *node,
 	if (!wt->void4 && !wt->void6 && !unknown) {
 		return;
 	}
-	if (walk->nvoids == c->cap) {
-		const struct spf_walk_term **bigger;
-
-		c->cap = c->cap ? c->cap * 2 : 8;
-		bigger = arena_calloc(c->arena, c->cap, sizeof(*bigger));
-		if (walk->nvoids > 0) {
-			memcpy(bigger, walk->voids, walk->nvoids *
-			    sizeof(*bigger));
-		}
-		walk->voids = bigger;
-	}
-	walk->voids[walk->nvoids++] = wt;
+	walk->void_terms = array_grow(c->arena, walk->void_terms,
+	    walk->nvoid_terms, &c->cap, sizeof(*walk->void_terms));
+	walk->void_terms[walk->nvoid_terms++] = wt;
 	c->unknown += unknown;
 	if (unknown && walk->sender_void_term == NULL &&
 	    (c->void4 + c->unknown > SPF_VOID_LIMIT ||
@@ -501,8 +474,28 @@ count_node(struct counter *c, struct spf_node *node)
 	node->lookups = c->lookups - before;
 }
 
+/* Stores node and the nodes below it, depth first, from order[0] (when
+ * order is not NULL); returns how many there are. */
+static size_t
+order_nodes(struct spf_node *node, struct spf_node **order)
+{
+	size_t i, n = 0;
+
+	if (order != NULL) {
+		order[n] = node;
+	}
+	n++;
+	for (i = 0; i < node->nterms; i++) {
+		if (node->terms[i].child != NULL) {
+			n += order_nodes(node->terms[i].child, order ?
+			    order + n : NULL);
+		}
+	}
+	return n;
+}
+
 struct spf_walk *
-spf_walk_build(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
+spf_walk_build(struct arena *a, dns_lookup_fn lookup, void *lookup_ctx,
     const char *domain, const struct spf_macro_ctx *base)
 {
 	struct spf_walk *walk = arena_alloc(a, sizeof(*walk));
@@ -517,5 +510,9 @@ spf_walk_build(struct arena *a, spf_lookup_fn lookup, void *lookup_ctx,
 	walk->lookups = c.lookups;
 	walk->void4 = c.void4;
 	walk->void6 = c.void6;
+	walk->voids = c.void4 > c.void6 ? c.void4 : c.void6;
+	walk->norder = order_nodes(walk->root, NULL);
+	walk->order = arena_calloc(a, walk->norder, sizeof(*walk->order));
+	order_nodes(walk->root, walk->order);
 	return walk;
 }

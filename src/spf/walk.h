@@ -1,4 +1,4 @@
-/* The SPF tree walk (DESIGN.md §3): from a domain's record through every
+/* The SPF tree walk: from a domain's record through every
  * include and redirect, with what a, mx and exists point at, and the
  * lookup accounting of RFC 7208 §4.6.4.
  *
@@ -15,15 +15,11 @@
 #include <stddef.h>
 
 #include "dns/answer.h"
-#include "report/finding.h"
+#include "finding.h"
 #include "spf/macro.h"
 #include "spf/record.h"
 
 struct arena;
-
-/* Returns the answer to (name, type), or NULL when it is not known yet. */
-typedef const struct dns_answer *(*spf_lookup_fn)(void *ctx,
-    const char *name, enum dns_type type);
 
 enum spf_node_status {
 	SPF_NODE_PENDING,	/* the TXT answer is not in yet */
@@ -95,6 +91,8 @@ struct spf_walk {
 	bool capped;		/* a walk limit was reached */
 	unsigned lookups;	/* RFC 7208 §4.6.4 count for the whole tree */
 	unsigned void4, void6;	/* void lookups for an IPv4/IPv6 sender */
+	unsigned voids;		/* the larger of the two: what the limit of
+				 * RFC 7208 §4.6.4 meets for some sender */
 	const struct spf_walk_term *limit_term;	/* lookup 11, or NULL */
 	const struct spf_node *limit_node;
 	const struct spf_walk_term *void4_term, *void6_term; /* void 3 */
@@ -107,20 +105,24 @@ struct spf_walk {
 	 * whose own query was void, and those that look the sender up and
 	 * were not asked (no --ip), void for every sender they do not know
 	 * (RFC 7208 §4.6.4 counts those answers too). */
-	const struct spf_walk_term **voids;
-	size_t nvoids;
+	const struct spf_walk_term **void_terms;
+	size_t nvoid_terms;
 	/* Counting the terms not asked as void: the one where a sender no
 	 * term knows passes the limit, when the answers seen alone do not;
 	 * else NULL. */
 	const struct spf_walk_term *sender_void_term;
 	const struct spf_node *sender_void_node;
 	struct finding_list findings;	/* filled by spf_lint() */
+	/* Every node of the tree, depth first in the order of the terms
+	 * (the root first): the order findings are reported in. */
+	struct spf_node **order;
+	size_t norder;
 };
 
 /* Builds as much of the tree as the known answers allow. base may give the
  * sender, IP and HELO for macros (NULL: unknown; the domain macro is set per
  * record). Complete when walk->pending == 0. */
-struct spf_walk *spf_walk_build(struct arena *a, spf_lookup_fn lookup,
+struct spf_walk *spf_walk_build(struct arena *a, dns_lookup_fn lookup,
     void *lookup_ctx, const char *domain, const struct spf_macro_ctx *base);
 /* The first lookup of node's evaluated tree that failed (a timeout,
  * SERVFAIL, a CNAME loop, ...), MX hosts' included, or NULL: then what

@@ -159,3 +159,22 @@ arena_used(const struct arena *a)
 {
 	return a->total;
 }
+
+void *
+array_grow(struct arena *a, void *array, size_t n, size_t *cap, size_t size)
+{
+	void *bigger;
+
+	if (n < *cap) {
+		return array;
+	}
+	*cap = *cap ? *cap * 2 : 8;
+	if (a == NULL) {
+		return xreallocarray(array, *cap, size);
+	}
+	bigger = arena_calloc(a, *cap, size);
+	if (n > 0) {
+		memcpy(bigger, array, n * size);
+	}
+	return bigger;
+}

@@ -26,6 +26,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Makes room for element n of an array that has room for *cap elements
+ * of size bytes: when n == *cap, the room doubles (from 8) and the
+ * elements move, into the arena a or, when a is NULL, to the heap
+ * (xreallocarray(): the caller frees the array). Returns the array. The
+ * one way arrays grow. */
+void *array_grow(struct arena *a, void *array, size_t n, size_t *cap,
+    size_t size);
 /* Returns the number of bytes handed out so far (for limits and tests). */
 size_t arena_used(const struct arena *a);
 

@@ -9,16 +9,8 @@
 void
 cidr_set_add(struct arena *a, struct cidr_set *set, const struct ip_net *net)
 {
-	if (set->n == set->cap) {
-		struct ip_net *bigger;
-
-		set->cap = set->cap ? set->cap * 2 : 16;
-		bigger = arena_calloc(a, set->cap, sizeof(*bigger));
-		if (set->n > 0) {
-			memcpy(bigger, set->nets, set->n * sizeof(*bigger));
-		}
-		set->nets = bigger;
-	}
+	set->nets = array_grow(a, set->nets, set->n, &set->cap,
+	    sizeof(*set->nets));
 	set->nets[set->n++] = ip_net_make(&net->addr, net->prefix);
 }
 

@@ -1,4 +1,6 @@
-/* Terminal colour, decided once per stream (STYLE.md §3.7). The helpers
+/* Terminal colour, decided once per stream: --color=never or --json turn
+ * it off, --color=always on, then a non-empty NO_COLOR off, TERM=dumb off,
+ * else whether the stream is a terminal (color_decide()). The helpers
  * return "" when colour is off, so callers never branch on it. */
 #ifndef MAILAUTH_UTIL_COLOR_H
 #define MAILAUTH_UTIL_COLOR_H

@@ -1,6 +1,7 @@
 /* Making untrusted bytes (DNS data, user input echoed back) safe to print.
  * Every string that came from DNS passes through here before it reaches the
- * terminal or cJSON (DESIGN.md §5). */
+ * terminal or cJSON: control characters and invalid UTF-8 are escaped
+ * visibly (\x1b), never sent raw. */
 #ifndef MAILAUTH_UTIL_SAFE_H
 #define MAILAUTH_UTIL_SAFE_H
 

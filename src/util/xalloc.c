@@ -6,7 +6,8 @@
 #include <string.h>
 
 /* Running out of memory is a system error, not an outcome the caller can
- * handle usefully (STYLE.md §3.4): say so and stop. */
+ * handle usefully: say so and stop, so that no caller needs a NULL check
+ * after an allocation. */
 static void
 out_of_memory(void)
 {

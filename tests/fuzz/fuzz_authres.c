@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "message/authres.h"
-#include "message/rfc5322.h"
+#include "mail/authres.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 int

@@ -4,6 +4,7 @@
 #include "dns/zonefile.h"
 #include "fuzz.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,12 +21,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena *a = arena_create();
 	struct dns_bytes *strings;
 	const char *why;
-	char *err = NULL;
+	struct error err;
 	size_t i, j;
 
 	dns_zoneset_load_text(zs, (const char *)data, size, "example.com.",
 	    "fuzz", &err);
-	free(err);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		for (j = 0; j < sizeof(types) / sizeof(types[0]); j++) {
 			(void)dns_zoneset_answer(zs, a, names[i], types[j]);

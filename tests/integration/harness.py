@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -86,12 +87,31 @@ def stop_process(proc):
             proc.wait()
 
 
+def require_knotd():
+    """knotd's path. Without Knot DNS (a packager's build may lack it) a
+    test file that needs it ends with exit status 77, which meson counts
+    as skipped; with MAILAUTH_REQUIRE_KNOTD=1 (CI's .ci/run sets it) its
+    absence fails the test instead."""
+    path = os.environ.get('PATH', '') + os.pathsep + '/usr/sbin'
+    knotd = shutil.which('knotd', path=path)
+    if knotd is not None:
+        return knotd
+    if os.environ.get('MAILAUTH_REQUIRE_KNOTD') == '1':
+        raise RuntimeError('knotd not found (install Debian\'s knot), and '
+                           'MAILAUTH_REQUIRE_KNOTD=1 requires it')
+    sys.stderr.write('knotd not found (install Debian\'s knot): the tests '
+                     'of this file are skipped\n')
+    # Out of setUpClass and unittest.main alike: meson's "skipped".
+    raise SystemExit(77)
+
+
 class Knot:
     """knotd serving tests/zones/ on a free loopback port, plus zones a
     test makes at run time (extra_zones: {apex: zone file text}), such as
     the DKIM keys the suite generates."""
 
     def __init__(self, extra_zones=None):
+        self.knotd = require_knotd()
         self.dir = tempfile.mkdtemp(prefix='mailauth-knot-')
         self.port = free_port()
         self.proc = None
@@ -132,8 +152,7 @@ class Knot:
 
     def start(self):
         os.makedirs(os.path.join(self.dir, 'db'), exist_ok=True)
-        knotd = shutil.which('knotd') or '/usr/sbin/knotd'
-        self.proc = subprocess.Popen([knotd, '-c', self._config()],
+        self.proc = subprocess.Popen([self.knotd, '-c', self._config()],
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
         apex = next(iter(zone_files()))

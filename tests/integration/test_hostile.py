@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Nothing a DNS server can send crashes, hangs or fools mailauth (issue
-8). Each case of tests/README.md's table runs the binary against
+"""Nothing a DNS server can send crashes, hangs or fools mailauth. Each
+case of tests/README.md's table runs the binary against
 tests/fakedns.py and asserts: no crash (exit 0-3), finished within
 --timeout plus one second, bounded memory, valid JSON with a finding or
 error that names the problem, and no raw control bytes from DNS reaching

@@ -101,6 +101,22 @@ class ClosedOutput(unittest.TestCase):
             self.assertIn(proc.returncode, (0, 1), proc.stderr)
             self.assertEqual(proc.stderr, b'')
 
+    @unittest.skipUnless(os.path.exists('/dev/full'), 'no /dev/full')
+    def test_output_that_cannot_be_written_is_exit_4(self):
+        # Not 3: the DNS answered; the output is what was lost.
+        server = FakeDNS(heavy_zone(False)).start()
+        self.addCleanup(server.stop)
+        for extra in ([], ['--json']):
+            with open('/dev/full', 'wb') as full:
+                proc = subprocess.run(
+                    WRAPPER + [MAILAUTH] + server.args() + extra +
+                    ['spf', 'heavy.test'], stdout=full,
+                    stderr=subprocess.PIPE, timeout=60,
+                    env=dict(os.environ, LC_ALL='C.UTF-8'))
+            self.assertEqual(proc.returncode, 4, proc.stderr)
+            self.assertIn(b'mailauth: error writing output: No space left',
+                          proc.stderr)
+
 
 def ipv6_loopback():
     try:

@@ -13,6 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import FakeDNS, Knot, WRAPPER, ZONES, mailauth  # noqa: E402
 import smtp_servers as srv  # noqa: E402
+import goldens  # noqa: E402
 
 TIMEOUT = 2 * (3 if WRAPPER else 1)
 HAVE_V6 = socket.has_ipv6
@@ -409,6 +410,62 @@ class SmtpProbe(unittest.TestCase):
             'message'])
         cert = docs[list(cases).index('stscert')]
         self.assertIn('tls-rpt-invalid', codes(cert['tls_rpt']['findings']))
+
+    # Goldens (tests/integration/goldens.py): what changes from run to run
+    # is masked by name. The port is free-picked; the test CA, the
+    # certificates and their keys are made at each run (dates, serials,
+    # fingerprints); connect and session times are measured.
+
+    def golden_patterns(self):
+        return [(r'\b%d\b' % self.port, '<port>'),
+                (r'\b\d+ ms\b', '<ms> ms'),
+                (r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', '<date>'),
+                (r'\b\d+ days\b', '<n> days')]
+
+    def golden_text(self, text):
+        return goldens.mask_text(text, self.golden_patterns())
+
+    # The TLSA records of good.smtp.test hold digests of the run's keys.
+    GOLDEN_JSON = {'port': '<port>', 'ms': '<ms>', 'not_before': '<date>',
+                   'not_after': '<date>', 'days_left': '<days>',
+                   'data': '<digest>'}
+
+    def test_goldens(self):
+        for name, target, code in (('smtp-good', 'good.smtp.test', 0),
+                                   ('smtp-wrongname', 'wrongname.smtp.test',
+                                    1),
+                                   ('smtp-closed', 'closed.smtp.test', 1),
+                                   ('smtp-nullmx', 'nullmx.smtp.test', 0)):
+            with self.subTest(name):
+                if target == 'good.smtp.test' and not HAVE_V6:
+                    self.skipTest('good.smtp.test has an address on ::1, '
+                                  'and this machine has no IPv6 loopback')
+                r = self.run_smtp(target, json=False)
+                self.assertEqual(r.code, code, r.err)
+                goldens.compare(self, name + '.txt',
+                                self.golden_text(r.out))
+                r = self.run_smtp(target)
+                self.assertEqual(r.code, code, r.err)
+                goldens.check_json(self, name + '.json', r,
+                                   self.GOLDEN_JSON, self.golden_patterns())
+        r = self.run_smtp('--brief', 'wrongname.smtp.test', json=False)
+        self.assertEqual(r.code, 1, r.err)
+        goldens.compare(self, 'smtp-brief.txt', self.golden_text(r.out))
+        # check --smtp: the tls line and the "smtp" object.
+        for fmt in ('txt', 'json'):
+            r = mailauth(*self.knot.args(), *(['--json'] if fmt == 'json'
+                                              else []), 'check',
+                         '--no-dnsbl', '--smtp', '--smtp-port',
+                         str(self.port), '--smtp-timeout', str(TIMEOUT),
+                         '--ca-file', self.pki.path('ca.pem'),
+                         'wrongname.smtp.test', timeout=120)
+            self.assertEqual(r.code, 1, r.err)
+            if fmt == 'txt':
+                goldens.compare(self, 'check-smtp.txt',
+                                self.golden_text(r.out))
+            else:
+                goldens.check_json(self, 'check-smtp.json', r,
+                                   self.GOLDEN_JSON, self.golden_patterns())
 
     # DNS failures and usage.
 

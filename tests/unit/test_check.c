@@ -6,9 +6,11 @@
 
 #include "check/check.h"
 #include "check/fix.h"
+#include "cmd/common.h"
 #include "dmarc/psl.h"
 #include "dns/zonefile.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -27,13 +29,13 @@ setup(void)
 	    "elsewhere A 192.0.2.99\n"
 	    "$ORIGIN 2.0.192.in-addr.arpa.\n@ SOA ns h 1 2 3 4 5\n"
 	    "1 PTR mx.good.example.\n";
-	char *err = NULL;
+	struct error err;
 
 	a = arena_create();
 	zs = dns_zoneset_create();
 	psl = dmarc_psl_create();
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), NULL, "z",
-	    &err), 0, "%s", err);
+	    &err), 0, "%s", err.msg);
 }
 
 static void
@@ -148,7 +150,7 @@ Test(check, ips_come_from_the_mx_hosts)
 	/* No DKIM key anywhere. */
 	cr_assert_eq(requirement(r, "dkim")->status, CHECK_FAIL);
 	cr_assert_str_eq(requirement(r, "dkim")->code, "dkim-key-missing");
-	cr_assert_eq(r->verdict, CHECK_NOT_READY);
+	cr_assert_eq(r->verdict, VERDICT_FAIL);
 }
 
 Test(check, strict_spf_alignment_wants_the_same_domain)
@@ -168,7 +170,7 @@ Test(check, strict_spf_alignment_wants_the_same_domain)
 struct verdict_row {
 	const char *required;	/* p pass, f fail, w warn, u unknown, i info */
 	const char *optional;
-	enum check_verdict verdict;
+	enum verdict verdict;
 	int exit_status;
 };
 
@@ -187,17 +189,17 @@ status_of(char c)
 Test(check, verdict_and_exit_status_table)
 {
 	static const struct verdict_row rows[] = {
-		{ "ppp", "", CHECK_READY, 0 },
-		{ "", "", CHECK_READY, 0 },
-		{ "ppw", "", CHECK_READY, 0 },		/* warnings never */
-		{ "ppi", "", CHECK_READY, 0 },
-		{ "pp", "fuwi", CHECK_READY, 0 },	/* nor information */
-		{ "pfp", "", CHECK_NOT_READY, 1 },
-		{ "pfu", "", CHECK_NOT_READY, 1 },	/* fail beats unknown */
-		{ "ufw", "u", CHECK_NOT_READY, 1 },
-		{ "pup", "", CHECK_VERDICT_UNKNOWN, 3 },
-		{ "uw", "f", CHECK_VERDICT_UNKNOWN, 3 },
-		{ "uuu", "p", CHECK_VERDICT_UNKNOWN, 3 },
+		{ "ppp", "", VERDICT_PASS, 0 },
+		{ "", "", VERDICT_PASS, 0 },
+		{ "ppw", "", VERDICT_PASS, 0 },		/* warnings never */
+		{ "ppi", "", VERDICT_PASS, 0 },
+		{ "pp", "fuwi", VERDICT_PASS, 0 },	/* nor information */
+		{ "pfp", "", VERDICT_FAIL, 1 },
+		{ "pfu", "", VERDICT_FAIL, 1 },	/* fail beats unknown */
+		{ "ufw", "u", VERDICT_FAIL, 1 },
+		{ "pup", "", VERDICT_UNKNOWN, 3 },
+		{ "uw", "f", VERDICT_UNKNOWN, 3 },
+		{ "uuu", "p", VERDICT_UNKNOWN, 3 },
 	};
 	static const char *const names[] = { "ready", "not-ready", "unknown" };
 	struct check_requirement reqs[16];
@@ -215,7 +217,7 @@ Test(check, verdict_and_exit_status_table)
 		}
 		cr_assert_eq(check_verdict(reqs, n), rows[i].verdict, "row %zu",
 		    i);
-		cr_assert_eq(check_verdict_exit(rows[i].verdict),
+		cr_assert_eq(run_exit_status(rows[i].verdict),
 		    rows[i].exit_status, "row %zu", i);
 		cr_assert_str_eq(check_verdict_name(rows[i].verdict),
 		    names[rows[i].verdict]);

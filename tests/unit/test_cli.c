@@ -21,7 +21,7 @@ static const struct option fake_longopts[] = {
 };
 
 static int
-fake_set(void *opts, int key, const char *arg, const char **err)
+fake_set(void *opts, int key, const char *arg, struct error *err)
 {
 	struct fake_opts *o = opts;
 
@@ -33,8 +33,7 @@ fake_set(void *opts, int key, const char *arg, const char **err)
 		o->verbose++;
 		return 0;
 	}
-	*err = "bad";
-	return -1;
+	return error_set(err, "bad");
 }
 
 static const struct command dkim = {
@@ -48,9 +47,9 @@ static const struct command dmarc = {
 static const struct command *const commands[] = { &cmd_spf, &dkim, &dmarc };
 
 static enum cli_status
-parse(struct cli *cli, char *err, int argc, char **argv)
+parse(struct cli *cli, struct error *err, int argc, char **argv)
 {
-	return cli_parse(argc, argv, commands, 3, cli, err, 256);
+	return cli_parse(argc, argv, commands, 3, cli, err);
 }
 
 Test(cli, options_before_and_after_the_command)
@@ -59,9 +58,9 @@ Test(cli, options_before_and_after_the_command)
 	    "gmail.com", "--timeout", "0.5", "--tcp", "@127.0.0.1",
 	    "--zone", "a.zone", "--zone=b.zone", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 13, argv), CLI_OK, "%s", err);
+	cr_assert_eq(parse(&cli, &err, 13, argv), CLI_OK, "%s", err.msg);
 	cr_assert_eq(cli.cmd, &cmd_spf);
 	cr_assert(cli.g.json);
 	cr_assert(cli.g.tcp);
@@ -80,10 +79,10 @@ Test(cli, server_first_and_command_options_before_the_command)
 	char *argv[] = { "mailauth", "@ns.example", "-s", "sel1",
 	    "dkim", "example.com", "--selector=sel2", "--loud", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 	struct fake_opts *o;
 
-	cr_assert_eq(parse(&cli, err, 8, argv), CLI_OK, "%s", err);
+	cr_assert_eq(parse(&cli, &err, 8, argv), CLI_OK, "%s", err.msg);
 	cr_assert_eq(cli.cmd, &dkim);
 	o = cli.cmd_opts;
 	cr_assert_str_eq(o->selector, "sel2");
@@ -98,9 +97,9 @@ Test(cli, an_option_value_starting_with_at_is_not_a_server)
 	char *argv[] = { "mailauth", "spf", "--record", "@x", "@192.0.2.53",
 	    "example.com", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 6, argv), CLI_OK, "%s", err);
+	cr_assert_eq(parse(&cli, &err, 6, argv), CLI_OK, "%s", err.msg);
 	cr_assert_str_eq(cli.g.server, "192.0.2.53");
 	cr_assert_eq(cli.argc, 1);
 	cli_finish(&cli);
@@ -112,16 +111,16 @@ Test(cli, unique_prefix_and_ambiguity)
 	char *argv2[] = { "mailauth", "d", "x.example", NULL };
 	char *argv3[] = { "mailauth", "frob", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 3, argv1), CLI_OK);
+	cr_assert_eq(parse(&cli, &err, 3, argv1), CLI_OK);
 	cr_assert_eq(cli.cmd, &cmd_spf);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 3, argv2), CLI_USAGE);
-	cr_assert_str_eq(err, "ambiguous command 'd': could be dkim dmarc");
+	cr_assert_eq(parse(&cli, &err, 3, argv2), CLI_USAGE);
+	cr_assert_str_eq(err.msg, "ambiguous command 'd': could be dkim dmarc");
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 2, argv3), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "unknown command 'frob'"));
+	cr_assert_eq(parse(&cli, &err, 2, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "unknown command 'frob'"));
 	cli_finish(&cli);
 }
 
@@ -133,22 +132,22 @@ Test(cli, bad_values_name_the_input)
 	char *argv4[] = { "mailauth", "spf", "x", "--zone", NULL };
 	char *argv5[] = { "mailauth", "spf", "x", "--color=pink", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 5, argv1), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "'70000'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 5, argv1), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "'70000'"), "%s", err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 5, argv2), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "'soon'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 5, argv2), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "'soon'"), "%s", err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "--frobnicate"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "--frobnicate"), "%s", err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv4), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "--zone"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv4), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "--zone"), "%s", err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv5), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "'pink'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv5), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "'pink'"), "%s", err.msg);
 	cli_finish(&cli);
 }
 
@@ -156,9 +155,9 @@ Test(cli, help_and_version_without_a_command)
 {
 	char *argv[] = { "mailauth", "--version", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 2, argv), CLI_OK);
+	cr_assert_eq(parse(&cli, &err, 2, argv), CLI_OK);
 	cr_assert(cli.version);
 	cr_assert_null(cli.cmd);
 	cli_finish(&cli);
@@ -171,18 +170,18 @@ Test(cli, batch_flow_options)
 	char *argv2[] = { "mailauth", "spf", "--qps", "0", NULL };
 	char *argv3[] = { "mailauth", "spf", "--qps", "1e3", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 9, argv1), CLI_OK, "%s", err);
+	cr_assert_eq(parse(&cli, &err, 9, argv1), CLI_OK, "%s", err.msg);
 	cr_assert(cli.g.no_adapt);
 	cr_assert_eq(cli.g.qps, 50);
 	cr_assert_str_eq(cli.g.resume, "out.ndjson");
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv2), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "invalid qps '0'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv2), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "invalid qps '0'"), "%s", err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "'1e3'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "'1e3'"), "%s", err.msg);
 	cli_finish(&cli);
 }
 
@@ -271,11 +270,11 @@ Test(input, ips_and_senders)
 static void
 server_ok(const char *spec, const char *host, unsigned port)
 {
-	char err[256], *h = NULL;
+	struct error err;
+	char *h = NULL;
 	unsigned p = 99;
 
-	cr_assert(input_server(spec, &h, &p, err, sizeof(err)), "%s: %s",
-	    spec, err);
+	cr_assert(input_server(spec, &h, &p, &err), "%s: %s", spec, err.msg);
 	cr_assert_str_eq(h, host, "%s", spec);
 	cr_assert_eq(p, port, "%s", spec);
 	free(h);
@@ -284,13 +283,12 @@ server_ok(const char *spec, const char *host, unsigned port)
 static const char *
 server_error(const char *spec)
 {
-	static char err[256];
+	static struct error err;
 	char *h = NULL;
 	unsigned p;
 
-	cr_assert_not(input_server(spec, &h, &p, err, sizeof(err)), "%s",
-	    spec);
-	return err;
+	cr_assert_not(input_server(spec, &h, &p, &err), "%s", spec);
+	return err.msg;
 }
 
 Test(input, servers_as_kdig_reads_them)
@@ -325,23 +323,24 @@ Test(cli, dig_words_families_and_brief)
 	char *argv4[] = { "mailauth", "spf", "--record", "+all", "--brief",
 	    "x.example", "--json", NULL };
 	struct cli cli;
-	char err[256];
+	struct error err;
 
-	cr_assert_eq(parse(&cli, err, 6, argv1), CLI_OK, "%s", err);
+	cr_assert_eq(parse(&cli, &err, 6, argv1), CLI_OK, "%s", err.msg);
 	cr_assert(cli.g.brief);
 	cr_assert_str_eq(cli.g.server, "::1");
 	cr_assert_eq(cli.g.server_port, 5353);
 	cr_assert_eq(cli.g.family, AF_INET6);
 	cr_assert_eq(cli.argc, 1);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 5, argv2), CLI_USAGE);
-	cr_assert_str_eq(err, "-4 and -6 exclude each other: give one");
+	cr_assert_eq(parse(&cli, &err, 5, argv2), CLI_USAGE);
+	cr_assert_str_eq(err.msg, "-4 and -6 exclude each other: give one");
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 4, argv3), CLI_USAGE);
-	cr_assert_not_null(strstr(err, "unknown option '+trace'"), "%s", err);
+	cr_assert_eq(parse(&cli, &err, 4, argv3), CLI_USAGE);
+	cr_assert_not_null(strstr(err.msg, "unknown option '+trace'"), "%s",
+	    err.msg);
 	cli_finish(&cli);
-	cr_assert_eq(parse(&cli, err, 7, argv4), CLI_USAGE);
-	cr_assert_str_eq(err, "--brief prints one result as text: leave out "
-	    "--json");
+	cr_assert_eq(parse(&cli, &err, 7, argv4), CLI_USAGE);
+	cr_assert_str_eq(err.msg, "--brief prints one result as text: leave "
+	    "out --json");
 	cli_finish(&cli);
 }

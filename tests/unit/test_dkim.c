@@ -13,6 +13,7 @@
 #include "dns/zonefile.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
+#include "util/error.h"
 
 static struct arena *a;
 
@@ -154,7 +155,8 @@ slurp(const char *path, size_t *len)
 static void
 add_key(struct dns_zoneset *zs, const char *sel)
 {
-	char path[512], zone[1024], *err = NULL;
+	char path[512], zone[1024];
+	struct error err;
 	size_t len;
 	char *key;
 
@@ -167,7 +169,7 @@ add_key(struct dns_zoneset *zs, const char *sel)
 	snprintf(zone, sizeof(zone), "%s._domainkey TXT \"%.*s\"\n", sel,
 	    (int)len, key);
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
-	    "football.example.com.", sel, &err), 0, "%s", err);
+	    "football.example.com.", sel, &err), 0, "%s", err.msg);
 }
 
 Test(dkim, rfc8463_example_verifies)
@@ -207,7 +209,8 @@ static struct dkim_verification *
 verify_edited(const char *find, const char *repl, const char *extra)
 {
 	struct dns_zoneset *zs = dns_zoneset_create();
-	char path[512], zone[1024], *err = NULL, *msg, *at;
+	char path[512], zone[1024], *msg, *at;
+	struct error err;
 	struct strbuf sb = STRBUF_INIT;
 	struct dkim_verification *v;
 	size_t len;
@@ -217,7 +220,7 @@ verify_edited(const char *find, const char *repl, const char *extra)
 	    "k=ed25519; %sp=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n",
 	    extra);
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
-	    "football.example.com.", "brisbane", &err), 0, "%s", err);
+	    "football.example.com.", "brisbane", &err), 0, "%s", err.msg);
 	snprintf(path, sizeof(path), "%s/rfc6376.signed.msg", TEST_DATA);
 	msg = slurp(path, &len);
 	msg[len] = '\0';

@@ -1,4 +1,4 @@
-/* JSON values made from DNS data and counts (DESIGN.md §5): strings are
+/* JSON values made from DNS data and counts (src/report/json.h): strings are
  * valid, visible UTF-8 whatever the bytes; whole numbers print as
  * integers, others as cJSON prints them. */
 #include <criterion/criterion.h>

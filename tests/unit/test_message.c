@@ -10,10 +10,10 @@
 #include "dmarc/align.h"
 #include "dmarc/discover.h"
 #include "dmarc/psl.h"
-#include "message/authres.h"
+#include "mail/authres.h"
 #include "message/context.h"
 #include "message/received.h"
-#include "message/rfc5322.h"
+#include "mail/rfc5322.h"
 #include "util/arena.h"
 
 static struct arena *a;
@@ -703,7 +703,7 @@ discovery(const char *domain, const char *record_domain, const char *text,
 }
 
 static struct dmarc_ident
-ident(const char *domain, const char *org, int authenticated)
+ident(const char *domain, const char *org, enum verdict authenticated)
 {
 	struct dmarc_ident id;
 
@@ -719,7 +719,8 @@ Test(message, verdict_relaxed_spf_pass)
 {
 	struct dmarc_result *r = discovery("example.com", "example.com",
 	    "v=DMARC1; p=reject", true);
-	struct dmarc_ident spf = ident("bounce.example.com", "example.com", 1);
+	struct dmarc_ident spf = ident("bounce.example.com", "example.com",
+	    VERDICT_PASS);
 	struct dmarc_eval e;
 
 	dmarc_evaluate(r, &spf, NULL, 0, &e);
@@ -733,8 +734,10 @@ Test(message, verdict_strict_fails_and_disposition)
 {
 	struct dmarc_result *r = discovery("example.com", "example.com",
 	    "v=DMARC1; p=quarantine; aspf=s; adkim=s", true);
-	struct dmarc_ident spf = ident("bounce.example.com", "example.com", 1);
-	struct dmarc_ident dkim = ident("mail.example.com", "example.com", 1);
+	struct dmarc_ident spf = ident("bounce.example.com", "example.com",
+	    VERDICT_PASS);
+	struct dmarc_ident dkim = ident("mail.example.com", "example.com",
+	    VERDICT_PASS);
 	struct dmarc_eval e;
 
 	dmarc_evaluate(r, &spf, &dkim, 1, &e);
@@ -750,7 +753,8 @@ Test(message, verdict_sp_np_and_testing)
 	    "v=DMARC1; p=reject; sp=quarantine; np=reject; t=y", true);
 	struct dmarc_result *nx = discovery("nx.example.com", "example.com",
 	    "v=DMARC1; p=none; np=reject", false);
-	struct dmarc_ident other = ident("other.example", "other.example", 1);
+	struct dmarc_ident other = ident("other.example", "other.example",
+	    VERDICT_PASS);
 	struct dmarc_eval e;
 
 	dmarc_evaluate(sub, &other, NULL, 0, &e);
@@ -771,9 +775,11 @@ Test(message, verdict_unknown_and_none)
 {
 	struct dmarc_result *r = discovery("example.com", "example.com",
 	    "v=DMARC1; p=reject", true);
-	struct dmarc_ident temp = ident("example.com", "example.com", -1);
-	struct dmarc_ident lost = ident("mail.example.com", NULL, 1);
-	struct dmarc_ident pass = ident("example.com", "example.com", 1);
+	struct dmarc_ident temp = ident("example.com", "example.com",
+	    VERDICT_UNKNOWN);
+	struct dmarc_ident lost = ident("mail.example.com", NULL, VERDICT_PASS);
+	struct dmarc_ident pass = ident("example.com", "example.com",
+	    VERDICT_PASS);
 	struct dmarc_eval e;
 
 	dmarc_evaluate(r, &temp, NULL, 0, &e);
@@ -796,7 +802,8 @@ Test(message, verdict_invalid_policy_without_rua_is_none)
 {
 	struct dmarc_result *r = discovery("example.com", "example.com",
 	    "v=DMARC1; p=bogus", true);
-	struct dmarc_ident other = ident("other.example", "other.example", 1);
+	struct dmarc_ident other = ident("other.example", "other.example",
+	    VERDICT_PASS);
 	struct dmarc_eval e;
 
 	r->fallback = DMARC_FALLBACK_IGNORED;

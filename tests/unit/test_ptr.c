@@ -7,6 +7,7 @@
 #include "dns/zonefile.h"
 #include "ptr/ptr.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dmarc_psl *psl;
@@ -113,10 +114,10 @@ static struct dns_zoneset *
 load_zone(const char *text)
 {
 	struct dns_zoneset *zs = dns_zoneset_create();
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL, "z",
-	    &err), 0, "%s", err);
+	    &err), 0, "%s", err.msg);
 	return zs;
 }
 

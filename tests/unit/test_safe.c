@@ -1,10 +1,10 @@
-/* Untrusted bytes made safe for terminals and JSON (DESIGN.md §5). */
+/* Untrusted bytes made safe for terminals and JSON (src/util/safe.h). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/finding.h"
+#include "finding.h"
 #include "report/text.h"
 #include "util/arena.h"
 #include "util/safe.h"

@@ -498,11 +498,11 @@ Test(smtp, port_blocked_hint_only_for_port_25)
 
 	smtp_evaluate(a, r25, 1700000000);
 	smtp_evaluate(a, r2525, 1700000000);
-	cr_assert_eq(r25->verdict, SMTP_VERDICT_UNKNOWN);
+	cr_assert_eq(r25->verdict, VERDICT_UNKNOWN);
 	cr_assert_not_null(find(&r25->findings, "smtp-port25-blocked"));
 	f = find(&r25->hosts[0].addrs[0].findings, "smtp-connect-timeout");
 	cr_assert(strstr(f->message, "blocks outbound port 25") != NULL);
-	cr_assert_eq(r2525->verdict, SMTP_VERDICT_UNKNOWN);
+	cr_assert_eq(r2525->verdict, VERDICT_UNKNOWN);
 	cr_assert_null(find(&r2525->findings, "smtp-port25-blocked"));
 	f = find(&r2525->findings, "smtp-port-blocked");
 	cr_assert(strstr(f->message, "port 2525") != NULL);
@@ -526,11 +526,11 @@ Test(smtp, tls_verdict_unknown_when_not_seen)
 	    "250-mx.example.test\r\n250 SIZE 1000\r\n");
 	smtp_evaluate(a, refused, 1700000000);
 	smtp_evaluate(a, plain, 1700000000);
-	cr_assert_eq(refused->verdict, SMTP_VERDICT_FAIL);
-	cr_assert_eq(smtp_tls_verdict(refused), SMTP_VERDICT_UNKNOWN);
+	cr_assert_eq(refused->verdict, VERDICT_FAIL);
+	cr_assert_eq(smtp_tls_verdict(refused), VERDICT_UNKNOWN);
 	cr_assert(strstr(smtp_tls_summary(a, refused), "could not be seen") !=
 	    NULL, "%s", smtp_tls_summary(a, refused));
-	cr_assert_eq(smtp_tls_verdict(plain), SMTP_VERDICT_FAIL);
+	cr_assert_eq(smtp_tls_verdict(plain), VERDICT_FAIL);
 	cr_assert(strstr(smtp_tls_summary(a, plain), "does not offer "
 	    "STARTTLS") != NULL);
 }
@@ -562,14 +562,14 @@ Test(smtp, failed_lookups_are_unknown)
 	    NULL, "%s", f->message);
 	cr_assert_null(find(&r->hosts[0].addrs[0].findings, "smtp-no-ptr"));
 	/* The stall is an error already known: fail, not unknown. */
-	cr_assert_eq(r->verdict, SMTP_VERDICT_FAIL);
+	cr_assert_eq(r->verdict, VERDICT_FAIL);
 	r = probed(25, "mx.example.test", SMTP_CONNECT_OK, DNS_ANS_TIMEOUT,
 	    DNS_ANS_NXDOMAIN, DNS_ANS_NXDOMAIN);
 	talked(&r->hosts[0].addrs[0], "220 mx.example.test ESMTP\r\n",
 	    "250-mx.example.test\r\n250 SIZE 1\r\n");
 	r->hosts[0].addrs[0].session.starttls_offered = false;
 	smtp_evaluate(a, r, 1700000000);
-	cr_assert_eq(r->verdict, SMTP_VERDICT_FAIL);
+	cr_assert_eq(r->verdict, VERDICT_FAIL);
 }
 
 /* A 554 greeting: no name check on the enhanced code, a fix that says

@@ -9,6 +9,7 @@
 #include "spf/eval.h"
 #include "spf/walk.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -27,10 +28,10 @@ zone_lookup(void *ctx, const char *name, enum dns_type type)
 static void
 load(const char *zone)
 {
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), "t.",
-	    "test", &err), 0, "%s", err);
+	    "test", &err), 0, "%s", err.msg);
 }
 
 static struct spf_eval *
@@ -118,7 +119,7 @@ Test(spf_eval, void_lookup_edges)
  * count them). */
 Test(spf_eval, ptr_without_ptr_records_is_a_void_lookup)
 {
-	char *err = NULL;
+	struct error err;
 	const char *rev = "@ SOA ns h 1 2 3 4 5\n";
 	struct spf_eval *ev;
 
@@ -126,7 +127,7 @@ Test(spf_eval, ptr_without_ptr_records_is_a_void_lookup)
 	    "two TXT \"v=spf1 ptr:a.t ptr:b.t +all\"\n"
 	    "three TXT \"v=spf1 ptr:a.t ptr:b.t ptr:c.t +all\"\n");
 	cr_assert_eq(dns_zoneset_load_text(zs, rev, strlen(rev),
-	    "2.0.192.in-addr.arpa.", "rev", &err), 0, "%s", err);
+	    "2.0.192.in-addr.arpa.", "rev", &err), 0, "%s", err.msg);
 	ev = check("two.t", "192.0.2.1");
 	cr_assert_eq(ev->result, SPF_RESULT_PASS, "%s", ev->reason);
 	cr_assert_eq(ev->voids, 2);

@@ -10,6 +10,7 @@
 #include "spf/flatten.h"
 #include "spf/walk.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -28,10 +29,10 @@ zone_lookup(void *ctx, const char *name, enum dns_type type)
 static void
 load(const char *zone)
 {
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone), "t.",
-	    "test", &err), 0, "%s", err);
+	    "test", &err), 0, "%s", err.msg);
 }
 
 static struct spf_flat *

@@ -8,6 +8,7 @@
 #include "spf/lint.h"
 #include "spf/walk.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -53,12 +54,12 @@ static const char zone[] =
 static struct spf_walk *
 lint(const char *domain, const struct spf_macro_ctx *base)
 {
-	char *err = NULL;
+	struct error err;
 	struct spf_walk *w;
 
 	if (!loaded) {
 		cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
-		    "example.", "test", &err), 0, "%s", err);
+		    "example.", "test", &err), 0, "%s", err.msg);
 		loaded = true;
 	}
 	w = spf_walk_build(a, zone_lookup, zs, domain, base);

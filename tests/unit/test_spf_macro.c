@@ -1,5 +1,5 @@
-/* SPF macro expansion: the examples of RFC 7208 §7.4 (Appendix A of the
- * issue), transformers, escapes and the 253-octet rule of §7.3. */
+/* SPF macro expansion: the examples of RFC 7208 §7.4 (the RFC's Appendix A
+ * examples), transformers, escapes and the 253-octet rule of §7.3. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <string.h>

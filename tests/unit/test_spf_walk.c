@@ -8,6 +8,7 @@
 #include "spf/lint.h"
 #include "spf/walk.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -29,11 +30,11 @@ zone_lookup(void *ctx, const char *name, enum dns_type type)
 static struct spf_walk *
 walk_zone(const char *zone, const char *domain)
 {
-	char *err = NULL;
+	struct error err;
 	struct spf_walk *w;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, zone, strlen(zone),
-	    "example.", "test", &err), 0, "%s", err);
+	    "example.", "test", &err), 0, "%s", err.msg);
 	w = spf_walk_build(a, zone_lookup, zs, domain, NULL);
 	cr_assert_eq(w->pending, 0);
 	spf_lint(a, w);

@@ -8,6 +8,7 @@
 
 #include "dns/zonefile.h"
 #include "util/arena.h"
+#include "util/error.h"
 
 static struct arena *a;
 static struct dns_zoneset *zs;
@@ -20,23 +21,22 @@ TestSuite(zonefile, .init = setup, .fini = teardown);
 static void
 load(const char *text)
 {
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL,
-	    "test.zone", &err), 0, "%s", err);
+	    "test.zone", &err), 0, "%s", err.msg);
 }
 
 static char *
 load_error(const char *text)
 {
-	char *err = NULL;
+	struct error err;
 	static char copy[512];
 
 	cr_assert_eq(dns_zoneset_load_text(zs, text, strlen(text), NULL,
 	    "test.zone", &err), -1);
-	cr_assert_not_null(err);
-	snprintf(copy, sizeof(copy), "%s", err);
-	free(err);
+	cr_assert_neq(err.msg[0], '\0');
+	snprintf(copy, sizeof(copy), "%s", err.msg);
 	return copy;
 }
 
@@ -213,7 +213,7 @@ Test(zonefile, dname_redirects_the_names_below_it)
 
 Test(zonefile, origin_is_the_apex_without_soa)
 {
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, "a TXT x\n", 8, "draft.test.",
 	    "d", &err), 0);
@@ -273,17 +273,16 @@ Test(zonefile, files_and_missing_files)
 {
 	char path[] = "/tmp/mailauth-zone-XXXXXX";
 	int fd = mkstemp(path);
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, basic, strlen(basic)), (ssize_t)strlen(basic));
 	close(fd);
-	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err.msg);
 	cr_assert_eq(ask("mail.example.com", DNS_T_A)->kind, DNS_ANS_RECORDS);
 	unlink(path);
 	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), -1);
-	cr_assert_not_null(strstr(err, path));
-	free(err);
+	cr_assert_not_null(strstr(err.msg, path));
 }
 
 Test(zonefile, strings_for_a_draft_record)
@@ -303,10 +302,10 @@ Test(zonefile, nul_bytes_in_the_text_do_not_crash)
 {
 	static const char text[] = "$ORIGIN t.\n@ SOA ns h 1 2 3 4 5\na TXT "
 	    "\"x\0y\"\n";
-	char *err = NULL;
+	struct error err;
 
 	cr_assert_eq(dns_zoneset_load_text(zs, text, sizeof(text) - 1, NULL,
-	    "nul", &err), 0, "%s", err);
+	    "nul", &err), 0, "%s", err.msg);
 	cr_assert_eq(ask("a.t", DNS_T_TXT)->txt[0].strings[0].len, 3);
 }
 
@@ -438,7 +437,7 @@ Test(zonefile, a_file_named_for_its_zone_is_placed_by_its_name)
 	char dir[] = "/tmp/mailauth-zone-XXXXXX", path[64];
 	static const char text[] = "mail.example.test. A 192.0.2.1\n"
 	    "example.test. MX 10 mail.example.test.\n";
-	char *err = NULL;
+	struct error err;
 	FILE *f;
 
 	cr_assert_not_null(mkdtemp(dir));
@@ -446,7 +445,7 @@ Test(zonefile, a_file_named_for_its_zone_is_placed_by_its_name)
 	f = fopen(path, "w");
 	fputs(text, f);
 	fclose(f);
-	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err);
+	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), 0, "%s", err.msg);
 	cr_assert_eq(ask("example.test", DNS_T_MX)->kind, DNS_ANS_RECORDS);
 	cr_assert_eq(ask("www.example.test", DNS_T_A)->kind,
 	    DNS_ANS_NXDOMAIN);
@@ -458,8 +457,8 @@ Test(zonefile, a_file_named_for_its_zone_is_placed_by_its_name)
 	fputs(text, f);
 	fclose(f);
 	cr_assert_eq(dns_zoneset_load_file(zs, path, &err), -1);
-	cr_assert_not_null(strstr(err, "no SOA record or $ORIGIN"), "%s", err);
-	free(err);
+	cr_assert_not_null(strstr(err.msg, "no SOA record or $ORIGIN"), "%s",
+	    err.msg);
 	unlink(path);
 	rmdir(dir);
 }
