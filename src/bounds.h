@@ -81,6 +81,9 @@
 #define BATCH_LINES_PER_SLOT 2
 /* --qps: more than a million questions a second is no cap. */
 #define BATCH_MAX_QPS 1000000
+/* --resume: the largest input line number a batch counts to (an unsigned
+ * long on 32-bit machines); a larger "line" in the file is not ours. */
+#define BATCH_MAX_LINE_NUMBER 4294967295UL
 
 /* The walk keeps going past the lookup limit to show how far over a domain
  * is, but not forever: 10 lookups can reach at most 11 records, so ten

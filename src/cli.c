@@ -457,6 +457,19 @@ dig_word(struct cli *cli, const char *word, struct error *err)
 	return set_server(cli, word + 1, err);
 }
 
+/* The option given that only a batch reads, when there is no --batch;
+ * NULL when none. (--qps caps any run's queries.) */
+static const char *
+batch_only_option(const struct global_opts *g)
+{
+	if (g->batch != NULL) {
+		return NULL;
+	}
+	return g->resume ? "--resume" : g->unordered ? "--unordered" :
+	    g->no_adapt ? "--no-adapt" : g->shard_count ? "--shard" :
+	    g->concurrency ? "--concurrency" : NULL;
+}
+
 enum cli_status
 cli_parse(int argc, char **argv, const struct command *const *commands,
     size_t ncommands, struct cli *out, struct error *err)
@@ -503,6 +516,11 @@ cli_parse(int argc, char **argv, const struct command *const *commands,
 		error_set(err, "--brief prints one result as text: "
 		    "leave out %s", out->g.json ? "--json" : "--batch (its "
 		    "NDJSON lines carry every count)");
+		st = CLI_USAGE;
+	}
+	if (st == CLI_OK && batch_only_option(&out->g) != NULL) {
+		error_set(err, "%s needs --batch FILE: it applies to the lines "
+		    "of a batch", batch_only_option(&out->g));
 		st = CLI_USAGE;
 	}
 	return st;

@@ -165,10 +165,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	print_zone_notes(&rc);
-	if (cli.g.batch == NULL && cli.g.resume != NULL) {
-		code = run_usage(&rc, "--resume continues a batch; add --batch "
-		    "FILE");
-	} else if (cli.g.batch != NULL && cli.argc > 0) {
+	if (cli.g.batch != NULL && cli.argc > 0) {
 		code = run_usage(&rc, "--batch reads its inputs from the file; "
 		    "unexpected argument '%s'", cli.argv[0]);
 	} else if (cli.g.batch != NULL) {

@@ -69,6 +69,7 @@ bool
 batch_input_next(struct batch_input *bi, char **out, enum line_fault *fault)
 {
 	char line[BATCH_MAX_LINE + 2];
+	int code;
 
 	while (read_line(bi->in, line, fault)) {
 		char *p = line;
@@ -81,8 +82,10 @@ batch_input_next(struct batch_input *bi, char **out, enum line_fault *fault)
 		    !in_my_shard(bi, p)) {
 			continue;
 		}
-		if (batch_resume_done(&bi->resume, bi->lineno)) {
+		if (batch_resume_done(&bi->resume, bi->lineno, &code)) {
 			bi->skipped++;
+			bi->skipped_worst = code > bi->skipped_worst ? code :
+			    bi->skipped_worst;
 			continue;
 		}
 		*out = xstrdup(p);
@@ -114,22 +117,25 @@ batch_input_open(struct batch_input *bi, struct run_ctx *rc)
 {
 	const char *path = rc->g->batch, *resume = rc->g->resume;
 	struct stat st;
+	bool stat_ok;
+	struct error err;
 
 	memset(bi, 0, sizeof(*bi));
 	bi->rc = rc;
 	bi->out = rc->out;
-	if (resume != NULL && batch_resume_open(&bi->resume, resume,
-	    &bi->out) != 0) {
-		return run_usage(rc, "cannot use resume file '%s': %s",
-		    safe_str(rc->arena, resume), strerror(errno));
-	}
 	bi->in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (bi->in == NULL) {
 		return run_usage(rc, "cannot read batch file '%s': %s",
 		    safe_str(rc->arena, path), strerror(errno));
 	}
-	if (fstat(fileno(bi->in), &st) == 0 && S_ISREG(st.st_mode)) {
+	stat_ok = fstat(fileno(bi->in), &st) == 0;
+	if (stat_ok && S_ISREG(st.st_mode)) {
 		bi->size = st.st_size;
+	}
+	if (resume != NULL && batch_resume_open(&bi->resume, resume,
+	    safe_str(rc->arena, resume), stat_ok ? &st : NULL, &bi->out,
+	    &err) != 0) {
+		return run_usage(rc, "%s", err.msg);
 	}
 	return 0;
 }
@@ -139,6 +145,10 @@ batch_input_close(struct batch_input *bi, int code)
 {
 	if (bi->in != NULL && bi->in != stdin) {
 		fclose(bi->in);
+	}
+	/* The answers of the lines skipped count as if given again. */
+	if (code != EXIT_DNS && bi->skipped_worst > code) {
+		code = bi->skipped_worst;
 	}
 	if (bi->out != NULL && bi->out != bi->rc->out &&
 	    (fflush(bi->out) != 0 || ferror(bi->out) ||

@@ -23,6 +23,7 @@ struct batch_input {
 	unsigned long lineno;	/* of the line read last, 1-based */
 	bool eof;
 	size_t skipped;		/* lines answered before (--resume) */
+	int skipped_worst;	/* the highest exit code among them */
 	off_t size;		/* of a regular file; else 0 */
 };
 
@@ -31,7 +32,8 @@ struct batch_input {
  * batch_input_close() either way. */
 int batch_input_open(struct batch_input *bi, struct run_ctx *rc);
 /* Closes the files; a failed write to the --resume file is reported
- * like one to stdout (main.c): returns code, or 3 instead of 0. */
+ * like one to stdout (main.c): returns code, raised to the highest
+ * exit code of the lines skipped (--resume), or 3 instead of 0. */
 int batch_input_close(struct batch_input *bi, int code);
 /* Reads the next line that is this run's to do into *out (heap); false
  * at the end. A line that is too long or holds a NUL keeps what can be

@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (SLOWDOWN, FakeDNS, Knot, ROOT, Unbound,  # noqa: E402
-                     WRAPPER, mailauth)
+                     WRAPPER, mailauth, mailauth_measured)
 
 SPF_INPUT = ('# SPF walks and one evaluation\n'
              'gmail.com\n'
@@ -402,6 +402,124 @@ class Resume(unittest.TestCase):
         r = mailauth('spf', 'example.com', '--resume', 'x.ndjson')
         self.assertEqual(r.code, 2)
         self.assertIn('--resume', r.err)
+
+
+class ResumeFileChecked(unittest.TestCase):
+    """--resume takes only a batch's own output, never the input, and
+    writes nothing to a file it refuses; its exit status counts the
+    lines it skips."""
+    ZONE = {'zones': ['r.test'], 'records': {
+        'a.r.test': [{'type': 'TXT', 'data': 'v=spf1 -all'}],
+        'b.r.test': [{'type': 'TXT', 'data': 'v=spf1 -all'}]},
+        'behaviors': {}}
+    GOOD = ('{"command":"spf","input":"a.r.test","line":1,"error":null,'
+            '"tries":1,"exit_code":0}')
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.input = self.write('in.txt', 'a.r.test\nb.r.test\n')
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def run_batch(self, resume, *args, batch=None, measured=False):
+        """The run's result and the names it asked about."""
+        run = mailauth_measured if measured else mailauth
+        server = FakeDNS(self.ZONE, log=True).start()
+        try:
+            r = run(*server.args(), '--timeout', '0.5', '--batch',
+                    batch or self.input, *args, '--resume', resume, 'spf',
+                    timeout=60 * SLOWDOWN)
+        finally:
+            server.stop()
+        r.asked = {q['name'].rstrip('.') for q in server.queries}
+        return r
+
+    def assert_refused(self, text, *words, batch=None):
+        path = self.write('out.ndjson', text)
+        r = self.run_batch(path, batch=batch)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertEqual(len(r.err.splitlines()), 1, r.err)
+        for word in ("'%s'" % path, '--resume') + words:
+            self.assertIn(word, r.err)
+        with open(path) as f:
+            self.assertEqual(f.read(), text, 'the file was written to')
+        self.assertEqual(r.asked, set())
+
+    def test_a_domain_list_is_refused_untouched(self):
+        # Its last line has no newline: no longer cut off as torn.
+        self.assert_refused('a.r.test\nb.r.test', 'line 1')
+        self.assert_refused('b.r.test', 'line 1')
+
+    def test_lines_of_anything_else_are_refused(self):
+        no_code = json.loads(self.GOOD)
+        del no_code['exit_code']
+        for bad in ('not json', '{"foo":1}', '[1,2]', '"line":"x"', '',
+                    self.GOOD.replace('"line":1', '"line":1.5'),
+                    self.GOOD.replace('"line":1', '"line":0'),
+                    self.GOOD.replace('"line":1', '"line":"1"'),
+                    self.GOOD.replace('"exit_code":0', '"exit_code":9'),
+                    self.GOOD.replace('"input":"a.r.test",', ''),
+                    self.GOOD + self.GOOD, json.dumps(no_code)):
+            with self.subTest(bad=bad):
+                self.assert_refused(self.GOOD + '\n' + bad + '\n',
+                                    'line 2')
+
+    def test_the_input_is_not_its_own_resume_file(self):
+        text = self.GOOD + '\n'
+        self.assert_refused(text, 'input',
+                            batch=os.path.join(self.dir, 'out.ndjson'))
+
+    def test_a_complete_last_line_is_kept_a_torn_one_cut(self):
+        path = self.write('out.ndjson', self.GOOD)
+        r = self.run_batch(path)
+        self.assertEqual(r.code, 0, r.err)
+        with open(path) as f:
+            got = [json.loads(x) for x in f]
+        self.assertEqual([x['line'] for x in got], [1, 2])
+        self.assertEqual(r.asked, {'b.r.test'})
+        path = self.write('out.ndjson', self.GOOD + '\n{"command":"sp')
+        r = self.run_batch(path)
+        self.assertEqual(r.code, 0, r.err)
+        with open(path) as f:
+            self.assertEqual([json.loads(x)['line'] for x in f], [1, 2])
+
+    def test_a_huge_line_number_costs_no_memory(self):
+        big = self.GOOD.replace('"line":1', '"line":4294967295')
+        path = self.write('out.ndjson', big + '\n')
+        r = self.run_batch(path, measured=True)
+        self.assertEqual(r.code, 0, r.err)
+        if not WRAPPER:
+            self.assertLess(r.maxrss_kb, 100 * 1024, 'memory')
+        with self.subTest('beyond the counter'):
+            self.assert_refused(big.replace('4294967295', '4294967296') +
+                                '\n', 'line 1')
+
+    def test_the_skipped_lines_count_in_the_exit_status(self):
+        path = self.write('out.ndjson', '')
+        self.write('in.txt', 'a.r.test\nnone.r.test\n')
+        r = self.run_batch(path)
+        self.assertEqual(r.code, 1, r.err)
+        r = self.run_batch(path)
+        self.assertIn('2 skipped', r.err)
+        self.assertEqual(r.code, 1, r.err)
+
+    def test_batch_options_need_batch(self):
+        for opts in (['--unordered'], ['--no-adapt'], ['--shard', '1/2'],
+                     ['--concurrency', '8'], ['--resume', 'x.ndjson']):
+            with self.subTest(opts=opts):
+                r = mailauth('@127.0.0.1', '-p', '9', *opts, 'spf',
+                             'a.r.test')
+                self.assertEqual(r.code, 2, r.err)
+                self.assertIn('%s needs --batch FILE' % opts[0], r.err)
+        server = FakeDNS(self.ZONE).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), '--qps', '5', 'spf', 'a.r.test')
+        self.assertEqual(r.code, 0, r.err)
 
 
 class BatchUnderQps(unittest.TestCase):

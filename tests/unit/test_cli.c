@@ -185,6 +185,38 @@ Test(cli, batch_flow_options)
 	cli_finish(&cli);
 }
 
+Test(cli, batch_only_options_need_batch)
+{
+	const char *opts[][2] = { { "--unordered", NULL },
+	    { "--no-adapt", NULL }, { "--shard", "1/2" },
+	    { "--concurrency", "8" }, { "--resume", "out.ndjson" } };
+	char *with_qps[] = { "mailauth", "spf", "--qps", "5", NULL };
+	struct cli cli;
+	struct error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		char *argv[] = { "mailauth", "spf", (char *)opts[i][0],
+		    (char *)opts[i][1], NULL };
+		char *batch[] = { "mailauth", "--batch", "-", "spf",
+		    (char *)opts[i][0], (char *)opts[i][1], NULL };
+		int n = opts[i][1] ? 4 : 3;
+
+		cr_assert_eq(parse(&cli, &err, n, argv), CLI_USAGE, "%s",
+		    opts[i][0]);
+		cr_assert_not_null(strstr(err.msg, "needs --batch FILE"),
+		    "%s", err.msg);
+		cr_assert_eq(strncmp(err.msg, opts[i][0], strlen(opts[i][0])),
+		    0, "%s", err.msg);
+		cli_finish(&cli);
+		cr_assert_eq(parse(&cli, &err, n + 2, batch), CLI_OK, "%s",
+		    err.msg);
+		cli_finish(&cli);
+	}
+	cr_assert_eq(parse(&cli, &err, 4, with_qps), CLI_OK, "%s", err.msg);
+	cli_finish(&cli);
+}
+
 /* What users type where a domain, selector, IP, sender or server is
  * expected (src/input.c). */
 Test(input, domains_that_are_not_domains_say_what_to_type)
