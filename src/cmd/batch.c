@@ -335,7 +335,10 @@ job_of(struct batch *b, const void *token, size_t *slot)
 }
 
 /* A line's deadline runs from when its first question goes out, so that
- * lines waiting behind a small window or a --qps cap never expire. */
+ * lines waiting behind a small window or a --qps cap never expire; and
+ * once out, its later questions wait little, because no more lines start
+ * than the window lets out, which under --qps is what the rate sends
+ * within a round trip (dns/flow.c). */
 static void
 start_clocks(struct batch *b)
 {

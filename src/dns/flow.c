@@ -83,7 +83,8 @@
  * with an ordinary socket buffer does not see the whole window in one
  * burst: PACE_GAIN times the window per smoothed RTT, with a burst of an
  * eighth of the window. A --qps bucket holds PACE_QPS_BURST_MS of
- * tries. */
+ * tries (so that a loop woken every millisecond or so still keeps the
+ * rate) and refills by what is left of the second (qps_bucket()). */
 #define PACE_GAIN 1.5
 #define PACE_STARTUP_GAIN 2.5
 #define PACE_MIN_BURST 8.0
@@ -155,7 +156,7 @@ dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
 	f->refilled_at = now;
 	f->pace_tokens = f->window;
 	f->qps_tokens = 1;
-	f->smallest = f->largest = (size_t)f->window;
+	f->smallest = f->largest = dns_flow_window(f);
 	/* Round ids start at 1: 0 marks a round already judged. */
 	f->next_round = f->oldest = 1;
 	f->rounds[1].id = 1;
@@ -174,12 +175,6 @@ dns_flow_finish(struct dns_flow *f)
 	}
 }
 
-size_t
-dns_flow_window(const struct dns_flow *f)
-{
-	return (size_t)f->window;
-}
-
 /* Tries per second. Before any round trip is measured (a server that
  * only refuses, at once, gives none) the window goes out once per
  * initial RTO. */
@@ -193,6 +188,65 @@ pace_rate(const struct dns_flow *f)
 	}
 	return (f->startup ? PACE_STARTUP_GAIN : PACE_GAIN) * f->window /
 	    fmax(rtt, CLOCK_GRANULARITY_MS) * 1000;
+}
+
+/* --qps N means at most N tries in any one second, not N on average
+ * with bursts above it: a bucket of B tokens that refills at R a second
+ * lets out fewer than B + R tries in any second (each try takes a whole
+ * token), so it refills at N - B + 1: 2% under N at most (B is one
+ * below 100 a second), less what a loop woken late loses when the bucket
+ * is full. */
+static double
+qps_bucket(const struct dns_flow *f, double *rate)
+{
+	double size = fmax(1, floor(f->cfg.qps * PACE_QPS_BURST_MS / 1000));
+
+	*rate = f->cfg.qps - size + 1;
+	return size;
+}
+
+/* Under --qps the window is at most what the rate lets out within a
+ * retransmission timeout, plus one try waiting for its turn. Answers
+ * that come back in time would otherwise grow the window (and start
+ * lines) far past what the rate sends: the questions of the lines
+ * started would wait in the queue behind one another, the later
+ * questions of a line (an include) behind the first questions of
+ * hundreds of others, while the line's deadline runs. Keeping the
+ * window there leaves the rate busy (the RTO is at least twice the
+ * round trip, so more than the rate's tries in flight fit in it), and a
+ * question waits at most about an RTO before it goes out (before the
+ * first answer, the RTO's floor stands for it: the initial RTO of a
+ * second would start a second's worth of lines at once). Holding the
+ * deadline while a line's questions wait instead would keep hundreds of
+ * lines open for nothing. */
+static double
+qps_window(const struct dns_flow *f)
+{
+	if (f->cfg.qps <= 0) {
+		return INFINITY;
+	}
+	return ceil(f->cfg.qps * (f->rtt.measured ? f->rtt.rto :
+	    f->rtt.floor_ms) / 1000) + 1;
+}
+
+size_t
+dns_flow_window(const struct dns_flow *f)
+{
+	return (size_t)fmin(f->window, qps_window(f));
+}
+
+/* The range of windows tries went out under, for the summary. */
+static void
+note_window(struct dns_flow *f)
+{
+	size_t w = dns_flow_window(f);
+
+	if (w < f->smallest) {
+		f->smallest = w;
+	}
+	if (w > f->largest) {
+		f->largest = w;
+	}
 }
 
 static void
@@ -211,8 +265,9 @@ refill(struct dns_flow *f, double now)
 		    dt * rate);
 	}
 	if (f->cfg.qps > 0) {
-		f->qps_tokens = fmin(fmax(1, f->cfg.qps * PACE_QPS_BURST_MS /
-		    1000), f->qps_tokens + dt * f->cfg.qps);
+		double qps_rate, size = qps_bucket(f, &qps_rate);
+
+		f->qps_tokens = fmin(size, f->qps_tokens + dt * qps_rate);
 	}
 }
 
@@ -226,7 +281,10 @@ dns_flow_next_send(struct dns_flow *f, double now)
 		at = fmax(at, now + (1 - f->pace_tokens) / rate * 1000);
 	}
 	if (f->cfg.qps > 0 && f->qps_tokens < 1) {
-		at = fmax(at, now + (1 - f->qps_tokens) / f->cfg.qps * 1000);
+		double qps_rate;
+
+		qps_bucket(f, &qps_rate);
+		at = fmax(at, now + (1 - f->qps_tokens) / qps_rate * 1000);
 	}
 	return at;
 }
@@ -240,12 +298,6 @@ set_window(struct dns_flow *f, double w)
 	    (double)f->cfg.ceiling);
 	if ((size_t)f->window != before) {
 		f->epoch++;
-	}
-	if ((size_t)f->window < f->smallest) {
-		f->smallest = (size_t)f->window;
-	}
-	if ((size_t)f->window > f->largest) {
-		f->largest = (size_t)f->window;
 	}
 }
 
@@ -429,6 +481,7 @@ dns_flow_sent(struct dns_flow *f, size_t demand, double now)
 	struct dns_flow_round *r = &f->rounds[f->next_round % DNS_FLOW_ROUNDS];
 
 	refill(f, now);
+	note_window(f);
 	if (pace_rate(f) > 0) {
 		f->pace_tokens -= 1;
 	}
@@ -477,9 +530,6 @@ slow_start(struct dns_flow *f, const struct dns_flow_round *r)
 	    (double)r->busiest >= floor(r->window) * FULL_SHARE &&
 	    f->window < (double)f->cfg.ceiling) {
 		f->window += 1;
-		if ((size_t)f->window > f->largest) {
-			f->largest = (size_t)f->window;
-		}
 	}
 }
 

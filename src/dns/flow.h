@@ -74,14 +74,16 @@ struct dns_flow {
 	double base_rtt, next_base_rtt;	/* lowest round median, ms */
 	double base_since;	/* when next_base_rtt started collecting */
 	double pace_tokens, qps_tokens, refilled_at;
-	size_t smallest, largest;	/* window range seen, for the summary */
+	size_t smallest, largest;	/* range of the windows tries went
+					 * out under, for the summary */
 };
 
 void dns_flow_init(struct dns_flow *f, const struct dns_flow_config *cfg,
     double floor_ms, double ceiling_ms, double now);
 void dns_flow_finish(struct dns_flow *f);
 
-/* The number of questions that may be on the wire now. */
+/* The number of questions that may be on the wire now: the window, and
+ * under --qps at most what the rate lets out within an RTO. */
 size_t dns_flow_window(const struct dns_flow *f);
 /* When pacing and --qps let the next try go out: now or later. */
 double dns_flow_next_send(struct dns_flow *f, double now);

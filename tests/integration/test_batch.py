@@ -522,5 +522,40 @@ class ResumeFileChecked(unittest.TestCase):
         self.assertEqual(r.code, 0, r.err)
 
 
+class BatchUnderQps(unittest.TestCase):
+    """--qps keeps to its rate without losing a line: lines are started
+    no faster than the rate asks their questions, so a line's later
+    question (its include) does not wait behind the first questions of
+    hundreds of others while the line's deadline runs."""
+
+    def test_every_line_is_answered_before_its_deadline(self):
+        lines, qps = 300, 100
+        records = {}
+        for i in range(lines):
+            records['q%05d.qps.test' % i] = [
+                {'type': 'TXT', 'data': 'v=spf1 include:_i%05d.qps.test '
+                 '-all' % i}]
+            records['_i%05d.qps.test' % i] = [
+                {'type': 'TXT', 'data': 'v=spf1 ip4:192.0.2.%d -all' % (
+                    i % 250)}]
+        server = FakeDNS({'zones': ['qps.test'], 'records': records},
+                         delay_ms=20).start()
+        self.addCleanup(server.stop)
+        r = mailauth(*server.args(), '--qps', str(qps), '--deadline', '2',
+                     '--batch', '-', 'spf', timeout=300,
+                     input_bytes=''.join('q%05d.qps.test\n' % i for i in
+                                         range(lines)).encode())
+        out = lines_of(r)
+        self.assertEqual(len(out), lines, r.err)
+        for i, d in enumerate(out):
+            self.assertEqual((d['line'], d['error'], d['exit_code']),
+                             (i + 1, None, 0), d)
+            self.assertEqual(d['tree']['terms'][0]['child']['record'],
+                             'v=spf1 ip4:192.0.2.%d -all' % (i % 250))
+        self.assertEqual(r.code, 0, r.err)
+        # Two questions a line, at the rate.
+        self.assertGreater(r.elapsed, (2 * lines - 1) / qps)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)

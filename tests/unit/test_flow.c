@@ -349,3 +349,54 @@ Test(flow, qps_caps_the_rate)
 	dns_flow_finish(&f);
 	cr_assert(sent >= 990 && sent <= 1010, "%zu sent in 10 s", sent);
 }
+
+/* Sends as fast as --qps lets for 10 s, from a loop that wakes as
+ * dns/flight.c's does: at the next send rounded up to the millisecond
+ * (poll(2)), up to a millisecond later, now and then 10 ms late. Returns
+ * how many went out, and in *busiest the most in any one second (a
+ * window [t, t + 1000)). */
+static size_t
+send_at_qps(double qps, size_t *busiest)
+{
+	struct dns_flow f;
+	struct dns_flow_config cfg = { .ceiling = 512, .adapt = false,
+	    .qps = qps };
+	double now = 0, *at = calloc(1000000, sizeof(*at));
+	size_t sent = 0, first = 0;
+	unsigned seed = 3;
+
+	dns_flow_init(&f, &cfg, 50, 5000, 0);
+	*busiest = 0;
+	while (now < 10000 && sent < 1000000) {
+		while (dns_flow_next_send(&f, now) <= now) {
+			dns_flow_sent(&f, 1, now);
+			at[sent++] = now;
+			while (at[first] <= now - 1000) {
+				first++;
+			}
+			if (sent - first > *busiest) {
+				*busiest = sent - first;
+			}
+		}
+		now = ceil(dns_flow_next_send(&f, now)) +
+		    (double)(rand_r(&seed) % 100) / 100 +
+		    (rand_r(&seed) % 100 == 0 ? 10 : 0);
+	}
+	dns_flow_finish(&f);
+	free(at);
+	return sent;
+}
+
+Test(flow, qps_is_never_exceeded_in_any_second)
+{
+	static const double rates[] = { 1, 7, 50, 137, 2000, 20000 };
+	size_t i, sent, busiest;
+
+	for (i = 0; i < sizeof(rates) / sizeof(*rates); i++) {
+		sent = send_at_qps(rates[i], &busiest);
+		cr_assert_leq(busiest, (size_t)rates[i],
+		    "--qps %.0f: %zu in one second", rates[i], busiest);
+		cr_assert_geq((double)sent, 0.9 * 10 * rates[i] - 1,
+		    "--qps %.0f: %zu in 10 s", rates[i], sent);
+	}
+}
