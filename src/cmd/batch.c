@@ -301,6 +301,24 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	step(b, slot);
 }
 
+/* The time mailauth spends computing (reading lines, stepping them
+ * through their answers) is no time a line waits for the network: it
+ * moves every running deadline on, so that a slow machine, or many heavy
+ * lines sharing one answer, never expires lines whose answers have come. */
+static void
+postpone_deadlines(struct batch *b, double ms)
+{
+	size_t i;
+
+	for (i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+
+		if (j->busy && isfinite(j->deadline) && j->deadline > 0) {
+			j->deadline += ms;
+		}
+	}
+}
+
 /* Jobs past their own deadline end with an error line (exit 3). */
 static void
 expire(struct batch *b)
@@ -424,8 +442,12 @@ abandon(struct batch *b)
 static void
 loop(struct batch *b)
 {
+	double computed_from, computing;
+
 	while (!b->closed) {
+		computed_from = clock_ms();
 		fill(b);
+		computing = clock_ms() - computed_from;
 		if (b->active == 0) {
 			if (b->input.eof) {
 				break;
@@ -455,8 +477,10 @@ loop(struct batch *b)
 				}
 			}
 		}
+		computed_from = clock_ms();
 		start_clocks(b);
 		step_woken(b);
+		postpone_deadlines(b, computing + clock_ms() - computed_from);
 		expire(b);
 		if (cache_full(b) && b->active == 0 &&
 		    dns_resolver_idle(b->rc->res)) {
