@@ -14,7 +14,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, ZONES, mailauth  # noqa: E402
+from harness import WRAPPER, FakeDNS, Knot, ZONES, mailauth  # noqa: E402
 
 FLAT_ZONE = os.path.join(ZONES, 'flat.test.zone')
 
@@ -118,6 +118,11 @@ class FlattenEquivalence(unittest.TestCase):
                     self.assertLessEqual(len(rec['text']), 450)
                 ips = sorted(edges(nets) | {'8.8.8.8', '52.1.2.3',
                                             '52.1.2.4', '2001:db8::1'})
+                if WRAPPER:
+                    # Under valgrind the run looks for memory errors, and
+                    # every fifth sender walks the same code; the plain
+                    # run compares them all.
+                    ips = ips[::5]
                 before = self.results(domain, ips)
                 after = self.results(domain, ips, '--zone',
                                      self.publish(domain, flat))
