@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 import dns.message
 import dns.query
@@ -227,6 +228,18 @@ class Unbound:
 
     def args(self):
         return ['@127.0.0.1', '-p', str(self.port)]
+
+
+class AgainstKnot(unittest.TestCase):
+    """Tests that share one knotd serving tests/zones/ (self.knot)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = Knot().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.stop()
 
 
 class FakeDNS:

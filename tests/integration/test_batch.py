@@ -12,8 +12,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SLOWDOWN, FakeDNS, Knot, ROOT, Unbound,  # noqa: E402
-                     WRAPPER, mailauth, mailauth_measured)
+from harness import (AgainstKnot, SLOWDOWN, FakeDNS, ROOT,  # noqa: E402
+                     Unbound, WRAPPER, mailauth, mailauth_measured)
 
 SPF_INPUT = ('# SPF walks and one evaluation\n'
              'gmail.com\n'
@@ -28,15 +28,7 @@ def lines(r):
     return [json.loads(line) for line in r.out.splitlines()]
 
 
-class BatchAgainstKnot(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
-
+class BatchAgainstKnot(AgainstKnot):
     def batch(self, *args, data=SPF_INPUT):
         return mailauth(*self.knot.args(), '--batch', '-', *args,
                         input_bytes=data.encode())

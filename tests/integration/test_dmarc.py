@@ -6,22 +6,14 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, mailauth  # noqa: E402
+from harness import AgainstKnot, FakeDNS, mailauth  # noqa: E402
 
 
 def codes(doc):
     return [f['code'] for f in doc['findings']]
 
 
-class DmarcAgainstKnot(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
-
+class DmarcAgainstKnot(AgainstKnot):
     def dmarc(self, domain):
         r = mailauth(*self.knot.args(), '--json', 'dmarc', domain)
         return r, r.json()

@@ -11,8 +11,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (MAILAUTH, TESTS, WRAPPER, FakeDNS,  # noqa: E402
-                     Knot, free_port, mailauth)
+from harness import (AgainstKnot, MAILAUTH, TESTS, WRAPPER,  # noqa: E402
+                     FakeDNS, free_port, mailauth)
 
 ZONE = '''$ORIGIN input.test.
 $TTL 300
@@ -252,7 +252,7 @@ class BatchProgress(Offline):
         self.assertTrue(text.endswith('\r\x1b[K'), repr(text[-80:]))
 
 
-class Brief(unittest.TestCase):
+class Brief(AgainstKnot):
     """--brief (dig's +short) for every command: the verdict on the first
     line, as the exit status says it, then the counts; five lines at
     most."""
@@ -271,14 +271,6 @@ class Brief(unittest.TestCase):
         (['check', 'check.test'], 1, 'check.test: not-ready',
          'requirements: '),
     ]
-
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
 
     def test_every_command(self):
         closed = str(free_port())      # nothing listens there

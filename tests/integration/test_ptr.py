@@ -5,22 +5,14 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeDNS, Knot, mailauth  # noqa: E402
+from harness import AgainstKnot, FakeDNS, mailauth  # noqa: E402
 
 
 def codes(doc):
     return [f['code'] for f in doc['findings']]
 
 
-class PtrAgainstKnot(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
-
+class PtrAgainstKnot(AgainstKnot):
     def ptr(self, *args):
         r = mailauth(*self.knot.args(), '--json', 'ptr', *args)
         return r, r.json()

@@ -5,8 +5,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FakeDNS, Knot, ROOT, SLOWDOWN, free_port,  # noqa: E402
-                     mailauth)
+from harness import (AgainstKnot, FakeDNS, Knot, ROOT, SLOWDOWN,  # noqa: E402
+                     free_port, mailauth)
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden')
 
@@ -15,15 +15,7 @@ def codes(doc):
     return [f['code'] for f in doc['findings']]
 
 
-class SpfAgainstKnot(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
-
+class SpfAgainstKnot(AgainstKnot):
     def spf(self, *args):
         return mailauth(*self.knot.args(), 'spf', *args)
 
@@ -220,16 +212,8 @@ class SpfAgainstKnot(unittest.TestCase):
                          ['v=spf1 a ', '-all'])
 
 
-class SpfEvaluate(unittest.TestCase):
+class SpfEvaluate(AgainstKnot):
     """spf --ip: check_host() for one client, against knotd."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.knot = Knot().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.knot.stop()
 
     def check(self, *args):
         r = mailauth(*self.knot.args(), '--json', 'spf', *args)
