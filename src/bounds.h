@@ -120,6 +120,8 @@
 #define DNS_MAX_QUESTIONS 20000
 /* Queries outstanding at once on the channel. */
 #define DNS_MAX_IN_FLIGHT 512
+/* How long one try waits for its answer without --timeout. */
+#define DNS_DEFAULT_TIMEOUT_MS 5000
 /* The run's default deadline, when --deadline is not given and timeout x
  * tries x servers is shorter: RFC 7208 §4.6.4 asks that an SPF evaluation
  * be allowed at least 20 seconds, and check chains lookups (MX, then A,

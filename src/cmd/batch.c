@@ -28,8 +28,9 @@ struct job {
 	char *input;		/* the line as read (heap) */
 	struct arena *arena;	/* everything the command allocates for it */
 	void *state;		/* the command's state (heap) */
-	double deadline;	/* monotonic ms; runs from the line's first
-				 * question on the wire (INFINITY before) */
+	double deadline;	/* on the batch's waiting clock; runs from
+				 * the line's first question on the wire
+				 * (INFINITY before) */
 	unsigned tries;		/* most tries one of its answers took */
 	bool queued;		/* on the list of jobs to step */
 };
@@ -54,6 +55,8 @@ struct batch {
 	int worst;
 	size_t answered, dns_failures, input_errors;	/* lines done */
 	double start_ms, last_progress;
+	double computing_ms;	/* spent computing, not waiting: see
+				 * waiting_clock() */
 	bool progress;
 	bool closed;		/* writing the output failed */
 	unsigned long total_lines;	/* of a regular file; else 0 */
@@ -301,29 +304,22 @@ start_job(struct batch *b, char *input, enum line_fault fault)
 	step(b, slot);
 }
 
-/* The time mailauth spends computing (reading lines, stepping them
- * through their answers) is no time a line waits for the network: it
- * moves every running deadline on, so that a slow machine, or many heavy
- * lines sharing one answer, never expires lines whose answers have come. */
-static void
-postpone_deadlines(struct batch *b, double ms)
+/* The clock line deadlines run on: monotonic ms without the time
+ * mailauth spent computing (reading lines, stepping them through their
+ * answers). That time is no time a line waits for the network, so a slow
+ * machine, or many heavy lines sharing one answer, never expires lines
+ * whose answers have come. */
+static double
+waiting_clock(const struct batch *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
-
-		if (j->busy && isfinite(j->deadline) && j->deadline > 0) {
-			j->deadline += ms;
-		}
-	}
+	return clock_ms() - b->computing_ms;
 }
 
 /* Jobs past their own deadline end with an error line (exit 3). */
 static void
 expire(struct batch *b)
 {
-	double now = clock_ms();
+	double now = waiting_clock(b);
 	size_t i;
 
 	for (i = 0; i < b->njobs; i++) {
@@ -362,7 +358,7 @@ start_clocks(struct batch *b)
 {
 	void *const *tokens;
 	size_t n = dns_resolver_take_started(b->rc->res, &tokens), i, slot;
-	double now = clock_ms();
+	double now = waiting_clock(b);
 
 	for (i = 0; i < n; i++) {
 		struct job *j = job_of(b, tokens[i], &slot);
@@ -442,12 +438,12 @@ abandon(struct batch *b)
 static void
 loop(struct batch *b)
 {
-	double computed_from, computing;
+	double computed_from;
 
 	while (!b->closed) {
 		computed_from = clock_ms();
 		fill(b);
-		computing = clock_ms() - computed_from;
+		b->computing_ms += clock_ms() - computed_from;
 		if (b->active == 0) {
 			if (b->input.eof) {
 				break;
@@ -480,7 +476,7 @@ loop(struct batch *b)
 		computed_from = clock_ms();
 		start_clocks(b);
 		step_woken(b);
-		postpone_deadlines(b, computing + clock_ms() - computed_from);
+		b->computing_ms += clock_ms() - computed_from;
 		expire(b);
 		if (cache_full(b) && b->active == 0 &&
 		    dns_resolver_idle(b->rc->res)) {

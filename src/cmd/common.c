@@ -85,11 +85,11 @@ run_ctx_init(struct run_ctx *rc, const struct global_opts *g, FILE *out)
 		cfg.adapt = !g->no_adapt;
 		cfg.tries = g->tries ? g->tries : BATCH_TRIES;
 	}
+	/* A batch's line is bounded like one question's tries; the run's
+	 * own deadline, outside a batch, is the resolver's. */
 	rc->deadline_ms = g->deadline_ms ? g->deadline_ms :
-	    (g->timeout_ms ? g->timeout_ms : 5000) * (cfg.tries ? cfg.tries : 1);
-	if (g->deadline_ms == 0 && rc->deadline_ms < DNS_DEFAULT_DEADLINE_MS) {
-		rc->deadline_ms = DNS_DEFAULT_DEADLINE_MS;
-	}
+	    (g->timeout_ms ? g->timeout_ms : DNS_DEFAULT_TIMEOUT_MS) *
+	    (cfg.tries ? cfg.tries : 1);
 	if (g->trace) {
 		cfg.on_answer = trace_answer;
 	}

@@ -533,7 +533,7 @@ dns_resolver_create(const struct dns_config *cfg, struct dns_resolver **out,
 
 	res->cfg = *cfg;
 	if (res->cfg.timeout_ms == 0) {
-		res->cfg.timeout_ms = 5000;
+		res->cfg.timeout_ms = DNS_DEFAULT_TIMEOUT_MS;
 	}
 	if (res->cfg.tries == 0) {
 		res->cfg.tries = 1;
