@@ -1042,14 +1042,18 @@ class CheckDeadline(unittest.TestCase):
         finally:
             server.stop()
 
-    def test_a_question_cut_off_by_the_deadline_says_so(self):
-        server = FakeDNS(zone(), delay_ms=400).start()
+    def check_with_deadline_1(self, behaviors=None, delay_ms=0):
+        """check slow.test with a 1 s deadline and 2 s tries."""
+        server = FakeDNS(zone(behaviors), delay_ms=delay_ms).start()
         try:
-            r = mailauth(*server.args(), '--timeout', '2', '--deadline',
-                         '1', '--json', 'check', '--no-dnsbl', '-s',
-                         'default', 'slow.test')
+            return mailauth(*server.args(), '--timeout', '2', '--deadline',
+                            '1', '--json', 'check', '--no-dnsbl', '-s',
+                            'default', 'slow.test')
         finally:
             server.stop()
+
+    def test_a_question_cut_off_by_the_deadline_says_so(self):
+        r = self.check_with_deadline_1(delay_ms=400)
         doc = r.json()
         self.assertEqual((doc['verdict'], r.code), ('unknown', 3))
         cut = [q for q in doc['requirements'] if q['status'] == 'unknown'
@@ -1064,14 +1068,8 @@ class CheckDeadline(unittest.TestCase):
     def test_an_mx_lookup_cut_off_by_the_deadline_says_so(self):
         # The sending host comes from the MX host: when the deadline cut
         # the MX lookup off, more time is the first fix.
-        server = FakeDNS(zone({'slow.test': {'MX': {
-            'action': 'timeout'}}})).start()
-        try:
-            r = mailauth(*server.args(), '--timeout', '2', '--deadline',
-                         '1', '--json', 'check', '--no-dnsbl', '-s',
-                         'default', 'slow.test')
-        finally:
-            server.stop()
+        r = self.check_with_deadline_1({'slow.test': {'MX': {
+            'action': 'timeout'}}})
         doc = r.json()
         self.assertEqual(r.code, 3)
         q = [q for q in doc['requirements'] if q['id'] == 'sending-ip'][0]
